@@ -1,0 +1,202 @@
+"""The figures fhirmig computes from a diary, as typed, immutable values.
+
+:class:`Stats` is what :func:`fhirmig.analysis.compute_stats` returns and what the report,
+the FHIR summary Observations and ``fhirmig stats`` all read, so a figure means the same
+thing everywhere. ``Stats.to_json()`` gives the object of the ``fhirmig stats --json``
+contract (docs/clinical-definitions.md) plus the extended keys listed there.
+
+The ICHD-3 class keys are those of the contract: ``triptan``, ``ergot``, ``opioid``,
+``combination_analgesic``, ``non_opioid_analgesic`` and ``other_acute``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+__all__ = [
+    "CLASS_KEYS",
+    "ICHD_CLASS_KEYS",
+    "DayFigures",
+    "ExposureFigures",
+    "MedicationFigures",
+    "MonthFigures",
+    "QuestionnaireFigures",
+    "ReliefFigures",
+    "Stats",
+    "ThresholdRun",
+    "TriggerFigures",
+    "TwitchDescription",
+    "TwitchingFigures",
+]
+
+#: Class keys of ``class_days``, in the order of the contract.
+CLASS_KEYS: tuple[str, ...] = (
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+    "non_opioid_analgesic",
+    "other_acute",
+)
+#: The classes ICHD-3 8.2 sets overuse thresholds for (``other_acute`` is not one).
+ICHD_CLASS_KEYS: tuple[str, ...] = CLASS_KEYS[:5]
+
+MigraineDayDefinition = Literal["diary", "ichd"]
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """One calendar day of the period, in the patient's zone (the report's calendar cell)."""
+
+    day: date
+    headache: bool
+    migraine: bool
+    aura: bool
+    #: highest intensity of the attacks touching the day (aura-only included), None if none
+    peak_intensity: int | None
+    #: class keys (CLASS_KEYS) of acute medication taken that day
+    classes: frozenset[str]
+    acute_medication: bool
+    twitching: bool
+    attack_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFigures:
+    """One calendar month (or the part of it inside the period)."""
+
+    month: str  # YYYY-MM
+    days: int  # days of this month inside the period
+    complete: bool  # the whole month lies inside the period (only then is it judged)
+    headache_days: int
+    migraine_days: int
+    acute_medication_days: int
+    class_days: dict[str, int]
+    overuse_threshold_reached: bool
+    chronic_frequency_reached: bool
+    #: which rules made overuse reached: class keys, or "multiple_classes"
+    overuse_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdRun:
+    """Months in which a threshold check was reached, and the longest run of consecutive ones."""
+
+    months_reached: tuple[str, ...]
+    longest_run: int
+
+
+@dataclass(frozen=True, slots=True)
+class TwitchDescription:
+    """A twitching entry in the patient's words, for the report."""
+
+    attack_id: str
+    day: date
+    location: str
+    description: str | None
+    intensity: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TwitchingFigures:
+    """Muscle twitching across the attacks of the period."""
+
+    attacks_with: int
+    attacks_total: int
+    share: float | None  # attacks_with / attacks_total, None without attacks
+    by_site: dict[str, int]  # site -> attacks with twitching there
+    onset: dict[str, int]  # "before" / "during" / "unknown" -> twitching entries
+    mean_peak_with: float | None  # mean peak intensity of attacks with twitching
+    mean_peak_without: float | None
+    episodes_per_month: dict[str, int]  # YYYY-MM -> twitching entries
+    descriptions: tuple[TwitchDescription, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerFigures:
+    """How often one suspected trigger was reported."""
+
+    trigger: str
+    attacks: int
+    share: float  # of the attacks in the period
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureFigures:
+    """Attack rate on days after an exposure (from daily entries) against days without."""
+
+    factor: str  # "short-sleep" | "high-stress" | "high-caffeine"
+    definition: str  # in words, e.g. "sleep under 6 hours the day before"
+    exposed_days: int
+    exposed_attack_days: int
+    unexposed_days: int
+    unexposed_attack_days: int
+    enough_data: bool
+    ratio: float | None = None  # rate ratio exposed / unexposed
+    ci_low: float | None = None  # 95% interval
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationFigures:
+    """Effect of one catalogue medication over its intakes in the period."""
+
+    medication_id: str
+    name: str
+    drug_class: str
+    intakes: int
+    rated: int  # intakes with a relief rating
+    good_or_complete: int
+    good_or_complete_share: float | None  # of rated intakes
+    median_minutes_to_intake: float | None  # from attack start, intakes with a time
+
+
+@dataclass(frozen=True, slots=True)
+class ReliefFigures:
+    """Uses of one non-drug relief method and their reported effect."""
+
+    method: str
+    uses: int
+    effects: dict[str, int]  # none / some / good / complete / unrated -> uses
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireFigures:
+    """One MIDAS or HIT-6 result with its grade band."""
+
+    instrument: str
+    date: date
+    score: int
+    grade: str  # MIDAS "I".."IV"; HIT-6 band label
+    band: str  # words: "severe disability", "substantial impact", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Every figure of one period of one diary."""
+
+    period_from: date | None
+    period_to: date | None
+    days_in_period: int
+    migraine_day: MigraineDayDefinition
+    timezone: str
+    attacks: int
+    headache_days: int
+    migraine_days: int
+    acute_medication_days: int
+    class_days: dict[str, int]
+    per_28_days: dict[str, float]
+    twitching_attacks: int
+    months: tuple[MonthFigures, ...]
+    overuse: ThresholdRun
+    chronic_frequency: ThresholdRun
+    day_table: tuple[DayFigures, ...] = ()
+    twitching: TwitchingFigures | None = None
+    triggers: tuple[TriggerFigures, ...] = ()
+    exposures: tuple[ExposureFigures, ...] = ()
+    medication_effect: tuple[MedicationFigures, ...] = ()
+    relief_methods: tuple[ReliefFigures, ...] = ()
+    questionnaires: tuple[QuestionnaireFigures, ...] = ()
+    previous: Stats | None = field(default=None)

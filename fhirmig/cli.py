@@ -1,0 +1,73 @@
+"""The ``fhirmig`` command: a thin click layer over the library.
+
+Each sub-command lives in :mod:`fhirmig.commands` and is imported only when it runs, so
+``fhirmig --help`` costs little more than importing click: the heavy libraries
+(fhir.resources, reportlab, httpx) load only in the commands that use them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from fhirmig._version import __version__
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: name -> (module, function, one-line help shown by ``fhirmig --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("fhirmig.commands.validate", "validate", "Check diaries and list every problem."),
+    "convert": ("fhirmig.commands.convert", "convert", "Convert a diary to FHIR R4 (or FHIR back to a diary)."),
+    "stats": ("fhirmig.commands.stats", "stats", "Clinical figures: headache, migraine and medication days."),
+    "report": ("fhirmig.commands.report", "report", "Write the clinician-ready PDF report."),
+    "upload": ("fhirmig.commands.upload", "upload", "Send a diary's FHIR resources to a FHIR server."),
+    "batch": ("fhirmig.commands.batch", "batch", "Convert many diaries at once (NDJSON or bundles)."),
+    "import": ("fhirmig.commands.imports", "import_group", "Import Migraine Buddy, Apple Health or wearable data."),
+    "deidentify": ("fhirmig.commands.deidentify", "deidentify", "De-identify a diary for research (HIPAA Safe Harbor)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when that command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _available(cmd_name):
+            return None
+        module, attr, _ = entry
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    spec = importlib.util.find_spec(COMMANDS[name][0])
+    return spec is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="fhirmig")
+def cli() -> None:
+    """fhirmig turns headache and migraine diaries into FHIR R4 resources and a
+    clinician-ready PDF report.
+
+    \b
+    Start with:  fhirmig validate examples/episodic-twitching.json
+    Exit codes:  0 success, 1 invalid input or failed work, 2 usage error, 3 sign-in failed.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``fhirmig`` console script."""
+    return cli.main(args=argv, prog_name="fhirmig")

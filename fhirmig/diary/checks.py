@@ -1,0 +1,203 @@
+"""Whole-diary checks and the turning of model errors into located problems.
+
+The pydantic model checks each field on its own. What needs the whole diary is checked
+here on the raw (parsed but unvalidated) data, defensively, so that a diary with a bad
+field still has its duplicate ids and unknown catalogue ids reported in the same run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from pydantic import ValidationError
+
+from fhirmig.diary.timeparse import parse_datetime, zone
+from fhirmig.errors import Problem
+
+__all__ = ["MIDAS_ITEMS", "HIT6_ANSWERS", "cross_check", "json_path", "problems_from"]
+
+HIT6_ANSWERS = frozenset({6, 8, 10, 11, 13})
+MIDAS_ITEMS = 5
+_SHOWN = 60
+
+Locate = Callable[[tuple[str | int, ...]], str]
+
+
+def json_path(loc: tuple[str | int, ...]) -> str:
+    """``("attacks", 3, "intensity")`` -> ``attacks[3].intensity``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return ""
+    text = repr(value)
+    if len(text) > _SHOWN:
+        text = text[: _SHOWN - 3] + "..."
+    return f" (got {text})"
+
+
+def problems_from(error: ValidationError, file: str, locate: Locate = json_path) -> list[Problem]:
+    """One Problem per pydantic error, located by ``locate`` and worded for people."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        kind = err["type"]
+        msg = err["msg"]
+        if kind == "extra_forbidden":
+            message = "unknown field (a typo? fields are camelCase; free data goes in 'extra')"
+        elif kind == "missing":
+            message = "required field is missing"
+        elif kind == "value_error":
+            message = msg.removeprefix("Value error, ")
+        else:
+            message = msg[0].lower() + msg[1:] + _shown(err.get("input"))
+        problems.append(Problem(file, locate(loc), message))
+    return problems
+
+
+def _items(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    value = raw.get(key)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _dt(value: Any, tz: tzinfo) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value, tz)
+    except ValueError:
+        return None
+
+
+def _patient_tz(raw: dict[str, Any]) -> tzinfo:
+    patient = raw.get("patient")
+    name = patient.get("timezone", "UTC") if isinstance(patient, dict) else "UTC"
+    try:
+        return zone(name)
+    except (ValueError, TypeError):
+        return zone("UTC")
+
+
+def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> list[Problem]:
+    """Problems that need the whole diary: duplicates, unknown ids, time order, scores."""
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(file, locate(loc), message))
+
+    for key in ("conditions", "medications", "attacks", "treatments"):
+        seen: dict[Any, int] = {}
+        for i, item in _items(raw, key):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    add((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{seen[ident]}])")
+                else:
+                    seen[ident] = i
+
+    catalogue = {m.get("id") for _, m in _items(raw, "medications")}
+    tz = _patient_tz(raw)
+    for i, attack in _items(raw, "attacks"):
+        for j, intake in enumerate(attack.get("medications") or []):
+            if isinstance(intake, dict):
+                med = intake.get("medication")
+                if isinstance(med, str) and med not in catalogue:
+                    add(
+                        ("attacks", i, "medications", j, "medication"),
+                        f"no medication with id {med!r} in the catalogue (medications)",
+                    )
+        start, end = _dt(attack.get("start"), tz), _dt(attack.get("end"), tz)
+        if start is not None and end is not None and end < start:
+            add(("attacks", i, "end"), "end is before start")
+        duration = attack.get("durationMinutes")
+        if (
+            start is not None
+            and end is not None
+            and isinstance(duration, int | float)
+            and not isinstance(duration, bool)
+            and abs((end - start) - timedelta(minutes=duration)) > timedelta(minutes=1)
+        ):
+            add(("attacks", i, "durationMinutes"), "disagrees with end - start; give one of the two")
+
+    for i, treatment in _items(raw, "treatments"):
+        med = treatment.get("medication")
+        if isinstance(med, str) and med not in catalogue:
+            add(("treatments", i, "medication"), f"no medication with id {med!r} in the catalogue")
+        start, end = treatment.get("start"), treatment.get("end")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            add(("treatments", i, "end"), "end is before start")
+
+    dates: dict[Any, int] = {}
+    for i, day in _items(raw, "days"):
+        when = day.get("date")
+        if isinstance(when, str):
+            if when in dates:
+                add(("days", i, "date"), f"a second entry for {when} (first at days[{dates[when]}])")
+            else:
+                dates[when] = i
+
+    for i, q in _items(raw, "questionnaires"):
+        problems.extend(_check_questionnaire(q, ("questionnaires", i), file, locate))
+    return problems
+
+
+def _check_questionnaire(
+    q: dict[str, Any], loc: tuple[str | int, ...], file: str, locate: Locate
+) -> list[Problem]:
+    out: list[Problem] = []
+    instrument, score, items = q.get("instrument"), q.get("score"), q.get("items")
+    if not isinstance(score, int) or isinstance(score, bool):
+        return out
+    if instrument == "HIT-6" and not 36 <= score <= 78:
+        out.append(Problem(file, locate((*loc, "score")), f"HIT-6 scores run from 36 to 78 (got {score})"))
+    if not isinstance(items, list) or not all(
+        isinstance(x, int) and not isinstance(x, bool) for x in items
+    ):
+        return out
+    if instrument == "HIT-6":
+        if len(items) != 6:
+            out.append(Problem(file, locate((*loc, "items")), f"HIT-6 has 6 items (got {len(items)})"))
+        for k, x in enumerate(items):
+            if x not in HIT6_ANSWERS:
+                out.append(
+                    Problem(file, locate((*loc, "items", k)), f"a HIT-6 answer scores 6, 8, 10, 11 or 13 (got {x})")
+                )
+        if len(items) == 6 and sum(items) != score:
+            out.append(
+                Problem(file, locate((*loc, "score")), f"score {score} disagrees with the items, which sum to {sum(items)}")
+            )
+    elif instrument == "MIDAS":
+        if len(items) not in (MIDAS_ITEMS, MIDAS_ITEMS + 2):
+            out.append(
+                Problem(file, locate((*loc, "items")), f"MIDAS has 5 scored items, optionally A and B (got {len(items)})")
+            )
+            return out
+        for k, x in enumerate(items[:MIDAS_ITEMS]):
+            if not 0 <= x <= 90:
+                out.append(Problem(file, locate((*loc, "items", k)), f"a MIDAS item counts 0 to 90 days (got {x})"))
+        if len(items) == 7:
+            if not 0 <= items[5] <= 90:
+                out.append(Problem(file, locate((*loc, "items", 5)), f"MIDAS item A counts 0 to 90 days (got {items[5]})"))
+            if not 0 <= items[6] <= 10:
+                out.append(Problem(file, locate((*loc, "items", 6)), f"MIDAS item B is pain 0 to 10 (got {items[6]})"))
+        if sum(items[:MIDAS_ITEMS]) != score:
+            out.append(
+                Problem(
+                    file,
+                    locate((*loc, "score")),
+                    f"score {score} disagrees with items 1-5, which sum to {sum(items[:MIDAS_ITEMS])}",
+                )
+            )
+    return out

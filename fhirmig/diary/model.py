@@ -1,0 +1,380 @@
+"""The typed model of the diary format ``fhirmig-diary/1`` (see docs/diary-format.md).
+
+The models are immutable pydantic models whose field names are the snake_case forms of
+the format's camelCase names. They check everything a single field can check (types,
+ranges, enumerations, dates, time zones); checks that need the whole diary (duplicate
+ids, unknown catalogue ids, ``end`` before ``start``) live in :mod:`fhirmig.diary.checks`,
+so that one reading reports every problem at once.
+
+Datetimes are always timezone-aware: a value written without an offset is read in the
+patient's zone, which the readers pass as validation context ``{"tz": tzinfo}``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from fhirmig.diary.timeparse import format_datetime, localize, parse_date, parse_datetime, zone
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_NOTES",
+    "SUPPORTED_FORMATS",
+    "Attack",
+    "Condition",
+    "DayEntry",
+    "Diary",
+    "HumanName",
+    "Identifier",
+    "Intake",
+    "Medication",
+    "Patient",
+    "Questionnaire",
+    "ReliefUse",
+    "Treatment",
+    "Twitch",
+]
+
+FORMAT_VERSION = "fhirmig-diary/1"
+SUPPORTED_FORMATS = (FORMAT_VERSION,)
+MAX_NOTES = 10_000
+MAX_TEXT = 1_000
+
+
+def _context_tz(info: ValidationInfo) -> tzinfo:
+    ctx = info.context if isinstance(info.context, dict) else None
+    tz = ctx.get("tz") if ctx else None
+    return tz if isinstance(tz, tzinfo) else timezone.utc
+
+
+def _to_datetime(value: Any, info: ValidationInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else localize(value, _context_tz(info))
+    if not isinstance(value, str):
+        raise ValueError("must be a datetime string such as 2026-10-03T07:40:00+01:00")
+    return parse_datetime(value, _context_tz(info))
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date string YYYY-MM-DD")
+    return parse_date(value)
+
+
+def _to_partial(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a date string YYYY, YYYY-MM or YYYY-MM-DD")
+    from fhirmig.diary.timeparse import parse_partial_date
+
+    return parse_partial_date(value)
+
+
+def _number_out(value: float) -> int | float:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+DateTime = Annotated[
+    datetime,
+    BeforeValidator(_to_datetime),
+    PlainSerializer(format_datetime, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$",
+            "description": "ISO 8601 datetime; without an offset it is read in patient.timezone",
+        }
+    ),
+]
+Date = Annotated[
+    date,
+    BeforeValidator(_to_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}),
+]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_to_partial),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
+]
+Number = Annotated[
+    float,
+    BeforeValidator(_finite),
+    PlainSerializer(_number_out, return_type=int | float, when_used="json"),
+]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+Notes = Annotated[str, Field(max_length=MAX_NOTES)]
+Score10 = Annotated[int, Field(ge=0, le=10)]
+EffectLevel = Literal["none", "some", "good", "complete"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        str_strip_whitespace=False,
+    )
+
+
+class Identifier(_Model):
+    """An identifier the patient already has elsewhere (``{system, value}``)."""
+
+    system: Text
+    value: Text
+
+
+class HumanName(_Model):
+    """The patient's name: given names and family name, any script."""
+
+    given: list[Text] = Field(default_factory=list)
+    family: Text | None = None
+
+
+class Patient(_Model):
+    """Who the diary belongs to. ``id`` seeds every deterministic resource id."""
+
+    id: Id
+    name: HumanName | None = None
+    birth_date: Date | None = None
+    sex: Literal["female", "male", "other", "unknown"] | None = None
+    identifiers: list[Identifier] = Field(default_factory=list)
+    timezone: str = "UTC"
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")] = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    @property
+    def tz(self) -> tzinfo:
+        """The patient's time zone, in which every calendar day is counted."""
+        return zone(self.timezone)
+
+
+class Condition(_Model):
+    """A headache diagnosis the patient reports (coded by key, or free text)."""
+
+    id: Id
+    code: (
+        Literal[
+            "migraine",
+            "migraine-without-aura",
+            "migraine-with-aura",
+            "chronic-migraine",
+            "menstrual-migraine",
+            "tension-type-headache",
+            "medication-overuse-headache",
+            "cluster-headache",
+            "headache",
+        ]
+        | None
+    ) = None
+    text: Text | None = None
+    onset: PartialDate | None = None
+    clinical_status: Literal[
+        "active", "recurrence", "relapse", "inactive", "remission", "resolved"
+    ] = "active"
+    verification_status: Literal[
+        "unconfirmed", "provisional", "differential", "confirmed", "refuted"
+    ] = "provisional"
+    note: Notes | None = None
+
+
+class Medication(_Model):
+    """An entry of the patient's medication catalogue, referred to by intakes."""
+
+    id: Id
+    name: Text
+    drug_class: Literal[
+        "triptan",
+        "ergot",
+        "opioid",
+        "combination-analgesic",
+        "simple-analgesic",
+        "nsaid",
+        "gepant",
+        "ditan",
+        "antiemetic",
+        "muscle-relaxant",
+        "preventive",
+        "botulinum-toxin",
+        "supplement",
+        "other",
+    ] = Field("other", alias="class")
+    rxnorm: Annotated[str, Field(pattern=r"^[0-9]{1,12}$")] | None = None
+    atc: Annotated[str, Field(pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")] | None = None
+
+
+class Twitch(_Model):
+    """One muscle-twitching episode during (or before) an attack, in the patient's words."""
+
+    location: Text
+    description: Notes | None = None
+    intensity: Score10 | None = None
+    start: DateTime | None = None
+    duration_minutes: Annotated[Number, Field(ge=0)] | None = None
+
+
+class Intake(_Model):
+    """One intake of a catalogue medication for an attack, with the relief it brought."""
+
+    medication: Id
+    taken: DateTime | None = None
+    dose: Text | None = None
+    relief: EffectLevel | None = None
+
+
+class ReliefUse(_Model):
+    """A non-drug relief method tried during an attack, with its effect."""
+
+    method: Text
+    effect: EffectLevel | None = None
+
+
+class Attack(_Model):
+    """One headache or migraine attack."""
+
+    id: Id
+    start: DateTime
+    end: DateTime | None = None
+    duration_minutes: Annotated[Number, Field(ge=0)] | None = None
+    intensity: Score10
+    kind: Literal["migraine", "headache", "tension", "cluster", "aura-only"] = "migraine"
+    aura: bool | None = None
+    pain_locations: list[Text] = Field(default_factory=list)
+    pain_qualities: list[Text] = Field(default_factory=list)
+    symptoms: list[Text] = Field(default_factory=list)
+    twitching: list[Twitch] = Field(default_factory=list)
+    triggers: list[Text] = Field(default_factory=list)
+    medications: list[Intake] = Field(default_factory=list)
+    relief_methods: list[ReliefUse] = Field(default_factory=list)
+    disability: Literal["none", "mild", "moderate", "severe"] | None = None
+    notes: Notes | None = None
+    extra: dict[str, Any] | None = None
+
+    @property
+    def effective_end(self) -> datetime | None:
+        """``end``, else ``start + durationMinutes``, else None (duration unknown)."""
+        if self.end is not None:
+            return self.end
+        if self.duration_minutes is not None:
+            return self.start + timedelta(minutes=self.duration_minutes)
+        return None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """How long the attack lasted, when the diary says."""
+        end = self.effective_end
+        return None if end is None else end - self.start
+
+
+class DayEntry(_Model):
+    """Daily factors of one calendar day (sleep, stress, caffeine, ...)."""
+
+    date: Date
+    sleep_hours: Annotated[Number, Field(ge=0, le=24)] | None = None
+    sleep_quality: Annotated[int, Field(ge=1, le=5)] | None = None
+    stress: Score10 | None = None
+    caffeine_mg: Annotated[Number, Field(ge=0, le=100_000)] | None = None
+    alcohol_units: Annotated[Number, Field(ge=0, le=1_000)] | None = None
+    exercise_minutes: Annotated[Number, Field(ge=0, le=1_440)] | None = None
+    menstruation: bool | None = None
+    notes: Notes | None = None
+
+
+class Treatment(_Model):
+    """A treatment beside acute medication: preventives, botulinum toxin, therapies."""
+
+    id: Id
+    type: Literal[
+        "preventive-medication",
+        "botulinum-toxin",
+        "physical-therapy",
+        "acupuncture",
+        "massage",
+        "chiropractic",
+        "psychotherapy",
+        "supplement",
+        "other",
+    ] = "other"
+    name: Text | None = None
+    medication: Id | None = None
+    start: Date | None = None
+    end: Date | None = None
+    dates: list[Date] = Field(default_factory=list)
+    notes: Notes | None = None
+
+
+class Questionnaire(_Model):
+    """A MIDAS or HIT-6 result (score, optionally the item answers)."""
+
+    instrument: Literal["MIDAS", "HIT-6"]
+    date: Date
+    score: Annotated[int, Field(ge=0, le=270)]
+    items: list[Annotated[int, Field(ge=0, le=270)]] | None = None
+
+
+class Diary(_Model):
+    """A whole headache diary: the patient, their catalogue and everything they logged."""
+
+    format: str
+    patient: Patient
+    conditions: list[Condition] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list)
+    attacks: list[Attack] = Field(default_factory=list)
+    days: list[DayEntry] = Field(default_factory=list)
+    treatments: list[Treatment] = Field(default_factory=list)
+    questionnaires: list[Questionnaire] = Field(default_factory=list)
+    deidentified: bool | None = None
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in SUPPORTED_FORMATS:
+            raise ValueError(
+                f"unknown format {value!r}; this build of fhirmig reads "
+                + ", ".join(repr(f) for f in SUPPORTED_FORMATS)
+            )
+        return value
+
+    def medication(self, medication_id: str) -> Medication | None:
+        """The catalogue entry with this id, or None."""
+        for med in self.medications:
+            if med.id == medication_id:
+                return med
+        return None
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """A lower-case id made of ``a-z0-9-`` from a name (``Sumatriptan 50 mg`` -> ``sumatriptan-50-mg``)."""
+    return _SLUG_RE.sub("-", text.lower()).strip("-") or "item"

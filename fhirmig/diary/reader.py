@@ -1,0 +1,213 @@
+"""Reading a diary file (JSON or CSV) into a checked :class:`Diary`, or every problem in it.
+
+A diary is refused whole: :class:`DiaryError` carries every problem found, each located
+by JSON path or CSV line and column. Size limits are checked before anything is parsed so
+that a huge or hostile file costs little memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fhirmig.diary.checks import cross_check, problems_from
+from fhirmig.diary.model import SUPPORTED_FORMATS, Diary
+from fhirmig.diary.timeparse import zone
+from fhirmig.errors import DiaryError, InputError, Problem
+
+__all__ = [
+    "MAX_ATTACKS",
+    "MAX_FILE_BYTES",
+    "decode_utf8",
+    "diary_from_raw",
+    "parse_diary_json",
+    "read_bytes",
+    "read_diary",
+]
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ATTACKS = 100_000
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or :class:`InputError`."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder, not a diary file")
+    if st.st_size > limit:
+        raise InputError(
+            f"{p}: file is {st.st_size / 1e6:.1f} MB; diaries larger than {limit // 1_000_000} MB "
+            "are refused (split it by year)"
+        )
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise InputError(f"{p}: more than {limit // 1_000_000} MB; refused")
+    return data
+
+
+def decode_utf8(data: bytes, file: str) -> str:
+    """Decode UTF-8 (a byte-order mark is dropped); refuse other encodings, naming the byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DiaryError.single(
+            file,
+            f"line {line}",
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded "
+            "(save the file as UTF-8)",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _bad_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _loads(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant)
+    except json.JSONDecodeError as exc:
+        raise DiaryError.single(
+            file, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
+        ) from None
+    except _DuplicateKey as exc:
+        raise DiaryError.single(file, "", f"invalid JSON: the key {exc.args[0]!r} appears twice in one object") from None
+    except RecursionError:
+        raise DiaryError.single(file, "", "invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise DiaryError.single(file, "", f"invalid JSON: {exc}") from None
+
+
+def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
+    """Check parsed JSON data (or data built from CSV) and make the model.
+
+    ``locate`` turns a model location into the text shown to the user; by default a JSON
+    path. Raises :class:`DiaryError` with every problem.
+    """
+    from fhirmig.diary.checks import json_path
+
+    loc = locate or json_path
+    if not isinstance(raw, dict):
+        raise DiaryError.single(file, "", "a diary is a JSON object ({...}) at the top level")
+    fmt = raw.get("format")
+    if "format" not in raw:
+        raise DiaryError.single(file, "format", "required field is missing (fhirmig-diary/1)")
+    if fmt not in SUPPORTED_FORMATS:
+        raise DiaryError.single(
+            file,
+            "format",
+            f"unknown format {fmt!r}; this build of fhirmig reads "
+            + ", ".join(repr(f) for f in SUPPORTED_FORMATS),
+        )
+    attacks = raw.get("attacks")
+    if isinstance(attacks, list) and len(attacks) > MAX_ATTACKS:
+        raise DiaryError.single(
+            file, "attacks", f"{len(attacks)} attacks; at most {MAX_ATTACKS:,} are read from one diary"
+        )
+    patient = raw.get("patient")
+    tz_name = patient.get("timezone", "UTC") if isinstance(patient, dict) else "UTC"
+    try:
+        tz = zone(tz_name)
+    except (ValueError, TypeError):
+        tz = zone("UTC")  # reported by the model at patient.timezone
+    problems: list[Problem] = []
+    diary: Diary | None = None
+    try:
+        diary = Diary.model_validate(raw, context={"tz": tz})
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, file, loc))
+    except RecursionError:
+        problems.append(Problem(file, "", "nested too deeply"))
+    problems.extend(cross_check(raw, file, loc))
+    if problems:
+        problems.sort(key=lambda p: _order(p.location))
+        raise DiaryError(_unique(problems))
+    assert diary is not None
+    return diary
+
+
+def _order(location: str) -> tuple[Any, ...]:
+    import re
+
+    return tuple(int(t) if t.isdigit() else t for t in re.findall(r"\d+|[^\d\[\].,]+", location))
+
+
+def _unique(problems: Sequence[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def parse_diary_json(data: bytes, file: str = "<diary>") -> Diary:
+    """A diary from the bytes of its JSON encoding."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{file}: more than {MAX_FILE_BYTES // 1_000_000} MB; refused")
+    text = decode_utf8(data, file)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DiaryError.single(file, f"line {line}", "contains a NUL byte; not a text file")
+    return diary_from_raw(_loads(text, file), file)
+
+
+def read_diary(
+    path: str | os.PathLike[str],
+    *,
+    patient: dict[str, Any] | None = None,
+    medications: list[dict[str, Any]] | None = None,
+) -> Diary:
+    """Read a diary file: ``.csv`` as the CSV encoding, anything else as JSON.
+
+    For CSV, ``patient`` (the JSON ``patient`` object) and ``medications`` (a catalogue)
+    override the sidecar ``NAME.patient.json``; see :func:`fhirmig.diary.csvformat.parse_diary_csv`.
+
+    Raises:
+        InputError: the file cannot be read or is too large.
+        DiaryError: the diary breaks the format; every problem is listed.
+    """
+    p = Path(path)
+    data = read_bytes(p)
+    if p.suffix.lower() == ".csv":
+        from fhirmig.diary.csvformat import parse_diary_csv, read_sidecar
+
+        side_patient, side_meds = read_sidecar(p)
+        return parse_diary_csv(
+            data,
+            str(p),
+            patient=patient if patient is not None else side_patient,
+            medications=medications if medications is not None else side_meds,
+            default_id=p.stem,
+        )
+    return parse_diary_json(data, str(p))

@@ -1,0 +1,24 @@
+"""Shared fixtures: the repository paths, the examples, and an isolated environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test runs in its own folder, with no debug switch and a fixed build date."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FHIRMIG_DEBUG", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+
+@pytest.fixture
+def examples() -> Path:
+    """The folder of bundled example diaries."""
+    return EXAMPLES
