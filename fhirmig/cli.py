@@ -20,13 +20,37 @@ __all__ = ["COMMANDS", "cli", "main"]
 #: name -> (module, function, one-line help shown by ``fhirmig --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("fhirmig.commands.validate", "validate", "Check diaries and list every problem."),
-    "convert": ("fhirmig.commands.convert", "convert", "Convert a diary to FHIR R4 (or FHIR back to a diary)."),
-    "stats": ("fhirmig.commands.stats", "stats", "Clinical figures: headache, migraine and medication days."),
+    "convert": (
+        "fhirmig.commands.convert",
+        "convert",
+        "Convert a diary to FHIR R4 (or FHIR back to a diary).",
+    ),
+    "stats": (
+        "fhirmig.commands.stats",
+        "stats",
+        "Clinical figures: headache, migraine and medication days.",
+    ),
     "report": ("fhirmig.commands.report", "report", "Write the clinician-ready PDF report."),
-    "upload": ("fhirmig.commands.upload", "upload", "Send a diary's FHIR resources to a FHIR server."),
-    "batch": ("fhirmig.commands.batch", "batch", "Convert many diaries at once (NDJSON or bundles)."),
-    "import": ("fhirmig.commands.imports", "import_group", "Import Migraine Buddy, Apple Health or wearable data."),
-    "deidentify": ("fhirmig.commands.deidentify", "deidentify", "De-identify a diary for research (HIPAA Safe Harbor)."),
+    "upload": (
+        "fhirmig.commands.upload",
+        "upload",
+        "Send a diary's FHIR resources to a FHIR server.",
+    ),
+    "batch": (
+        "fhirmig.commands.batch",
+        "batch",
+        "Convert many diaries at once (NDJSON or bundles).",
+    ),
+    "import": (
+        "fhirmig.commands.imports",
+        "import_group",
+        "Import Migraine Buddy, Apple Health or wearable data.",
+    ),
+    "deidentify": (
+        "fhirmig.commands.deidentify",
+        "deidentify",
+        "De-identify a diary for research (HIPAA Safe Harbor).",
+    ),
 }
 
 

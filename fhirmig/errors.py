@@ -119,7 +119,9 @@ class ResourceValidationError(FhirmigError):
     def __init__(self, resource_type: str, path: str, message: str) -> None:
         self.resource_type = resource_type
         self.path = path
-        super().__init__(f"{resource_type}.{path}: {message}" if path else f"{resource_type}: {message}")
+        super().__init__(
+            f"{resource_type}.{path}: {message}" if path else f"{resource_type}: {message}"
+        )
 
 
 class ImportSourceError(FhirmigError):
@@ -164,7 +166,9 @@ class ServerError(UploadError):
     OperationOutcome when the server sent one.
     """
 
-    def __init__(self, message: str, status: int = 0, outcome: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, status: int = 0, outcome: dict[str, Any] | None = None
+    ) -> None:
         self.status = status
         self.outcome = outcome
         super().__init__(message)

@@ -18,7 +18,14 @@ from typing import IO
 
 from fhirmig.errors import OutputError
 
-__all__ = ["FILE_MODE", "DIR_MODE", "atomic_write", "atomic_writer", "ensure_dir", "private_tempdir"]
+__all__ = [
+    "DIR_MODE",
+    "FILE_MODE",
+    "atomic_write",
+    "atomic_writer",
+    "ensure_dir",
+    "private_tempdir",
+]
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

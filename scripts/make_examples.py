@@ -77,7 +77,9 @@ def episodic() -> dict:
         risk = 0.08 + (0.18 if prev_short_sleep else 0) + (0.14 if prev_stress else 0)
         if rng.random() < risk:
             n += 1
-            attacks.append(_episodic_attack(rng, day, tz, n, prev_short_sleep, prev_stress, caffeine))
+            attacks.append(
+                _episodic_attack(rng, day, tz, n, prev_short_sleep, prev_stress, caffeine)
+            )
         prev_short_sleep, prev_stress = sleep < 6, stress >= 7
         day += timedelta(days=1)
     return {
@@ -92,41 +94,92 @@ def episodic() -> dict:
             "language": "en",
         },
         "conditions": [
-            {"id": "dx-1", "code": "migraine-without-aura", "onset": "2009",
-             "clinicalStatus": "active", "verificationStatus": "confirmed",
-             "note": "diagnosed by GP"},
+            {
+                "id": "dx-1",
+                "code": "migraine-without-aura",
+                "onset": "2009",
+                "clinicalStatus": "active",
+                "verificationStatus": "confirmed",
+                "note": "diagnosed by GP",
+            },
             {"id": "dx-2", "code": "menstrual-migraine", "onset": "2015-03"},
-        ],  # fmt: skip
+        ],
         "medications": [
-            {"id": "suma50", "name": "Sumatriptan 50 mg tablet", "class": "triptan", "atc": "N02CC01"},
+            {
+                "id": "suma50",
+                "name": "Sumatriptan 50 mg tablet",
+                "class": "triptan",
+                "atc": "N02CC01",
+            },
             {"id": "ibu400", "name": "Ibuprofen 400 mg", "class": "nsaid", "atc": "M01AE01"},
-            {"id": "meto10", "name": "Metoclopramide 10 mg", "class": "antiemetic", "atc": "A03FA01"},
+            {
+                "id": "meto10",
+                "name": "Metoclopramide 10 mg",
+                "class": "antiemetic",
+                "atc": "A03FA01",
+            },
             {"id": "mag400", "name": "Magnesium citrate 400 mg", "class": "supplement"},
         ],
         "attacks": attacks,
         "days": days,
         "treatments": [
-            {"id": "tx-1", "type": "supplement", "name": "Magnesium citrate 400 mg daily",
-             "medication": "mag400", "start": "2026-06-01"},
-            {"id": "tx-2", "type": "acupuncture", "name": "Acupuncture, weekly",
-             "dates": ["2026-07-06", "2026-07-13", "2026-07-20", "2026-07-27"],
-             "notes": "stopped after four sessions"},
-            {"id": "tx-3", "type": "massage", "name": "Neck and shoulder massage",
-             "dates": ["2026-08-14", "2026-09-18"]},
-        ],  # fmt: skip
+            {
+                "id": "tx-1",
+                "type": "supplement",
+                "name": "Magnesium citrate 400 mg daily",
+                "medication": "mag400",
+                "start": "2026-06-01",
+            },
+            {
+                "id": "tx-2",
+                "type": "acupuncture",
+                "name": "Acupuncture, weekly",
+                "dates": ["2026-07-06", "2026-07-13", "2026-07-20", "2026-07-27"],
+                "notes": "stopped after four sessions",
+            },
+            {
+                "id": "tx-3",
+                "type": "massage",
+                "name": "Neck and shoulder massage",
+                "dates": ["2026-08-14", "2026-09-18"],
+            },
+        ],
         "questionnaires": [
-            {"instrument": "MIDAS", "date": "2026-05-02", "score": 14, "items": [2, 3, 4, 2, 3, 12, 6]},
-            {"instrument": "HIT-6", "date": "2026-05-02", "score": 60, "items": [11, 10, 10, 8, 10, 11]},
+            {
+                "instrument": "MIDAS",
+                "date": "2026-05-02",
+                "score": 14,
+                "items": [2, 3, 4, 2, 3, 12, 6],
+            },
+            {
+                "instrument": "HIT-6",
+                "date": "2026-05-02",
+                "score": 60,
+                "items": [11, 10, 10, 8, 10, 11],
+            },
             {"instrument": "MIDAS", "date": "2026-10-30", "score": 9, "items": [1, 2, 2, 2, 2]},
-            {"instrument": "HIT-6", "date": "2026-10-30", "score": 56, "items": [10, 10, 8, 8, 10, 10]},
+            {
+                "instrument": "HIT-6",
+                "date": "2026-10-30",
+                "score": 56,
+                "items": [10, 10, 8, 8, 10, 10],
+            },
         ],
     }
 
 
 def _episodic_attack(
-    rng: random.Random, day: date, tz: ZoneInfo, n: int, short_sleep: bool, stressed: bool, caffeine: int
+    rng: random.Random,
+    day: date,
+    tz: ZoneInfo,
+    n: int,
+    short_sleep: bool,
+    stressed: bool,
+    caffeine: int,
 ) -> dict:
-    start = _local(day, rng.choice([6, 7, 8, 10, 13, 15, 17, 19, 21]), rng.choice([0, 10, 20, 30, 40, 50]), tz)
+    start = _local(
+        day, rng.choice([6, 7, 8, 10, 13, 15, 17, 19, 21]), rng.choice([0, 10, 20, 30, 40, 50]), tz
+    )
     hours = rng.choice([3, 4, 5, 6, 8, 10, 12, 14, 20, 30])
     end = start + timedelta(hours=hours, minutes=rng.choice([0, 15, 30, 45]))
     side = rng.choice(["left", "right"])
@@ -136,14 +189,21 @@ def _episodic_attack(
         attack["durationMinutes"] = hours * 60
     elif n % 13 != 0:
         attack["end"] = _iso(end)
-    attack["intensity"] = rng.choice([4, 5, 6, 6, 7, 7, 8, 9]) if kind == "migraine" else rng.choice([2, 3, 4, 5])
+    attack["intensity"] = (
+        rng.choice([4, 5, 6, 6, 7, 7, 8, 9]) if kind == "migraine" else rng.choice([2, 3, 4, 5])
+    )
     attack["kind"] = kind
     attack["aura"] = n % 11 == 0
     attack["painLocations"] = (
-        [f"{side}-temple", f"behind-{side}-eye"] if kind == "migraine" else rng.choice([["forehead"], ["temples"], ["occiput", "neck"]])
+        [f"{side}-temple", f"behind-{side}-eye"]
+        if kind == "migraine"
+        else rng.choice([["forehead"], ["temples"], ["occiput", "neck"]])
     )
     attack["painQualities"] = ["throbbing"] if kind == "migraine" else ["pressing"]
-    symptoms = rng.sample(["nausea", "photophobia", "phonophobia", "fatigue", "neck-pain", "brain-fog"], k=rng.choice([1, 2, 3]))
+    symptoms = rng.sample(
+        ["nausea", "photophobia", "phonophobia", "fatigue", "neck-pain", "brain-fog"],
+        k=rng.choice([1, 2, 3]),
+    )
     if n % 7 == 3:
         symptoms.append("jaw feels heavy")
     twitch = rng.random() < 0.45
@@ -153,8 +213,13 @@ def _episodic_attack(
         for site in sites:
             t_start = start + timedelta(minutes=rng.choice([-40, -20, 10, 30, 60]))
             attack["twitching"].append(
-                {"location": site, "description": rng.choice(TWITCH_WORDS[site]), "intensity": rng.choice([2, 3, 4, 5]),
-                 "start": _iso(t_start), "durationMinutes": rng.choice([5, 10, 20, 30])}  # fmt: skip
+                {
+                    "location": site,
+                    "description": rng.choice(TWITCH_WORDS[site]),
+                    "intensity": rng.choice([2, 3, 4, 5]),
+                    "start": _iso(t_start),
+                    "durationMinutes": rng.choice([5, 10, 20, 30]),
+                }
             )
         if n % 5 == 0:
             symptoms.append("muscle-twitching")
@@ -167,27 +232,50 @@ def _episodic_attack(
     if caffeine >= 240:
         triggers.append("caffeine")
     if rng.random() < 0.15:
-        triggers.append(rng.choice(["artificial-additives", "bright-light", "weather-change", "red wine at dinner"]))
+        triggers.append(
+            rng.choice(
+                ["artificial-additives", "bright-light", "weather-change", "red wine at dinner"]
+            )
+        )
     if triggers:
         attack["triggers"] = triggers
     meds = []
     if kind == "migraine" and attack["intensity"] >= 6:
         taken = start + timedelta(minutes=rng.choice([20, 45, 60, 90]))
-        meds.append({"medication": "suma50", "taken": _iso(taken), "dose": "50 mg",
-                     "relief": rng.choice(["good", "good", "complete", "some"])})  # fmt: skip
+        meds.append(
+            {
+                "medication": "suma50",
+                "taken": _iso(taken),
+                "dose": "50 mg",
+                "relief": rng.choice(["good", "good", "complete", "some"]),
+            }
+        )
         if "nausea" in symptoms:
-            meds.append({"medication": "meto10", "taken": _iso(taken), "dose": "10 mg", "relief": "some"})
+            meds.append(
+                {"medication": "meto10", "taken": _iso(taken), "dose": "10 mg", "relief": "some"}
+            )
     elif rng.random() < 0.7:
-        intake = {"medication": "ibu400", "dose": "400 mg", "relief": rng.choice(["none", "some", "good"])}
+        intake = {
+            "medication": "ibu400",
+            "dose": "400 mg",
+            "relief": rng.choice(["none", "some", "good"]),
+        }
         if n % 4 != 0:
             intake["taken"] = _iso(start + timedelta(minutes=30))
         meds.append(intake)
     if meds:
         attack["medications"] = meds
-    relief = rng.sample(["dark-room", "rest", "cold-compress", "relaxation", "massage", "sleep"], k=rng.choice([0, 1, 2]))
+    relief = rng.sample(
+        ["dark-room", "rest", "cold-compress", "relaxation", "massage", "sleep"],
+        k=rng.choice([0, 1, 2]),
+    )
     if relief:
-        attack["reliefMethods"] = [{"method": m, "effect": rng.choice(["none", "some", "good"])} for m in relief]
-    attack["disability"] = rng.choice(["mild", "moderate", "moderate", "severe"]) if kind == "migraine" else "mild"
+        attack["reliefMethods"] = [
+            {"method": m, "effect": rng.choice(["none", "some", "good"])} for m in relief
+        ]
+    attack["disability"] = (
+        rng.choice(["mild", "moderate", "moderate", "severe"]) if kind == "migraine" else "mild"
+    )
     note = NOTES[n % len(NOTES)]
     if note:
         attack["notes"] = note
@@ -205,7 +293,9 @@ def chronic() -> dict:
     day = first
     while day <= last:
         if rng.random() < 0.64:
-            start = _local(day, rng.choice([5, 6, 7, 9, 14, 16, 20, 22]), rng.choice([0, 15, 30, 45]), tz)
+            start = _local(
+                day, rng.choice([5, 6, 7, 9, 14, 16, 20, 22]), rng.choice([0, 15, 30, 45]), tz
+            )
             migraine = rng.random() < 0.6
             attack: dict = {
                 "id": f"c-{day.isoformat()}",
@@ -216,24 +306,50 @@ def chronic() -> dict:
                 "painLocations": ["right-temple", "behind-right-eye"] if migraine else ["head"],
                 "painQualities": ["pulsating"] if migraine else ["dull", "pressing"],
                 "symptoms": ["nausea", "photophobia", "phonophobia"] if migraine else ["fatigue"],
-                "triggers": rng.sample(["stress", "lack-of-sleep", "screen-time", "skipped-meal", "weather-change"], k=2),
+                "triggers": rng.sample(
+                    ["stress", "lack-of-sleep", "screen-time", "skipped-meal", "weather-change"],
+                    k=2,
+                ),
                 "disability": "severe" if migraine and rng.random() < 0.4 else "moderate",
             }
             meds = []
             if migraine and rng.random() < 0.72:
-                meds.append({"medication": "riza10", "taken": _iso(start + timedelta(minutes=40)),
-                             "dose": "10 mg", "relief": rng.choice(["some", "good", "none"])})  # fmt: skip
+                meds.append(
+                    {
+                        "medication": "riza10",
+                        "taken": _iso(start + timedelta(minutes=40)),
+                        "dose": "10 mg",
+                        "relief": rng.choice(["some", "good", "none"]),
+                    }
+                )
             if rng.random() < 0.35:
-                meds.append({"medication": "para1g", "taken": _iso(start + timedelta(hours=2)),
-                             "dose": "1 g", "relief": rng.choice(["none", "some"])})  # fmt: skip
+                meds.append(
+                    {
+                        "medication": "para1g",
+                        "taken": _iso(start + timedelta(hours=2)),
+                        "dose": "1 g",
+                        "relief": rng.choice(["none", "some"]),
+                    }
+                )
             if rng.random() < 0.08:
-                meds.append({"medication": "exc", "taken": _iso(start + timedelta(hours=3)), "relief": "some"})
+                meds.append(
+                    {
+                        "medication": "exc",
+                        "taken": _iso(start + timedelta(hours=3)),
+                        "relief": "some",
+                    }
+                )
             if meds:
                 attack["medications"] = meds
             if rng.random() < 0.2:
-                attack["twitching"] = [{"location": "neck", "description": "tight neck muscle jumping"}]
+                attack["twitching"] = [
+                    {"location": "neck", "description": "tight neck muscle jumping"}
+                ]
             if rng.random() < 0.3:
-                attack["reliefMethods"] = [{"method": "dark-room", "effect": "some"}, {"method": "hot-compress"}]
+                attack["reliefMethods"] = [
+                    {"method": "dark-room", "effect": "some"},
+                    {"method": "hot-compress"},
+                ]
             attacks.append(attack)
         day += timedelta(days=1)
     return {
@@ -247,27 +363,64 @@ def chronic() -> dict:
             "language": "en-US",
         },
         "conditions": [
-            {"id": "dx-1", "code": "chronic-migraine", "onset": "2021", "verificationStatus": "confirmed"},
-            {"id": "dx-2", "text": "Neck pain after whiplash", "onset": "2018-06-02", "clinicalStatus": "inactive"},
+            {
+                "id": "dx-1",
+                "code": "chronic-migraine",
+                "onset": "2021",
+                "verificationStatus": "confirmed",
+            },
+            {
+                "id": "dx-2",
+                "text": "Neck pain after whiplash",
+                "onset": "2018-06-02",
+                "clinicalStatus": "inactive",
+            },
         ],
         "medications": [
             {"id": "riza10", "name": "Rizatriptan 10 mg", "class": "triptan", "atc": "N02CC04"},
-            {"id": "para1g", "name": "Paracetamol 1 g", "class": "simple-analgesic", "atc": "N02BE01"},
+            {
+                "id": "para1g",
+                "name": "Paracetamol 1 g",
+                "class": "simple-analgesic",
+                "atc": "N02BE01",
+            },
             {"id": "exc", "name": "Aspirin/paracetamol/caffeine", "class": "combination-analgesic"},
             {"id": "topi50", "name": "Topiramate 50 mg", "class": "preventive", "atc": "N03AX11"},
             {"id": "botox", "name": "OnabotulinumtoxinA", "class": "botulinum-toxin"},
         ],
         "attacks": attacks,
         "treatments": [
-            {"id": "tx-1", "type": "preventive-medication", "name": "Topiramate 50 mg twice daily",
-             "medication": "topi50", "start": "2026-03-01", "end": "2026-09-15", "notes": "stopped: tingling"},
-            {"id": "tx-2", "type": "botulinum-toxin", "name": "OnabotulinumtoxinA 155 U",
-             "medication": "botox", "dates": ["2026-09-20", "2026-12-14"]},
-            {"id": "tx-3", "type": "physical-therapy", "name": "Physiotherapy for neck", "start": "2026-10-01"},
-        ],  # fmt: skip
+            {
+                "id": "tx-1",
+                "type": "preventive-medication",
+                "name": "Topiramate 50 mg twice daily",
+                "medication": "topi50",
+                "start": "2026-03-01",
+                "end": "2026-09-15",
+                "notes": "stopped: tingling",
+            },
+            {
+                "id": "tx-2",
+                "type": "botulinum-toxin",
+                "name": "OnabotulinumtoxinA 155 U",
+                "medication": "botox",
+                "dates": ["2026-09-20", "2026-12-14"],
+            },
+            {
+                "id": "tx-3",
+                "type": "physical-therapy",
+                "name": "Physiotherapy for neck",
+                "start": "2026-10-01",
+            },
+        ],
         "questionnaires": [
             {"instrument": "MIDAS", "date": "2026-08-02", "score": 42},
-            {"instrument": "HIT-6", "date": "2026-08-02", "score": 66, "items": [13, 11, 11, 10, 10, 11]},
+            {
+                "instrument": "HIT-6",
+                "date": "2026-08-02",
+                "score": 66,
+                "items": [13, 11, 11, 10, 10, 11],
+            },
             {"instrument": "HIT-6", "date": "2026-11-28", "score": 64},
         ],
     }
@@ -286,37 +439,59 @@ def spreadsheet() -> tuple[str, dict]:
             start = datetime(day.year, day.month, day.day, hour, 0)
             end = start + timedelta(hours=rng.choice([3, 5, 8]))
             twitch = rng.random() < 0.4
-            rows.append({
-                "id": "" if rng.random() < 0.3 else f"s-{day.isoformat()}",
-                "start": start.isoformat(timespec="minutes"),
-                "end": end.isoformat(timespec="minutes") if rng.random() < 0.8 else "",
-                "duration_minutes": "",
-                "intensity": str(rng.choice([3, 5, 6, 7, 8])),
-                "kind": rng.choice(["migraine", "migraine", "headache"]),
-                "aura": rng.choice(["yes", "no", ""]),
-                "pain_locations": ";".join(rng.sample(["left-temple", "forehead", "neck", "behind-eyes"], k=2)),
-                "pain_qualities": "throbbing",
-                "symptoms": ";".join(rng.sample(["nausea", "photophobia", "dizziness"], k=2)),
-                "twitching_locations": "right-eyelid;face" if twitch else "",
-                "twitching_description": 'flutter, "like a pulse"' if twitch else "",
-                "twitching_intensity": "3" if twitch else "",
-                "triggers": ";".join(rng.sample(["stress", "caffeine", "artificial-additives", "lack-of-sleep"], k=2)),
-                "medications": f"Naproxen 500 mg@{(start + timedelta(hours=1)).isoformat(timespec='minutes')}=good"
-                if rng.random() < 0.6 else "",
-                "relief_methods": "dark-room=good;massage" if rng.random() < 0.5 else "rest",
-                "disability": rng.choice(["mild", "moderate"]),
-                "notes": rng.choice(["", "Long day at work, then\nheadache on the train", "Coffee, then pain, then nap"]),
-            })  # fmt: skip
+            taken = (start + timedelta(hours=1)).isoformat(timespec="minutes")
+            rows.append(
+                {
+                    "id": "" if rng.random() < 0.3 else f"s-{day.isoformat()}",
+                    "start": start.isoformat(timespec="minutes"),
+                    "end": end.isoformat(timespec="minutes") if rng.random() < 0.8 else "",
+                    "duration_minutes": "",
+                    "intensity": str(rng.choice([3, 5, 6, 7, 8])),
+                    "kind": rng.choice(["migraine", "migraine", "headache"]),
+                    "aura": rng.choice(["yes", "no", ""]),
+                    "pain_locations": ";".join(
+                        rng.sample(["left-temple", "forehead", "neck", "behind-eyes"], k=2)
+                    ),
+                    "pain_qualities": "throbbing",
+                    "symptoms": ";".join(rng.sample(["nausea", "photophobia", "dizziness"], k=2)),
+                    "twitching_locations": "right-eyelid;face" if twitch else "",
+                    "twitching_description": 'flutter, "like a pulse"' if twitch else "",
+                    "twitching_intensity": "3" if twitch else "",
+                    "triggers": ";".join(
+                        rng.sample(
+                            ["stress", "caffeine", "artificial-additives", "lack-of-sleep"], k=2
+                        )
+                    ),
+                    "medications": f"Naproxen 500 mg@{taken}=good" if rng.random() < 0.6 else "",
+                    "relief_methods": "dark-room=good;massage" if rng.random() < 0.5 else "rest",
+                    "disability": rng.choice(["mild", "moderate"]),
+                    "notes": rng.choice(
+                        [
+                            "",
+                            "Long day at work, then\nheadache on the train",
+                            "Coffee, then pain, then nap",
+                        ]
+                    ),
+                }
+            )
         day += timedelta(days=1)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     sidecar = {
-        "patient": {"id": "p-0003", "name": {"given": ["Jonas"], "family": "Müller"},
-                    "birthDate": "1995-02-17", "sex": "male", "timezone": "Europe/Berlin", "language": "de"},
-        "medications": [{"id": "napro500", "name": "Naproxen 500 mg", "class": "nsaid", "atc": "M01AE02"}],
-    }  # fmt: skip
+        "patient": {
+            "id": "p-0003",
+            "name": {"given": ["Jonas"], "family": "Müller"},
+            "birthDate": "1995-02-17",
+            "sex": "male",
+            "timezone": "Europe/Berlin",
+            "language": "de",
+        },
+        "medications": [
+            {"id": "napro500", "name": "Naproxen 500 mg", "class": "nsaid", "atc": "M01AE02"}
+        ],
+    }
     return out.getvalue(), sidecar
 
 
@@ -324,7 +499,10 @@ def write_all(outdir: Path) -> list[Path]:
     """Write every example into ``outdir``; return the paths."""
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, diary in (("episodic-twitching.json", episodic()), ("chronic-overuse.json", chronic())):
+    for name, diary in (
+        ("episodic-twitching.json", episodic()),
+        ("chronic-overuse.json", chronic()),
+    ):
         path = outdir / name
         path.write_text(json.dumps(diary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         paths.append(path)
@@ -338,6 +516,10 @@ def write_all(outdir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "examples"
+    target = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parent.parent / "examples"
+    )
     for p in write_all(target):
         print(p)

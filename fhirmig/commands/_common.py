@@ -84,7 +84,9 @@ def csv_patient_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def load_diary(path: str | Path, csv_patient_id: str | None = None, csv_timezone: str | None = None) -> Diary:
+def load_diary(
+    path: str | Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
+) -> Diary:
     """Read a diary; for CSV, apply ``--patient-id``/``--timezone`` over the sidecar."""
     from fhirmig.diary.csvformat import read_sidecar
     from fhirmig.diary.reader import read_diary
@@ -116,12 +118,14 @@ def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--deidentify",
         is_flag=True,
-        help="De-identify first (HIPAA Safe Harbor: no names, identifiers or notes; dates shifted).",
+        help="De-identify first (HIPAA Safe Harbor: no names, ids or notes; dates shifted).",
     )(func)
     return func
 
 
-def maybe_deidentify(diary: Diary, deidentify: bool, key_file: Path | None, keep_notes: bool) -> Diary:
+def maybe_deidentify(
+    diary: Diary, deidentify: bool, key_file: Path | None, keep_notes: bool
+) -> Diary:
     """The diary itself, or its de-identified form when ``--deidentify`` was given."""
     from fhirmig.errors import UsageError
 
@@ -131,6 +135,7 @@ def maybe_deidentify(diary: Diary, deidentify: bool, key_file: Path | None, keep
         return diary
     if key_file is None:
         raise UsageError("--deidentify needs --key-file (a file holding the secret key)")
-    from fhirmig.privacy import deidentify_diary, load_key
+    from fhirmig.privacy import deidentify_diary, load_key  # type: ignore[import-not-found,unused-ignore]
 
-    return deidentify_diary(diary, load_key(key_file), keep_notes=keep_notes)
+    result: Diary = deidentify_diary(diary, load_key(key_file), keep_notes=keep_notes)
+    return result

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from fhirmig.diary.timeparse import parse_datetime, zone
 from fhirmig.errors import Problem
 
-__all__ = ["MIDAS_ITEMS", "HIT6_ANSWERS", "cross_check", "json_path", "problems_from"]
+__all__ = ["HIT6_ANSWERS", "MIDAS_ITEMS", "cross_check", "json_path", "problems_from"]
 
 HIT6_ANSWERS = frozenset({6, 8, 10, 11, 13})
 MIDAS_ITEMS = 5
@@ -129,7 +129,9 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
             and not isinstance(duration, bool)
             and abs((end - start) - timedelta(minutes=duration)) > timedelta(minutes=1)
         ):
-            add(("attacks", i, "durationMinutes"), "disagrees with end - start; give one of the two")
+            add(
+                ("attacks", i, "durationMinutes"), "disagrees with end - start; give one of the two"
+            )
 
     for i, treatment in _items(raw, "treatments"):
         med = treatment.get("medication")
@@ -144,7 +146,9 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
         when = day.get("date")
         if isinstance(when, str):
             if when in dates:
-                add(("days", i, "date"), f"a second entry for {when} (first at days[{dates[when]}])")
+                add(
+                    ("days", i, "date"), f"a second entry for {when} (first at days[{dates[when]}])"
+                )
             else:
                 dates[when] = i
 
@@ -161,43 +165,78 @@ def _check_questionnaire(
     if not isinstance(score, int) or isinstance(score, bool):
         return out
     if instrument == "HIT-6" and not 36 <= score <= 78:
-        out.append(Problem(file, locate((*loc, "score")), f"HIT-6 scores run from 36 to 78 (got {score})"))
+        out.append(
+            Problem(file, locate((*loc, "score")), f"HIT-6 scores run from 36 to 78 (got {score})")
+        )
     if not isinstance(items, list) or not all(
         isinstance(x, int) and not isinstance(x, bool) for x in items
     ):
         return out
     if instrument == "HIT-6":
         if len(items) != 6:
-            out.append(Problem(file, locate((*loc, "items")), f"HIT-6 has 6 items (got {len(items)})"))
+            out.append(
+                Problem(file, locate((*loc, "items")), f"HIT-6 has 6 items (got {len(items)})")
+            )
         for k, x in enumerate(items):
             if x not in HIT6_ANSWERS:
                 out.append(
-                    Problem(file, locate((*loc, "items", k)), f"a HIT-6 answer scores 6, 8, 10, 11 or 13 (got {x})")
+                    Problem(
+                        file,
+                        locate((*loc, "items", k)),
+                        f"a HIT-6 answer scores 6, 8, 10, 11 or 13 (got {x})",
+                    )
                 )
         if len(items) == 6 and sum(items) != score:
-            out.append(
-                Problem(file, locate((*loc, "score")), f"score {score} disagrees with the items, which sum to {sum(items)}")
-            )
-    elif instrument == "MIDAS":
-        if len(items) not in (MIDAS_ITEMS, MIDAS_ITEMS + 2):
-            out.append(
-                Problem(file, locate((*loc, "items")), f"MIDAS has 5 scored items, optionally A and B (got {len(items)})")
-            )
-            return out
-        for k, x in enumerate(items[:MIDAS_ITEMS]):
-            if not 0 <= x <= 90:
-                out.append(Problem(file, locate((*loc, "items", k)), f"a MIDAS item counts 0 to 90 days (got {x})"))
-        if len(items) == 7:
-            if not 0 <= items[5] <= 90:
-                out.append(Problem(file, locate((*loc, "items", 5)), f"MIDAS item A counts 0 to 90 days (got {items[5]})"))
-            if not 0 <= items[6] <= 10:
-                out.append(Problem(file, locate((*loc, "items", 6)), f"MIDAS item B is pain 0 to 10 (got {items[6]})"))
-        if sum(items[:MIDAS_ITEMS]) != score:
             out.append(
                 Problem(
                     file,
                     locate((*loc, "score")),
-                    f"score {score} disagrees with items 1-5, which sum to {sum(items[:MIDAS_ITEMS])}",
+                    f"score {score} disagrees with the items, which sum to {sum(items)}",
+                )
+            )
+    elif instrument == "MIDAS":
+        if len(items) not in (MIDAS_ITEMS, MIDAS_ITEMS + 2):
+            out.append(
+                Problem(
+                    file,
+                    locate((*loc, "items")),
+                    f"MIDAS has 5 scored items, optionally A and B (got {len(items)})",
+                )
+            )
+            return out
+        for k, x in enumerate(items[:MIDAS_ITEMS]):
+            if not 0 <= x <= 90:
+                out.append(
+                    Problem(
+                        file,
+                        locate((*loc, "items", k)),
+                        f"a MIDAS item counts 0 to 90 days (got {x})",
+                    )
+                )
+        if len(items) == 7:
+            if not 0 <= items[5] <= 90:
+                out.append(
+                    Problem(
+                        file,
+                        locate((*loc, "items", 5)),
+                        f"MIDAS item A counts 0 to 90 days (got {items[5]})",
+                    )
+                )
+            if not 0 <= items[6] <= 10:
+                out.append(
+                    Problem(
+                        file,
+                        locate((*loc, "items", 6)),
+                        f"MIDAS item B is pain 0 to 10 (got {items[6]})",
+                    )
+                )
+        total = sum(items[:MIDAS_ITEMS])
+        if total != score:
+            out.append(
+                Problem(
+                    file,
+                    locate((*loc, "score")),
+                    f"score {score} disagrees with items 1-5, which sum to {total}",
                 )
             )
     return out

@@ -22,19 +22,44 @@ from fhirmig.errors import DiaryError, Problem
 __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
 
 COLUMNS = (
-    "id", "start", "end", "duration_minutes", "intensity", "kind", "aura", "pain_locations",
-    "pain_qualities", "symptoms", "twitching_locations", "twitching_description",
-    "twitching_intensity", "triggers", "medications", "relief_methods", "disability", "notes",
-)  # fmt: skip
+    "id",
+    "start",
+    "end",
+    "duration_minutes",
+    "intensity",
+    "kind",
+    "aura",
+    "pain_locations",
+    "pain_qualities",
+    "symptoms",
+    "twitching_locations",
+    "twitching_description",
+    "twitching_intensity",
+    "triggers",
+    "medications",
+    "relief_methods",
+    "disability",
+    "notes",
+)
 REQUIRED = ("start", "intensity")
 EFFECTS = ("none", "some", "good", "complete")
 _FIELD_COLUMN = {
-    "id": "id", "start": "start", "end": "end", "durationMinutes": "duration_minutes",
-    "intensity": "intensity", "kind": "kind", "aura": "aura", "painLocations": "pain_locations",
-    "painQualities": "pain_qualities", "symptoms": "symptoms", "triggers": "triggers",
-    "medications": "medications", "reliefMethods": "relief_methods",
-    "disability": "disability", "notes": "notes",
-}  # fmt: skip
+    "id": "id",
+    "start": "start",
+    "end": "end",
+    "durationMinutes": "duration_minutes",
+    "intensity": "intensity",
+    "kind": "kind",
+    "aura": "aura",
+    "painLocations": "pain_locations",
+    "painQualities": "pain_qualities",
+    "symptoms": "symptoms",
+    "triggers": "triggers",
+    "medications": "medications",
+    "reliefMethods": "relief_methods",
+    "disability": "disability",
+    "notes": "notes",
+}
 _TWITCH_COLUMN = {
     "location": "twitching_locations",
     "description": "twitching_description",
@@ -89,11 +114,11 @@ class _Row:
             return None
 
 
-def _catalogue_lookup(
-    name: str, catalogue: list[dict[str, Any]], fixed: bool
-) -> str | None:
+def _catalogue_lookup(name: str, catalogue: list[dict[str, Any]], fixed: bool) -> str | None:
     for med in catalogue:
-        if isinstance(med, dict) and (med.get("id") == name or str(med.get("name", "")).casefold() == name.casefold()):
+        if isinstance(med, dict) and (
+            med.get("id") == name or str(med.get("name", "")).casefold() == name.casefold()
+        ):
             return str(med.get("id"))
     if fixed:
         return None
@@ -106,9 +131,16 @@ def _catalogue_lookup(
     return new_id
 
 
-def _attack(cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], fixed: bool) -> dict[str, Any]:
+def _attack(
+    cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], fixed: bool
+) -> dict[str, Any]:
     a: dict[str, Any] = {"id": cells.get("id", "").strip() or f"row-{row.line}"}
-    for column, key in (("start", "start"), ("end", "end"), ("kind", "kind"), ("disability", "disability")):
+    for column, key in (
+        ("start", "start"),
+        ("end", "end"),
+        ("kind", "kind"),
+        ("disability", "disability"),
+    ):
         value = cells.get(column, "").strip()
         if value:
             a[key] = value
@@ -118,14 +150,14 @@ def _attack(cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], f
     if not intensity:
         row.error("intensity", "required: peak pain 0-10")
     else:
-        value = row.number("intensity", intensity, integer=True)
-        if value is not None:
-            a["intensity"] = value
+        number = row.number("intensity", intensity, integer=True)
+        if number is not None:
+            a["intensity"] = number
     duration = cells.get("duration_minutes", "").strip()
     if duration:
-        value = row.number("duration_minutes", duration, integer=False)
-        if value is not None:
-            a["durationMinutes"] = value
+        minutes = row.number("duration_minutes", duration, integer=False)
+        if minutes is not None:
+            a["durationMinutes"] = minutes
     aura = cells.get("aura", "").strip().lower()
     if aura in ("true", "yes"):
         a["aura"] = True
@@ -134,18 +166,24 @@ def _attack(cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], f
     elif aura:
         row.error("aura", f"must be true, false, yes or no (got {aura[:60]!r})")
     for column, key in (
-        ("pain_locations", "painLocations"), ("pain_qualities", "painQualities"),
-        ("symptoms", "symptoms"), ("triggers", "triggers"),
-    ):  # fmt: skip
+        ("pain_locations", "painLocations"),
+        ("pain_qualities", "painQualities"),
+        ("symptoms", "symptoms"),
+        ("triggers", "triggers"),
+    ):
         items = _split(cells.get(column, ""))
         if items:
             a[key] = items
     locations = _split(cells.get("twitching_locations", ""))
     description = cells.get("twitching_description", "").strip()
     t_intensity_cell = cells.get("twitching_intensity", "").strip()
-    t_intensity = row.number("twitching_intensity", t_intensity_cell, True) if t_intensity_cell else None
+    t_intensity = (
+        row.number("twitching_intensity", t_intensity_cell, True) if t_intensity_cell else None
+    )
     if (description or t_intensity_cell) and not locations:
-        row.error("twitching_locations", "twitching description or intensity given without a location")
+        row.error(
+            "twitching_locations", "twitching description or intensity given without a location"
+        )
     if locations:
         twitches = []
         for loc in locations:
@@ -163,7 +201,10 @@ def _attack(cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], f
         if "=" in body:
             body, relief = (s.strip() for s in body.rsplit("=", 1))
             if relief not in EFFECTS:
-                row.error("medications", f"relief must be none, some, good or complete (got {relief[:60]!r})")
+                row.error(
+                    "medications",
+                    f"relief must be none, some, good or complete (got {relief[:60]!r})",
+                )
             else:
                 intake["relief"] = relief
         if "@" in body:
@@ -184,7 +225,10 @@ def _attack(cells: dict[str, str], row: _Row, catalogue: list[dict[str, Any]], f
         use: dict[str, Any] = {"method": method}
         if effect:
             if effect not in EFFECTS:
-                row.error("relief_methods", f"effect must be none, some, good or complete (got {effect[:60]!r})")
+                row.error(
+                    "relief_methods",
+                    f"effect must be none, some, good or complete (got {effect[:60]!r})",
+                )
             else:
                 use["effect"] = effect
         methods.append(use)
@@ -225,7 +269,11 @@ def parse_diary_csv(
     header = [h.strip() for h in header]
     for k, name in enumerate(header):
         if name not in COLUMNS:
-            problems.append(Problem(file, f"line 1, column {name or k + 1}", "unknown column (see the diary format)"))
+            problems.append(
+                Problem(
+                    file, f"line 1, column {name or k + 1}", "unknown column (see the diary format)"
+                )
+            )
         elif name in header[:k]:
             problems.append(Problem(file, f"line 1, column {name}", "column appears twice"))
     for name in REQUIRED:
@@ -251,11 +299,17 @@ def parse_diary_csv(
         if not any(c.strip() for c in cells):
             continue
         if len(attacks) >= MAX_ATTACKS:
-            raise DiaryError.single(file, f"line {start_line}", f"more than {MAX_ATTACKS:,} attacks; refused")
+            raise DiaryError.single(
+                file, f"line {start_line}", f"more than {MAX_ATTACKS:,} attacks; refused"
+            )
         row = _Row(file, start_line, problems)
         if len(cells) != len(header):
             row.problems.append(
-                Problem(file, f"line {start_line}", f"has {len(cells)} cells; the header has {len(header)}")
+                Problem(
+                    file,
+                    f"line {start_line}",
+                    f"has {len(cells)} cells; the header has {len(header)}",
+                )
             )
             continue
         attacks.append(_attack(dict(zip(header, cells, strict=True)), row, catalogue, fixed))
@@ -264,7 +318,12 @@ def parse_diary_csv(
     def locate(loc: tuple[str | int, ...]) -> str:
         from fhirmig.diary.checks import json_path
 
-        if len(loc) >= 3 and loc[0] == "attacks" and isinstance(loc[1], int) and loc[1] < len(lines):
+        if (
+            len(loc) >= 3
+            and loc[0] == "attacks"
+            and isinstance(loc[1], int)
+            and loc[1] < len(lines)
+        ):
             line = lines[loc[1]]
             field = str(loc[2])
             column = _FIELD_COLUMN.get(field, field)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -59,7 +59,7 @@ MAX_TEXT = 1_000
 def _context_tz(info: ValidationInfo) -> tzinfo:
     ctx = info.context if isinstance(info.context, dict) else None
     tz = ctx.get("tz") if ctx else None
-    return tz if isinstance(tz, tzinfo) else timezone.utc
+    return tz if isinstance(tz, tzinfo) else UTC
 
 
 def _to_datetime(value: Any, info: ValidationInfo) -> datetime:
@@ -96,6 +96,7 @@ def _finite(value: Any) -> Any:
     return value
 
 
+_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$"
 DateTime = Annotated[
     datetime,
     BeforeValidator(_to_datetime),
@@ -103,7 +104,7 @@ DateTime = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$",
+            "pattern": _DATETIME_PATTERN,
             "description": "ISO 8601 datetime; without an offset it is read in patient.timezone",
         }
     ),
@@ -229,7 +230,9 @@ class Medication(_Model):
         "other",
     ] = Field("other", alias="class")
     rxnorm: Annotated[str, Field(pattern=r"^[0-9]{1,12}$")] | None = None
-    atc: Annotated[str, Field(pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")] | None = None
+    atc: Annotated[str, Field(pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")] | None = (
+        None
+    )
 
 
 class Twitch(_Model):
@@ -376,5 +379,5 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    """A lower-case id made of ``a-z0-9-`` from a name (``Sumatriptan 50 mg`` -> ``sumatriptan-50-mg``)."""
+    """A lower-case ``a-z0-9-`` id from a name: ``Sumatriptan 50 mg`` -> ``sumatriptan-50-mg``."""
     return _SLUG_RE.sub("-", text.lower()).strip("-") or "item"

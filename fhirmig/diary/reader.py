@@ -100,7 +100,9 @@ def _loads(text: str, file: str) -> Any:
             file, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
         ) from None
     except _DuplicateKey as exc:
-        raise DiaryError.single(file, "", f"invalid JSON: the key {exc.args[0]!r} appears twice in one object") from None
+        raise DiaryError.single(
+            file, "", f"invalid JSON: the key {exc.args[0]!r} appears twice in one object"
+        ) from None
     except RecursionError:
         raise DiaryError.single(file, "", "invalid JSON: nested too deeply") from None
     except ValueError as exc:
@@ -131,7 +133,9 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
     attacks = raw.get("attacks")
     if isinstance(attacks, list) and len(attacks) > MAX_ATTACKS:
         raise DiaryError.single(
-            file, "attacks", f"{len(attacks)} attacks; at most {MAX_ATTACKS:,} are read from one diary"
+            file,
+            "attacks",
+            f"{len(attacks)} attacks; at most {MAX_ATTACKS:,} are read from one diary",
         )
     patient = raw.get("patient")
     tz_name = patient.get("timezone", "UTC") if isinstance(patient, dict) else "UTC"
@@ -151,7 +155,8 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
     if problems:
         problems.sort(key=lambda p: _order(p.location))
         raise DiaryError(_unique(problems))
-    assert diary is not None
+    if diary is None:  # pragma: no cover - the model failed, so problems were found
+        raise DiaryError.single(file, "", "invalid diary")
     return diary
 
 

@@ -9,7 +9,7 @@ attack by an hour and could move it to another calendar day.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +36,7 @@ def zone(name: str) -> tzinfo:
     if not isinstance(name, str) or not _ZONE_NAME_RE.match(name) or ".." in name:
         raise ValueError(f"unknown IANA time zone {name!r}")
     if name == "UTC":
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -87,7 +87,7 @@ def parse_datetime(text: str, tz: tzinfo) -> datetime:
     if offset is None:
         return localize(naive, tz, text)
     if offset == "Z":
-        return naive.replace(tzinfo=timezone.utc)
+        return naive.replace(tzinfo=UTC)
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
@@ -105,7 +105,7 @@ def localize(naive: datetime, tz: tzinfo, text: str | None = None) -> datetime:
     second = naive.replace(tzinfo=tz, fold=1)
     if first.utcoffset() != second.utcoffset():
         # A wall time that does not exist round-trips through UTC to another wall time.
-        back = first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+        back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
             raise ValueError(
                 f"{shown!r} does not exist in {name} (clocks skip it at a DST change); "

@@ -21,7 +21,7 @@ def diary_to_json(diary: Diary) -> dict[str, Any]:
 
 
 def dumps_diary(diary: Diary) -> bytes:
-    """The diary's JSON encoding as UTF-8 bytes (two-space indent, non-ASCII kept, final newline)."""
+    """The diary as UTF-8 JSON bytes: two-space indent, non-ASCII kept, final newline."""
     text = json.dumps(diary_to_json(diary), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
