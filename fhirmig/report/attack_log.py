@@ -22,15 +22,15 @@ BLOCK_ROWS = 200
 NOTE_CELL_CHARS = 300
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Date, start", 0.085),
-    ("Duration", 0.07),
-    ("Int.", 0.04),
+    ("Start", 0.085),
+    ("Duration", 0.06),
+    ("Intensity", 0.058),
     ("Locations", 0.10),
-    ("Symptoms", 0.13),
-    ("Twitching", 0.11),
+    ("Symptoms", 0.12),
+    ("Twitching", 0.12),
     ("Triggers", 0.10),
     ("Medication and relief", 0.175),
-    ("Notes", 0.19),
+    ("Notes", 0.182),
 )
 
 
@@ -53,7 +53,9 @@ def _duration(attack: Attack) -> str:
     minutes = int(length.total_seconds() // 60)
     if minutes >= 48 * 60:
         return f"{minutes / 1440:.1f} d"
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:
@@ -75,6 +77,11 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
     for use in attack.relief_methods:
         parts.append(f"{markup(use.method)}" + (f" ({use.effect})" if use.effect else ""))
     return "; ".join(parts) or "–"
+
+
+def _words(keys: Sequence[str]) -> str:
+    """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
+    return markup(", ".join(k.replace("-", " ") for k in keys)) or "–"
 
 
 def _twitching(attack: Attack) -> str:
@@ -101,13 +108,13 @@ def _row(diary: Diary, attack: Attack, tz: tzinfo, long_notes: list[Attack]) -> 
     kind = "" if attack.kind == "migraine" else f" {attack.kind}"
     aura = " aura" if attack.aura else ""
     cells = [
-        f"{start:%Y-%m-%d %H:%M}{kind}{aura}",
+        f"{start:%Y-%m-%d}<br/>{start:%H:%M}{kind}{aura}",
         _duration(attack),
         str(attack.intensity),
-        markup(", ".join(attack.pain_locations)) or "–",
-        markup(", ".join(attack.symptoms)) or "–",
+        _words(attack.pain_locations),
+        _words(attack.symptoms),
         _twitching(attack),
-        markup(", ".join(attack.triggers)) or "–",
+        _words(attack.triggers),
         _medication(diary, attack, tz),
         notes_text or "–",
     ]
@@ -115,11 +122,13 @@ def _row(diary: Diary, attack: Attack, tz: tzinfo, long_notes: list[Attack]) -> 
 
 
 def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[Any]:
-    """The flowables of Appendix A: tables of BLOCK_ROWS rows, then the long notes."""
-    from reportlab.platypus import PageBreak, Table
+    """The flowables of Appendix A on landscape pages: tables of BLOCK_ROWS rows, then the
+    long notes. ``width`` is the width of the landscape frame."""
+    from reportlab.platypus import NextPageTemplate, PageBreak, Table
 
     st = styles()
-    out: list[Any] = [PageBreak(), paragraph("Appendix A: Attack log", st.h1)]
+    out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
+    out.append(paragraph("Appendix A: Attack log", st.h1))
     out.append(
         paragraph(
             f"{len(attacks)} attacks of the period, times in the patient's zone "
@@ -129,7 +138,7 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         )
     )
     if not attacks:
-        return [*out, paragraph("No attacks in this period.", st.body)]
+        return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
     header = [paragraph(title, st.cell_bold) for title, _ in COLUMNS]
@@ -146,4 +155,5 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
             start = _local(attack.start, tz)
             out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
             out.append(paragraph(markup(attack.notes or "", newlines=True), st.body))
+    out.append(NextPageTemplate("page"))
     return out

@@ -100,7 +100,12 @@ def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
 
 
 def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
-    """Acute-medication days per month, stacked by class, against the 10 and 15-day lines."""
+    """Acute-medication days per month, one bar per class, against the 10 and 15-day lines.
+
+    Bars stand side by side (not stacked) because each ICHD-3 threshold applies to one
+    class: triptan, ergot, opioid and combination days to 10, non-opioid analgesic days
+    to 15.
+    """
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.lib import colors
 
@@ -109,12 +114,10 @@ def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
     chart.x, chart.y, chart.width, chart.height = 24, 30, width - 140, HEIGHT - 50
     used = [k for k in CLASS_KEYS if any(m.class_days.get(k, 0) for m in months)] or ["triptan"]
     chart.data = [[m.class_days.get(k, 0) for m in months] for k in used]
-    chart.categoryAxis.style = "stacked"
     for i, key in enumerate(used):
         chart.bars[i].fillColor = colors.HexColor(CLASS_FILLS[key])
         chart.bars[i].strokeWidth = 0.3
-    totals = [sum(col) for col in zip(*chart.data, strict=True)]
-    _axis_style(chart, _labels(months), max([31, *totals]))
+    _axis_style(chart, _labels(months), max([31, *(max(row) for row in chart.data)]))
     d.add(chart)
     _threshold(d, chart, 10, "10 days")
     _threshold(d, chart, 15, "15 days")

@@ -202,7 +202,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
                     _num(m.median_minutes_to_intake, 0),
                 ]
             )
-        out.append(_table(rows, [width - 330, 80, 45, 45, 85, 75]))
+        out.append(_table(rows, [width - 350, 100, 45, 45, 85, 75]))
     else:
         out.append(paragraph("No medication intakes in this period.", st.body))
     out.append(paragraph("Relief methods", st.h2))

@@ -1,5 +1,8 @@
 """The page frame of the report: header with patient and period, "page N of M", metadata.
 
+Two page templates: ``page`` (portrait) for the report and ``wide`` (landscape, same
+paper) for the attack log, whose nine columns need the width.
+
 "page N of M" needs the page count before the first page is final. :class:`_NumberedCanvas`
 keeps each finished page's drawing state and writes the footers once the document is laid
 out, so the document is laid out once (not twice as with ``multiBuild``).
@@ -75,7 +78,7 @@ def _draw_header(frame: PageFrame) -> Any:
     from reportlab.platypus import Paragraph
 
     def on_page(canvas: Any, doc: Any) -> None:
-        width, height = doc.pagesize
+        width, height = canvas._pagesize
         canvas.saveState()
         para = Paragraph(frame.header, styles().small)
         _, h = para.wrap(width - 2 * MARGIN, HEADER_SPACE)
@@ -116,16 +119,21 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
         invariant=1,
         lang=frame.language,
     )
-    body = Frame(
-        MARGIN,
-        MARGIN,
-        width - 2 * MARGIN,
-        height - 2 * MARGIN - 6,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[body], onPage=_draw_header(frame))])
+    templates = []
+    for template_id, (w, h) in (("page", (width, height)), ("wide", (height, width))):
+        body = Frame(
+            MARGIN,
+            MARGIN,
+            w - 2 * MARGIN,
+            h - 2 * MARGIN - 6,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=f"body-{template_id}",
+        )
+        templates.append(
+            PageTemplate(id=template_id, frames=[body], onPage=_draw_header(frame), pagesize=(w, h))
+        )
+    doc.addPageTemplates(templates)
     doc.build(story, canvasmaker=_canvas_class(frame))

@@ -163,7 +163,7 @@ def _story(
     story += factors_section(diary, stats, width)
     story += [PageBreak(), *markdown_flowables(methods)]
     attacks = attacks_in_period(diary, stats.period_from, stats.period_to)
-    story += attack_log(diary, attacks, width)
+    story += attack_log(diary, attacks, SIZES[paper][1] - 2 * MARGIN)
     story += [PageBreak(), *markdown_flowables(appendix_b)]
     story += [PageBreak(), *markdown_flowables(appendix_c)]
     frame = PageFrame(
