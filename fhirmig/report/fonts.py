@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-__all__ = ["BODY_FONT", "BOLD_FONT", "FONT_DIR", "markup", "plain", "register_fonts"]
+__all__ = ["BODY_FONT", "BOLD_FONT", "FONT_DIR", "has_cjk", "markup", "plain", "register_fonts"]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 BODY_FONT = "DejaVuSans"
@@ -67,6 +67,11 @@ def _cid_font(run: str) -> str:
     if _JAPANESE.search(run):
         return CID_JAPANESE
     return CID_CHINESE
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has characters the body font lacks (Chinese, Japanese, Korean)."""
+    return _CJK_RUN.search(text) is not None
 
 
 def plain(text: str) -> str:
