@@ -69,7 +69,7 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
     from reportlab.platypus import CondPageBreak, Spacer
 
     st = styles()
-    out: list[Any] = [CondPageBreak(480), paragraph("Charts", st.h1)]
+    out: list[Any] = [CondPageBreak(220), paragraph("Charts", st.h1)]
     if not stats.months:
         return [*out, paragraph("No months in the period.", st.body)]
     out += [days_chart(stats.months, width), Spacer(1, 8)]
