@@ -24,6 +24,7 @@ __all__ = [
     "concept",
     "key_of",
     "load_table",
+    "local_key",
     "terms",
 ]
 
@@ -100,16 +101,26 @@ def concept(vocabulary: str, value: str) -> dict[str, Any]:
     }
 
 
+def local_key(vocabulary: str, cc: Any) -> str | None:
+    """The key of the fhirmig coding of this vocabulary in a CodeableConcept, or None."""
+    if not isinstance(cc, dict):
+        return None
+    for c in cc.get("coding", ()):
+        if isinstance(c, dict) and c.get("system") == CODE_SYSTEM:
+            found = _by_local_code().get(c.get("code", ""))
+            if found and found[0] == vocabulary:
+                return found[1]
+    return None
+
+
 def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
     """The diary value of a CodeableConcept made by :func:`concept`.
 
     The key of its fhirmig coding when it has one (of this vocabulary), else its text;
     None when it has neither.
     """
-    for c in cc.get("coding", ()):
-        if c.get("system") == CODE_SYSTEM:
-            found = _by_local_code().get(c.get("code", ""))
-            if found and found[0] == vocabulary:
-                return found[1]
-    text = cc.get("text")
+    key = local_key(vocabulary, cc)
+    if key is not None:
+        return key
+    text = cc.get("text") if isinstance(cc, dict) else None
     return text if isinstance(text, str) else None
