@@ -94,7 +94,9 @@ def concept(vocabulary: str, value: str) -> dict[str, Any]:
     """
     codes, text = _concept(vocabulary, value)
     if not codes:
-        return {"text": value}
+        from fhirmig.fhir.context import text as fhir_text
+
+        return {"text": fhir_text(value)}
     return {
         "coding": [{"system": s, "code": c, "display": d} for s, c, d in codes],
         "text": text,
