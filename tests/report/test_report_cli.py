@@ -102,3 +102,20 @@ def test_help_lists_the_options() -> None:
     assert code == 0
     for option in ("--from", "--to", "--paper", "--templates", "--migraine-day", "-o"):
         assert option in output
+
+
+@pytest.mark.parametrize("fmt", ["transaction", "ndjson"])
+def test_fhir_input_gives_the_same_report(tmp_path: Path, fmt: str) -> None:
+    from fhirmig.diary import read_diary
+    from fhirmig.fhir import convert_diary
+
+    source = EXAMPLES / "chronic-overuse.json"
+    fhir = tmp_path / ("bundle.json" if fmt == "transaction" else "ndjson")
+    convert_diary(read_diary(source), fhir, fmt)
+    assert _run(str(source), "-o", str(tmp_path / "diary.pdf"))[0] == 0
+    code, output = _run(str(fhir), "-o", str(tmp_path / "fhir.pdf"))
+    assert code == 0, output
+    from_diary, _ = pdf_pages(tmp_path / "diary.pdf")
+    from_fhir, _ = pdf_pages(tmp_path / "fhir.pdf")
+    assert from_fhir == from_diary
+    assert (tmp_path / "fhir.pdf").read_bytes() == (tmp_path / "diary.pdf").read_bytes()
