@@ -119,3 +119,10 @@ def test_fhir_input_gives_the_same_report(tmp_path: Path, fmt: str) -> None:
     from_fhir, _ = pdf_pages(tmp_path / "fhir.pdf")
     assert from_fhir == from_diary
     assert (tmp_path / "fhir.pdf").read_bytes() == (tmp_path / "diary.pdf").read_bytes()
+
+
+def test_missing_output_folder_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "no-such-folder" / "r.pdf"
+    code, output = _run(str(EXAMPLES / "episodic-twitching.json"), "-o", str(out))
+    assert code == 1 and "does not exist" in output
+    assert not out.parent.exists()
