@@ -37,7 +37,8 @@ def _frame(width: float, title: str) -> tuple[Any, Any]:
 def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
     from reportlab.lib import colors
 
-    chart.categoryAxis.categoryNames = list(labels)
+    step = 1 if len(labels) <= 12 else 3 if len(labels) <= 36 else 6
+    chart.categoryAxis.categoryNames = [t if i % step == 0 else "" for i, t in enumerate(labels)]
     chart.categoryAxis.labels.fontName = BODY_FONT
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
