@@ -105,8 +105,11 @@ def _wrap(text: str, width: float) -> str:
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    text = plain(text)
+    if "\n" not in text and stringWidth(text, BODY_FONT, CELL_SIZE) <= width:
+        return text
     lines: list[str] = []
-    for line in simpleSplit(plain(text), BODY_FONT, CELL_SIZE, width):
+    for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
         while stringWidth(line, BODY_FONT, CELL_SIZE) > width and len(line) > 1:
             cut = len(line) - 1
             while cut > 1 and stringWidth(line[:cut], BODY_FONT, CELL_SIZE) > width:
