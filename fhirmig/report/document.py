@@ -120,6 +120,7 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
         producer="fhirmig (reportlab)",
         invariant=1,
         lang=frame.language,
+        initialFontName=BODY_FONT,
     )
     templates = []
     for template_id, (w, h) in (("page", (width, height)), ("wide", (height, width))):

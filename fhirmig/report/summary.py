@@ -120,8 +120,10 @@ def _threshold_lines(stats: Stats) -> list[str]:
             f"({', '.join(chronic.months_reached)}; longest run {chronic.longest_run} months). "
             "A pattern for discussion, not a diagnosis."
         )
-    else:
+    elif judged:
         lines.append(f"Chronic-migraine frequency not reached in any of {judged} complete months.")
+    else:
+        lines.append("Chronic-migraine frequency not judged: no complete month in the period.")
     return lines
 
 

@@ -39,7 +39,7 @@ def test_markup_escapes_and_picks_cjk_fonts() -> None:
     assert markup("<b>x</b> & </para>") == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;/para&gt;"
     assert markup("a\x00b") == "a b"
     assert markup("山田 두통") == (
-        '<font face="STSong-Light">山田</font> <font face="HYGothic-Medium">두통</font>'
+        '<font face="DroidSansFallback">山田</font> <font face="DroidSansFallback">두통</font>'
     )
     assert markup("line1\nline2", newlines=True) == "line1<br/>line2"
 
@@ -60,9 +60,13 @@ def test_cjk_name_and_notes_print_as_text(tmp_path: Path) -> None:
         for font in (page["/Resources"].get("/Font") or {}).values()
     }
     assert any("DejaVuSans" in f for f in fonts)
-    assert {"/STSong-Light", "/HeiseiKakuGo-W5"} <= {
-        f.split("-UniGB")[0].split("-UniJIS")[0] for f in fonts
-    }
+    cjk = [
+        font.get_object()
+        for page in out.reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+        if "DroidSansFallback" in str(font.get_object()["/BaseFont"])
+    ]
+    assert cjk and all("/FontFile2" in f["/FontDescriptor"] for f in cjk)  # embedded
 
 
 def test_injection_in_every_user_field_prints_literally(tmp_path: Path) -> None:
