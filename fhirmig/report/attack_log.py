@@ -24,6 +24,7 @@ BLOCK_ROWS = 200
 CELL_SIZE = 7.0
 PADDING = 3.0
 NOTE_CELL_CHARS = 300
+CELL_CHARS = 500
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Start", 0.085),
@@ -124,7 +125,10 @@ def _cell(text: str, width: float) -> Any:
     """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
 
     Plain strings are never parsed as markup, so ``<b>`` or ``&`` in them print as typed.
+    Text beyond CELL_CHARS is cut with "…", so that one row always fits on a page.
     """
+    if len(text) > CELL_CHARS:
+        text = text[:CELL_CHARS] + "…"
     if has_cjk(text):
         return paragraph(markup(text, newlines=True), styles().cell)
     return _wrap(text, width)

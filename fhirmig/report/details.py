@@ -45,7 +45,8 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
     cells = [
         [cell(c, r, w) for c, w in zip(row, widths, strict=True)] for r, row in enumerate(rows)
     ]
-    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    # splitInRow: a row taller than a page (a long description) continues on the next
+    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
     style = table_style()
     style.add("FONT", (0, 1), (-1, -1), BODY_FONT, 7, 8.4)
     table.setStyle(style)

@@ -118,3 +118,26 @@ def test_empty_diary_still_reports(tmp_path: Path) -> None:
     assert "no data" in out.pages[0]
     assert "No attacks in this period." in out.text
     assert "Patient p-x" in out.pages[0]
+
+
+def test_longest_allowed_texts_still_lay_out(tmp_path: Path) -> None:
+    long_note = "word " * 1990 + "END-OF-LONG-NOTE"
+    long_text = "x" * 995 + "-tail"
+    diary = _diary(
+        [
+            _attack(
+                n,
+                notes=long_note,
+                triggers=[long_text] * 5,
+                symptoms=[long_text] * 5,
+                twitching=[{"location": long_text, "description": long_note}] * 3,
+                medications=[{"medication": "suma", "dose": long_text}] * 3,
+            )
+            for n in range(2)
+        ],
+        name={"given": [long_text], "family": "Family"},
+    )
+    out = render(diary, tmp_path / "r.pdf")
+    flat = " ".join(out.text.split())
+    assert flat.count("END-OF-LONG-NOTE") >= 2 + 6  # notes in full, and every description
+    assert all("page " in page for page in out.pages)
