@@ -12,7 +12,9 @@ from tests.conftest import EXAMPLES, ROOT
 
 
 def _generator() -> object:
-    spec = importlib.util.spec_from_file_location("make_examples", ROOT / "scripts" / "make_examples.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_examples", ROOT / "scripts" / "make_examples.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -22,7 +24,9 @@ def _generator() -> object:
 def test_examples_equal_a_fresh_regeneration(tmp_path: Path) -> None:
     written = _generator().write_all(tmp_path)  # type: ignore[attr-defined]
     for path in written:
-        assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), f"{path.name} differs; run scripts/make_examples.py"
+        assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), (
+            f"{path.name} differs; run scripts/make_examples.py"
+        )
 
 
 def test_episodic_example_exercises_every_field() -> None:
@@ -60,6 +64,12 @@ def test_chronic_example_crosses_the_triptan_threshold() -> None:
                 local = i.taken.astimezone(d.patient.tz)
                 by_month.setdefault(local.strftime("%Y-%m"), set()).add(local.date().isoformat())
     assert len(by_month) == 4
-    assert all(len(days) >= 10 for days in by_month.values()), {k: len(v) for k, v in by_month.items()}
-    assert {m.drug_class for m in d.medications} & ACUTE_CLASSES >= {"triptan", "simple-analgesic", "combination-analgesic"}
+    assert all(len(days) >= 10 for days in by_month.values()), {
+        k: len(v) for k, v in by_month.items()
+    }
+    assert {m.drug_class for m in d.medications} & ACUTE_CLASSES >= {
+        "triptan",
+        "simple-analgesic",
+        "combination-analgesic",
+    }
     assert d.patient.name is not None and d.patient.name.family == "Παπαδοπούλου"

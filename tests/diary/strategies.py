@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
@@ -11,15 +11,26 @@ from fhirmig.diary.model import Diary
 from fhirmig.diary.reader import diary_from_raw
 from fhirmig.diary.vocabulary import BODY_SITES, PAIN_QUALITIES, RELIEF_METHODS, SYMPTOMS, TRIGGERS
 
-ZONES = ["UTC", "Europe/Lisbon", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Adelaide"]
+ZONES = [
+    "UTC",
+    "Europe/Lisbon",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tokyo",
+    "Australia/Adelaide",
+]
 EFFECTS = ["none", "some", "good", "complete"]
 
 # Free text as a spreadsheet can hold it in a list cell: no ';', no surrounding blanks.
-_item_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";="),
-    min_size=1,
-    max_size=20,
-).map(str.strip).filter(bool)
+_item_text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";="),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 _notes = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
     min_size=1,
@@ -33,7 +44,7 @@ def _item(vocabulary: tuple[str, ...]) -> st.SearchStrategy[str]:
 
 @st.composite
 def instants(draw: st.DrawFn) -> datetime:
-    base = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2024, 1, 1, tzinfo=UTC)
     minutes = draw(st.integers(min_value=0, max_value=3 * 365 * 24 * 60))
     offset = draw(st.sampled_from([0, 60, 120, -300, -240, 540, 570, 630]))
     return (base + timedelta(minutes=minutes)).astimezone(timezone(timedelta(minutes=offset)))
@@ -49,23 +60,38 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
     n_meds = draw(st.integers(0, 3))
     classes = ["triptan", "nsaid", "simple-analgesic", "opioid", "ergot", "gepant", "other"]
     meds = [
-        {"id": f"m{i}", "name": f"Drug {i} {draw(st.sampled_from(['10 mg', '50 mg', 'tablet']))}", "class": draw(st.sampled_from(classes))}
+        {
+            "id": f"m{i}",
+            "name": f"Drug {i} {draw(st.sampled_from(['10 mg', '50 mg', 'tablet']))}",
+            "class": draw(st.sampled_from(classes)),
+        }
         for i in range(n_meds)
     ]
     attacks = []
     for i in range(draw(st.integers(0, max_attacks))):
         start = draw(instants())
-        a: dict[str, Any] = {"id": f"a{i}", "start": _iso(start), "intensity": draw(st.integers(0, 10))}
+        a: dict[str, Any] = {
+            "id": f"a{i}",
+            "start": _iso(start),
+            "intensity": draw(st.integers(0, 10)),
+        }
         length = draw(st.one_of(st.none(), st.integers(0, 4 * 24 * 60)))
         if length is not None:
             if draw(st.booleans()):
                 a["end"] = _iso(start + timedelta(minutes=length))
             else:
                 a["durationMinutes"] = length
-        a["kind"] = draw(st.sampled_from(["migraine", "headache", "tension", "cluster", "aura-only"]))
+        a["kind"] = draw(
+            st.sampled_from(["migraine", "headache", "tension", "cluster", "aura-only"])
+        )
         if draw(st.booleans()):
             a["aura"] = draw(st.booleans())
-        for key, vocab in (("painLocations", BODY_SITES), ("painQualities", PAIN_QUALITIES), ("symptoms", SYMPTOMS), ("triggers", TRIGGERS)):
+        for key, vocab in (
+            ("painLocations", BODY_SITES),
+            ("painQualities", PAIN_QUALITIES),
+            ("symptoms", SYMPTOMS),
+            ("triggers", TRIGGERS),
+        ):
             items = draw(st.lists(_item(vocab), max_size=3))
             if items:
                 a[key] = items
@@ -101,7 +127,11 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
         methods = draw(st.lists(_item(RELIEF_METHODS), max_size=2))
         if methods:
             a["reliefMethods"] = [
-                {"method": m, **({"effect": e} if (e := draw(st.sampled_from([None, *EFFECTS]))) else {})} for m in methods
+                {
+                    "method": m,
+                    **({"effect": e} if (e := draw(st.sampled_from([None, *EFFECTS]))) else {}),
+                }
+                for m in methods
             ]
         if draw(st.booleans()):
             a["disability"] = draw(st.sampled_from(["none", "mild", "moderate", "severe"]))
@@ -110,13 +140,20 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
         attacks.append(a)
     raw: dict[str, Any] = {
         "format": "fhirmig-diary/1",
-        "patient": {"id": draw(st.from_regex(r"p-[a-z0-9]{1,8}", fullmatch=True)), "timezone": draw(st.sampled_from(ZONES))},
+        "patient": {
+            "id": draw(st.from_regex(r"p-[a-z0-9]{1,8}", fullmatch=True)),
+            "timezone": draw(st.sampled_from(ZONES)),
+        },
         "medications": meds,
         "attacks": attacks,
     }
     if not csv_safe:
         raw["days"] = [
-            {"date": f"2025-01-{d:02d}", "sleepHours": draw(st.sampled_from([4.5, 6, 7.25, 8])), "stress": draw(st.integers(0, 10))}
+            {
+                "date": f"2025-01-{d:02d}",
+                "sleepHours": draw(st.sampled_from([4.5, 6, 7.25, 8])),
+                "stress": draw(st.integers(0, 10)),
+            }
             for d in sorted(draw(st.sets(st.integers(1, 28), max_size=4)))
         ]
     return raw

@@ -34,12 +34,17 @@ def test_quoted_cells_with_commas_quotes_newlines_and_lists() -> None:
     assert [t.location for t in a.twitching] == ["left-eyelid", "neck"]
     assert {t.description for t in a.twitching} == {'small, "pulsing" jumps'}
     assert {t.intensity for t in a.twitching} == {3}
-    assert [(m.method, m.effect) for m in a.relief_methods] == [("dark-room", "some"), ("rest", None)]
+    assert [(m.method, m.effect) for m in a.relief_methods] == [
+        ("dark-room", "some"),
+        ("rest", None),
+    ]
     assert [(i.medication, i.relief) for i in a.medications] == [
         ("sumatriptan-50-mg", "good"),
         ("ibuprofen-400-mg", None),
     ]
-    assert a.medications[0].taken is not None and a.medications[0].taken.utcoffset() == timedelta(hours=1)
+    assert a.medications[0].taken is not None and a.medications[0].taken.utcoffset() == timedelta(
+        hours=1
+    )
     # names not in a catalogue join it with class "other"
     assert [(m.id, m.name, m.drug_class) for m in d.medications] == [
         ("sumatriptan-50-mg", "Sumatriptan 50 mg", "other"),
@@ -48,7 +53,9 @@ def test_quoted_cells_with_commas_quotes_newlines_and_lists() -> None:
 
 
 def test_byte_order_mark_and_any_column_order() -> None:
-    d = parse_diary_csv("\ufeffintensity,start\n4,2026-01-02T10:00\n".encode(), "d.csv", default_id="diary-7")
+    d = parse_diary_csv(
+        "\ufeffintensity,start\n4,2026-01-02T10:00\n".encode(), "d.csv", default_id="diary-7"
+    )
     assert d.patient.id == "diary-7" and d.patient.timezone == "UTC"
     assert d.attacks[0].intensity == 4
     assert d.attacks[0].id == "row-2"  # an empty id takes the row's line number
@@ -112,7 +119,9 @@ def test_not_utf8_is_refused() -> None:
 
 def test_fixed_catalogue_refuses_unknown_names() -> None:
     meds = [{"id": "napro", "name": "Naproxen 500 mg", "class": "nsaid"}]
-    text = "start,intensity,medications\n2026-01-01T10:00,3,naproxen 500 MG@2026-01-01T11:00;Aspirin\n"
+    text = (
+        "start,intensity,medications\n2026-01-01T10:00,3,naproxen 500 MG@2026-01-01T11:00;Aspirin\n"
+    )
     assert problems(text, medications=meds) == [
         "d.csv: line 2, column medications: no medication 'Aspirin' in the catalogue"
     ]
@@ -122,9 +131,16 @@ def test_fixed_catalogue_refuses_unknown_names() -> None:
 
 
 def test_sidecar_gives_patient_and_catalogue(tmp_path: Path) -> None:
-    (tmp_path / "mine.csv").write_text("start,intensity,medications\n2026-03-29T04:00,3,Naproxen 500 mg@2026-03-29T05:00\n")
+    (tmp_path / "mine.csv").write_text(
+        "start,intensity,medications\n2026-03-29T04:00,3,Naproxen 500 mg@2026-03-29T05:00\n"
+    )
     (tmp_path / "mine.patient.json").write_text(
-        json.dumps({"patient": {"id": "p-9", "timezone": "Europe/Berlin"}, "medications": [{"id": "n", "name": "Naproxen 500 mg", "class": "nsaid"}]})
+        json.dumps(
+            {
+                "patient": {"id": "p-9", "timezone": "Europe/Berlin"},
+                "medications": [{"id": "n", "name": "Naproxen 500 mg", "class": "nsaid"}],
+            }
+        )
     )
     d = read_diary(tmp_path / "mine.csv")
     assert d.patient.id == "p-9"
@@ -134,7 +150,9 @@ def test_sidecar_gives_patient_and_catalogue(tmp_path: Path) -> None:
 
 def test_sidecar_may_be_the_bare_patient_object(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("start,intensity\n2026-01-01T10:00,3\n")
-    (tmp_path / "x.patient.json").write_text(json.dumps({"id": "p-bare", "timezone": "America/New_York"}))
+    (tmp_path / "x.patient.json").write_text(
+        json.dumps({"id": "p-bare", "timezone": "America/New_York"})
+    )
     d = read_diary(tmp_path / "x.csv")
     assert d.patient.id == "p-bare" and d.attacks[0].start.utcoffset() == timedelta(hours=-5)
 
@@ -147,7 +165,9 @@ def test_without_sidecar_the_file_name_is_the_patient_id(tmp_path: Path) -> None
 def test_bad_sidecar_is_named(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("start,intensity\n2026-01-01T10:00,3\n")
     (tmp_path / "x.patient.json").write_text('{"id": "p", "timezone": "Nowhere/City"}')
-    with pytest.raises(DiaryError, match=r"x.csv: patient.timezone: unknown IANA time zone 'Nowhere/City'"):
+    with pytest.raises(
+        DiaryError, match=r"x.csv: patient.timezone: unknown IANA time zone 'Nowhere/City'"
+    ):
         read_diary(tmp_path / "x.csv")
 
 
@@ -160,4 +180,6 @@ def test_the_example_csv_is_valid(examples: Path) -> None:
 
 def test_a_one_megabyte_cell_is_read_and_then_refused_by_the_notes_limit() -> None:
     text = 'start,intensity,notes\n2026-01-01T10:00,3,"' + "x" * (1 << 20) + '"\n'
-    assert problems(text) == ["d.csv: line 2, column notes: string should have at most 10000 characters"]
+    assert problems(text) == [
+        "d.csv: line 2, column notes: string should have at most 10000 characters"
+    ]

@@ -70,12 +70,24 @@ def test_every_example_json_is_valid(examples: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b'{"format": "fhirmig-diary/1",\n "patient": {"id": "x"},}', "d.json: line 2, column 25: invalid JSON"),
+        (
+            b'{"format": "fhirmig-diary/1",\n "patient": {"id": "x"},}',
+            "d.json: line 2, column 25: invalid JSON",
+        ),
         (b"[1, 2]", "d.json: a diary is a JSON object"),
         (b'{"format": "fhirmig-diary/1", "patient": {"id": "x", "id": "y"}}', "appears twice"),
-        (b'{"format": "fhirmig-diary/1", "patient": {"id": "x"}, "n": NaN}', "NaN is not valid JSON"),
-        (b'{"format": "fhirmig-diary/1"' + b"\xff}", "d.json: line 1: not UTF-8: byte 0xff at offset 28"),
-        (b'{"format": "fhirmig-diary/1",\x00 "patient": {}}', "d.json: line 1: contains a NUL byte"),
+        (
+            b'{"format": "fhirmig-diary/1", "patient": {"id": "x"}, "n": NaN}',
+            "NaN is not valid JSON",
+        ),
+        (
+            b'{"format": "fhirmig-diary/1"' + b"\xff}",
+            "d.json: line 1: not UTF-8: byte 0xff at offset 28",
+        ),
+        (
+            b'{"format": "fhirmig-diary/1",\x00 "patient": {}}',
+            "d.json: line 1: contains a NUL byte",
+        ),
         (b"[" * 100_000 + b"]" * 100_000, "d.json: invalid JSON: nested too deeply"),
     ],
 )
@@ -148,7 +160,11 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
     found = problems(
         diary(
             patient={"id": "x", "typo": True},
-            attacks=[attack(intensity=11), attack(kind="x"), attack(medications=[{"medication": "q"}])],
+            attacks=[
+                attack(intensity=11),
+                attack(kind="x"),
+                attack(medications=[{"medication": "q"}]),
+            ],
         )
     )
     assert [p.split(": ")[1] for p in found] == [
@@ -177,18 +193,27 @@ def test_wall_times_that_dst_skips_or_repeats_are_refused(zone: str, wall: str, 
 
 def test_an_offset_resolves_an_ambiguous_time() -> None:
     d = parse_diary_json(
-        json.dumps(diary(patient={"id": "x", "timezone": "Europe/Lisbon"}, attacks=[attack(start="2026-10-25T01:30+00:00")])).encode()
+        json.dumps(
+            diary(
+                patient={"id": "x", "timezone": "Europe/Lisbon"},
+                attacks=[attack(start="2026-10-25T01:30+00:00")],
+            )
+        ).encode()
     )
     assert d.attacks[0].start.utcoffset() == timedelta(0)
 
 
 def test_extra_objects_are_carried_untouched() -> None:
-    d = parse_diary_json(json.dumps(diary(attacks=[attack(extra={"anything": [1, {"x": None}]})])).encode())
+    d = parse_diary_json(
+        json.dumps(diary(attacks=[attack(extra={"anything": [1, {"x": None}]})])).encode()
+    )
     assert d.attacks[0].extra == {"anything": [1, {"x": None}]}
 
 
 def test_too_many_attacks_are_refused_before_model_building() -> None:
-    many = [{"id": str(i), "start": "2026-01-01T00:00", "intensity": 1} for i in range(MAX_ATTACKS + 1)]
+    many = [
+        {"id": str(i), "start": "2026-01-01T00:00", "intensity": 1} for i in range(MAX_ATTACKS + 1)
+    ]
     found = problems(diary(attacks=many))
     assert found == ["d.json: attacks: 100001 attacks; at most 100,000 are read from one diary"]
 
@@ -197,7 +222,9 @@ def test_a_file_over_50_mb_is_refused_without_reading_it(tmp_path: Path) -> None
     big = tmp_path / "big.json"
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024 + 1)
-    with pytest.raises(InputError, match=r"big.json: file is 50.0 MB; diaries larger than 50 MB are refused"):
+    with pytest.raises(
+        InputError, match=r"big.json: file is 50.0 MB; diaries larger than 50 MB are refused"
+    ):
         read_diary(big)
 
 

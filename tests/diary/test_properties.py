@@ -7,7 +7,14 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fhirmig.diary import Diary, diary_to_csv, diary_to_json, dumps_diary, parse_diary_csv, parse_diary_json
+from fhirmig.diary import (
+    Diary,
+    diary_to_csv,
+    diary_to_json,
+    dumps_diary,
+    parse_diary_csv,
+    parse_diary_json,
+)
 from fhirmig.errors import DiaryError
 from tests.diary.strategies import diaries
 
@@ -45,10 +52,25 @@ def test_random_bytes_only_raise_diary_error(data: bytes) -> None:
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=30,
 )
-_keys = st.sampled_from(["format", "patient", "attacks", "id", "start", "intensity", "medications", "days", "timezone", "twitching"])
+_keys = st.sampled_from(
+    [
+        "format",
+        "patient",
+        "attacks",
+        "id",
+        "start",
+        "intensity",
+        "medications",
+        "days",
+        "timezone",
+        "twitching",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
