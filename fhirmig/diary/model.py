@@ -288,7 +288,9 @@ class Attack(_Model):
         if self.end is not None:
             return self.end
         if self.duration_minutes is not None:
-            return self.start + timedelta(minutes=self.duration_minutes)
+            # Elapsed time, not wall-clock time: across a DST change the two differ by an hour.
+            end = self.start.astimezone(timezone.utc) + timedelta(minutes=self.duration_minutes)
+            return end.astimezone(self.start.tzinfo)
         return None
 
     @property
