@@ -289,7 +289,7 @@ class Attack(_Model):
             return self.end
         if self.duration_minutes is not None:
             # Elapsed time, not wall-clock time: across a DST change the two differ by an hour.
-            end = self.start.astimezone(timezone.utc) + timedelta(minutes=self.duration_minutes)
+            end = self.start.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
             return end.astimezone(self.start.tzinfo)
         return None
 
