@@ -297,7 +297,8 @@ class Attack(_Model):
     def duration(self) -> timedelta | None:
         """How long the attack lasted, when the diary says."""
         end = self.effective_end
-        return None if end is None else end - self.start
+        # Subtracting datetimes that share a zone gives wall-clock time; elapsed time needs UTC.
+        return None if end is None else end.astimezone(UTC) - self.start.astimezone(UTC)
 
 
 class DayEntry(_Model):

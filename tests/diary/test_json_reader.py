@@ -238,9 +238,14 @@ def test_missing_file_and_folder_are_input_errors(tmp_path: Path) -> None:
 def test_duration_is_elapsed_time_across_a_dst_change() -> None:
     d = parse_diary_json(
         json.dumps(
-            diary(patient={"id": "x", "timezone": "America/New_York"}, attacks=[attack(start="2026-11-01T00:00", durationMinutes=25 * 60)])
+            diary(
+                patient={"id": "x", "timezone": "America/New_York"},
+                attacks=[attack(start="2026-11-01T00:00", durationMinutes=25 * 60)],
+            )
         ).encode()
     )
     a = d.attacks[0]
     assert a.effective_end is not None and a.duration == timedelta(hours=25)
-    assert a.effective_end.replace(tzinfo=None) == datetime(2026, 11, 2, 0, 0)  # 25 h, one of them the repeated hour
+    assert a.effective_end.replace(tzinfo=None) == datetime(
+        2026, 11, 2, 0, 0
+    )  # 25 h, one of them the repeated hour
