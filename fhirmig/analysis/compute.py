@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import get_args
 
 from fhirmig.analysis.counts import (
@@ -15,6 +14,7 @@ from fhirmig.analysis.counts import (
     threshold_run,
 )
 from fhirmig.analysis.days import ONE_DAY, local_day, resolve_period
+from fhirmig.analysis.numbers import per_28_days
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
 from fhirmig.analysis.triggers import exposure_figures, trigger_figures
 from fhirmig.analysis.twitching import twitching_figures
@@ -32,17 +32,6 @@ __all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats", "per_28_days"]
 
 #: The migraine-day definitions ``compute_stats`` accepts (``diary`` is the default).
 MIGRAINE_DAY_DEFINITIONS: tuple[str, ...] = get_args(MigraineDayDefinition)
-
-
-def per_28_days(count: int, days: int) -> float:
-    """``count * 28 / days`` rounded half up to one decimal (0.0 for an empty period).
-
-    Exact decimal arithmetic, so 0.25 becomes 0.3 the way a clinician rounds by hand.
-    """
-    if days <= 0:
-        return 0.0
-    value = Decimal(count * 28) / Decimal(days)
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def compute_stats(

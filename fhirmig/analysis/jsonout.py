@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fhirmig.analysis.numbers import round_half_up
 from fhirmig.analysis.types import (
     ExposureFigures,
     MonthFigures,
@@ -23,7 +24,7 @@ NOT_ENOUGH_DATA = "not enough data"
 
 
 def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else round_half_up(value, digits)
 
 
 def _month(month: MonthFigures) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def _extended(stats: Stats) -> dict[str, Any]:
     return {
         "twitching": _twitching(stats.twitching),
         "triggers": [
-            {"trigger": t.trigger, "attacks": t.attacks, "share": round(t.share, 3)}
+            {"trigger": t.trigger, "attacks": t.attacks, "share": round_half_up(t.share, 3)}
             for t in stats.triggers
         ],
         "exposures": [_exposure(ex) for ex in stats.exposures],

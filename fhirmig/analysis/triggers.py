@@ -45,7 +45,7 @@ def trigger_figures(attacks: Sequence[Attack]) -> tuple[TriggerFigures, ...]:
         counts.update(set(attack.triggers))
     total = len(attacks)
     return tuple(
-        TriggerFigures(trigger=name, attacks=n, share=round(n / total, 4))
+        TriggerFigures(trigger=name, attacks=n, share=n / total)
         for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 

@@ -13,6 +13,7 @@ from datetime import tzinfo
 
 from fhirmig.analysis.counts import is_twitching_attack
 from fhirmig.analysis.days import attack_end, local_day, month_key
+from fhirmig.analysis.numbers import round_half_up
 from fhirmig.analysis.types import TwitchDescription, TwitchingFigures
 from fhirmig.diary.model import Attack, Twitch
 
@@ -35,7 +36,7 @@ def twitch_onset(twitch: Twitch, attack: Attack) -> str:
 
 
 def _mean(values: Sequence[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
+    return round_half_up(sum(values) / len(values), 1) if values else None
 
 
 def twitching_figures(attacks: Sequence[Attack], tz: tzinfo) -> TwitchingFigures:
@@ -70,7 +71,7 @@ def twitching_figures(attacks: Sequence[Attack], tz: tzinfo) -> TwitchingFigures
     return TwitchingFigures(
         attacks_with=len(with_twitch),
         attacks_total=total,
-        share=round(len(with_twitch) / total, 4) if total else None,
+        share=len(with_twitch) / total if total else None,
         by_site=dict(sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0]))),
         onset={key: onset[key] for key in ONSET_KEYS},
         mean_peak_with=_mean([a.intensity for a in with_twitch]),
