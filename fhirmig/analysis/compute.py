@@ -13,7 +13,7 @@ from fhirmig.analysis.counts import (
     sorted_attacks,
     threshold_run,
 )
-from fhirmig.analysis.days import ONE_DAY, local_day, resolve_period
+from fhirmig.analysis.days import ONE_DAY, index_attacks, resolve_period
 from fhirmig.analysis.numbers import per_28_days
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
 from fhirmig.analysis.triggers import exposure_figures, trigger_figures
@@ -59,14 +59,14 @@ def compute_stats(
             f"use one of {', '.join(MIGRAINE_DAY_DEFINITIONS)}"
         )
     tz = diary.patient.tz
-    period = resolve_period(diary, start, end)
-    attacks = sorted_attacks(diary)
+    index = index_attacks(sorted_attacks(diary), tz)
+    period = resolve_period(diary, start, end, index)
     table: tuple[DayFigures, ...] = ()
     in_period: list[Attack] = []
     if period is not None:
         first, last = period
-        in_period = [a for a in attacks if first <= local_day(a.start, tz) <= last]
-        table = build_day_table(diary, attacks, first, last, migraine_day)
+        in_period = [item.attack for item in index if first <= item.first <= last]
+        table = build_day_table(diary, index, first, last, migraine_day)
     days = len(table)
     headache = sum(row.headache for row in table)
     migraine = sum(row.migraine for row in table)
@@ -75,7 +75,7 @@ def compute_stats(
     previous = None
     exposures: tuple[ExposureFigures, ...] = ()
     if period is not None:
-        onset_days = {local_day(a.start, tz) for a in attacks}
+        onset_days = {item.first for item in index}
         exposures = exposure_figures(diary.days, onset_days, period[0], period[1])
         if compare_previous:
             previous_last = period[0] - ONE_DAY
