@@ -14,10 +14,9 @@ from fhirmig.analysis.counts import (
     threshold_run,
 )
 from fhirmig.analysis.days import ONE_DAY, index_attacks, resolve_period
-from fhirmig.analysis.numbers import per_28_days
+from fhirmig.analysis.output import per_28_days
+from fhirmig.analysis.patterns import exposure_figures, trigger_figures, twitching_figures
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
-from fhirmig.analysis.triggers import exposure_figures, trigger_figures
-from fhirmig.analysis.twitching import twitching_figures
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     DayFigures,
@@ -28,7 +27,7 @@ from fhirmig.analysis.types import (
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.errors import UsageError
 
-__all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats", "per_28_days"]
+__all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats"]
 
 #: The migraine-day definitions ``compute_stats`` accepts (``diary`` is the default).
 MIGRAINE_DAY_DEFINITIONS: tuple[str, ...] = get_args(MigraineDayDefinition)

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from fhirmig.analysis import compute_stats, stats_to_json
+from fhirmig.analysis.patterns import rate_ratio
 from fhirmig.analysis.treatment import grade_questionnaire
-from fhirmig.analysis.triggers import rate_ratio
 
 
 def twitch(location: str, start: str | None = None, **more):

@@ -1,16 +1,24 @@
-"""``stats_to_json``: a :class:`Stats` as the object ``fhirmig stats --json`` prints.
+"""How the figures are presented: rounding, the ``fhirmig stats --json`` object, the table.
 
-The contract keys come first, in the order of docs/clinical-definitions.md, then the
-extended keys. Every dict is built in a fixed order, so the same figures always give the
-same bytes. Shares and ratios are rounded here (3 and 2 decimals), not in the figures.
+Rounding is half up on exact decimals: binary floats and Python's ``round`` (half to even)
+would print 6.25 as 6.2 and 28 * 5 / 560 = 0.25 as 0.2, where a clinician checking by hand
+expects 6.3 and 0.3.
+
+:func:`stats_to_json` puts the contract keys first, in the order of
+docs/clinical-definitions.md, then the extended keys; every dict is built in a fixed order,
+so the same figures always give the same bytes. Shares and ratios are rounded there (3 and
+2 decimals), not in the figures. :func:`format_stats_table` is the terminal view; with a
+previous period each row shows both periods side by side. The wording keeps to "threshold
+reached" and "pattern for discussion": nothing here states a diagnosis.
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from fhirmig.analysis.numbers import round_half_up
 from fhirmig.analysis.types import (
+    CLASS_KEYS,
     ExposureFigures,
     MonthFigures,
     Stats,
@@ -18,9 +26,31 @@ from fhirmig.analysis.types import (
     TwitchingFigures,
 )
 
-__all__ = ["NOT_ENOUGH_DATA", "stats_to_json"]
+__all__ = [
+    "NOT_ENOUGH_DATA",
+    "format_stats_table",
+    "per_28_days",
+    "round_half_up",
+    "stats_to_json",
+]
 
 NOT_ENOUGH_DATA = "not enough data"
+
+
+def round_half_up(value: float, digits: int) -> float:
+    """``value`` rounded half up to ``digits`` decimals (on its shortest decimal form)."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def per_28_days(count: int, days: int) -> float:
+    """``count * 28 / days`` rounded half up to one decimal (0.0 for an empty period).
+
+    The quotient is exact (Decimal division to 28 significant digits), so 0.25 becomes 0.3.
+    """
+    if days <= 0:
+        return 0.0
+    value = Decimal(count * 28) / Decimal(days)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -153,3 +183,85 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
     if stats.previous is not None:
         out["previous_period"] = stats_to_json(stats.previous)
     return out
+
+
+_LABEL = 40
+
+
+def _period(stats: Stats) -> str:
+    if stats.period_from is None or stats.period_to is None:
+        return "(empty)"
+    return f"{stats.period_from} to {stats.period_to} ({stats.days_in_period} days)"
+
+
+def _rows(stats: Stats) -> list[tuple[str, str]]:
+    rows = [
+        ("Period", _period(stats)),
+        ("Attacks", str(stats.attacks)),
+        ("Headache days", str(stats.headache_days)),
+        ("Migraine days", str(stats.migraine_days)),
+        ("Acute-medication days", str(stats.acute_medication_days)),
+    ]
+    rows += [(f"  {key.replace('_', ' ')} days", str(stats.class_days[key])) for key in CLASS_KEYS]
+    rows += [
+        (f"{key.replace('_', ' ').capitalize()} per 28 days", f"{value:.1f}")
+        for key, value in stats.per_28_days.items()
+    ]
+    rows.append(("Attacks with twitching", str(stats.twitching_attacks)))
+    for name, run in (("Overuse", stats.overuse), ("Chronic frequency", stats.chronic_frequency)):
+        reached = ", ".join(run.months_reached) or "not reached"
+        rows.append((f"{name} threshold reached in", reached))
+        rows.append(("  longest run of months", str(run.longest_run)))
+    return rows
+
+
+def _months(stats: Stats) -> list[str]:
+    if not stats.months:
+        return []
+    head = f"{'Month':<9}{'days':>5}{'headache':>10}{'migraine':>10}{'acute':>7}  thresholds"
+    lines = ["", head, "-" * len(head)]
+    for m in stats.months:
+        notes = []
+        if not m.complete:
+            notes.append("partial month, not judged")
+        if m.overuse_threshold_reached:
+            notes.append("overuse threshold reached (" + ", ".join(m.overuse_reasons) + ")")
+        if m.chronic_frequency_reached:
+            notes.append("chronic-migraine frequency reached")
+        lines.append(
+            f"{m.month:<9}{m.days:>5}{m.headache_days:>10}{m.migraine_days:>10}"
+            f"{m.acute_medication_days:>7}  {'; '.join(notes)}"
+        )
+    return lines
+
+
+def _exposures(stats: Stats) -> list[str]:
+    lines = []
+    for ex in stats.exposures:
+        if ex.enough_data and ex.ratio is not None:
+            figure = f"rate ratio {ex.ratio:.2f} (95% CI {ex.ci_low:.2f}-{ex.ci_high:.2f})"
+        else:
+            figure = NOT_ENOUGH_DATA
+        lines.append(
+            f"  {ex.definition}: {figure}; attack days {ex.exposed_attack_days}/"
+            f"{ex.exposed_days} exposed, {ex.unexposed_attack_days}/{ex.unexposed_days} not"
+        )
+    return ["", "Exposures (attack starts on the next day):", *lines] if lines else []
+
+
+def format_stats_table(stats: Stats) -> str:
+    """The figures as aligned text; two value columns when ``stats.previous`` is set."""
+    definition = (
+        f"Migraine-day definition: {stats.migraine_day}; days in {stats.timezone}. "
+        "Thresholds are patterns for discussion, not a diagnosis."
+    )
+    current = _rows(stats)
+    lines = [definition, ""]
+    if stats.previous is None:
+        lines += [f"{label:<{_LABEL}}{value}" for label, value in current]
+    else:
+        before = dict(_rows(stats.previous))
+        lines.append(f"{'':<{_LABEL}}{'this period':<36}previous period")
+        for label, value in current:
+            lines.append(f"{label:<{_LABEL}}{value:<36}{before.get(label, '')}")
+    return "\n".join(lines + _months(stats) + _exposures(stats))
