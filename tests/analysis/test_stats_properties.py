@@ -159,3 +159,52 @@ def test_shifting_every_date_by_whole_days_keeps_the_totals(
     assert totals(after) == totals(before)
     if before.period_from is not None:
         assert after.period_from == before.period_from + timedelta(days=shift)
+
+
+wall_attacks = st.lists(
+    st.tuples(
+        st.integers(0, 150),  # start day
+        st.integers(4 * 60, 24 * 60 - 1),  # start minute, clear of DST gaps and overlaps
+        st.none() | st.tuples(st.integers(0, 4), st.integers(4 * 60, 24 * 60 - 1)),  # end
+        st.sampled_from(["migraine", "tension", "aura-only"]),
+        st.lists(
+            st.tuples(st.sampled_from(["suma", "ibu", "ubro"]), st.integers(0, 2)), max_size=2
+        ),
+    ),
+    max_size=10,
+)
+
+
+def wall(day: int, minute: int, shift: int) -> str:
+    moment = datetime(2026, 1, 1) + timedelta(days=day + shift, minutes=minute)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def wall_diary(raw: list[tuple[Any, ...]], zone: str, shift: int) -> Diary:
+    rows = []
+    for n, (day, minute, end, kind, meds) in enumerate(raw):
+        row: dict[str, Any] = {"id": f"a{n}", "start": wall(day, minute, shift), "intensity": 5}
+        row["kind"] = kind
+        if end is not None:
+            row["end"] = wall(day + end[0], max(end[1], minute) if end[0] == 0 else end[1], shift)
+        row["medications"] = [
+            {"medication": med, "taken": wall(day + later, minute, shift)} for med, later in meds
+        ]
+        rows.append(row)
+    data = {"format": "fhirmig-diary/1", "patient": {"id": "p", "timezone": zone}}
+    data |= {"medications": MEDS, "attacks": rows}
+    return parse_diary_json(orjson.dumps(data), "generated.json")
+
+
+# In zones with DST, a whole-day shift keeps the wall-clock times (written without offset).
+@settings(max_examples=80, deadline=None)
+@given(
+    raw=wall_attacks,
+    zone=st.sampled_from(["Europe/Lisbon", "Europe/Berlin", "America/New_York"]),
+    shift=st.integers(-400, 400),
+    definition=DEFINITIONS,
+)
+def test_wall_clock_shift_keeps_the_totals_in_dst_zones(raw, zone, shift, definition):
+    before = compute_stats(wall_diary(raw, zone, 0), migraine_day=definition)
+    after = compute_stats(wall_diary(raw, zone, shift), migraine_day=definition)
+    assert totals(after) == totals(before)
