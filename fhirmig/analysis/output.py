@@ -188,6 +188,21 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
 _LABEL = 40
 
 
+_CLASS_LABELS = {
+    "triptan": "triptan",
+    "ergot": "ergot",
+    "opioid": "opioid",
+    "combination_analgesic": "combination-analgesic",
+    "non_opioid_analgesic": "non-opioid-analgesic",
+    "other_acute": "other acute (gepant, ditan)",
+}
+_COUNT_LABELS = {
+    "headache_days": "Headache days",
+    "migraine_days": "Migraine days",
+    "acute_medication_days": "Acute-medication days",
+}
+
+
 def _period(stats: Stats) -> str:
     if stats.period_from is None or stats.period_to is None:
         return "(empty)"
@@ -202,9 +217,9 @@ def _rows(stats: Stats) -> list[tuple[str, str]]:
         ("Migraine days", str(stats.migraine_days)),
         ("Acute-medication days", str(stats.acute_medication_days)),
     ]
-    rows += [(f"  {key.replace('_', ' ')} days", str(stats.class_days[key])) for key in CLASS_KEYS]
+    rows += [(f"  {_CLASS_LABELS[key]} days", str(stats.class_days[key])) for key in CLASS_KEYS]
     rows += [
-        (f"{key.replace('_', ' ').capitalize()} per 28 days", f"{value:.1f}")
+        (f"{_COUNT_LABELS[key]} per 28 days", f"{value:.1f}")
         for key, value in stats.per_28_days.items()
     ]
     rows.append(("Attacks with twitching", str(stats.twitching_attacks)))
@@ -230,7 +245,7 @@ def _months(stats: Stats) -> list[str]:
             notes.append("chronic-migraine frequency reached")
         lines.append(
             f"{m.month:<9}{m.days:>5}{m.headache_days:>10}{m.migraine_days:>10}"
-            f"{m.acute_medication_days:>7}  {'; '.join(notes)}"
+            f"{m.acute_medication_days:>7}  {'; '.join(notes)}".rstrip()
         )
     return lines
 
@@ -249,6 +264,34 @@ def _exposures(stats: Stats) -> list[str]:
     return ["", "Exposures (attack starts on the next day):", *lines] if lines else []
 
 
+def _treatment(stats: Stats) -> list[str]:
+    lines = []
+    for m in stats.medication_effect:
+        share = "" if m.good_or_complete_share is None else f"{m.good_or_complete_share:.0%}"
+        rated = f"good or complete relief {share} of {m.rated} rated" if m.rated else "not rated"
+        delay = m.median_minutes_to_intake
+        timing = "" if delay is None else f", median {delay:.0f} min after attack start"
+        lines.append(f"  {m.name}: {m.intakes} intakes, {rated}{timing}")
+    out = ["", "Medication effect:", *lines] if lines else []
+    rows = [
+        f"  {q.date} {q.instrument} {q.score} ({q.grade}, {q.band})" for q in stats.questionnaires
+    ]
+    return out + (["", "Questionnaires:", *rows] if rows else [])
+
+
+def _twitching_line(stats: Stats) -> list[str]:
+    tw = stats.twitching
+    if tw is None or not tw.attacks_with or tw.share is None:
+        return []
+    sites = ", ".join(f"{site} {n}" for site, n in tw.by_site.items()) or "no site recorded"
+    onset = ", ".join(f"{k} {n}" for k, n in tw.onset.items() if n)
+    return [
+        "",
+        f"Twitching: {tw.attacks_with} of {tw.attacks_total} attacks ({tw.share:.0%}); "
+        f"sites: {sites}; onset: {onset}",
+    ]
+
+
 def format_stats_table(stats: Stats) -> str:
     """The figures as aligned text; two value columns when ``stats.previous`` is set."""
     definition = (
@@ -264,4 +307,5 @@ def format_stats_table(stats: Stats) -> str:
         lines.append(f"{'':<{_LABEL}}{'this period':<36}previous period")
         for label, value in current:
             lines.append(f"{label:<{_LABEL}}{value:<36}{before.get(label, '')}")
-    return "\n".join(lines + _months(stats) + _exposures(stats))
+    extra = _twitching_line(stats) + _exposures(stats) + _treatment(stats)
+    return "\n".join(lines + _months(stats) + extra)

@@ -255,6 +255,11 @@ def test_table_shows_exposures_from_daily_entries(examples: Path):
     code, stdout, _ = run(str(examples / "episodic-twitching.json"))
     assert code == 0
     assert "sleep under 6 hours the day before: rate ratio" in stdout
+    # the example's MIDAS of 14 on 2 May is grade III, its HIT-6 of 60 the top band
+    assert "2026-05-02 MIDAS 14 (III, moderate disability)" in stdout
+    assert "2026-05-02 HIT-6 60 (>=60, severe impact)" in stdout
+    assert "Sumatriptan 50 mg tablet: 18 intakes" in stdout
+    assert "Twitching: 13 of 33 attacks" in stdout
     assert "Period                                  2026-05-01 to 2026-10-31 (184 days)" in stdout
 
 
