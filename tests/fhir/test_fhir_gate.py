@@ -80,21 +80,19 @@ def test_every_r4b_rejection_is_a_gate_rejection() -> None:
     gate refuses too (the gate may refuse more)."""
     resources = diary_to_resources(read_diary(GOLDEN / "small-diary.json"))
     seen_shapes = set()
-    checked = stricter = 0
+    checked = passed = 0
     for res in resources:
         shape = (res["resourceType"], res.get("identifier", [{}])[0].get("system"))
         if shape in seen_shapes:
             continue
         seen_shapes.add(shape)
         for mutant in _mutants(res):
-            gate_ok = not problems(mutant)
-            if gate_ok:
-                assert _r4b_accepts(mutant), mutant
-            elif _r4b_accepts(mutant):
-                stricter += 1
             checked += 1
+            if not problems(mutant):  # the gate lets it through: R4B must accept it too
+                passed += 1
+                assert _r4b_accepts(mutant), mutant
     assert checked > 5000
-    assert stricter > 0  # e.g. Observation.status "bogus", which R4B lets through
+    assert passed > 50  # mutations that stay valid (e.g. dropping an optional element)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
