@@ -79,21 +79,20 @@ def test_every_r4b_rejection_is_a_gate_rejection() -> None:
     """Broken copies of every resource shape of the golden diary: whatever R4B refuses, the
     gate refuses too (the gate may refuse more)."""
     resources = diary_to_resources(read_diary(GOLDEN / "small-diary.json"))
-    seen_types = set()
-    checked = stricter = 0
+    seen_shapes = set()
+    checked = passed = 0
     for res in resources:
-        if res["resourceType"] in seen_types and res["resourceType"] != "Observation":
+        shape = (res["resourceType"], res.get("identifier", [{}])[0].get("system"))
+        if shape in seen_shapes:
             continue
-        seen_types.add(res["resourceType"])
+        seen_shapes.add(shape)
         for mutant in _mutants(res):
-            gate_ok = not problems(mutant)
-            if gate_ok:
-                assert _r4b_accepts(mutant), mutant
-            elif _r4b_accepts(mutant):
-                stricter += 1
             checked += 1
+            if not problems(mutant):  # the gate lets it through: R4B must accept it too
+                passed += 1
+                assert _r4b_accepts(mutant), mutant
     assert checked > 5000
-    assert stricter > 0  # e.g. Observation.status "bogus", which R4B lets through
+    assert passed > 50  # mutations that stay valid (e.g. dropping an optional element)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
