@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import EXAMPLES, Rendered, render
 
 from fhirmig.analysis import stats_to_json
 from fhirmig.cli import cli
 from fhirmig.diary import read_diary
 from fhirmig.report import load_organisations, select_organisations
 from fhirmig.report.content import patient_regions
+from tests.report.pdfhelp import EXAMPLES, Rendered, render
 
 
 def _row(text: str, label: str) -> list[str]:

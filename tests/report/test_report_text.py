@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from conftest import render
 
 from fhirmig.diary import Diary, parse_diary_json
 from fhirmig.report.attack_log import BLOCK_ROWS, NOTE_CELL_CHARS
 from fhirmig.report.fonts import markup
+from tests.report.pdfhelp import render
 
 
 def _diary(attacks: list[dict[str, Any]], **patient: Any) -> Diary:
