@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
+from functools import cache
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.fonts import BODY_FONT, has_cjk, markup, plain
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup, plain
 from fhirmig.report.styles import paragraph, styles, table_style
 
 __all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
@@ -101,13 +102,24 @@ def _twitching(attack: Attack) -> str:
     return "; ".join(items) or "–"
 
 
+@cache
+def _widest_em() -> float:
+    """The advance width of the body font's widest glyph, in em (no text is wider per char)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    return float(max(getFont(BODY_FONT).face.charWidths.values())) / 1000
+
+
 def _wrap(text: str, width: float) -> str:
     """``text`` broken into lines that fit ``width`` at the cell font (plain, no markup)."""
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     text = plain(text)
-    if "\n" not in text and stringWidth(text, BODY_FONT, CELL_SIZE) <= width:
+    if "\n" not in text and (
+        len(text) * CELL_SIZE * _widest_em() <= width
+        or stringWidth(text, BODY_FONT, CELL_SIZE) <= width
+    ):
         return text
     lines: list[str] = []
     for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
@@ -178,8 +190,9 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
-    header = [paragraph(title, st.cell_bold) for title, _ in COLUMNS]
+    header = [title for title, _ in COLUMNS]
     style = table_style()
+    style.add("FONT", (0, 0), (-1, 0), BOLD_FONT, CELL_SIZE, CELL_SIZE * 1.2)
     style.add("FONT", (0, 1), (-1, -1), BODY_FONT, CELL_SIZE, CELL_SIZE * 1.2)
     style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
     style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)
