@@ -73,7 +73,7 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
     for intake in attack.medications:
         med = diary.medication(intake.medication)
         text = med.name if med else intake.medication
-        if intake.dose:
+        if intake.dose and intake.dose not in text:  # "Rizatriptan 10 mg" with dose "10 mg"
             text += f" {intake.dose}"
         if intake.taken:
             text += f" {_local(intake.taken, tz):%H:%M}"

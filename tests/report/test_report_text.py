@@ -141,3 +141,25 @@ def test_longest_allowed_texts_still_lay_out(tmp_path: Path) -> None:
     flat = " ".join(out.text.split())
     assert flat.count("END-OF-LONG-NOTE") >= 2 + 6  # notes in full, and every description
     assert all("page " in page for page in out.pages)
+
+
+def test_log_medication_cell_words() -> None:
+    from fhirmig.report.attack_log import _medication
+
+    diary = _diary(
+        [
+            _attack(
+                0,
+                medications=[
+                    {"medication": "suma", "dose": "50", "taken": "2026-01-01T08:30:00+00:00"},
+                    {"medication": "suma", "dose": "2 tablets", "relief": "good"},
+                ],
+                reliefMethods=[{"method": "dark-room", "effect": "some"}],
+            )
+        ]
+    )
+    cell = _medication(diary, diary.attacks[0], diary.patient.tz)
+    assert cell == (
+        "Sumatriptan <i>50</i> mg 08:30; Sumatriptan <i>50</i> mg 2 tablets (good); "
+        "dark-room (some)"
+    )
