@@ -163,3 +163,15 @@ def test_log_medication_cell_words() -> None:
         "Sumatriptan <i>50</i> mg 08:30; Sumatriptan <i>50</i> mg 2 tablets (good); "
         "dark-room (some)"
     )
+
+
+def test_log_tables_are_blocks_of_block_rows() -> None:
+    from reportlab.platypus import Table
+
+    from fhirmig.report.attack_log import attack_log
+
+    n = 2 * BLOCK_ROWS + 50
+    diary = _diary([_attack(i) for i in range(n)])
+    tables = [f for f in attack_log(diary, diary.attacks, 700) if isinstance(f, Table)]
+    assert [t._nrows for t in tables] == [BLOCK_ROWS + 1, BLOCK_ROWS + 1, 51]  # + header
+    assert all(t.repeatRows == 1 for t in tables)
