@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
-from functools import cache
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup, plain
-from fhirmig.report.styles import paragraph, styles, table_style
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
+from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
 
 __all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 
@@ -102,37 +101,6 @@ def _twitching(attack: Attack) -> str:
     return "; ".join(items) or "–"
 
 
-@cache
-def _widest_em() -> float:
-    """The advance width of the body font's widest glyph, in em (no text is wider per char)."""
-    from reportlab.pdfbase.pdfmetrics import getFont
-
-    return float(max(getFont(BODY_FONT).face.charWidths.values())) / 1000
-
-
-def _wrap(text: str, width: float) -> str:
-    """``text`` broken into lines that fit ``width`` at the cell font (plain, no markup)."""
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    text = plain(text)
-    if "\n" not in text and (
-        len(text) * CELL_SIZE * _widest_em() <= width
-        or stringWidth(text, BODY_FONT, CELL_SIZE) <= width
-    ):
-        return text
-    lines: list[str] = []
-    for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
-        while stringWidth(line, BODY_FONT, CELL_SIZE) > width and len(line) > 1:
-            cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], BODY_FONT, CELL_SIZE) > width:
-                cut = max(1, cut * 3 // 4)
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def _cell(text: str, width: float) -> Any:
     """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
 
@@ -143,7 +111,7 @@ def _cell(text: str, width: float) -> Any:
         text = text[:CELL_CHARS] + "…"
     if has_cjk(text):
         return paragraph(markup(text, newlines=True), styles().cell)
-    return _wrap(text, width)
+    return wrap_plain(text, width, CELL_SIZE)
 
 
 def _row(
