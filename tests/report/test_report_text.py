@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from fhirmig.diary import Diary, parse_diary_json
 from fhirmig.report.attack_log import BLOCK_ROWS, NOTE_CELL_CHARS
@@ -175,3 +176,20 @@ def test_log_tables_are_blocks_of_block_rows() -> None:
     tables = [f for f in attack_log(diary, diary.attacks, 700) if isinstance(f, Table)]
     assert [t._nrows for t in tables] == [BLOCK_ROWS + 1, BLOCK_ROWS + 1, 51]  # + header
     assert all(t.repeatRows == 1 for t in tables)
+
+
+def test_layout_failure_is_a_report_error_without_patient_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fhirmig.errors import ReportError
+    from fhirmig.report import document, render_report
+
+    def broken(story: object, out: object, frame: object, paper: object) -> None:
+        raise ValueError("cell text: secret patient note")
+
+    monkeypatch.setattr(document, "build_pdf", broken)
+    out = tmp_path / "r.pdf"
+    with pytest.raises(ReportError) as info:
+        render_report(_diary([_attack(0, notes="secret patient note")]), out)
+    assert "ValueError" in str(info.value) and "secret" not in str(info.value)
+    assert not out.exists()
