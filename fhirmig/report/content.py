@@ -2,7 +2,7 @@
 
 Appendix B (patient resources), Appendix C (support groups) and the methods section are
 jinja2 templates over a small Markdown subset, with their data in ``organisations.json``.
-The built-in ones live in ``fhirmig/report/templates``; a clinic passes ``templates=DIR`` to
+The built-in ones live in ``templates/`` at the top of the repository; a clinic passes ``templates=DIR`` to
 replace any of them (a file of the same name in DIR wins, the others stay built-in).
 
 Templates run in jinja2's ``SandboxedEnvironment`` with autoescaping and
@@ -33,7 +33,16 @@ __all__ = [
     "select_organisations",
 ]
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _builtin_templates() -> Path:
+    """``templates/`` of the repository, installed as ``fhirmig/templates`` in a wheel."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 ORGANISATIONS_FILE = "organisations.json"
 _KINDS = ("patient", "professional", "community", "resource")
 

@@ -1,0 +1,13 @@
+"""Packaging glue that pyproject.toml cannot express: the report templates.
+
+The editable report templates live at the top of the repository (``templates/``) so that a
+clinic finds and copies them easily; in a built wheel they are installed inside the package
+as ``fhirmig/templates``. Everything else is configured in pyproject.toml.
+"""
+
+from setuptools import find_packages, setup
+
+setup(
+    packages=[*find_packages(include=["fhirmig", "fhirmig.*"]), "fhirmig.templates"],
+    package_dir={"fhirmig.templates": "templates"},
+)
