@@ -27,8 +27,8 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test lint typecheck pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check fhirmig tests scripts benchmarks
-	$(BIN)/ruff format --check fhirmig tests scripts benchmarks
+	$(BIN)/ruff check fhirmig tests scripts benchmarks setup.py
+	$(BIN)/ruff format --check fhirmig tests scripts benchmarks setup.py
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
