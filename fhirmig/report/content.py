@@ -3,7 +3,8 @@
 Appendix B (patient resources), Appendix C (support groups) and the methods section are
 jinja2 templates over a small Markdown subset, with their data in ``organisations.json``.
 The built-in ones live in ``templates/`` at the top of the repository; a clinic passes
-``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others stay built-in).
+``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others
+stay built-in).
 
 Templates run in jinja2's ``SandboxedEnvironment`` with autoescaping and
 ``StrictUndefined``; the loader reads only inside DIR and the built-in folder. The Markdown
