@@ -1,0 +1,173 @@
+"""Sending a plan to the server chunk by chunk, learning server ids as it goes.
+
+Each chunk is one transaction Bundle (all or nothing on the server). References to
+resources of earlier chunks are rewritten to the ids the server gave them (read from the
+``location`` of each transaction-response entry), references inside the chunk become
+``urn:uuid:`` references. A chunk the server refuses as a whole (400, 404, 409, 412, 422,
+413) is split in halves and sent again, down to single resources, so that one bad
+resource costs only itself and the resources that refer to it. When the server stays
+unreachable after the retries, or sign-in fails, the upload stops; running the same
+upload again sends everything again and the conditional creates keep it free of
+duplicates.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError, UploadError
+from fhirmig.upload.client import FhirClient
+from fhirmig.upload.outcome import format_issues, outcome_from_body
+from fhirmig.upload.plan import Planned, UploadPlan
+from fhirmig.upload.summary import ResourceResult, UploadSummary
+
+__all__ = ["ProgressCallback", "Sender"]
+
+#: Called after each chunk with (resources done, resources in total).
+ProgressCallback = Callable[[int, int], None]
+_SPLIT_STATUS = {400, 404, 409, 412, 413, 422}
+
+
+def _ident_text(p: Planned) -> str | None:
+    if p.identifier is None:
+        return None
+    system, value = p.identifier
+    return f"{system}|{value}" if system else value
+
+
+class Sender:
+    """Sends the chunks of one plan through one client and records every answer."""
+
+    def __init__(
+        self,
+        client: FhirClient,
+        plan: UploadPlan,
+        summary: UploadSummary,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.client = client
+        self.plan = plan
+        self.summary = summary
+        self.progress = progress
+        self.server_ids: dict[str, str] = {}
+        self.lost: dict[str, str] = {}
+        self.done = 0
+
+    def run(self) -> None:
+        """Send every chunk; stop at the first chunk the server cannot take at all."""
+        for index, chunk in enumerate(self.plan.chunks):
+            try:
+                self._send(chunk)
+            except (TemporaryServerError, AuthError) as exc:
+                self.summary.auth_failed = isinstance(exc, AuthError)
+                self.summary.stopped = str(exc)
+                rest = [p for c in self.plan.chunks[index:] for p in c]
+                for p in rest:
+                    if p.key not in self.server_ids and p.key not in self.lost:
+                        self._record(p, "failed", "not sent", issues=[f"upload stopped: {exc}"])
+                break
+            self.summary.chunks += 1
+            if self.progress is not None:
+                self.progress(self.done, self.plan.total)
+        order = {p.key: i for i, p in enumerate(p for c in self.plan.chunks for p in c)}
+        self.summary.results.sort(key=lambda r: order[r.key])
+
+    def _record(
+        self,
+        p: Planned,
+        outcome: str,
+        status: str,
+        location: str | None = None,
+        issues: list[str] | None = None,
+    ) -> None:
+        result = ResourceResult(
+            p.key, p.resource_type, outcome, status, location, _ident_text(p), issues or []
+        )
+        self.summary.results.append(result)
+        self.done += 1
+        if outcome in ("created", "present"):
+            server_id = result.server_id
+            if server_id is None:
+                server_id = p.key
+            self.server_ids[p.key] = server_id
+        else:
+            self.lost[p.key] = outcome
+
+    def _send(self, chunk: list[Planned]) -> None:
+        sendable: list[Planned] = []
+        for p in chunk:
+            missing = [r for r in p.refs if r in self.lost]
+            if missing:
+                self._record(
+                    p, "skipped", "not sent", issues=[f"refers to {missing[0]}, which was not sent"]
+                )
+                self.lost[p.key] = "skipped"
+            else:
+                sendable.append(p)
+        if not sendable:
+            return
+        bundle = self.bundle(sendable)
+        try:
+            answer = self.client.transaction(bundle)
+        except FatalServerError as exc:
+            if len(sendable) > 1 and exc.status in _SPLIT_STATUS:
+                half = len(sendable) // 2
+                self._send(sendable[:half])
+                self._send(sendable[half:])
+                return
+            issues = format_issues(exc.outcome) or [str(exc)]
+            for p in sendable:
+                self._record(p, "failed", str(exc.status or ""), issues=issues)
+            return
+        self._read_answer(sendable, answer)
+
+    def _read_answer(self, sent: list[Planned], answer: dict[str, Any]) -> None:
+        entries = answer.get("entry") or []
+        if len(entries) != len(sent):
+            raise UploadError(
+                f"the server answered {len(entries)} entries for a transaction of {len(sent)}"
+            )
+        for p, entry in zip(sent, entries, strict=True):
+            response = entry.get("response") or {}
+            status = str(response.get("status") or "")
+            code = status.split(" ", 1)[0]
+            location = response.get("location")
+            issues = format_issues(outcome_from_body(response.get("outcome")))
+            if code == "201":
+                self._record(p, "created", status, location, issues)
+            elif code.startswith("2"):
+                self._record(p, "present", status, location, issues)
+            else:
+                self._record(p, "failed", status, location, issues)
+
+    def _rewrite(self, value: Any, local: dict[str, str]) -> Any:
+        if isinstance(value, dict):
+            out = {k: self._rewrite(v, local) for k, v in value.items()}
+            ref = value.get("reference")
+            if isinstance(ref, str):
+                if ref in local:
+                    out["reference"] = local[ref]
+                elif ref in self.server_ids:
+                    out["reference"] = self.server_ids[ref]
+                elif ref in self.plan.by_key:
+                    raise UploadError(f"{ref} is referred to before it was sent")
+            return out
+        if isinstance(value, list):
+            return [self._rewrite(v, local) for v in value]
+        return value
+
+    def bundle(self, chunk: list[Planned]) -> dict[str, Any]:
+        """The transaction Bundle for ``chunk``, references rewritten."""
+        local = {p.key: (p.full_url if p.method == "POST" else p.key) for p in chunk}
+        entries = []
+        for p in chunk:
+            resource = self._rewrite(copy.deepcopy(p.resource), local)
+            if p.method == "POST":
+                resource.pop("id", None)
+                full_url = p.full_url
+            else:
+                full_url = self.client.url(p.key)
+            entries.append({"fullUrl": full_url, "resource": resource, "request": p.request()})
+        return {"resourceType": "Bundle", "type": "transaction", "entry": entries}
