@@ -21,7 +21,7 @@ from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError, Up
 from fhirmig.upload.client import FhirClient
 from fhirmig.upload.outcome import format_issues, outcome_from_body
 from fhirmig.upload.plan import Planned, UploadPlan
-from fhirmig.upload.summary import ResourceResult, UploadSummary
+from fhirmig.upload.summary import NOT_SENT, ResourceResult, UploadSummary
 
 __all__ = ["ProgressCallback", "Sender"]
 
@@ -66,7 +66,7 @@ class Sender:
                 rest = [p for c in self.plan.chunks[index:] for p in c]
                 for p in rest:
                     if p.key not in self.server_ids and p.key not in self.lost:
-                        self._record(p, "failed", "not sent", issues=[f"upload stopped: {exc}"])
+                        self._record(p, "failed", "not sent", issues=[NOT_SENT])
                 break
             self.summary.chunks += 1
             if self.progress is not None:

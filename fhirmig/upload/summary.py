@@ -18,10 +18,19 @@ from typing import Any
 
 from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK
 
-__all__ = ["OUTCOMES", "RECEIPT_FORMAT", "ResourceResult", "UploadSummary", "write_receipt"]
+__all__ = [
+    "NOT_SENT",
+    "OUTCOMES",
+    "RECEIPT_FORMAT",
+    "ResourceResult",
+    "UploadSummary",
+    "write_receipt",
+]
 
 OUTCOMES = ("created", "present", "failed", "skipped", "planned")
 RECEIPT_FORMAT = "fhirmig-upload-receipt/1"
+#: The issue recorded for resources left unsent because the upload stopped.
+NOT_SENT = "not sent: the upload stopped before it"
 
 
 @dataclass
@@ -123,6 +132,24 @@ class UploadSummary:
             "chunks": self.chunks,
             "resources": [r.to_json() for r in self.results],
         }
+
+    def failure_lines(self) -> list[str]:
+        """What went wrong: why the upload stopped, then each refused resource and its issues."""
+        out: list[str] = []
+        unsent = [r for r in self.failed if r.issues == [NOT_SENT]]
+        if self.stopped:
+            out.append(f"upload stopped: {self.stopped}")
+            if unsent:
+                out.append(f"{len(unsent)} resources not sent")
+            if not self.auth_failed:
+                out.append("run the same command again to finish; nothing will be stored twice")
+        for r in self.failed:
+            if r.issues == [NOT_SENT]:
+                continue
+            status = f" ({r.status})" if r.status else ""
+            out.append(f"{r.outcome} {r.key}{status}")
+            out.extend(f"  {issue}" for issue in r.issues)
+        return out
 
     def lines(self) -> list[str]:
         """The summary as text lines: totals, then one line per resource type."""
