@@ -60,9 +60,12 @@ def _build_auth(
 def _read_input(path: Path, csv_patient_id: str | None, csv_timezone: str | None) -> Diary:
     if path.suffix.lower() == ".csv" or (path.is_file() and (csv_patient_id or csv_timezone)):
         return load_diary(path, csv_patient_id, csv_timezone)
-    from fhirmig.fhir import load_input
+    import importlib
 
-    diary: Diary = load_input(path)
+    loader = getattr(importlib.import_module("fhirmig.fhir"), "load_input", None)
+    if loader is None:  # FHIR input needs fhirmig.fhir.load_input; diaries read as usual
+        return load_diary(path)
+    diary: Diary = loader(path)
     return diary
 
 

@@ -1,0 +1,164 @@
+"""``fhirmig upload`` on the command line (real server where one is needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from fhirmig.cli import cli
+from fhirmig.diary import read_diary
+
+from .conftest import FhirServer
+
+UNREACHABLE = "http://127.0.0.1:9/fhir"
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(cli, ["upload", *args], env=env, catch_exceptions=False)
+
+
+def test_dry_run_lists_requests_and_sends_nothing(examples: Path) -> None:
+    result = _run(
+        str(examples / "chronic-overuse.json"),
+        "--server",
+        UNREACHABLE,
+        "--dry-run",
+        "--batch-size",
+        "100",
+        "--receipt",
+        "plan.json",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "transaction 1 (100 entries):"
+    assert (
+        lines[1]
+        == "  POST Patient if-none-exist identifier=https://fhirmig.org/fhir/sid/patient|p-0002"
+    )
+    assert "transaction 4 (57 entries):" in lines
+    assert "would send 357 resources in 4 transaction(s)" in lines
+    receipt = json.loads(Path("plan.json").read_text())
+    assert receipt["dryRun"] is True and receipt["counts"]["planned"] == 357
+    assert oct(Path("plan.json").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--token-file", "tok"], "--token-file goes with --auth bearer"),
+        (["--auth", "smart-backend"], "needs --client-id and --private-key"),
+        (["--client-id", "x"], "go with --auth smart-backend"),
+    ],
+)
+def test_options_that_do_not_fit_exit_2(examples: Path, args: list[str], message: str) -> None:
+    Path("tok").write_text("abc")
+    result = _run(str(examples / "chronic-overuse.json"), "--server", UNREACHABLE, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_server_must_be_a_url(examples: Path) -> None:
+    result = _run(str(examples / "chronic-overuse.json"), "--server", "ehr.example")
+    assert result.exit_code == 2 and "must be an http(s) URL" in result.output
+
+
+def test_bearer_without_a_token_exits_3(examples: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FHIRMIG_TOKEN"}
+    result = CliRunner().invoke(
+        cli,
+        [
+            "upload",
+            str(examples / "chronic-overuse.json"),
+            "--server",
+            UNREACHABLE,
+            "--auth",
+            "bearer",
+        ],
+        env={**env, "FHIRMIG_TOKEN": ""},
+    )
+    assert result.exit_code == 3
+    assert "set FHIRMIG_TOKEN or give --token-file" in result.output
+
+
+def test_importing_the_upload_library_stays_cheap() -> None:
+    code = "import sys, fhirmig.upload, fhirmig.commands.upload; print('httpx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.server
+def test_upload_read_back_and_rerun(fhir_server: FhirServer, examples: Path) -> None:
+    diary_path = examples / "episodic-twitching.json"
+    from fhirmig.fhir import diary_to_resources
+
+    expected = Counter(r["resourceType"] for r in diary_to_resources(read_diary(diary_path)))
+    env = {"FHIRMIG_TOKEN": "tok-never-shown"}
+    args = [str(diary_path), "--server", fhir_server.base_url, "--batch-size", "250"]
+    first = _run(*args, "--auth", "bearer", "--receipt", "receipt.json", env=env)
+    assert first.exit_code == 0, first.output
+    total = sum(expected.values())
+    assert first.output.splitlines()[0] == f"created {total}, already present 0, failed 0"
+    assert f"  Observation: created {expected['Observation']}" in first.output.splitlines()
+    assert "tok-never-shown" not in first.output + Path("receipt.json").read_text()
+
+    patients = fhir_server.search("Patient?identifier=https://fhirmig.org/fhir/sid/patient|p-0001")
+    assert len(patients) == 1
+    pid = patients[0]["id"]
+    found: Counter[str] = Counter()
+    for rtype in expected:
+        if rtype in ("Patient", "Device", "Medication", "Provenance"):
+            continue
+        hits = fhir_server.search(f"{rtype}?subject=Patient/{pid}&_count=500")
+        found[rtype] = len(hits)
+        for hit in hits:
+            assert hit["subject"]["reference"].endswith(f"Patient/{pid}")
+    assert found == Counter({t: n for t, n in expected.items() if t in found})
+    receipt = json.loads(Path("receipt.json").read_text())
+    assert receipt["counts"]["created"] == total
+    provenance = next(r for r in receipt["resources"] if r["resource"].startswith("Provenance/"))
+    stored = fhir_server.search(f"{provenance['resource']}".replace("/", "?_id="))
+    server_ids = {
+        r["location"].split("/_history")[0].split("/fhir/")[-1] for r in receipt["resources"]
+    }
+    assert all(t["reference"].split("/fhir/")[-1] in server_ids for t in stored[0]["target"])
+
+    again = _run(*args)
+    assert again.exit_code == 0
+    assert again.output.splitlines()[0] == f"created 0, already present {total}, failed 0"
+
+
+@pytest.mark.server
+def test_refused_resource_shows_the_outcome_and_exits_1(
+    fhir_server: FhirServer, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fhirmig.fhir
+
+    real = fhirmig.fhir.diary_to_resources
+    broken: list[str] = []
+
+    def with_a_bad_observation(diary: Any) -> list[dict[str, Any]]:
+        resources = [dict(r) for r in real(diary)]
+        obs = next(r for r in resources if r["resourceType"] == "Observation")
+        obs["status"] = None
+        broken.append(f"Observation/{obs['id']}")
+        return resources
+
+    monkeypatch.setattr(fhirmig.fhir, "diary_to_resources", with_a_bad_observation)
+    result = _run(str(examples / "chronic-overuse.json"), "--server", fhir_server.base_url)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    # the bad Observation fails; the Provenance that names it among its targets is held back
+    assert lines[0].startswith("created ") and lines[0].endswith(", failed 2")
+    assert "  Observation: created 276, failed 1" in lines
+    assert "  Provenance: skipped 1" in lines
+    at = lines.index(f"failed {broken[0]} (400)")
+    assert lines[at + 1].startswith("  error [")
+    assert "status" in lines[at + 1]
