@@ -70,12 +70,22 @@ def _read_input(path: Path, csv_patient_id: str | None, csv_timezone: str | None
 
 
 def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
-    """The PDF report of ``diary`` as a DocumentReference (made in a private folder)."""
-    from fhirmig.fhir import document_reference
+    """The PDF report of ``diary`` as a DocumentReference (the PDF made in a private folder).
+
+    The report's "generated" date is ``SOURCE_DATE_EPOCH`` when set, else today, as for
+    ``fhirmig report``.
+    """
+    import importlib
+
+    from fhirmig.commands.report import generated_date
+    from fhirmig.errors import UploadError
     from fhirmig.report import render_report
 
-    pdf_path = render_report(diary, workdir / "report.pdf")
-    resource: dict[str, Any] = document_reference(diary, Path(pdf_path).read_bytes())
+    make = getattr(importlib.import_module("fhirmig.fhir"), "document_reference", None)
+    if make is None:
+        raise UploadError("--include-report: this fhirmig cannot describe a PDF in FHIR yet")
+    pdf_path = render_report(diary, workdir / "report.pdf", generated=generated_date())
+    resource: dict[str, Any] = make(diary, Path(pdf_path).read_bytes())
     return resource
 
 

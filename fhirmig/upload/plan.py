@@ -63,6 +63,12 @@ def business_identifier(resource: dict[str, Any]) -> tuple[str | None, str] | No
     return None
 
 
+def _escape(text: str) -> str:
+    for char in ("\\", "|", ",", "$"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 @dataclass
 class Planned:
     """One resource to send, with what the plan knows about it."""
@@ -87,11 +93,16 @@ class Planned:
         return "POST" if self.identifier is not None else "PUT"
 
     def if_none_exist(self) -> str | None:
-        """The conditional-create search, ``identifier=system|value`` (URL-encoded)."""
+        """The conditional-create search ``identifier=system|value``.
+
+        ``\\``, ``|``, ``,`` and ``$`` inside the system and value are escaped with a
+        backslash as FHIR search requires (a comma would otherwise mean "or"), then the
+        whole is URL-encoded.
+        """
         if self.identifier is None:
             return None
         system, value = self.identifier
-        token = f"{system}|{value}" if system else value
+        token = f"{_escape(system)}|{_escape(value)}" if system else _escape(value)
         return "identifier=" + quote(token, safe="|:/.-_~")
 
     def request(self) -> dict[str, str]:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -149,9 +150,10 @@ def make_resources(
     mrn: str, observations: int = 6, provenance: bool = True
 ) -> list[dict[str, Any]]:
     """A small patient record as fhirmig makes it: ids, ``Type/id`` references, identifiers."""
+    tag = re.sub(r"[^A-Za-z0-9.-]", "-", mrn)
     patient = {
         "resourceType": "Patient",
-        "id": f"pat-{mrn}",
+        "id": f"pat-{tag}",
         "identifier": [{"system": MRN_SYSTEM, "value": mrn}],
         "name": [{"family": "Test", "given": ["Upload"]}],
         "gender": "female",
@@ -159,7 +161,7 @@ def make_resources(
     }
     condition = {
         "resourceType": "Condition",
-        "id": f"cond-{mrn}",
+        "id": f"cond-{tag}",
         "identifier": [{"system": "urn:fhirmig:test:condition", "value": f"{mrn}-migraine"}],
         "clinicalStatus": {
             "coding": [
@@ -170,17 +172,17 @@ def make_resources(
             ]
         },
         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "37796009"}]},
-        "subject": {"reference": f"Patient/pat-{mrn}"},
+        "subject": {"reference": f"Patient/pat-{tag}"},
     }
     obs = [
         {
             "resourceType": "Observation",
-            "id": f"obs-{mrn}-{i}",
+            "id": f"obs-{tag}-{i}",
             "identifier": [{"system": OBS_SYSTEM, "value": f"{mrn}-{i}"}],
             "status": "final",
             "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
-            "subject": {"reference": f"Patient/pat-{mrn}"},
-            "focus": [{"reference": f"Condition/cond-{mrn}"}],
+            "subject": {"reference": f"Patient/pat-{tag}"},
+            "focus": [{"reference": f"Condition/cond-{tag}"}],
             "effectiveDateTime": f"2026-03-{i + 1:02d}T08:00:00Z",
             "valueInteger": i % 10,
         }
@@ -191,9 +193,9 @@ def make_resources(
         out.append(
             {
                 "resourceType": "Provenance",
-                "id": f"prov-{mrn}",
+                "id": f"prov-{tag}",
                 "target": [
-                    {"reference": f"Observation/obs-{mrn}-{i}"} for i in range(observations)
+                    {"reference": f"Observation/obs-{tag}-{i}"} for i in range(observations)
                 ],
                 "recorded": "2026-04-01T10:00:00Z",
                 "agent": [{"who": {"display": "fhirmig"}}],

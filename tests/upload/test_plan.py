@@ -24,14 +24,14 @@ def test_patient_first_and_every_reference_points_backwards() -> None:
 
 def test_requests_are_conditional_creates_or_puts() -> None:
     plan = plan_upload(make_resources("P 2&x", observations=1))
-    patient = plan.by_key["Patient/pat-P 2&x"]
+    patient = plan.by_key["Patient/pat-P-2-x"]
     assert patient.request() == {
         "method": "POST",
         "url": "Patient",
         "ifNoneExist": "identifier=urn:oid:2.999.1.1|P%202%26x",
     }
-    provenance = plan.by_key["Provenance/prov-P 2&x"]
-    assert provenance.request() == {"method": "PUT", "url": "Provenance/prov-P 2&x"}
+    provenance = plan.by_key["Provenance/prov-P-2-x"]
+    assert provenance.request() == {"method": "PUT", "url": "Provenance/prov-P-2-x"}
     assert patient.full_url.startswith("urn:uuid:")
     assert patient.full_url == plan_upload(make_resources("P 2&x")).by_key[patient.key].full_url
 
@@ -105,3 +105,18 @@ def test_operation_outcome_lines() -> None:
         "error [Bundle.entry[2]]: invalid",
     ]
     assert format_issues(None) == []
+
+
+def test_search_syntax_in_identifiers_is_escaped() -> None:
+    plan = plan_upload(
+        [
+            {
+                "resourceType": "Patient",
+                "id": "x",
+                "identifier": [{"system": "urn:s", "value": r"a|b,c$d\e"}],
+            }
+        ]
+    )
+    assert plan.by_key["Patient/x"].if_none_exist() == (
+        "identifier=urn:s|a%5C|b%5C%2Cc%5C%24d%5C%5Ce"
+    )

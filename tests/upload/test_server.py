@@ -191,3 +191,18 @@ def test_invalid_resource_is_refused_with_its_outcome(fhir_server: FhirServer) -
     assert lines[1] == f"  {failed.issues[0]}"
     stored = _stored(fhir_server, "BAD-1")
     assert len(stored["Observation"]) == 5 and stored["Provenance"] == []
+
+
+def test_identifiers_with_search_syntax_characters_are_matched(fhir_server: FhirServer) -> None:
+    mrn = r"odd|mrn,1$x\y #2 ?&=+%"
+    resources = make_resources(mrn, observations=2)
+    first = upload_resources(resources, fhir_server.base_url)
+    second = upload_resources(resources, fhir_server.base_url)
+    assert first.counts()["created"] == 5
+    assert second.counts()["present"] == 5 and second.counts()["created"] == 0
+    patients = [
+        p
+        for p in fhir_server.search("Patient?_count=500")
+        if p.get("identifier", [{}])[0].get("value") == mrn
+    ]
+    assert len(patients) == 1
