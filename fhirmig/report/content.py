@@ -191,9 +191,21 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
     except TemplateNotFound as exc:
         raise ReportError(f"template {name}: not found") from exc
     except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or _template_line(exc)
         where = f"{getattr(exc, 'filename', None) or name}" + (f", line {line}" if line else "")
         raise ReportError(f"{where}: template error: {exc.message or exc}") from exc
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line of a render-time error (jinja2 maps its frames to template lines)."""
+    import traceback
+
+    lines = [
+        frame.lineno
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.endswith((".j2", ".md", ".txt"))
+    ]
+    return lines[-1] if lines else None
 
 
 _LINK = re.compile(r'\[([^\]\n]+)\]\((https?://[^)\s"<>]+)\)')

@@ -50,7 +50,8 @@ def styles() -> Styles:
             fontName=BOLD_FONT,
             fontSize=13,
             leading=16,
-            spaceBefore=4,
+            spaceBefore=10,
+            keepWithNext=1,
             spaceAfter=6,
         ),
         h2=ParagraphStyle(
@@ -60,6 +61,7 @@ def styles() -> Styles:
             fontSize=10.5,
             leading=13,
             spaceBefore=8,
+            keepWithNext=1,
             spaceAfter=3,
         ),
         body=ParagraphStyle("p", parent=base, spaceAfter=4),

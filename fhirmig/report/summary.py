@@ -51,8 +51,19 @@ def _fmt(value: float | None) -> str:
 
 
 def figure_rows(stats: Stats) -> list[tuple[str, int, str]]:
-    """(label, total, per-28-days text) for the key-figure table, in reading order."""
-    per = stats.per_28_days
+    """(label, total, per-28-days text) for the key-figure table, in reading order.
+
+    Rates the figures do not carry (class days, attacks) use the same per-28-days rule.
+    """
+    from fhirmig.analysis import per_28_days
+
+    days = stats.days_in_period
+    per = {
+        **{k: per_28_days(n, days) for k, n in stats.class_days.items()},
+        "attacks": per_28_days(stats.attacks, days),
+        "twitching_attacks": per_28_days(stats.twitching_attacks, days),
+        **stats.per_28_days,
+    }
     rows: list[tuple[str, int, str]] = [
         ("Headache days", stats.headache_days, _fmt(per.get("headache_days"))),
         ("Migraine days", stats.migraine_days, _fmt(per.get("migraine_days"))),
@@ -67,7 +78,13 @@ def figure_rows(stats: Stats) -> list[tuple[str, int, str]]:
         if count:
             rows.append((f"  {class_label(key)}", count, _fmt(per.get(key))))
     rows.append(("Attacks", stats.attacks, _fmt(per.get("attacks"))))
-    rows.append(("Attacks with muscle twitching", stats.twitching_attacks, "–"))
+    rows.append(
+        (
+            "Attacks with muscle twitching",
+            stats.twitching_attacks,
+            _fmt(per.get("twitching_attacks")),
+        )
+    )
     return rows
 
 
