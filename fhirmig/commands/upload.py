@@ -58,15 +58,11 @@ def _build_auth(
 
 
 def _read_input(path: Path, csv_patient_id: str | None, csv_timezone: str | None) -> Diary:
-    if path.suffix.lower() == ".csv" or (path.is_file() and (csv_patient_id or csv_timezone)):
+    if csv_patient_id or csv_timezone:
         return load_diary(path, csv_patient_id, csv_timezone)
-    import importlib
+    from fhirmig.fhir import load_input
 
-    loader = getattr(importlib.import_module("fhirmig.fhir"), "load_input", None)
-    if loader is None:  # FHIR input needs fhirmig.fhir.load_input; diaries read as usual
-        return load_diary(path)
-    diary: Diary = loader(path)
-    return diary
+    return load_input(path)
 
 
 def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
@@ -155,6 +151,11 @@ def _print_summary(summary: UploadSummary) -> None:
     help="Resources per transaction Bundle.",
 )
 @click.option(
+    "--identifier-system",
+    metavar="URI",
+    help="Identifier system of the patient id, e.g. the EHR's MRN system (default: fhirmig's).",
+)
+@click.option(
     "--include-report", is_flag=True, help="Also send the PDF report (DocumentReference)."
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
@@ -179,6 +180,7 @@ def upload(
     ca_bundle: Path | None,
     timeout: float,
     batch_size: int,
+    identifier_system: str | None,
     include_report: bool,
     dry_run: bool,
     receipt: Path | None,
@@ -201,9 +203,10 @@ def upload(
     diary = maybe_deidentify(
         _read_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )
-    from fhirmig.fhir import diary_to_resources
+    from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
 
-    resources: list[dict[str, Any]] = list(diary_to_resources(diary))
+    system = identifier_system or DEFAULT_PATIENT_SYSTEM
+    resources: list[dict[str, Any]] = diary_to_resources(diary, identifier_system=system)
     if include_report:
         from fhirmig.files import private_tempdir
 

@@ -144,15 +144,21 @@ def test_refused_resource_shows_the_outcome_and_exits_1(
     real = fhirmig.fhir.diary_to_resources
     broken: list[str] = []
 
-    def with_a_bad_observation(diary: Any) -> list[dict[str, Any]]:
-        resources = [dict(r) for r in real(diary)]
+    def with_a_bad_observation(diary: Any, **options: Any) -> list[dict[str, Any]]:
+        resources = [dict(r) for r in real(diary, **options)]
         obs = next(r for r in resources if r["resourceType"] == "Observation")
         obs["status"] = None
         broken.append(f"Observation/{obs['id']}")
         return resources
 
     monkeypatch.setattr(fhirmig.fhir, "diary_to_resources", with_a_bad_observation)
-    result = _run(str(examples / "chronic-overuse.json"), "--server", fhir_server.base_url)
+    result = _run(
+        str(examples / "chronic-overuse.json"),
+        "--server",
+        fhir_server.base_url,
+        "--identifier-system",
+        "urn:oid:2.999.7.7",
+    )
     assert result.exit_code == 1
     lines = result.output.splitlines()
     # the bad Observation fails; the Provenance that names it among its targets is held back
@@ -162,3 +168,17 @@ def test_refused_resource_shows_the_outcome_and_exits_1(
     at = lines.index(f"failed {broken[0]} (400)")
     assert lines[at + 1].startswith("  error [")
     assert "status" in lines[at + 1]
+    assert len(fhir_server.search("Patient?identifier=urn:oid:2.999.7.7|p-0002")) == 1
+
+
+def test_fhir_input_plans_the_same_requests_as_its_diary(examples: Path) -> None:
+    diary = str(examples / "chronic-overuse.json")
+    converted = CliRunner().invoke(cli, ["convert", diary, "-o", "bundle.json"])
+    assert converted.exit_code == 0, converted.output
+    plans = []
+    for source in (diary, "bundle.json"):
+        result = _run(source, "--server", UNREACHABLE, "--dry-run", "--receipt", "r.json")
+        assert result.exit_code == 0, result.output
+        plans.append(json.loads(Path("r.json").read_text())["resources"])
+    assert len(plans[0]) == 357
+    assert plans[0] == plans[1]
