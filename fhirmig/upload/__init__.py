@@ -13,26 +13,49 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fhirmig.upload.auth import Auth, BearerAuth, NoAuth, SmartBackendAuth, read_token
+from fhirmig.upload.keys import SigningKey, load_signing_key, public_jwk
+from fhirmig.upload.outcome import format_issues
 from fhirmig.upload.plan import Planned, UploadPlan, business_identifier, plan_upload
+from fhirmig.upload.retry import RetryPolicy
 from fhirmig.upload.summary import ResourceResult, UploadSummary, write_receipt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from fhirmig.upload.auth import Auth
     from fhirmig.upload.client import FhirClient
     from fhirmig.upload.sender import ProgressCallback
 
 __all__ = [
+    "Auth",
+    "BearerAuth",
+    "FhirClient",
+    "NoAuth",
     "Planned",
     "ResourceResult",
+    "RetryPolicy",
+    "SigningKey",
+    "SmartBackendAuth",
     "UploadPlan",
     "UploadSummary",
     "business_identifier",
+    "format_issues",
+    "load_signing_key",
     "plan_upload",
+    "public_jwk",
+    "read_token",
     "upload_resources",
     "write_receipt",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``FhirClient`` is imported on first use: it loads httpx, which ``import`` should not."""
+    if name == "FhirClient":
+        from fhirmig.upload.client import FhirClient
+
+        return FhirClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def upload_resources(
