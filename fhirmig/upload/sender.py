@@ -3,12 +3,13 @@
 Each chunk is one transaction Bundle (all or nothing on the server). References to
 resources of earlier chunks are rewritten to the ids the server gave them (read from the
 ``location`` of each transaction-response entry), references inside the chunk become
-``urn:uuid:`` references. A chunk the server refuses as a whole (400, 404, 409, 412, 422,
-413) is split in halves and sent again, down to single resources, so that one bad
-resource costs only itself and the resources that refer to it. When the server stays
-unreachable after the retries, or sign-in fails, the upload stops; running the same
-upload again sends everything again and the conditional creates keep it free of
-duplicates.
+``urn:uuid:`` references. A chunk the server refuses for its content (400, 409, 412 or
+422 with an OperationOutcome, or 413 too large) is split in halves and sent again, down to
+single resources, so that one bad resource costs only itself and the resources that refer
+to it. Other refusals (a wrong URL, a proxy's error page) fail the chunk as a whole.
+When the server stays unreachable after the retries, or sign-in fails, the upload stops;
+running the same upload again sends everything again and the conditional creates keep it
+free of duplicates.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = ["ProgressCallback", "Sender"]
 
 #: Called after each chunk with (resources done, resources in total).
 ProgressCallback = Callable[[int, int], None]
-_SPLIT_STATUS = {400, 404, 409, 412, 413, 422}
+_SPLIT_STATUS = {400, 409, 412, 413, 422}
 
 
 def _ident_text(p: Planned) -> str | None:
@@ -112,7 +113,8 @@ class Sender:
         try:
             answer = self.client.transaction(bundle)
         except FatalServerError as exc:
-            if len(sendable) > 1 and exc.status in _SPLIT_STATUS:
+            about_content = exc.outcome is not None or exc.status == 413
+            if len(sendable) > 1 and exc.status in _SPLIT_STATUS and about_content:
                 half = len(sendable) // 2
                 self._send(sendable[:half])
                 self._send(sendable[half:])

@@ -178,3 +178,40 @@ def test_token_comes_from_file_or_environment(tmp_path: object) -> None:
     with pytest.raises(AuthError, match="empty"):
         read_token(Path("empty"), {})
     assert "abc" not in repr(BearerAuth("abc.def"))
+
+
+def test_refusal_without_an_outcome_is_not_split_per_resource() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(
+        lambda r: (
+            httpx.Response(400, text="<html>bad gateway config</html>")
+            if r.method == "POST"
+            else None
+        )
+    )
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("R-6", 6), BASE, client=client, batch_size=5)
+    # the first chunk fails whole (no halving); the second refers to its Patient: held back
+    assert len(server.posts()) == 1
+    assert summary.counts()["failed"] == 5 and summary.counts()["skipped"] == 4
+
+
+def test_content_refusal_is_halved_down_to_the_bad_resource() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "invalid"}],
+    }
+
+    def refuse_bad(request: httpx.Request) -> httpx.Response | None:
+        if request.method == "POST" and b'"valueInteger":3' in request.content:
+            return httpx.Response(422, json=outcome)
+        return None
+
+    server.hooks.append(refuse_bad)
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("R-7", 8, provenance=False), BASE, client=client)
+    assert [r.key for r in summary.failed] == ["Observation/obs-R-7-3"]
+    assert summary.counts()["created"] == 9
+    # 10 resources: 10 -> 5+5 -> (2+3) -> (1+2) -> (1+1): 7 transactions in all
+    assert len(server.posts()) == 7
