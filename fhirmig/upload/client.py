@@ -39,9 +39,11 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def _json(response: httpx.Response) -> Any:
+    import orjson
+
     try:
-        return response.json()
-    except ValueError:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
         return None
 
 

@@ -14,7 +14,6 @@ free of duplicates.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -165,7 +164,7 @@ class Sender:
         local = {p.key: (p.full_url if p.method == "POST" else p.key) for p in chunk}
         entries = []
         for p in chunk:
-            resource = self._rewrite(copy.deepcopy(p.resource), local)
+            resource = self._rewrite(p.resource, local)  # a new dict; the input stays as it was
             if p.method == "POST":
                 resource.pop("id", None)
                 full_url = p.full_url
