@@ -81,29 +81,36 @@ class Sender:
         status: str,
         location: str | None = None,
         issues: list[str] | None = None,
+        stored_id: str | None = None,
     ) -> None:
         result = ResourceResult(
             p.key, p.resource_type, outcome, status, location, _ident_text(p), issues or []
         )
         self.summary.results.append(result)
         self.done += 1
-        if outcome in ("created", "present"):
-            server_id = result.server_id
-            if server_id is None:
-                server_id = p.key
-            self.server_ids[p.key] = server_id
-        else:
+        if outcome not in ("created", "present"):
             self.lost[p.key] = outcome
+            return
+        server_id = result.server_id or (f"{p.resource_type}/{stored_id}" if stored_id else None)
+        if server_id is None and p.method == "PUT":
+            server_id = p.key
+        if server_id is None:
+            # stored, but the server did not say where: nothing can refer to it
+            self.lost[p.key] = "unlocated"
+        else:
+            self.server_ids[p.key] = server_id
 
     def _send(self, chunk: list[Planned]) -> None:
         sendable: list[Planned] = []
         for p in chunk:
             missing = [r for r in p.refs if r in self.lost]
             if missing:
-                self._record(
-                    p, "skipped", "not sent", issues=[f"refers to {missing[0]}, which was not sent"]
+                why = (
+                    "the server did not say where it stored it"
+                    if self.lost[missing[0]] == "unlocated"
+                    else "which was not sent"
                 )
-                self.lost[p.key] = "skipped"
+                self._record(p, "skipped", "not sent", issues=[f"refers to {missing[0]}, {why}"])
             else:
                 sendable.append(p)
         if not sendable:
@@ -127,19 +134,23 @@ class Sender:
     def _read_answer(self, sent: list[Planned], answer: dict[str, Any]) -> None:
         entries = answer.get("entry") or []
         if len(entries) != len(sent):
-            raise UploadError(
-                f"the server answered {len(entries)} entries for a transaction of {len(sent)}"
-            )
+            issue = f"the server answered {len(entries)} entries for a transaction of {len(sent)}"
+            for p in sent:
+                self._record(p, "failed", "unclear answer", issues=[issue])
+            return
         for p, entry in zip(sent, entries, strict=True):
             response = entry.get("response") or {}
             status = str(response.get("status") or "")
             code = status.split(" ", 1)[0]
             location = response.get("location")
+            location = location if isinstance(location, str) and location else None
+            stored = entry.get("resource")
+            stored_id = stored.get("id") if isinstance(stored, dict) else None
             issues = format_issues(outcome_from_body(response.get("outcome")))
             if code == "201":
-                self._record(p, "created", status, location, issues)
+                self._record(p, "created", status, location, issues, stored_id)
             elif code.startswith("2"):
-                self._record(p, "present", status, location, issues)
+                self._record(p, "present", status, location, issues, stored_id)
             else:
                 self._record(p, "failed", status, location, issues)
 

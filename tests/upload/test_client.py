@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -215,3 +216,38 @@ def test_content_refusal_is_halved_down_to_the_bad_resource() -> None:
     assert summary.counts()["created"] == 9
     # 10 resources: 10 -> 5+5 -> (2+3) -> (1+2) -> (1+1): 7 transactions in all
     assert len(server.posts()) == 7
+
+
+def _strip_locations(server: MockFhir, keep_resource_id: bool) -> object:
+    """Answer transactions without ``location`` (optionally with the stored resource's id)."""
+
+    def hook(request: httpx.Request) -> httpx.Response | None:
+        if request.method != "POST":
+            return None
+        answer = server._transaction(json.loads(request.content))
+        body = answer.json()
+        for entry in body["entry"]:
+            key = entry["response"].pop("location").split("/_history")[0]
+            if keep_resource_id:
+                entry["resource"] = {"resourceType": key.split("/")[0], "id": key.split("/")[1]}
+        return httpx.Response(200, json=body)
+
+    return hook
+
+
+@pytest.mark.parametrize("keep_resource_id", [True, False])
+def test_answers_without_a_location(keep_resource_id: bool) -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(_strip_locations(server, keep_resource_id))  # type: ignore[arg-type]
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("L-1", 2), BASE, client=client, batch_size=1)
+    if keep_resource_id:  # the id of the returned resource is enough
+        assert summary.exit_code == 0
+        subject = server.stored["Observation/s3"]["subject"]["reference"]
+        assert subject == "Patient/s1"
+    else:  # the Patient is stored, but nothing may refer to an unknown id
+        assert summary.result("Patient/pat-L-1").outcome == "created"
+        assert summary.result("Condition/cond-L-1").issues == [
+            "refers to Patient/pat-L-1, the server did not say where it stored it"
+        ]
+        assert summary.exit_code == 1
