@@ -15,6 +15,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVER_EXE = Path(os.environ.get("FHIRMIG_FHIR_SERVER", ROOT / ".venv-fhir-server/bin/sekmet"))
 MRN_SYSTEM = "urn:oid:2.999.1.1"
 OBS_SYSTEM = "urn:fhirmig:test:observation"
+START = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def _free_port() -> int:
@@ -78,10 +80,10 @@ class FhirServer:
 
     def kill(self) -> None:
         """Kill the server at once (SIGKILL), as a crash would."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-        self.proc = None
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
 
     def stop(self) -> None:
         """Stop the server politely, then for sure."""
@@ -183,7 +185,7 @@ def make_resources(
             "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
             "subject": {"reference": f"Patient/pat-{tag}"},
             "focus": [{"reference": f"Condition/cond-{tag}"}],
-            "effectiveDateTime": f"2026-03-{i + 1:02d}T08:00:00Z",
+            "effectiveDateTime": (START + timedelta(hours=8 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "valueInteger": i % 10,
         }
         for i in range(observations)
