@@ -8,9 +8,14 @@ The definitions are in docs/clinical-definitions.md; the day logic (time zones, 
 attacks over midnight) lives in :mod:`fhirmig.analysis.days`.
 """
 
-from fhirmig.analysis.compute import MIGRAINE_DAY_DEFINITIONS, compute_stats, per_28_days
-from fhirmig.analysis.jsonout import NOT_ENOUGH_DATA, stats_to_json
-from fhirmig.analysis.table import format_stats_table
+from fhirmig.analysis.compute import MIGRAINE_DAY_DEFINITIONS, compute_stats
+from fhirmig.analysis.output import (
+    NOT_ENOUGH_DATA,
+    format_stats_table,
+    per_28_days,
+    round_half_up,
+    stats_to_json,
+)
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     ICHD_CLASS_KEYS,
@@ -46,5 +51,6 @@ __all__ = [
     "compute_stats",
     "format_stats_table",
     "per_28_days",
+    "round_half_up",
     "stats_to_json",
 ]

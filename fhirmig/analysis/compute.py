@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import get_args
 
 from fhirmig.analysis.counts import (
@@ -14,10 +13,10 @@ from fhirmig.analysis.counts import (
     sorted_attacks,
     threshold_run,
 )
-from fhirmig.analysis.days import ONE_DAY, local_day, resolve_period
+from fhirmig.analysis.days import ONE_DAY, index_attacks, resolve_period
+from fhirmig.analysis.output import per_28_days
+from fhirmig.analysis.patterns import exposure_figures, trigger_figures, twitching_figures
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
-from fhirmig.analysis.triggers import exposure_figures, trigger_figures
-from fhirmig.analysis.twitching import twitching_figures
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     DayFigures,
@@ -28,21 +27,10 @@ from fhirmig.analysis.types import (
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.errors import UsageError
 
-__all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats", "per_28_days"]
+__all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats"]
 
 #: The migraine-day definitions ``compute_stats`` accepts (``diary`` is the default).
 MIGRAINE_DAY_DEFINITIONS: tuple[str, ...] = get_args(MigraineDayDefinition)
-
-
-def per_28_days(count: int, days: int) -> float:
-    """``count * 28 / days`` rounded half up to one decimal (0.0 for an empty period).
-
-    Exact decimal arithmetic, so 0.25 becomes 0.3 the way a clinician rounds by hand.
-    """
-    if days <= 0:
-        return 0.0
-    value = Decimal(count * 28) / Decimal(days)
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def compute_stats(
@@ -70,14 +58,14 @@ def compute_stats(
             f"use one of {', '.join(MIGRAINE_DAY_DEFINITIONS)}"
         )
     tz = diary.patient.tz
-    period = resolve_period(diary, start, end)
-    attacks = sorted_attacks(diary)
+    index = index_attacks(sorted_attacks(diary), tz)
+    period = resolve_period(diary, start, end, index)
     table: tuple[DayFigures, ...] = ()
     in_period: list[Attack] = []
     if period is not None:
         first, last = period
-        in_period = [a for a in attacks if first <= local_day(a.start, tz) <= last]
-        table = build_day_table(diary, attacks, first, last, migraine_day)
+        in_period = [item.attack for item in index if first <= item.first <= last]
+        table = build_day_table(diary, index, first, last, migraine_day)
     days = len(table)
     headache = sum(row.headache for row in table)
     migraine = sum(row.migraine for row in table)
@@ -86,7 +74,7 @@ def compute_stats(
     previous = None
     exposures: tuple[ExposureFigures, ...] = ()
     if period is not None:
-        onset_days = {local_day(a.start, tz) for a in attacks}
+        onset_days = {item.first for item in index}
         exposures = exposure_figures(diary.days, onset_days, period[0], period[1])
         if compare_previous:
             previous_last = period[0] - ONE_DAY

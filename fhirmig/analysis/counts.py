@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date
 
-from fhirmig.analysis.days import attack_end, attack_span, day_range, intake_day, month_spans
+from fhirmig.analysis.days import AttackDays, attack_end, day_range, month_spans
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     ICHD_CLASS_KEYS,
@@ -121,17 +121,19 @@ class _Day:
 
 def build_day_table(
     diary: Diary,
-    attacks: Sequence[Attack],
+    index: Sequence[AttackDays],
     first: date,
     last: date,
     definition: MigraineDayDefinition,
 ) -> tuple[DayFigures, ...]:
-    """One :class:`DayFigures` per day from ``first`` to ``last`` (``attacks`` in time order)."""
-    tz: tzinfo = diary.patient.tz
+    """One :class:`DayFigures` per day from ``first`` to ``last``.
+
+    ``index`` is :func:`~fhirmig.analysis.days.index_attacks` of the attacks in time order.
+    """
     class_of = {med.id: med.drug_class for med in diary.medications}
     acc: dict[date, _Day] = {}
-    for attack in attacks:
-        lo, hi = attack_span(attack, tz)
+    for item in index:
+        attack, lo, hi = item.attack, item.first, item.last
         migraine = _migraine_attack(attack, definition)
         headache = attack.kind != "aura-only"
         aura = attack.aura is True or attack.kind == "aura-only"
@@ -146,12 +148,9 @@ def build_day_table(
             cell.twitching |= twitching
             cell.peak = attack.intensity if cell.peak is None else max(cell.peak, attack.intensity)
             cell.attack_ids.append(attack.id)
-        for intake in attack.medications:
+        for intake, day in zip(attack.medications, item.intake_days, strict=True):
             drug_class = class_of.get(intake.medication, "other")
-            if drug_class not in ACUTE_CLASSES:
-                continue
-            day = intake_day(intake, attack, tz)
-            if not first <= day <= last:
+            if drug_class not in ACUTE_CLASSES or not first <= day <= last:
                 continue
             cell = acc.get(day)
             if cell is None:

@@ -15,7 +15,8 @@ aware datetime would add 24 or 26). The rules, as docs/clinical-definitions.md s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from fhirmig.diary.model import Attack, Diary, Intake
@@ -23,9 +24,11 @@ from fhirmig.errors import UsageError
 
 __all__ = [
     "ONE_DAY",
+    "AttackDays",
     "attack_end",
     "attack_span",
     "day_range",
+    "index_attacks",
     "intake_day",
     "local_day",
     "month_key",
@@ -84,28 +87,53 @@ def day_range(first: date, last: date) -> Iterator[date]:
         day += ONE_DAY
 
 
-def natural_period(diary: Diary) -> tuple[date, date] | None:
-    """First and last day touched by any attack, intake or daily entry; None if none."""
-    tz = diary.patient.tz
-    lows: list[date] = []
-    highs: list[date] = []
-    for attack in diary.attacks:
+@dataclass(frozen=True, slots=True)
+class AttackDays:
+    """The calendar days of one attack, worked out once and read by every figure."""
+
+    attack: Attack
+    first: date  # start day
+    last: date  # last day touched
+    intake_days: tuple[date, ...]  # one per intake, in the attack's order
+
+
+def index_attacks(attacks: Iterable[Attack], tz: tzinfo) -> list[AttackDays]:
+    """:class:`AttackDays` of each attack, in the given order."""
+    index = []
+    for attack in attacks:
         first, last = attack_span(attack, tz)
-        lows.append(first)
-        highs.append(last)
-        for intake in attack.medications:
-            day = intake_day(intake, attack, tz)
-            lows.append(day)
-            highs.append(day)
-    for entry in diary.days:
-        lows.append(entry.date)
-        highs.append(entry.date)
+        intakes = tuple(
+            first if i.taken is None else local_day(i.taken, tz) for i in attack.medications
+        )
+        index.append(AttackDays(attack, first, last, intakes))
+    return index
+
+
+def natural_period(
+    diary: Diary, index: Sequence[AttackDays] | None = None
+) -> tuple[date, date] | None:
+    """First and last day touched by any attack, intake or daily entry; None if none.
+
+    ``index`` is the diary's :func:`index_attacks`, when the caller has it already.
+    """
+    if index is None:
+        index = index_attacks(diary.attacks, diary.patient.tz)
+    lows = [d.date for d in diary.days]
+    highs = list(lows)
+    for item in index:
+        lows.append(min((item.first, *item.intake_days)))
+        highs.append(max((item.last, *item.intake_days)))
     if not lows:
         return None
     return min(lows), max(highs)
 
 
-def resolve_period(diary: Diary, start: date | None, end: date | None) -> tuple[date, date] | None:
+def resolve_period(
+    diary: Diary,
+    start: date | None,
+    end: date | None,
+    index: Sequence[AttackDays] | None = None,
+) -> tuple[date, date] | None:
     """The period to count over: the given bounds, the natural ones filling the gaps.
 
     With only one bound given, the other comes from the diary (or equals the given one when
@@ -116,7 +144,7 @@ def resolve_period(diary: Diary, start: date | None, end: date | None) -> tuple[
         if end < start:
             raise UsageError(f"the period ends ({end}) before it starts ({start})")
         return start, end
-    natural = natural_period(diary)
+    natural = natural_period(diary, index)
     if start is not None:
         return start, max(natural[1], start) if natural else start
     if end is not None:

@@ -69,7 +69,7 @@ def medication_figures(
                 intakes=len(rows),
                 rated=len(rated),
                 good_or_complete=good,
-                good_or_complete_share=round(good / len(rated), 4) if rated else None,
+                good_or_complete_share=good / len(rated) if rated else None,
                 median_minutes_to_intake=float(median(times)) if times else None,
             )
         )

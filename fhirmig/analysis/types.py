@@ -203,6 +203,6 @@ class Stats:
 
     def to_json(self) -> dict[str, Any]:
         """The ``fhirmig stats --json`` object (same as ``stats_to_json(self)``)."""
-        from fhirmig.analysis.jsonout import stats_to_json
+        from fhirmig.analysis.output import stats_to_json
 
         return stats_to_json(self)

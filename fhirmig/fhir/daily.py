@@ -118,7 +118,7 @@ def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
 
 def questionnaire_record(q: Questionnaire, index: int) -> str:
     """The record id of a questionnaire result (they carry no id in the diary)."""
-    return f"{q.instrument}|{fhir_date(q.date)}|{index}"
+    return f"{q.instrument}@{fhir_date(q.date)}#{index}"
 
 
 def questionnaire_resource(ctx: Ctx, q: Questionnaire, index: int) -> dict[str, Any]:
