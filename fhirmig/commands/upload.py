@@ -68,21 +68,23 @@ def _read_input(path: Path, csv_patient_id: str | None, csv_timezone: str | None
 def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
     """The PDF report of ``diary`` as a DocumentReference (the PDF made in a private folder).
 
-    The report's "generated" date is ``SOURCE_DATE_EPOCH`` when set, else today, as for
-    ``fhirmig report``.
+    The report covers the diary's whole span; its "generated" date is ``SOURCE_DATE_EPOCH``
+    when set, else today, as for ``fhirmig report``.
     """
-    import importlib
-
+    from fhirmig.analysis import compute_stats
     from fhirmig.commands.report import generated_date
     from fhirmig.errors import UploadError
-    from fhirmig.report import render_report
+    from fhirmig.fhir import document_reference
+    from fhirmig.report import render_stats_report
 
-    make = getattr(importlib.import_module("fhirmig.fhir"), "document_reference", None)
-    if make is None:
-        raise UploadError("--include-report: this fhirmig cannot describe a PDF in FHIR yet")
-    pdf_path = render_report(diary, workdir / "report.pdf", generated=generated_date())
-    resource: dict[str, Any] = make(diary, Path(pdf_path).read_bytes())
-    return resource
+    stats = compute_stats(diary)
+    start, end = stats.period_from, stats.period_to
+    if start is None or end is None:
+        raise UploadError("--include-report: the diary has no days to report on")
+    pdf_path = render_stats_report(diary, stats, workdir / "report.pdf", generated=generated_date())
+    title = f"Headache diary report {start.isoformat()} to {end.isoformat()}"
+    pdf = Path(pdf_path).read_bytes()
+    return document_reference(diary, pdf, start=start, end=end, title=title)
 
 
 def _print_dry_run(summary: UploadSummary, batch_size: int) -> None:

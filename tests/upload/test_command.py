@@ -182,3 +182,34 @@ def test_fhir_input_plans_the_same_requests_as_its_diary(examples: Path) -> None
         plans.append(json.loads(Path("r.json").read_text())["resources"])
     assert len(plans[0]) == 357
     assert plans[0] == plans[1]
+
+
+@pytest.mark.server
+def test_include_report_sends_the_pdf_as_a_document_reference(
+    fhir_server: FhirServer, examples: Path
+) -> None:
+    import base64
+    import hashlib
+
+    args = [str(examples / "spreadsheet.csv"), "--server", fhir_server.base_url, "--include-report"]
+    first = _run(*args, "--receipt", "receipt.json")
+    assert first.exit_code == 0, first.output
+    assert "  DocumentReference: created 1" in first.output.splitlines()
+    receipt = json.loads(Path("receipt.json").read_text())
+    doc = next(r for r in receipt["resources"] if r["resource"].startswith("DocumentReference/"))
+    server_id = doc["location"].split("/_history")[0].rsplit("/", 2)[-1]
+    stored = fhir_server.search(f"DocumentReference?_id={server_id}")[0]
+    patient = next(r for r in receipt["resources"] if r["resource"].startswith("Patient/"))
+    assert stored["subject"]["reference"].endswith(
+        patient["location"].split("/_history")[0].split("/fhir/")[1]
+    )
+    attachment = stored["content"][0]["attachment"]
+    pdf = base64.b64decode(attachment["data"])
+    assert pdf.startswith(b"%PDF-") and attachment["contentType"] == "application/pdf"
+    assert attachment["size"] == len(pdf)
+    assert attachment["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
+    assert stored["context"]["period"]["start"] <= stored["context"]["period"]["end"]
+
+    again = _run(*args)  # SOURCE_DATE_EPOCH fixes the report date: the same PDF again
+    assert again.exit_code == 0
+    assert "  DocumentReference: present 1" in again.output.splitlines()
