@@ -132,7 +132,7 @@ def read_token(token_file: Path | None = None, environ: dict[str, str] | None = 
 @dataclass
 class _Token:
     value: str
-    expires_at: float
+    renew_at: float
 
 
 class SmartBackendAuth:
@@ -168,7 +168,7 @@ class SmartBackendAuth:
 
     def header(self, http: TokenFetcher) -> str | None:
         now = self.clock()
-        if self._token is None or now >= self._token.expires_at - self.renew_margin:
+        if self._token is None or now >= self._token.renew_at:
             self._token = self._sign_in(http, now)
         return f"Bearer {self._token.value}"
 
@@ -224,7 +224,9 @@ class SmartBackendAuth:
         expires_in = body.get("expires_in", 300)
         if not isinstance(expires_in, int | float) or expires_in <= 0:
             expires_in = 300
-        return _Token(token, now + float(expires_in))
+        # renew renew_margin seconds before the end; short-lived tokens at half their life
+        lifetime = float(expires_in)
+        return _Token(token, now + lifetime - min(self.renew_margin, lifetime / 2))
 
 
 def _oauth_error(body: dict[str, Any] | None) -> str:

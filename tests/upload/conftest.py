@@ -38,7 +38,7 @@ def _free_port() -> int:
 class FhirServer:
     """One SEKMET server on a loopback port with its own SQLite database folder."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, auth: str = "  types: [none]\n") -> None:
         self.home = home
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/fhir"
@@ -47,7 +47,7 @@ class FhirServer:
         (home / "settings.yaml").write_text(
             f"base_url: {self.base_url}\nhost: 127.0.0.1\nport: {self.port}\n"
             f"data_dir: {home / 'data'}\nlog_inbound: false\nsimulator:\n  enabled: false\n"
-            "validation:\n  inbound: strict\nserver_auth:\n  types: [none]\n"
+            "validation:\n  inbound: strict\nserver_auth:\n" + auth
         )
 
     def start(self, timeout: float = 60.0) -> None:
@@ -126,12 +126,15 @@ def _server_available() -> None:
 
 @pytest.fixture(scope="session")
 def fhir_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Start extra servers, each with a fresh database; all are stopped at the end."""
+    """Start extra servers, each with a fresh database; all are stopped at the end.
+
+    ``auth`` is the YAML body of SEKMET's ``server_auth`` settings (default: no sign-in).
+    """
     _server_available()
     started: list[FhirServer] = []
 
-    def make() -> FhirServer:
-        server = FhirServer(tmp_path_factory.mktemp("fhir-server"))
+    def make(auth: str = "  types: [none]\n") -> FhirServer:
+        server = FhirServer(tmp_path_factory.mktemp("fhir-server"), auth)
         server.start()
         started.append(server)
         return server

@@ -213,3 +213,38 @@ def test_include_report_sends_the_pdf_as_a_document_reference(
     again = _run(*args)  # SOURCE_DATE_EPOCH fixes the report date: the same PDF again
     assert again.exit_code == 0
     assert "  DocumentReference: present 1" in again.output.splitlines()
+
+
+@pytest.mark.server
+def test_smart_backend_without_a_token_endpoint_exits_3(
+    fhir_server: FhirServer, examples: Path
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP384R1())
+    Path("key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    result = _run(
+        str(examples / "chronic-overuse.json"),
+        "--server",
+        fhir_server.base_url,
+        "--auth",
+        "smart-backend",
+        "--client-id",
+        "clinic-7",
+        "--private-key",
+        "key.pem",
+        "--receipt",
+        "receipt.json",
+    )
+    assert result.exit_code == 3
+    assert "/.well-known/smart-configuration: no token_endpoint (HTTP 404)" in result.output
+    assert "give the token URL with --token-url" in result.output
+    receipt = json.loads(Path("receipt.json").read_text())
+    assert receipt["counts"]["created"] == 0 and receipt["counts"]["failed"] == 357
