@@ -216,7 +216,7 @@ def test_include_report_sends_the_pdf_as_a_document_reference(
 
 
 @pytest.mark.server
-def test_smart_backend_without_a_token_endpoint_exits_3(
+def test_smart_backend_sign_in_refused_exits_3(
     fhir_server: FhirServer, examples: Path
 ) -> None:
     from cryptography.hazmat.primitives import serialization
@@ -244,7 +244,8 @@ def test_smart_backend_without_a_token_endpoint_exits_3(
         "receipt.json",
     )
     assert result.exit_code == 3
-    assert "/.well-known/smart-configuration: no token_endpoint (HTTP 404)" in result.output
-    assert "give the token URL with --token-url" in result.output
+    # the server publishes its token endpoint, which does not know this client
+    assert "/auth/token: sign-in refused (HTTP 401): invalid_client" in result.output
+    assert "Unknown client_id 'clinic-7'" in result.output
     receipt = json.loads(Path("receipt.json").read_text())
     assert receipt["counts"]["created"] == 0 and receipt["counts"]["failed"] == 357
