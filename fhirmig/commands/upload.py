@@ -194,7 +194,6 @@ def upload(
 ) -> None:
     """Send INPUT (a diary, or fhirmig's FHIR Bundle or NDJSON folder) to a FHIR server.
 
-    \b
     Resources go as transaction Bundles, the Patient first; each is a conditional create on
     its identifier, so running the same command again (after a failure) stores nothing
     twice. The token is never taken from the command line: set FHIRMIG_TOKEN or use
