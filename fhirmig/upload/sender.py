@@ -56,11 +56,11 @@ class Sender:
         self.done = 0
 
     def run(self) -> None:
-        """Send every chunk; stop at the first chunk the server cannot take at all."""
+        """Send every chunk; stop when the server is unreachable or refuses the sign-in."""
         for index, chunk in enumerate(self.plan.chunks):
             try:
                 self._send(chunk)
-            except (TemporaryServerError, AuthError) as exc:
+            except (TemporaryServerError, AuthError, FatalServerError) as exc:
                 self.summary.auth_failed = isinstance(exc, AuthError)
                 self.summary.stopped = str(exc)
                 rest = [p for c in self.plan.chunks[index:] for p in c]
@@ -119,6 +119,8 @@ class Sender:
         try:
             answer = self.client.transaction(bundle)
         except FatalServerError as exc:
+            if exc.status == 0:  # no answer about the content (TLS, redirects): stop
+                raise
             about_content = exc.outcome is not None or exc.status == 413
             if len(sendable) > 1 and exc.status in _SPLIT_STATUS and about_content:
                 half = len(sendable) // 2

@@ -133,8 +133,9 @@ class UploadSummary:
             "resources": [r.to_json() for r in self.results],
         }
 
-    def failure_lines(self) -> list[str]:
-        """What went wrong: why the upload stopped, then each refused resource and its issues."""
+    def failure_lines(self, limit: int = 20) -> list[str]:
+        """What went wrong: why the upload stopped, then the first ``limit`` refused resources
+        with their issues."""
         out: list[str] = []
         unsent = [r for r in self.failed if r.issues == [NOT_SENT]]
         if self.stopped:
@@ -143,12 +144,13 @@ class UploadSummary:
                 out.append(f"{len(unsent)} resources not sent")
             if not self.auth_failed:
                 out.append("run the same command again to finish; nothing will be stored twice")
-        for r in self.failed:
-            if r.issues == [NOT_SENT]:
-                continue
+        refused = [r for r in self.failed if r.issues != [NOT_SENT]]
+        for r in refused[:limit]:
             status = f" ({r.status})" if r.status else ""
             out.append(f"{r.outcome} {r.key}{status}")
             out.extend(f"  {issue}" for issue in r.issues)
+        if len(refused) > limit:
+            out.append(f"... and {len(refused) - limit} more (the receipt lists them all)")
         return out
 
     def lines(self) -> list[str]:

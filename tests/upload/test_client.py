@@ -251,3 +251,27 @@ def test_answers_without_a_location(keep_resource_id: bool) -> None:
             "refers to Patient/pat-L-1, the server did not say where it stored it"
         ]
         assert summary.exit_code == 1
+
+
+def test_many_refusals_are_listed_up_to_a_limit() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "x"}]}
+    server.hooks.append(lambda r: httpx.Response(405, json=outcome) if r.method == "POST" else None)
+    with _client(server, sleeps) as client:
+        summary = upload_resources(
+            make_resources("R-8", 30, provenance=False), BASE, client=client, batch_size=1
+        )
+    assert summary.counts()["failed"] == 1 and summary.counts()["skipped"] == 31
+    lines = summary.failure_lines(limit=5)
+    assert lines[:2] == ["failed Patient/pat-R-8 (405)", "  error: x"]
+    assert lines[-1] == "... and 27 more (the receipt lists them all)"
+
+
+def test_tls_or_redirect_trouble_stops_the_upload() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(lambda r: httpx.Response(301, headers={"Location": "https://x.example/"}))
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("R-9", 3), BASE, client=client, batch_size=2)
+    assert summary.exit_code == 1 and len(server.posts()) == 1
+    assert "redirects with HTTP 301" in (summary.stopped or "")
+    assert summary.counts()["failed"] == 6

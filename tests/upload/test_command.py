@@ -216,9 +216,7 @@ def test_include_report_sends_the_pdf_as_a_document_reference(
 
 
 @pytest.mark.server
-def test_smart_backend_sign_in_refused_exits_3(
-    fhir_server: FhirServer, examples: Path
-) -> None:
+def test_smart_backend_sign_in_refused_exits_3(fhir_server: FhirServer, examples: Path) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
