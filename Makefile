@@ -29,6 +29,8 @@ $(FHIR_SERVER_VENV)/.installed: $(FHIR_SERVER_REQS)
 
 demo: $(VENV)/.installed
 	$(BIN)/fhirmig validate examples/episodic-twitching.json
+	mkdir -p $(OUT)
+	$(BIN)/fhirmig report examples/chronic-overuse.json -o $(OUT)/chronic-overuse-report.pdf
 
 test: $(VENV)/.installed-test lint typecheck pytest
 

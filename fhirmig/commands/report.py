@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -37,16 +36,12 @@ def generated_date() -> date:
 def load_report_input(
     path: Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
 ) -> Diary:
-    """A diary (JSON/CSV) or, where the FHIR stage is installed, fhirmig's own FHIR."""
-    if path.suffix.lower() == ".csv" or importlib.util.find_spec("fhirmig.fhir") is None:
+    """A diary (JSON or CSV) or fhirmig's own FHIR (a Bundle, or NDJSON file or folder)."""
+    if path.suffix.lower() == ".csv":
         return load_diary(path, csv_patient_id, csv_timezone)
-    from fhirmig import fhir
+    from fhirmig.fhir import load_input
 
-    loader = getattr(fhir, "load_input", None)
-    if loader is None:
-        return load_diary(path, csv_patient_id, csv_timezone)
-    diary: Diary = loader(path)
-    return diary
+    return load_input(path)
 
 
 @click.command()

@@ -3,7 +3,9 @@
 The rows are split into tables of :data:`BLOCK_ROWS`: reportlab re-lays out the rest of a
 table at each page break, so one table of n rows costs about n squared while blocks keep
 the cost linear. Notes longer than :data:`NOTE_CELL_CHARS` are cut in the table (a table
-row cannot run over a page) and printed in full after it.
+row cannot run over a page) and printed in full after it. Cells are plain text wrapped
+here (a Paragraph per cell costs several times more); only text with CJK characters,
+which needs a second font, becomes a Paragraph.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.fonts import markup
+from fhirmig.report.fonts import BODY_FONT, has_cjk, markup, plain
 from fhirmig.report.styles import paragraph, styles, table_style
 
 __all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 
 BLOCK_ROWS = 200
+CELL_SIZE = 7.0
+PADDING = 3.0
 NOTE_CELL_CHARS = 300
+CELL_CHARS = 500
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Start", 0.085),
@@ -66,49 +71,81 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
     parts: list[str] = []
     for intake in attack.medications:
         med = diary.medication(intake.medication)
-        text = markup(med.name if med else intake.medication)
+        text = med.name if med else intake.medication
         if intake.dose:
-            text += f" {markup(intake.dose)}"
+            text += f" {intake.dose}"
         if intake.taken:
             text += f" {_local(intake.taken, tz):%H:%M}"
         if intake.relief:
             text += f" ({intake.relief})"
         parts.append(text)
     for use in attack.relief_methods:
-        parts.append(f"{markup(use.method)}" + (f" ({use.effect})" if use.effect else ""))
+        parts.append(use.method + (f" ({use.effect})" if use.effect else ""))
     return "; ".join(parts) or "–"
 
 
 def _words(keys: Sequence[str]) -> str:
     """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
-    return markup(", ".join(k.replace("-", " ") for k in keys)) or "–"
+    return ", ".join(k.replace("-", " ") for k in keys) or "–"
 
 
 def _twitching(attack: Attack) -> str:
     items = []
     for t in attack.twitching:
-        text = markup(t.location)
+        text = t.location
         if t.intensity is not None:
             text += f" {t.intensity}/10"
         if t.description:
-            text += f": {markup(t.description)}"
+            text += f": {t.description}"
         items.append(text)
     return "; ".join(items) or "–"
 
 
-def _row(diary: Diary, attack: Attack, tz: tzinfo, long_notes: list[Attack]) -> list[Any]:
-    st = styles()
+def _wrap(text: str, width: float) -> str:
+    """``text`` broken into lines that fit ``width`` at the cell font (plain, no markup)."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = plain(text)
+    if "\n" not in text and stringWidth(text, BODY_FONT, CELL_SIZE) <= width:
+        return text
+    lines: list[str] = []
+    for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
+        while stringWidth(line, BODY_FONT, CELL_SIZE) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], BODY_FONT, CELL_SIZE) > width:
+                cut = max(1, cut * 3 // 4)
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _cell(text: str, width: float) -> Any:
+    """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
+
+    Plain strings are never parsed as markup, so ``<b>`` or ``&`` in them print as typed.
+    Text beyond CELL_CHARS is cut with "…", so that one row always fits on a page.
+    """
+    if len(text) > CELL_CHARS:
+        text = text[:CELL_CHARS] + "…"
+    if has_cjk(text):
+        return paragraph(markup(text, newlines=True), styles().cell)
+    return _wrap(text, width)
+
+
+def _row(
+    diary: Diary, attack: Attack, tz: tzinfo, widths: Sequence[float], long_notes: list[Attack]
+) -> list[Any]:
     start = _local(attack.start, tz)
     notes = attack.notes or ""
     if len(notes) > NOTE_CELL_CHARS:
         long_notes.append(attack)
-        notes_text = markup(notes[:NOTE_CELL_CHARS]) + "… (in full after the table)"
-    else:
-        notes_text = markup(notes, newlines=True)
+        notes = notes[:NOTE_CELL_CHARS] + "… (in full after the table)"
     kind = "" if attack.kind == "migraine" else f" {attack.kind}"
     aura = " aura" if attack.aura else ""
     cells = [
-        f"{start:%Y-%m-%d}<br/>{start:%H:%M}{kind}{aura}",
+        f"{start:%Y-%m-%d}\n{start:%H:%M}{kind}{aura}",
         _duration(attack),
         str(attack.intensity),
         _words(attack.pain_locations),
@@ -116,9 +153,9 @@ def _row(diary: Diary, attack: Attack, tz: tzinfo, long_notes: list[Attack]) -> 
         _twitching(attack),
         _words(attack.triggers),
         _medication(diary, attack, tz),
-        notes_text or "–",
+        notes or "–",
     ]
-    return [paragraph(c, st.cell) for c in cells]
+    return [_cell(c, w - 2 * PADDING) for c, w in zip(cells, widths, strict=True)]
 
 
 def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[Any]:
@@ -142,12 +179,16 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
     header = [paragraph(title, st.cell_bold) for title, _ in COLUMNS]
+    style = table_style()
+    style.add("FONT", (0, 1), (-1, -1), BODY_FONT, CELL_SIZE, CELL_SIZE * 1.2)
+    style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
+    style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)
     long_notes: list[Attack] = []
     for first in range(0, len(attacks), BLOCK_ROWS):
         block = attacks[first : first + BLOCK_ROWS]
-        rows = [header] + [_row(diary, a, tz, long_notes) for a in block]
+        rows = [header] + [_row(diary, a, tz, widths, long_notes) for a in block]
         table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(table_style())
+        table.setStyle(style)
         out.append(table)
     if long_notes:
         out.append(paragraph("Long notes in full", st.h2))

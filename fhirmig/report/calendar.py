@@ -4,7 +4,7 @@ Each day is shaded by its peak intensity in four grey steps (none, mild 1-3, mod
 severe 7-10), with white digits on the two darkest steps. Acute-medication days carry the
 letter of each class taken (T triptan, E ergot, O opioid, C combination analgesic, A
 non-opioid analgesic, G gepant/ditan); aura days a small black triangle; days with
-muscle twitching a short bar under the number. Days outside the period are hatched grey.
+muscle twitching a short bar under the number. Days outside the period are crossed out in pale grey.
 """
 
 from __future__ import annotations
@@ -50,128 +50,85 @@ def shade_for(peak: int | None) -> tuple[str, str]:
 
 
 def legend_text() -> str:
-    """One line of the legend under the calendar (plain text)."""
-    letters = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in CLASS_LETTERS.items())
+    """The legend under the calendar heading (plain text)."""
+    letters = ", ".join(
+        f"{v} {k.replace('_', ' ').replace('other acute', 'gepant or ditan')}"
+        for k, v in CLASS_LETTERS.items()
+    )
     return (
-        "Shading: peak intensity none (white), 0, 1-3, 4-6, 7-10 (darkest). "
-        f"Letters: acute medication by class ({letters}; G = gepant or ditan). "
-        "Triangle: aura. Bar under the day number: muscle twitching. Hatched: outside the period."
+        "Shading by the day's peak intensity: white no attack; palest grey 0 (aura only); "
+        "light grey 1-3; mid grey 4-6; dark 7-10. "
+        f"Letters: acute medication taken that day, by class ({letters}). "
+        "Corner triangle: aura. Bar under the day number: muscle twitching. "
+        "Crossed cell: outside the period."
     )
 
 
-def _month_drawing(year: int, month: int, days: dict[date, DayFigures]) -> Any:
-    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
-    from reportlab.lib import colors
+def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
+    """One month as a flowable that draws straight on the canvas (vectors, no shape tree:
+    a three-year calendar has thousands of marks)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Flowable
 
     weeks = _cal.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    width = 7 * CELL
     height = 12 + 9 + len(weeks) * CELL
-    d = Drawing(width, height)
-    d.add(String(0, height - 9, f"{_cal.month_name[month]} {year}", fontName=BOLD_FONT, fontSize=8))
-    for col, letter in enumerate(WEEKDAYS):
-        d.add(
-            String(
-                col * CELL + CELL / 2,
-                height - 19,
-                letter,
-                fontName=BODY_FONT,
-                fontSize=6,
-                textAnchor="middle",
-                fillColor=colors.HexColor("#555555"),
-            )
-        )
-    top = height - 21
-    for row, week in enumerate(weeks):
-        for col, day in enumerate(week):
-            if day.month != month:
-                continue
-            x, y = col * CELL, top - (row + 1) * CELL
-            figures = days.get(day)
-            if figures is None:
-                d.add(
-                    Rect(
-                        x,
-                        y,
-                        CELL,
-                        CELL,
-                        fillColor=colors.HexColor("#f7f7f7"),
-                        strokeColor=colors.HexColor("#bbbbbb"),
-                        strokeWidth=0.3,
-                    )
-                )
-                d.add(
-                    Line(
-                        x,
-                        y,
-                        x + CELL,
-                        y + CELL,
-                        strokeColor=colors.HexColor("#cccccc"),
-                        strokeWidth=0.3,
-                    )
-                )
-                continue
-            fill, ink = shade_for(figures.peak_intensity)
-            d.add(
-                Rect(
-                    x,
-                    y,
-                    CELL,
-                    CELL,
-                    fillColor=colors.HexColor(fill),
-                    strokeColor=colors.HexColor("#888888"),
-                    strokeWidth=0.3,
-                )
-            )
-            d.add(
-                String(
-                    x + 1.5,
-                    y + CELL - 6.5,
-                    str(day.day),
-                    fontName=BODY_FONT,
-                    fontSize=5.5,
-                    fillColor=colors.HexColor(ink),
-                )
-            )
-            if figures.twitching:
-                d.add(
-                    Line(
-                        x + 1.5,
-                        y + CELL - 8.5,
-                        x + 8,
-                        y + CELL - 8.5,
-                        strokeColor=colors.HexColor(ink),
-                        strokeWidth=0.9,
-                    )
-                )
-            letters = "".join(CLASS_LETTERS[k] for k in CLASS_LETTERS if k in figures.classes)
-            if letters:
-                d.add(
-                    String(
-                        x + CELL - 1.2,
-                        y + 1.8,
-                        letters,
-                        fontName=BOLD_FONT,
-                        fontSize=6 if len(letters) < 3 else 4.5,
-                        textAnchor="end",
-                        fillColor=colors.HexColor(ink),
-                    )
-                )
-            if figures.aura:
-                d.add(
-                    Polygon(
-                        [
-                            x + CELL - 6,
-                            y + CELL - 0.8,
-                            x + CELL - 0.8,
-                            y + CELL - 0.8,
-                            x + CELL - 0.8,
-                            y + CELL - 6,
-                        ],
-                        fillColor=colors.HexColor("#000000" if ink == "#000000" else "#ffffff"),
-                        strokeWidth=0,
-                    )
-                )
-    return d
+    title = f"{_cal.month_name[month]} {year}"
+
+    class MonthGrid(Flowable):  # type: ignore[misc]
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 7 * CELL, height
+
+        def draw(self) -> None:
+            c = self.canv
+            c.setFont(BOLD_FONT, 8)
+            c.drawString(0, height - 9, title)
+            c.setFont(BODY_FONT, 6)
+            c.setFillColor(HexColor("#555555"))
+            for col, letter in enumerate(WEEKDAYS):
+                c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
+            c.setLineWidth(0.3)
+            top = height - 21
+            for row, week in enumerate(weeks):
+                for col, day in enumerate(week):
+                    if day.month == month:
+                        _day(c, col * CELL, top - (row + 1) * CELL, day, days.get(day))
+
+    return MonthGrid()
+
+
+def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> None:
+    from reportlab.lib.colors import HexColor
+
+    if figures is None:  # outside the period: crossed out
+        c.setFillColor(HexColor("#f7f7f7"))
+        c.setStrokeColor(HexColor("#bbbbbb"))
+        c.rect(x, y, CELL, CELL, stroke=1, fill=1)
+        c.setStrokeColor(HexColor("#cccccc"))
+        c.line(x, y, x + CELL, y + CELL)
+        return
+    fill, ink = shade_for(figures.peak_intensity)
+    c.setFillColor(HexColor(fill))
+    c.setStrokeColor(HexColor("#888888"))
+    c.rect(x, y, CELL, CELL, stroke=1, fill=1)
+    c.setFillColor(HexColor(ink))
+    c.setFont(BODY_FONT, 5.5)
+    c.drawString(x + 1.5, y + CELL - 6.5, str(day.day))
+    if figures.twitching:
+        c.setStrokeColor(HexColor(ink))
+        c.setLineWidth(0.9)
+        c.line(x + 1.5, y + CELL - 8.5, x + 8, y + CELL - 8.5)
+        c.setLineWidth(0.3)
+    letters = "".join(CLASS_LETTERS[k] for k in CLASS_LETTERS if k in figures.classes)
+    if letters:
+        c.setFont(BOLD_FONT, 6 if len(letters) < 3 else 4.5)
+        c.drawRightString(x + CELL - 1.2, y + 1.8, letters)
+    if figures.aura:
+        path = c.beginPath()
+        path.moveTo(x + CELL - 6, y + CELL - 0.8)
+        path.lineTo(x + CELL - 0.8, y + CELL - 0.8)
+        path.lineTo(x + CELL - 0.8, y + CELL - 6)
+        path.close()
+        c.drawPath(path, stroke=0, fill=1)
 
 
 def calendar_flowables(day_table: Sequence[DayFigures], per_row: int = 3) -> list[Any]:
@@ -187,7 +144,7 @@ def calendar_flowables(day_table: Sequence[DayFigures], per_row: int = 3) -> lis
     while (y, m) <= (last.year, last.month):
         months.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    drawings = [_month_drawing(y, m, days) for y, m in months]
+    drawings = [_month_grid(y, m, days) for y, m in months]
     rows = [drawings[i : i + per_row] for i in range(0, len(drawings), per_row)]
     rows[-1] = rows[-1] + [""] * (per_row - len(rows[-1]))
     out: list[Any] = []

@@ -13,7 +13,7 @@ from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
-from fhirmig.report.fonts import markup
+from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
 from fhirmig.report.styles import paragraph, styles, table_style
 
 __all__ = ["calendar_section", "charts_section", "factors_section", "twitching_section"]
@@ -28,18 +28,28 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
+    """A table of markup cells; short cells without markup stay plain strings (cheaper)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Table
 
     st = styles()
+
+    def cell(value: Any, row: int, width: float) -> Any:
+        if not isinstance(value, str):
+            return value
+        if row and "<" not in value and "&" not in value and not has_cjk(value):
+            if stringWidth(value, BODY_FONT, 7) <= width - 6:
+                return value
+        return paragraph(value, st.cell_bold if row == 0 else st.cell)
+
     cells = [
-        [
-            c if not isinstance(c, str) else paragraph(c, st.cell_bold if r == 0 else st.cell)
-            for c in row
-        ]
-        for r, row in enumerate(rows)
+        [cell(c, r, w) for c, w in zip(row, widths, strict=True)] for r, row in enumerate(rows)
     ]
-    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(table_style())
+    # splitInRow: a row taller than a page (a long description) continues on the next
+    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
+    style = table_style()
+    style.add("FONT", (0, 1), (-1, -1), BODY_FONT, 7, 8.4)
+    table.setStyle(style)
     return table
 
 
@@ -60,7 +70,7 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
     from reportlab.platypus import CondPageBreak, Spacer
 
     st = styles()
-    out: list[Any] = [CondPageBreak(480), paragraph("Charts", st.h1)]
+    out: list[Any] = [CondPageBreak(220), paragraph("Charts", st.h1)]
     if not stats.months:
         return [*out, paragraph("No months in the period.", st.body)]
     out += [days_chart(stats.months, width), Spacer(1, 8)]

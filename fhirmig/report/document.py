@@ -40,6 +40,7 @@ class PageFrame:
 
 
 def _canvas_class(frame: PageFrame) -> type[Any]:
+    from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
     class _NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -66,7 +67,7 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
             width, _ = self._pagesize
             self.saveState()
             self.setFont(BODY_FONT, 7.5)
-            self.setFillColor(MUTED)
+            self.setFillColor(HexColor(MUTED))
             self.drawString(MARGIN, MARGIN - 16, frame.footer)
             self.drawRightString(width - MARGIN, MARGIN - 16, f"page {number} of {total}")
             self.restoreState()
@@ -75,6 +76,7 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
 
 
 def _draw_header(frame: PageFrame) -> Any:
+    from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph
 
     def on_page(canvas: Any, doc: Any) -> None:
@@ -83,7 +85,7 @@ def _draw_header(frame: PageFrame) -> Any:
         para = Paragraph(frame.header, styles().small)
         _, h = para.wrap(width - 2 * MARGIN, HEADER_SPACE)
         para.drawOn(canvas, MARGIN, height - MARGIN + 4)
-        canvas.setStrokeColor(RULE)
+        canvas.setStrokeColor(HexColor(RULE))
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, height - MARGIN + 1, width - MARGIN, height - MARGIN + 1)
         canvas.line(MARGIN, MARGIN - 6, width - MARGIN, MARGIN - 6)
@@ -118,6 +120,7 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
         producer="fhirmig (reportlab)",
         invariant=1,
         lang=frame.language,
+        initialFontName=BODY_FONT,
     )
     templates = []
     for template_id, (w, h) in (("page", (width, height)), ("wide", (height, width))):

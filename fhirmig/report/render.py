@@ -166,8 +166,9 @@ def _story(
     story += attack_log(diary, attacks, SIZES[paper][1] - 2 * MARGIN)
     story += [PageBreak(), *markdown_flowables(appendix_b)]
     story += [PageBreak(), *markdown_flowables(appendix_c)]
+    short = name if len(name) <= 80 else name[:79] + "…"
     frame = PageFrame(
-        header=f"<b>{markup(name)}</b> · born {patient.birth_date or '–'} · "
+        header=f"<b>{markup(short)}</b> · born {patient.birth_date or '–'} · "
         f"period {period} · {markup(patient.timezone)}",
         footer=f"fhirmig {__version__} · patient-reported, software-computed · not a diagnosis",
         title=f"Headache diary report: {name}, {period}",

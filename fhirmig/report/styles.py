@@ -41,7 +41,10 @@ def styles() -> Styles:
     from reportlab.lib.styles import ParagraphStyle
 
     register_fonts()
-    base = ParagraphStyle("body", fontName=BODY_FONT, fontSize=9, leading=11.5, textColor=INK)
+    from reportlab.lib.colors import HexColor
+
+    ink, muted = HexColor(INK), HexColor(MUTED)
+    base = ParagraphStyle("body", fontName=BODY_FONT, fontSize=9, leading=11.5, textColor=ink)
     return Styles(
         title=ParagraphStyle("title", parent=base, fontName=BOLD_FONT, fontSize=16, leading=20),
         h1=ParagraphStyle(
@@ -65,7 +68,7 @@ def styles() -> Styles:
             spaceAfter=3,
         ),
         body=ParagraphStyle("p", parent=base, spaceAfter=4),
-        small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=MUTED),
+        small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=muted),
         cell=ParagraphStyle("cell", parent=base, fontSize=7, leading=8.4),
         cell_bold=ParagraphStyle("cellb", parent=base, fontName=BOLD_FONT, fontSize=7, leading=8.4),
         bullet=ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=2, spaceAfter=2),
@@ -74,7 +77,7 @@ def styles() -> Styles:
             parent=base,
             fontSize=8,
             leading=10,
-            textColor=MUTED,
+            textColor=muted,
             spaceBefore=2,
             spaceAfter=4,
         ),

@@ -11,6 +11,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, Stats
 from fhirmig.diary.model import Diary
+from fhirmig.diary.vocabulary import ACUTE_CLASSES
 from fhirmig.report.fonts import markup
 from fhirmig.report.styles import paragraph, styles, table_style
 
@@ -120,8 +121,10 @@ def _threshold_lines(stats: Stats) -> list[str]:
             f"({', '.join(chronic.months_reached)}; longest run {chronic.longest_run} months). "
             "A pattern for discussion, not a diagnosis."
         )
-    else:
+    elif judged:
         lines.append(f"Chronic-migraine frequency not reached in any of {judged} complete months.")
+    else:
+        lines.append("Chronic-migraine frequency not judged: no complete month in the period.")
     return lines
 
 
@@ -143,12 +146,13 @@ def topics(diary: Diary, stats: Stats) -> list[str]:
         out.append(
             f"Muscle twitching with {tw.attacks_with} of {tw.attacks_total} attacks "
             f"({tw.share:.0%})"
-            + (f", most often at {markup(site)}" if site else "")
+            + (f", most often at {markup(site.replace('-', ' '))}" if site else "")
             + ": what it means and whether it needs a look."
         )
     for med in stats.medication_effect:
         share = med.good_or_complete_share
-        if med.rated >= 3 and share is not None and share < 0.5:
+        acute = med.drug_class in ACUTE_CLASSES  # an antiemetic is not judged on pain relief
+        if acute and med.rated >= 3 and share is not None and share < 0.5:
             out.append(
                 f"{markup(med.name)} gave good or complete relief in {med.good_or_complete} of "
                 f"{med.rated} rated intakes: whether another acute treatment would help more."

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import EXAMPLES, Rendered, render
 
 from fhirmig.analysis import stats_to_json
 from fhirmig.cli import cli
 from fhirmig.diary import read_diary
 from fhirmig.report import load_organisations, select_organisations
 from fhirmig.report.content import patient_regions
+from tests.report.pdfhelp import EXAMPLES, Rendered, render
 
 
 def _row(text: str, label: str) -> list[str]:
@@ -171,3 +171,33 @@ def test_period_bounds(tmp_path: Path) -> None:
     assert "2026-09-01 to 2026-09-30 (30 days" in out.pages[0]
     m = re.search(r"(\d+) attacks of the period", out.text)
     assert m is not None and int(m.group(1)) == out.stats.attacks
+
+
+def test_header_has_the_period_on_every_page(episodic: Rendered) -> None:
+    stats = episodic.stats
+    assert stats.period_from is not None and stats.period_to is not None
+    period = f"period {stats.period_from.isoformat()} to {stats.period_to.isoformat()}"
+    assert all(period in page for page in episodic.pages)
+
+
+def test_page_one_questionnaires_treatments_and_topics(
+    chronic: Rendered, episodic: Rendered
+) -> None:
+    page = " ".join(chronic.pages[0].split())
+    latest = {}
+    for q in sorted(chronic.stats.questionnaires, key=lambda q: q.date):
+        latest[q.instrument] = q
+    assert latest, "the example has questionnaires"
+    for q in latest.values():
+        assert f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {q.grade}" in page
+    botox = next(t for t in chronic.diary.treatments if t.type == "botulinum-toxin")
+    assert f"{len(botox.dates)} sessions" in page
+    text = " ".join(chronic.text.split())
+    assert all(d.isoformat() in text for d in botox.dates)  # session dates in the table
+    assert "Acute medication was taken on many days" in page  # overuse reached
+    assert "Headache frequency in the chronic range" in page
+    calm = " ".join(episodic.pages[0].split())
+    assert "Acute medication was taken on many days" not in calm
+    assert "Muscle twitching with" in calm
+    for condition in chronic.diary.conditions:
+        assert (condition.text or (condition.code or "").replace("-", " ")) in page

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from conftest import render
 
 from fhirmig.diary import Diary, parse_diary_json
 from fhirmig.report.attack_log import BLOCK_ROWS, NOTE_CELL_CHARS
 from fhirmig.report.fonts import markup
+from tests.report.pdfhelp import render
 
 
 def _diary(attacks: list[dict[str, Any]], **patient: Any) -> Diary:
@@ -39,7 +39,7 @@ def test_markup_escapes_and_picks_cjk_fonts() -> None:
     assert markup("<b>x</b> & </para>") == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;/para&gt;"
     assert markup("a\x00b") == "a b"
     assert markup("山田 두통") == (
-        '<font face="STSong-Light">山田</font> <font face="HYGothic-Medium">두통</font>'
+        '<font face="DroidSansFallback">山田</font> <font face="DroidSansFallback">두통</font>'
     )
     assert markup("line1\nline2", newlines=True) == "line1<br/>line2"
 
@@ -60,9 +60,13 @@ def test_cjk_name_and_notes_print_as_text(tmp_path: Path) -> None:
         for font in (page["/Resources"].get("/Font") or {}).values()
     }
     assert any("DejaVuSans" in f for f in fonts)
-    assert {"/STSong-Light", "/HeiseiKakuGo-W5"} <= {
-        f.split("-UniGB")[0].split("-UniJIS")[0] for f in fonts
-    }
+    cjk = [
+        font.get_object()
+        for page in out.reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+        if "DroidSansFallback" in str(font.get_object()["/BaseFont"])
+    ]
+    assert cjk and all("/FontFile2" in f["/FontDescriptor"] for f in cjk)  # embedded
 
 
 def test_injection_in_every_user_field_prints_literally(tmp_path: Path) -> None:
@@ -114,3 +118,26 @@ def test_empty_diary_still_reports(tmp_path: Path) -> None:
     assert "no data" in out.pages[0]
     assert "No attacks in this period." in out.text
     assert "Patient p-x" in out.pages[0]
+
+
+def test_longest_allowed_texts_still_lay_out(tmp_path: Path) -> None:
+    long_note = "word " * 1990 + "END-OF-LONG-NOTE"
+    long_text = "x" * 995 + "-tail"
+    diary = _diary(
+        [
+            _attack(
+                n,
+                notes=long_note,
+                triggers=[long_text] * 5,
+                symptoms=[long_text] * 5,
+                twitching=[{"location": long_text, "description": long_note}] * 3,
+                medications=[{"medication": "suma", "dose": long_text}] * 3,
+            )
+            for n in range(2)
+        ],
+        name={"given": [long_text], "family": "Family"},
+    )
+    out = render(diary, tmp_path / "r.pdf")
+    flat = " ".join(out.text.split())
+    assert flat.count("END-OF-LONG-NOTE") >= 2 + 6  # notes in full, and every description
+    assert all("page " in page for page in out.pages)
