@@ -21,6 +21,13 @@ from .conftest import FhirServer
 UNREACHABLE = "http://127.0.0.1:9/fhir"
 
 
+def _counts(diary: Path) -> Counter[str]:
+    """How many resources of each type fhirmig makes of this diary."""
+    from fhirmig.fhir import diary_to_resources
+
+    return Counter(r["resourceType"] for r in diary_to_resources(read_diary(diary)))
+
+
 def _run(*args: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(cli, ["upload", *args], env=env, catch_exceptions=False)
 
@@ -43,10 +50,12 @@ def test_dry_run_lists_requests_and_sends_nothing(examples: Path) -> None:
         lines[1]
         == "  POST Patient if-none-exist identifier=https://fhirmig.org/fhir/sid/patient|p-0002"
     )
-    assert "transaction 4 (57 entries):" in lines
-    assert "would send 357 resources in 4 transaction(s)" in lines
+    total = sum(_counts(examples / "chronic-overuse.json").values())
+    chunks = -(-total // 100)
+    assert f"transaction {chunks} ({total - 100 * (chunks - 1)} entries):" in lines
+    assert f"would send {total} resources in {chunks} transaction(s)" in lines
     receipt = json.loads(Path("plan.json").read_text())
-    assert receipt["dryRun"] is True and receipt["counts"]["planned"] == 357
+    assert receipt["dryRun"] is True and receipt["counts"]["planned"] == total
     assert oct(Path("plan.json").stat().st_mode & 0o777) == "0o600"
 
 
@@ -97,9 +106,7 @@ def test_importing_the_upload_library_stays_cheap() -> None:
 @pytest.mark.server
 def test_upload_read_back_and_rerun(fhir_server: FhirServer, examples: Path) -> None:
     diary_path = examples / "episodic-twitching.json"
-    from fhirmig.fhir import diary_to_resources
-
-    expected = Counter(r["resourceType"] for r in diary_to_resources(read_diary(diary_path)))
+    expected = _counts(diary_path)
     env = {"FHIRMIG_TOKEN": "tok-never-shown"}
     args = [str(diary_path), "--server", fhir_server.base_url, "--batch-size", "250"]
     first = _run(*args, "--auth", "bearer", "--receipt", "receipt.json", env=env)
@@ -163,7 +170,8 @@ def test_refused_resource_shows_the_outcome_and_exits_1(
     lines = result.output.splitlines()
     # the bad Observation fails; the Provenance that names it among its targets is held back
     assert lines[0].startswith("created ") and lines[0].endswith(", failed 2")
-    assert "  Observation: created 276, failed 1" in lines
+    observations = _counts(examples / "chronic-overuse.json")["Observation"]
+    assert f"  Observation: created {observations - 1}, failed 1" in lines
     assert "  Provenance: skipped 1" in lines
     at = lines.index(f"failed {broken[0]} (400)")
     assert lines[at + 1].startswith("  error [")
@@ -180,7 +188,7 @@ def test_fhir_input_plans_the_same_requests_as_its_diary(examples: Path) -> None
         result = _run(source, "--server", UNREACHABLE, "--dry-run", "--receipt", "r.json")
         assert result.exit_code == 0, result.output
         plans.append(json.loads(Path("r.json").read_text())["resources"])
-    assert len(plans[0]) == 357
+    assert len(plans[0]) == sum(_counts(examples / "chronic-overuse.json").values())
     assert plans[0] == plans[1]
 
 
@@ -246,4 +254,5 @@ def test_smart_backend_sign_in_refused_exits_3(fhir_server: FhirServer, examples
     assert "/auth/token: sign-in refused (HTTP 401): invalid_client" in result.output
     assert "Unknown client_id 'clinic-7'" in result.output
     receipt = json.loads(Path("receipt.json").read_text())
-    assert receipt["counts"]["created"] == 0 and receipt["counts"]["failed"] == 357
+    total = sum(_counts(examples / "chronic-overuse.json").values())
+    assert receipt["counts"]["created"] == 0 and receipt["counts"]["failed"] == total
