@@ -88,12 +88,10 @@ def upload_resources(
         for chunk in plan:
             summary.chunks += 1
             for p in chunk:
-                ident = p.identifier
-                text = (
-                    None if ident is None else (f"{ident[0]}|{ident[1]}" if ident[0] else ident[1])
-                )
                 summary.results.append(
-                    ResourceResult(p.key, p.resource_type, "planned", p.label(), identifier=text)
+                    ResourceResult(
+                        p.key, p.resource_type, "planned", p.label(), identifier=p.identifier_text()
+                    )
                 )
         return summary
 

@@ -115,13 +115,18 @@ class Planned:
             "ifNoneExist": self.if_none_exist() or "",
         }
 
+    def identifier_text(self) -> str | None:
+        """The business identifier as ``system|value`` (or the value alone), unescaped."""
+        if self.identifier is None:
+            return None
+        system, value = self.identifier
+        return f"{system}|{value}" if system else value
+
     def label(self) -> str:
-        """How the dry run and the summary name it: its key and its identifier."""
+        """How the dry run names the request: method, type and identifier (or key)."""
         if self.identifier is None:
             return f"PUT {self.key}"
-        system, value = self.identifier
-        token = f"{system}|{value}" if system else value
-        return f"POST {self.resource_type} if-none-exist identifier={token}"
+        return f"POST {self.resource_type} if-none-exist identifier={self.identifier_text()}"
 
 
 @dataclass

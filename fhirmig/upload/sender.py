@@ -30,13 +30,6 @@ ProgressCallback = Callable[[int, int], None]
 _SPLIT_STATUS = {400, 409, 412, 413, 422}
 
 
-def _ident_text(p: Planned) -> str | None:
-    if p.identifier is None:
-        return None
-    system, value = p.identifier
-    return f"{system}|{value}" if system else value
-
-
 class Sender:
     """Sends the chunks of one plan through one client and records every answer."""
 
@@ -84,7 +77,7 @@ class Sender:
         stored_id: str | None = None,
     ) -> None:
         result = ResourceResult(
-            p.key, p.resource_type, outcome, status, location, _ident_text(p), issues or []
+            p.key, p.resource_type, outcome, status, location, p.identifier_text(), issues or []
         )
         self.summary.results.append(result)
         self.done += 1
