@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from fhirmig.upload.auth import Auth, BearerAuth, NoAuth, SmartBackendAuth, read_token
 from fhirmig.upload.keys import SigningKey, load_signing_key, public_jwk
-from fhirmig.upload.outcome import format_issues
 from fhirmig.upload.plan import Planned, UploadPlan, business_identifier, plan_upload
 from fhirmig.upload.retry import RetryPolicy
-from fhirmig.upload.summary import ResourceResult, UploadSummary, write_receipt
+from fhirmig.upload.summary import ResourceResult, UploadSummary, format_issues, write_receipt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -20,8 +20,8 @@ import httpx
 
 from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError
 from fhirmig.upload.auth import Auth, NoAuth, check_secure_url
-from fhirmig.upload.outcome import format_issues, outcome_from_body
 from fhirmig.upload.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
+from fhirmig.upload.summary import format_issues, outcome_from_body
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

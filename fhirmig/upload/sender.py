@@ -19,9 +19,14 @@ from typing import Any
 
 from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError, UploadError
 from fhirmig.upload.client import FhirClient
-from fhirmig.upload.outcome import format_issues, outcome_from_body
 from fhirmig.upload.plan import Planned, UploadPlan
-from fhirmig.upload.summary import NOT_SENT, ResourceResult, UploadSummary
+from fhirmig.upload.summary import (
+    NOT_SENT,
+    ResourceResult,
+    UploadSummary,
+    format_issues,
+    outcome_from_body,
+)
 
 __all__ = ["ProgressCallback", "Sender"]
 

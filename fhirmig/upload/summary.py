@@ -7,6 +7,12 @@ Every resource ends in one of these outcomes:
 ``failed``    the server refused it, or the upload stopped before it was sent
 ``skipped``   not sent because a resource it refers to failed
 ``planned``   a dry run: it would have been sent
+
+FHIR servers explain refusals in an OperationOutcome: a list of issues, each with a
+severity, the place (``expression`` or the older ``location``) and a message
+(``details.text`` or ``diagnostics``). Each issue is shown on one line,
+``error [Observation.status]: Field required``, so the user sees what the server disliked
+without reading JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ __all__ = [
     "RECEIPT_FORMAT",
     "ResourceResult",
     "UploadSummary",
+    "format_issues",
+    "outcome_from_body",
     "write_receipt",
 ]
 
@@ -31,6 +39,35 @@ OUTCOMES = ("created", "present", "failed", "skipped", "planned")
 RECEIPT_FORMAT = "fhirmig-upload-receipt/1"
 #: The issue recorded for resources left unsent because the upload stopped.
 NOT_SENT = "not sent: the upload stopped before it"
+
+_MAX_MESSAGE = 300
+
+
+def outcome_from_body(body: Any) -> dict[str, Any] | None:
+    """The OperationOutcome in a response body (itself, or an entry's ``response.outcome``)."""
+    if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":
+        return body
+    return None
+
+
+def format_issues(outcome: dict[str, Any] | None) -> list[str]:
+    """One line per issue: ``severity [where]: message`` (``where`` left out when unknown)."""
+    if not outcome:
+        return []
+    lines: list[str] = []
+    for issue in outcome.get("issue") or []:
+        if not isinstance(issue, dict):
+            continue
+        severity = str(issue.get("severity") or "error")
+        where = issue.get("expression") or issue.get("location") or []
+        where_text = ", ".join(str(w) for w in where) if isinstance(where, list) else str(where)
+        details = issue.get("details") if isinstance(issue.get("details"), dict) else {}
+        message = (details or {}).get("text") or issue.get("diagnostics") or issue.get("code")
+        text = " ".join(str(message or "no message").split())
+        if len(text) > _MAX_MESSAGE:
+            text = text[: _MAX_MESSAGE - 1] + "…"
+        lines.append(f"{severity} [{where_text}]: {text}" if where_text else f"{severity}: {text}")
+    return lines
 
 
 @dataclass

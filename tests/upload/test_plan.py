@@ -6,7 +6,7 @@ import pytest
 
 from fhirmig.errors import UploadError
 from fhirmig.upload import business_identifier, plan_upload, upload_resources
-from fhirmig.upload.outcome import format_issues
+from fhirmig.upload.summary import format_issues
 
 from .conftest import make_resources
 
