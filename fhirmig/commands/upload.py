@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,11 +88,14 @@ def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
     return document_reference(diary, pdf, start=start, end=end, title=title)
 
 
-def _print_dry_run(summary: UploadSummary, batch_size: int) -> None:
-    for i, result in enumerate(summary.results):
-        if i % batch_size == 0:
-            size = min(batch_size, len(summary.results) - i)
-            click.echo(f"transaction {i // batch_size + 1} ({size} entries):")
+def _print_dry_run(summary: UploadSummary) -> None:
+    sizes = Counter(r.chunk for r in summary.results)
+    current = 0
+    for result in summary.results:
+        if result.chunk != current:
+            current = result.chunk
+            size = sizes[current]
+            click.echo(f"transaction {current} ({size} {'entry' if size == 1 else 'entries'}):")
         click.echo(f"  {result.status}")
 
 
@@ -218,7 +222,7 @@ def upload(
 
     if dry_run:
         summary = upload_resources(resources, server, batch_size=batch_size, dry_run=True)
-        _print_dry_run(summary, batch_size)
+        _print_dry_run(summary)
     else:
         from fhirmig.upload.client import FhirClient
 

@@ -89,7 +89,12 @@ def upload_resources(
             for p in chunk:
                 summary.results.append(
                     ResourceResult(
-                        p.key, p.resource_type, "planned", p.label(), identifier=p.identifier_text()
+                        p.key,
+                        p.resource_type,
+                        "planned",
+                        p.label(),
+                        identifier=p.identifier_text(),
+                        chunk=summary.chunks,
                     )
                 )
         return summary

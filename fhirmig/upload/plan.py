@@ -3,15 +3,16 @@
 Each chunk becomes one transaction Bundle. A resource may refer only to resources already
 on the server (sent in an earlier chunk, whose server id is then known) or to resources in
 the same chunk (``urn:uuid:`` references the server resolves). So the resources are sorted
-so that every resource comes after the resources it refers to, the Patient first, and
-then cut into chunks of at most ``batch_size`` entries.
+so that every resource comes after the resources it refers to, and cut into chunks of at
+most ``batch_size`` entries; the Patient is sent first, in a chunk of its own.
 
 How each resource is made idempotent, so that running the same upload twice stores
 nothing twice:
 
 * a resource with a business ``identifier`` is a conditional create
-  (``ifNoneExist: identifier=system|value``): the server creates it once and afterwards
-  answers with the one it has;
+  (``ifNoneExist: identifier=system|value``, plus ``&subject=Patient/<server id>`` for
+  resources about the patient): the server creates it once and afterwards answers with
+  the one it has;
 * a resource without an identifier (Provenance has none in R4) is sent as
   ``PUT Type/id`` with fhirmig's deterministic id: the first run creates it, a re-run
   writes the same content to the same place.
@@ -92,27 +93,39 @@ class Planned:
     def method(self) -> str:
         return "POST" if self.identifier is not None else "PUT"
 
-    def if_none_exist(self) -> str | None:
-        """The conditional-create search ``identifier=system|value``.
+    @property
+    def subject(self) -> str | None:
+        """The ``subject`` reference (``Type/id``) when the resource has one."""
+        subject = self.resource.get("subject")
+        ref = subject.get("reference") if isinstance(subject, dict) else None
+        return ref if isinstance(ref, str) else None
+
+    def if_none_exist(self, subject: str | None = None) -> str | None:
+        """The conditional-create search ``identifier=system|value[&subject=Type/id]``.
 
         ``\\``, ``|``, ``,`` and ``$`` inside the system and value are escaped with a
         backslash as FHIR search requires (a comma would otherwise mean "or"), then the
-        whole is URL-encoded.
+        whole is URL-encoded. ``subject`` (the server's ``Type/id`` of the resource's
+        subject) narrows the match to that patient's record, so that a record of another
+        patient with the same identifier is never taken for this one.
         """
         if self.identifier is None:
             return None
         system, value = self.identifier
         token = f"{_escape(system)}|{_escape(value)}" if system else _escape(value)
-        return "identifier=" + quote(token, safe="|:/.-_~")
+        search = "identifier=" + quote(token, safe="|:/.-_~")
+        if subject:
+            search += "&subject=" + quote(subject, safe="/")
+        return search
 
-    def request(self) -> dict[str, str]:
-        """The Bundle entry's ``request`` element."""
+    def request(self, subject: str | None = None) -> dict[str, str]:
+        """The Bundle entry's ``request`` element (``subject``: see :meth:`if_none_exist`)."""
         if self.identifier is None:
             return {"method": "PUT", "url": self.key}
         return {
             "method": "POST",
             "url": self.resource_type,
-            "ifNoneExist": self.if_none_exist() or "",
+            "ifNoneExist": self.if_none_exist(subject) or "",
         }
 
     def identifier_text(self) -> str | None:
@@ -126,7 +139,8 @@ class Planned:
         """How the dry run names the request: method, type and identifier (or key)."""
         if self.identifier is None:
             return f"PUT {self.key}"
-        return f"POST {self.resource_type} if-none-exist identifier={self.identifier_text()}"
+        label = f"POST {self.resource_type} if-none-exist identifier={self.identifier_text()}"
+        return label + (f"&subject={self.subject}" if self.subject else "")
 
 
 @dataclass
@@ -197,5 +211,10 @@ def plan_upload(resources: Iterable[dict[str, Any]], batch_size: int = 500) -> U
         refs = tuple(dict.fromkeys(references(resource)))
         items.append(Planned(key, resource, business_identifier(resource), refs, i))
     ordered = _order(items)
-    chunks = [ordered[i : i + batch_size] for i in range(0, len(ordered), batch_size)]
+    # the Patient (with what it refers to) goes alone first: once the server has answered
+    # with its id, every other resource's conditional create can be narrowed to it
+    last_patient = max((i for i, p in enumerate(ordered) if p.resource_type in _FIRST), default=-1)
+    head, rest = ordered[: last_patient + 1], ordered[last_patient + 1 :]
+    chunks = [head[i : i + batch_size] for i in range(0, len(head), batch_size)]
+    chunks += [rest[i : i + batch_size] for i in range(0, len(rest), batch_size)]
     return UploadPlan(chunks, {p.key: p for p in ordered})

@@ -181,5 +181,7 @@ class Sender:
                 full_url = p.full_url
             else:
                 full_url = self.client.url(p.key)
-            entries.append({"fullUrl": full_url, "resource": resource, "request": p.request()})
+            subject = p.subject
+            known = self.server_ids.get(subject) if subject and subject not in local else None
+            entries.append({"fullUrl": full_url, "resource": resource, "request": p.request(known)})
         return {"resourceType": "Bundle", "type": "transaction", "entry": entries}

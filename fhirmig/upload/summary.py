@@ -81,6 +81,7 @@ class ResourceResult:
     location: str | None = None
     identifier: str | None = None
     issues: list[str] = field(default_factory=list)
+    chunk: int = 0  # the transaction (1, 2, ...) it is planned in; 0 when unknown
 
     @property
     def server_id(self) -> str | None:

@@ -151,9 +151,11 @@ def test_one_reauthentication_after_a_401(rsa_key: Any, tmp_path: Path) -> None:
     with _client(fhir, auth) as client:
         summary = upload_resources(make_resources("S-3", 3), BASE, client=client, batch_size=2)
     assert summary.exit_code == 0 and summary.counts()["created"] == 6
+    # the Patient alone, then 2 + 2 + 1: the second transaction is refused once, sent again
     assert [r.headers["Authorization"] for r in fhir.posts()] == [
         "Bearer tok-1",
         "Bearer tok-1",
+        "Bearer tok-2",
         "Bearer tok-2",
         "Bearer tok-2",
     ]

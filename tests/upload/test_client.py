@@ -53,7 +53,7 @@ def test_429_and_503_honour_retry_after() -> None:
     with _client(server, sleeps) as client:
         summary = upload_resources(make_resources("R-1", 2), BASE, client=client)
     assert summary.exit_code == 0 and summary.counts()["created"] == 5
-    assert len(server.posts()) == 4
+    assert len(server.posts()) == 5  # the Patient (3 refusals, then taken), then the rest
     assert sleeps[0] == 7.0
     assert sleeps[1] == 300.0  # a far-away date is capped at max_retry_after
     assert 0.0 <= sleeps[2] <= 1.0  # third failure without Retry-After: jittered backoff
@@ -192,9 +192,9 @@ def test_refusal_without_an_outcome_is_not_split_per_resource() -> None:
     )
     with _client(server, sleeps) as client:
         summary = upload_resources(make_resources("R-6", 6), BASE, client=client, batch_size=5)
-    # the first chunk fails whole (no halving); the second refers to its Patient: held back
+    # the Patient is refused; everything else refers to it and is held back
     assert len(server.posts()) == 1
-    assert summary.counts()["failed"] == 5 and summary.counts()["skipped"] == 4
+    assert summary.counts()["failed"] == 1 and summary.counts()["skipped"] == 8
 
 
 def test_content_refusal_is_halved_down_to_the_bad_resource() -> None:
@@ -214,8 +214,8 @@ def test_content_refusal_is_halved_down_to_the_bad_resource() -> None:
         summary = upload_resources(make_resources("R-7", 8, provenance=False), BASE, client=client)
     assert [r.key for r in summary.failed] == ["Observation/obs-R-7-3"]
     assert summary.counts()["created"] == 9
-    # 10 resources: 10 -> 5+5 -> (2+3) -> (1+2) -> (1+1): 7 transactions in all
-    assert len(server.posts()) == 7
+    # the Patient, then 9: 9 -> 4 + 5 -> 5 -> 2 + 3 -> 2 -> 1 + 1: 8 transactions in all
+    assert len(server.posts()) == 8
 
 
 def _strip_locations(server: MockFhir, keep_resource_id: bool) -> object:

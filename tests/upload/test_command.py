@@ -45,15 +45,17 @@ def test_dry_run_lists_requests_and_sends_nothing(examples: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "transaction 1 (100 entries):"
-    assert (
-        lines[1]
-        == "  POST Patient if-none-exist identifier=https://fhirmig.org/fhir/sid/patient|p-0002"
-    )
+    assert lines[:3] == [
+        "transaction 1 (1 entry):",
+        "  POST Patient if-none-exist identifier=https://fhirmig.org/fhir/sid/patient|p-0002",
+        "transaction 2 (100 entries):",
+    ]
     total = sum(_counts(examples / "chronic-overuse.json").values())
-    chunks = -(-total // 100)
-    assert f"transaction {chunks} ({total - 100 * (chunks - 1)} entries):" in lines
+    chunks = 1 + -(-(total - 1) // 100)  # the Patient alone, then by 100
+    assert f"transaction {chunks} ({total - 1 - 100 * (chunks - 2)} entries):" in lines
     assert f"would send {total} resources in {chunks} transaction(s)" in lines
+    observation = next(line for line in lines if "POST Observation" in line)
+    assert "&subject=Patient/" in observation
     receipt = json.loads(Path("plan.json").read_text())
     assert receipt["dryRun"] is True and receipt["counts"]["planned"] == total
     assert oct(Path("plan.json").stat().st_mode & 0o777) == "0o600"

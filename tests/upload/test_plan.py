@@ -16,7 +16,7 @@ def test_patient_first_and_every_reference_points_backwards() -> None:
     order = [p.key for chunk in plan for p in chunk]
     assert order[:2] == ["Patient/pat-P-1", "Condition/cond-P-1"]
     assert order[-1] == "Provenance/prov-P-1"
-    assert [len(c) for c in plan.chunks] == [3, 3, 2]
+    assert [len(c) for c in plan.chunks] == [1, 3, 3, 1]  # the Patient alone first
     position = {k: i for i, k in enumerate(order)}
     for p in plan.by_key.values():
         assert all(position[r] < position[p.key] for r in p.refs)

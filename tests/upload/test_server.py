@@ -105,14 +105,14 @@ def test_server_killed_mid_upload_then_rerun_stores_each_once(
         )
     assert broken.exit_code == 1
     assert broken.stopped is not None and "no answer" in broken.stopped
-    assert broken.counts()["created"] == 4
-    assert broken.counts()["failed"] == 11
+    assert broken.counts()["created"] == 5  # the Patient, then two chunks of 2
+    assert broken.counts()["failed"] == 10
     assert any("run the same command again" in line for line in broken.failure_lines())
 
     server.start()
     finished = upload_resources(resources, server.base_url, batch_size=2)
     assert finished.exit_code == 0
-    assert finished.counts()["present"] == 4 and finished.counts()["created"] == 11
+    assert finished.counts()["present"] == 5 and finished.counts()["created"] == 10
 
     stored = _stored(server, "CRASH-1")
     idents = Counter(
@@ -156,7 +156,7 @@ def test_answer_lost_after_commit_is_retried_without_duplicates(fhir_server: Fhi
         summary = upload_resources(resources, fhir_server.base_url, batch_size=3, client=client)
 
     assert summary.exit_code == 0
-    assert transport.posts == 5  # 3 chunks, two of them sent twice
+    assert transport.posts == 6  # 4 chunks (the Patient alone first), two of them sent twice
     assert summary.counts()["failed"] == 0
     stored = _stored(fhir_server, "LOST-1")
     assert len(stored["Patient"]) == 1 and len(stored["Condition"]) == 1
@@ -231,13 +231,14 @@ def test_server_killed_during_a_transaction_then_rerun_stores_each_once(
 ) -> None:
     server: FhirServer = fhir_server_factory()
     resources = make_resources("MID-1", observations=240)
-    transport = _KillDuring(server, nth=2, delay=0.02)
+    transport = _KillDuring(server, nth=3, delay=0.02)
     with FhirClient(server.base_url, retry=_no_wait(), transport=transport) as client:
         broken = upload_resources(resources, server.base_url, batch_size=80, client=client)
     assert broken.stopped is not None and broken.exit_code == 1
-    # the first transaction went through; the second died with the server, before or after
-    # its commit (its answer is lost either way), or in a rare fast run the third did
-    assert broken.counts()["created"] in (80, 160)
+    # the Patient and the first 80 went through; the next transaction died with the server,
+    # before or after its commit (its answer is lost either way), or in a rare fast run the
+    # one after it did
+    assert broken.counts()["created"] in (81, 161)
     transport.timer.join()
 
     server.start()
@@ -253,3 +254,24 @@ def test_server_killed_during_a_transaction_then_rerun_stores_each_once(
     )
     assert len(values) == 240 and set(values.values()) == {1}
     assert len(stored["Condition"]) == 1 and len(stored["Patient"]) == 1
+
+
+def test_records_of_another_patient_are_never_taken_for_this_ones(
+    fhir_server: FhirServer,
+) -> None:
+    first = make_resources("SAME-1", observations=3)
+    second = make_resources("SAME-1", observations=3)  # same record identifiers...
+    patient = next(r for r in second if r["resourceType"] == "Patient")
+    patient["identifier"] = [{"system": "urn:oid:2.999.9.9", "value": "SAME-1"}]  # ...other patient
+    assert upload_resources(first, fhir_server.base_url).counts()["created"] == 6
+    summary = upload_resources(second, fhir_server.base_url)
+
+    # identifiers alone would match the first patient's records; narrowed to the subject,
+    # the second patient gets records of their own
+    assert summary.by_type()["Observation"] == {"created": 3}
+    assert summary.by_type()["Condition"] == {"created": 1}
+    other = fhir_server.search("Patient?identifier=urn:oid:2.999.9.9|SAME-1")[0]["id"]
+    observations = fhir_server.search(f"Observation?subject=Patient/{other}")
+    assert len(observations) == 3
+    again = upload_resources(second, fhir_server.base_url)
+    assert again.counts()["created"] == 0
