@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -27,6 +29,16 @@ SERVER_EXE = Path(os.environ.get("FHIRMIG_FHIR_SERVER", ROOT / ".venv-fhir-serve
 MRN_SYSTEM = "urn:oid:2.999.1.1"
 OBS_SYSTEM = "urn:fhirmig:test:observation"
 START = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _die_with_parent() -> None:
+    """In the server's process (Linux): be killed when the test process dies, even by
+    SIGKILL or a CI timeout, so that no server outlives its tests."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _free_port() -> int:
@@ -62,6 +74,7 @@ class FhirServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         log.close()
         deadline = time.monotonic() + timeout
