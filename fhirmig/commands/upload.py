@@ -28,6 +28,25 @@ __all__ = ["upload"]
 AUTH_METHODS = ("none", "bearer", "smart-backend")
 
 
+def _check_auth_options(
+    auth: str,
+    token_file: Path | None,
+    client_id: str | None,
+    private_key: Path | None,
+    kid: str | None,
+    token_url: str | None,
+) -> None:
+    """Refuse sign-in options that do not go with ``--auth`` (before any work is done)."""
+    if auth != "bearer" and token_file is not None:
+        raise UsageError("--token-file goes with --auth bearer")
+    if auth != "smart-backend" and (client_id or private_key or kid or token_url):
+        raise UsageError(
+            "--client-id, --private-key, --kid and --token-url go with --auth smart-backend"
+        )
+    if auth == "smart-backend" and (not client_id or private_key is None):
+        raise UsageError("--auth smart-backend needs --client-id and --private-key")
+
+
 def _build_auth(
     auth: str,
     server: str,
@@ -40,17 +59,9 @@ def _build_auth(
 ) -> Auth:
     from fhirmig.upload.auth import BearerAuth, NoAuth, SmartBackendAuth, read_token
 
-    if auth != "bearer" and token_file is not None:
-        raise UsageError("--token-file goes with --auth bearer")
-    if auth != "smart-backend" and (client_id or private_key or kid or token_url):
-        raise UsageError(
-            "--client-id, --private-key, --kid and --token-url go with --auth smart-backend"
-        )
     if auth == "bearer":
         return BearerAuth(read_token(token_file))
-    if auth == "smart-backend":
-        if not client_id or private_key is None:
-            raise UsageError("--auth smart-backend needs --client-id and --private-key")
+    if auth == "smart-backend" and client_id and private_key is not None:
         from fhirmig.upload.keys import load_signing_key
 
         key = load_signing_key(private_key, kid)
@@ -205,6 +216,7 @@ def upload(
     """
     if not server.startswith(("https://", "http://")):
         raise UsageError(f"--server must be an http(s) URL, not {server!r}")
+    _check_auth_options(auth, token_file, client_id, private_key, kid, token_url)
     diary = maybe_deidentify(
         _read_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )

@@ -67,6 +67,7 @@ def test_dry_run_lists_requests_and_sends_nothing(examples: Path) -> None:
         (["--token-file", "tok"], "--token-file goes with --auth bearer"),
         (["--auth", "smart-backend"], "needs --client-id and --private-key"),
         (["--client-id", "x"], "go with --auth smart-backend"),
+        (["--dry-run", "--kid", "k1"], "go with --auth smart-backend"),
     ],
 )
 def test_options_that_do_not_fit_exit_2(examples: Path, args: list[str], message: str) -> None:
