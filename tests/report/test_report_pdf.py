@@ -201,3 +201,13 @@ def test_page_one_questionnaires_treatments_and_topics(
     assert "Muscle twitching with" in calm
     for condition in chronic.diary.conditions:
         assert (condition.text or (condition.code or "").replace("-", " ")) in page
+
+
+def test_outline_points_at_each_section(chronic: Rendered) -> None:
+    reader = chronic.reader
+    entries = {o.title: reader.get_destination_page_number(o) for o in reader.outline}
+    assert next(iter(entries)) == "Headache calendar"
+    assert "Appendix A: Attack log" in entries and "Methods" in entries
+    for title, index in entries.items():
+        assert title in chronic.pages[index], title
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
