@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from fhirmig.cli import cli
 from fhirmig.diary import read_diary
+from fhirmig.upload.plan import references
 
 from .conftest import FhirServer
 
@@ -152,13 +153,13 @@ def test_refused_resource_shows_the_outcome_and_exits_1(
     import fhirmig.fhir
 
     real = fhirmig.fhir.diary_to_resources
-    broken: list[str] = []
+    made: list[list[dict[str, Any]]] = []
 
     def with_a_bad_observation(diary: Any, **options: Any) -> list[dict[str, Any]]:
         resources = [dict(r) for r in real(diary, **options)]
         obs = next(r for r in resources if r["resourceType"] == "Observation")
         obs["status"] = None
-        broken.append(f"Observation/{obs['id']}")
+        made.append(resources)
         return resources
 
     monkeypatch.setattr(fhirmig.fhir, "diary_to_resources", with_a_bad_observation)
@@ -168,17 +169,33 @@ def test_refused_resource_shows_the_outcome_and_exits_1(
         fhir_server.base_url,
         "--identifier-system",
         "urn:oid:2.999.7.7",
+        "--receipt",
+        "receipt.json",
     )
     assert result.exit_code == 1
+    resources = made[0]
+    bad = next(f"Observation/{r['id']}" for r in resources if r.get("status", "") is None)
+    # what refers to the bad Observation, directly or through another, is held back
+    refs = {f"{r['resourceType']}/{r['id']}": set(references(r)) for r in resources}
+    held: set[str] = {bad}
+    while True:
+        more = {key for key, to in refs.items() if to & held} - held
+        if not more:
+            break
+        held |= more
+    held.discard(bad)
+    assert held  # at least the Provenance, which names every record among its targets
     lines = result.output.splitlines()
-    # the bad Observation fails; the Provenance that names it among its targets is held back
-    assert lines[0].startswith("created ") and lines[0].endswith(", failed 2")
-    observations = _counts(examples / "chronic-overuse.json")["Observation"]
-    assert f"  Observation: created {observations - 1}, failed 1" in lines
-    assert "  Provenance: skipped 1" in lines
-    at = lines.index(f"failed {broken[0]} (400)")
+    assert (
+        lines[0]
+        == f"created {len(resources) - 1 - len(held)}, already present 0, failed {1 + len(held)}"
+    )
+    at = lines.index(f"failed {bad} (400)")
     assert lines[at + 1].startswith("  error [")
     assert "status" in lines[at + 1]
+    receipt = json.loads(Path("receipt.json").read_text())
+    skipped = {r["resource"] for r in receipt["resources"] if r["outcome"] == "skipped"}
+    assert skipped == held
     assert len(fhir_server.search("Patient?identifier=urn:oid:2.999.7.7|p-0002")) == 1
 
 
