@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
+# The FHIR test server (SEKMET) lives in its own virtual environment; see tests/upload/conftest.py.
+FHIR_SERVER_VENV ?= .venv-fhir-server
+FHIR_SERVER_REQS := tests/upload/server-requirements.txt tests/upload/server-constraints.txt
 
 .PHONY: demo test lint typecheck pytest examples clean
 
@@ -19,6 +22,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,dask]'
 	touch $(VENV)/.installed $@
 
+$(FHIR_SERVER_VENV)/.installed: $(FHIR_SERVER_REQS)
+	$(PYTHON) -m venv $(FHIR_SERVER_VENV)
+	$(FHIR_SERVER_VENV)/bin/pip install --quiet -r tests/upload/server-requirements.txt -c tests/upload/server-constraints.txt
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/fhirmig validate examples/episodic-twitching.json
 	mkdir -p $(OUT)
@@ -33,11 +41,11 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
-	$(BIN)/pytest
+pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed
+	FHIRMIG_TEST_SERVER=required $(BIN)/pytest
 
 examples: $(VENV)/.installed
 	$(BIN)/python scripts/make_examples.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FHIR_SERVER_VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
