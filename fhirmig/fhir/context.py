@@ -73,7 +73,9 @@ def cc(vocabulary: str, key: str) -> dict[str, Any]:
 
     Shared, not copied (resources are only read once built): never modify the result.
     """
-    return {"coding": [coding(vocabulary, key)]}
+    from fhirmig.fhir.gate import share
+
+    return share({"coding": [coding(vocabulary, key)]}, "CodeableConcept")
 
 
 def fhir_datetime(value: datetime) -> str:

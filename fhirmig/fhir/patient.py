@@ -80,7 +80,7 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
             ]
         }
     ]
-    code = concept("condition", c.code) if c.code is not None else {}
+    code = dict(concept("condition", c.code)) if c.code is not None else {}
     if c.text is not None:
         code["text"] = text(c.text)
     else:
