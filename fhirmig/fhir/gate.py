@@ -7,7 +7,8 @@ shapes fhirmig emits: allowed elements and their types, cardinality, required el
 status enumerations. It rejects everything the ``fhir.resources.R4B`` models reject for
 these shapes (a test proves it over generated diaries and deliberately broken resources)
 and more: empty objects and lists, ``null``, a bogus ``status``, a string where a number
-belongs, or a string holding whitespace the FHIR string regex does not allow. It costs a
+belongs, a blank string, or a string holding a control character or whitespace FHIR does
+not allow. It costs a
 fraction of model validation.
 """
 
@@ -48,10 +49,17 @@ def _enum(*codes: str) -> Callable[[Any], bool]:
 
 
 _STRING = re.compile(r"[ \r\n\t\S]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _string(v: Any) -> bool:
-    return isinstance(v, str) and len(v) <= 1_048_576 and _STRING.fullmatch(v) is not None
+    return (
+        isinstance(v, str)
+        and len(v) <= 1_048_576
+        and _STRING.fullmatch(v) is not None
+        and _CONTROL.search(v) is None
+        and not v.isspace()
+    )
 
 
 def _integer(v: Any) -> bool:

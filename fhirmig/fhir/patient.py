@@ -42,7 +42,7 @@ def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary)
     res: dict[str, Any] = {"resourceType": "Patient", "id": ctx.patient_rid}
     if ctx.deidentified:
         res["meta"] = ctx.meta()
-    res["identifier"] = [{"system": identifier_system, "value": p.id}] + [
+    res["identifier"] = [{"system": identifier_system, "value": text(p.id)}] + [
         {"system": _uri(i.system), "value": text(i.value)} for i in p.identifiers
     ]
     if p.name is not None:
