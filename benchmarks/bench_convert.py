@@ -97,12 +97,12 @@ def best_of(repeat: int, func: Any, *args: Any) -> tuple[float, int]:
     return min(times), count
 
 
-def peak_mb(diary: Diary, out: Path) -> float:
-    """Peak memory traced while streaming the resources (the figures, which need the
-    whole diary like the diary itself, are left out here)."""
+def peak_mb(diary: Diary, out: Path, summaries: bool = False) -> float:
+    """Peak memory traced while streaming the resources; without ``summaries`` the
+    figures (computed over the whole diary, like the diary itself) are left out."""
     gc.collect()
     tracemalloc.start()
-    convert_diary(diary, out, "transaction", summaries=False)
+    convert_diary(diary, out, "transaction", summaries=summaries)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 1e6
@@ -131,8 +131,14 @@ def main() -> None:
         size_small = (folder / "small.json").stat().st_size / 1e6
         size_large = (folder / "large.json").stat().st_size / 1e6
         print(
-            f"peak traced memory while converting: {p_small:.1f} MB for a {size_small:.0f} MB "
+            f"peak traced memory while streaming: {p_small:.1f} MB for a {size_small:.0f} MB "
             f"Bundle, {p_large:.1f} MB for a {size_large:.0f} MB Bundle"
+        )
+        s_small = peak_mb(small, folder / "small.json", summaries=True)
+        s_large = peak_mb(diary, folder / "large.json", summaries=True)
+        print(
+            f"with the summary figures (they need the whole diary): {s_small:.1f} MB and "
+            f"{s_large:.1f} MB"
         )
 
 
