@@ -77,7 +77,7 @@ def day_resource(ctx: Ctx, d: DayEntry) -> dict[str, Any]:
 
 def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
     """A MedicationStatement (preventives, supplements) or a Procedure (every other type)."""
-    kind_cc = concept("treatment-type", t.type)
+    kind_cc = dict(concept("treatment-type", t.type))
     display = kind_cc.pop("text")
     if t.name is not None:
         kind_cc["text"] = text(t.name)
@@ -126,9 +126,10 @@ def questionnaire_resource(ctx: Ctx, q: Questionnaire, index: int) -> dict[str, 
     obs = ctx.base("Observation", "questionnaire", questionnaire_record(q, index))
     obs["status"] = "final"
     obs["category"] = _category("survey", "Survey")
-    code = cc("observation", INSTRUMENT_KEYS[q.instrument])
-    code["text"] = f"{q.instrument} total score"
-    obs["code"] = code
+    obs["code"] = {
+        **cc("observation", INSTRUMENT_KEYS[q.instrument]),
+        "text": f"{q.instrument} total score",
+    }
     obs["subject"] = ctx.patient_ref
     obs["effectiveDateTime"] = fhir_date(q.date)
     obs["performer"] = [ctx.patient_ref]

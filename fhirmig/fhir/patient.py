@@ -42,7 +42,7 @@ def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary)
     res: dict[str, Any] = {"resourceType": "Patient", "id": ctx.patient_rid}
     if ctx.deidentified:
         res["meta"] = ctx.meta()
-    res["identifier"] = [{"system": identifier_system, "value": p.id}] + [
+    res["identifier"] = [{"system": identifier_system, "value": text(p.id)}] + [
         {"system": _uri(i.system), "value": text(i.value)} for i in p.identifiers
     ]
     if p.name is not None:
@@ -80,7 +80,7 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
             ]
         }
     ]
-    code = concept("condition", c.code) if c.code is not None else {}
+    code = dict(concept("condition", c.code)) if c.code is not None else {}
     if c.text is not None:
         code["text"] = text(c.text)
     else:
@@ -154,13 +154,14 @@ def recorded_instant(diary: Diary) -> str:
 
 
 def provenance_resource(
-    ctx: Ctx, diary: Diary, targets: Iterable[dict[str, Any]], device_id: str
+    ctx: Ctx, chunk: int, targets: Iterable[dict[str, Any]], device_id: str, recorded: str
 ) -> dict[str, Any]:
-    """Provenance: the patient is the author, fhirmig (a Device) assembled the resources."""
-    res = ctx.base("Provenance", "provenance", "")
+    """Provenance of one chunk of resources: the patient is the author, fhirmig (a Device)
+    assembled them; ``recorded`` comes from :func:`recorded_instant`."""
+    res = ctx.base("Provenance", "provenance", str(chunk))
     del res["identifier"]  # Provenance has no identifier element in R4
     res["target"] = [reference(t["resourceType"], t["id"]) for t in targets]
-    res["recorded"] = recorded_instant(diary)
+    res["recorded"] = recorded
     res["agent"] = [
         {
             "type": {"coding": [{"system": _PARTICIPANT, "code": "author", "display": "Author"}]},
