@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -54,6 +54,10 @@ FORMAT_VERSION = "fhirmig-diary/1"
 SUPPORTED_FORMATS = (FORMAT_VERSION,)
 MAX_NOTES = 10_000
 MAX_TEXT = 1_000
+#: Dates and datetimes outside these years are refused as typos.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+_D = TypeVar("_D", date, datetime)
 
 
 def _context_tz(info: ValidationInfo) -> tzinfo:
@@ -62,20 +66,28 @@ def _context_tz(info: ValidationInfo) -> tzinfo:
     return tz if isinstance(tz, tzinfo) else UTC
 
 
+def _plausible(value: _D, text: Any) -> _D:
+    # A typo such as 0026 or 20266 would stretch the period over centuries of empty days.
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"{text!r} lies outside the years {MIN_YEAR}-{MAX_YEAR} (a typo?)")
+    return value
+
+
 def _to_datetime(value: Any, info: ValidationInfo) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else localize(value, _context_tz(info))
+        aware = value if value.tzinfo is not None else localize(value, _context_tz(info))
+        return _plausible(aware, value.isoformat())
     if not isinstance(value, str):
         raise ValueError("must be a datetime string such as 2026-10-03T07:40:00+01:00")
-    return parse_datetime(value, _context_tz(info))
+    return _plausible(parse_datetime(value, _context_tz(info)), value)
 
 
 def _to_date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return _plausible(value, value.isoformat())
     if not isinstance(value, str):
         raise ValueError("must be a date string YYYY-MM-DD")
-    return parse_date(value)
+    return _plausible(parse_date(value), value)
 
 
 def _to_partial(value: Any) -> str:
