@@ -195,4 +195,4 @@ def _row(
                 day[key] = int(number)
             else:
                 day[key] = int(number) if number.is_integer() else round(number, 2)
-    return day
+    return day if len(day) > 1 else None

@@ -30,10 +30,11 @@ _DAY_FIELDS = tuple(name for name in DayEntry.model_fields if name not in {"date
 
 @dataclass(frozen=True, slots=True)
 class MergeResult:
-    """The merged diary and a human-readable list of what changed (empty: nothing did)."""
+    """The merged diary, what changed (empty: nothing did) and what was left as it was."""
 
     diary: Diary
     changes: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -47,7 +48,10 @@ def _camel(name: str) -> str:
 
 
 def _merge_day_data(
-    existing: dict[str, dict[str, Any]], days: Iterable[dict[str, Any]], changes: list[str]
+    existing: dict[str, dict[str, Any]],
+    days: Iterable[dict[str, Any]],
+    changes: list[str],
+    kept_notes: list[str],
 ) -> bool:
     added = 0
     filled: Counter[str] = Counter()
@@ -76,7 +80,7 @@ def _merge_day_data(
     for name, n in sorted(filled.items()):
         changes.append(f"filled {name} on {n} existing day(s)")
     for name, n in sorted(kept.items()):
-        changes.append(f"kept the diary's {name} on {n} day(s) where the import differs")
+        kept_notes.append(f"kept the diary's {name} on {n} day(s) where the import differs")
     return bool(added or filled)
 
 
@@ -86,10 +90,11 @@ def merge_days(diary: Diary, days: Iterable[DayEntry]) -> MergeResult:
     incoming = [d.model_dump(mode="json", by_alias=True, exclude_none=True) for d in days]
     existing = {d["date"]: dict(d) for d in data.get("days", [])}
     changes: list[str] = []
-    if not _merge_day_data(existing, incoming, changes):
-        return MergeResult(diary, tuple(changes))
+    kept: list[str] = []
+    if not _merge_day_data(existing, incoming, changes, kept):
+        return MergeResult(diary, (), tuple(kept))
     data["days"] = [existing[k] for k in sorted(existing)]
-    return MergeResult(_rebuild(data, diary), tuple(changes))
+    return MergeResult(_rebuild(data, diary), tuple(changes), tuple(kept))
 
 
 def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
@@ -100,6 +105,7 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
     data = diary_to_json(base)
     new = diary_to_json(incoming)
     changes: list[str] = []
+    kept: list[str] = []
     med_ids = _merge_catalogue(data, new.get("medications", []), changes)
     attack_ids = {a.id for a in base.attacks}
     starts = {a.start for a in base.attacks}
@@ -123,9 +129,9 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
         data["attacks"] = [raw for _, raw in ordered]
         changes.append(f"added {len(added_attacks)} attack(s)")
     if skipped:
-        changes.append(f"left out {skipped} attack(s) already in the diary (same id or start)")
+        kept.append(f"left out {skipped} attack(s) already in the diary (same id or start)")
     existing = {d["date"]: dict(d) for d in data.get("days", [])}
-    if _merge_day_data(existing, new.get("days", []), changes):
+    if _merge_day_data(existing, new.get("days", []), changes, kept):
         data["days"] = [existing[k] for k in sorted(existing)]
     for section, key in (("treatments", "id"), ("conditions", "id")):
         have = {item[key] for item in data.get(section, [])}
@@ -133,9 +139,9 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
         if extra:
             data[section] = data.get(section, []) + extra
             changes.append(f"added {len(extra)} {section[:-1]}(s)")
-    if not any(not c.startswith(("left out", "kept")) for c in changes):
-        return MergeResult(base, tuple(changes))
-    return MergeResult(_rebuild(data, base), tuple(changes))
+    if not changes:
+        return MergeResult(base, (), tuple(kept))
+    return MergeResult(_rebuild(data, base), tuple(changes), tuple(kept))
 
 
 def _merge_catalogue(
