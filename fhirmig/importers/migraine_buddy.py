@@ -205,7 +205,7 @@ def _stamp(
     try:
         stamp = parse_local(text, order)
     except AmbiguousOrder as exc:
-        findings.problem(line, f"{exc}; pass --day-first or --month-first")
+        findings.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
         return None
     except ValueError as exc:
         findings.problem(line, str(exc))
@@ -341,11 +341,12 @@ def _health_events(
         try:
             day = parse_local(parts[0], order).day
         except AmbiguousOrder as exc:
-            findings.problem(record.line, f"{exc}; pass --day-first or --month-first")
+            findings.problem_once("order", record.line, f"{exc}; pass --day-first or --month-first")
             continue
         except ValueError as exc:
-            if any(t in normal for t in _EVENT_TITLES for normal in map(vocab.normal_word, cells)):
-                continue  # the block's title or header row
+            words = [vocab.normal_word(c) for c in cells if c]
+            if len(words) <= 1 or any(t in w for t in _EVENT_TITLES for w in words):
+                continue  # a title, or the header row of the health-events block
             findings.problem(record.line, f"health event: {exc}")
             continue
         period, description, notes = [*cells, "", "", ""][1:4]

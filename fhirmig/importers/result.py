@@ -47,6 +47,13 @@ class Findings:
     file: str
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    _once: set[str] = field(default_factory=set)
+
+    def problem_once(self, kind: str, line: int | None, message: str) -> None:
+        """A problem reported at its first line only (the same cause on every row)."""
+        if kind not in self._once:
+            self._once.add(kind)
+            self.problem(line, message + " (reported at the first line only)")
 
     def problem(self, line: int | None, message: str) -> None:
         """Something that cannot be read; the import will fail and list it."""
