@@ -39,7 +39,10 @@ def test_standard_export_maps_every_column() -> None:
     assert meds["sumatriptan-50mg-oral"].drug_class == "triptan"
     assert meds["ibuprofen-400mg"].drug_class == "nsaid"
     assert meds["fancy-herbal-drops"].drug_class == "other"
-    intakes = [(i.medication, i.taken.isoformat() if i.taken else None, i.relief) for i in first.medications]
+    intakes = [
+        (i.medication, i.taken.isoformat() if i.taken else None, i.relief)
+        for i in first.medications
+    ]
     assert intakes == [
         ("sumatriptan-50mg-oral", "2026-10-03T08:00:00+01:00", "good"),
         ("ibuprofen-400mg", "2026-10-03T12:15:00+01:00", "none"),
@@ -174,7 +177,7 @@ def test_output_is_deterministic_and_a_valid_diary() -> None:
 
 def test_ids_do_not_depend_on_the_export_row_number() -> None:
     text = (DATA / "mb_us_variant.csv").read_text()
-    renumbered = text.replace("\n1,10/25", "\n7,10/25").replace("\n2,\"Oct", "\n8,\"Oct")
+    renumbered = text.replace("\n1,10/25", "\n7,10/25").replace('\n2,"Oct', '\n8,"Oct')
     assert renumbered != text
     a = parse_migraine_buddy(text.encode(), "a.csv", patient_id="p", timezone="UTC")
     b = parse_migraine_buddy(renumbered.encode(), "b.csv", patient_id="p", timezone="UTC")
