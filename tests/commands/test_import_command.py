@@ -59,7 +59,7 @@ def test_into_with_output_leaves_the_diary_alone(examples: Path) -> None:
 
 
 def test_apple_health_new_days_file() -> None:
-    code, out, err = _run(
+    code, _, err = _run(
         "apple-health", str(DATA / "apple_export.xml"), "-o", "days.json",
         "--timezone", "Europe/Lisbon",
     )  # fmt: skip
