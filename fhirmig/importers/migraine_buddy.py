@@ -305,7 +305,7 @@ def _intake_lines(
         if m:
             when = _note_time(m["when"], start, tz, order)
         if m and when is not None:
-            out.append((m["what"], when))
+            out.extend((what.strip(), when) for what in m["what"].split(",") if what.strip())
         elif raw_line.strip():
             if m:
                 b.findings.note(b.line, "an intake line in Notes has an unreadable time; kept")
