@@ -1,4 +1,4 @@
-"""Import sleep from an Apple Health export (``export.xml``, or the ``export.zip`` holding it).
+"""Import sleep (and menstrual flow) from an Apple Health export (``export.xml`` or ``.zip``).
 
 Exports are often gigabytes, so the XML is streamed with ``iterparse`` and every element
 is cleared as soon as it has been read: memory stays flat whatever the file size. Only
@@ -13,6 +13,9 @@ How a night becomes ``days[].sleepHours``:
 - sleep belongs to the day it ends on, in the patient's time zone; sleep ending at 18:00
   or later counts for the next day (an evening start of the night), so a nap in the
   afternoon counts for its own day.
+
+Menstrual-flow records set ``days[].menstruation`` on the day they start: true for any
+flow (unspecified, light, medium, heavy), false for a recorded "none".
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ from fhirmig.diary.timeparse import zone
 from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 
-__all__ = ["ASLEEP_VALUES", "SLEEP_TYPE", "import_apple_health", "sleep_hours_by_day"]
+__all__ = [
+    "ASLEEP_VALUES",
+    "FLOW_TYPE",
+    "SLEEP_TYPE",
+    "import_apple_health",
+    "sleep_hours_by_day",
+]
 
 SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
 ASLEEP_VALUES = frozenset(
@@ -43,6 +52,8 @@ ASLEEP_VALUES = frozenset(
     }
 )
 _IN_BED = "HKCategoryValueSleepAnalysisInBed"
+FLOW_TYPE = "HKCategoryTypeIdentifierMenstrualFlow"
+_NO_FLOW = "HKCategoryValueMenstrualFlowNone"
 _NEXT_DAY_FROM = timedelta(hours=6)  # sleep ending at 18:00 or later counts for the next day
 
 Spans = list[tuple[int, int]]
@@ -65,6 +76,14 @@ def _add_span(spans: Spans, start: int, end: int) -> Spans:
     if not placed:
         out.append((start, end))
     return out
+
+
+def _flow(elem: ET.Element, tz: tzinfo, flow: dict[date, bool]) -> None:
+    try:
+        day = _when(elem.get("startDate")).astimezone(tz).date()
+    except ValueError:
+        return
+    flow[day] = flow.get(day, False) or elem.get("value") != _NO_FLOW
 
 
 def _when(text: str | None) -> datetime:
@@ -94,8 +113,14 @@ def _open_export(path: Path) -> Iterator[IO[bytes]]:
         raise InputError(f"{path}: cannot be read ({exc})") from None
 
 
-def sleep_hours_by_day(stream: IO[bytes], tz: tzinfo, findings: Findings) -> dict[date, float]:
-    """Hours asleep per day (in ``tz``) from an export stream, reading it once, in order."""
+def sleep_hours_by_day(
+    stream: IO[bytes], tz: tzinfo, findings: Findings, flow: dict[date, bool] | None = None
+) -> dict[date, float]:
+    """Hours asleep per day (in ``tz``) from an export stream, reading it once, in order.
+
+    When ``flow`` is given, menstrual-flow records fill it: day -> whether there was flow.
+    """
+    flow = {} if flow is None else flow
     spans: dict[date, Spans] = {}
     in_bed_days: set[date] = set()
     skipped = records = 0
@@ -125,6 +150,8 @@ def sleep_hours_by_day(stream: IO[bytes], tz: tzinfo, findings: Findings) -> dic
                     )
                 elif value == _IN_BED:
                     in_bed_days.add((end.astimezone(tz) + _NEXT_DAY_FROM).date())
+            elif elem.tag == "Record" and elem.get("type") == FLOW_TYPE:
+                _flow(elem, tz, flow)
             if depth == 1 and root is not None:
                 root.clear()
     except ET.ParseError as exc:
@@ -157,7 +184,7 @@ def sleep_hours_by_day(stream: IO[bytes], tz: tzinfo, findings: Findings) -> dic
 def import_apple_health(
     path: str | os.PathLike[str], *, patient_id: str, timezone: str = "UTC"
 ) -> ImportResult:
-    """Read sleep from an Apple Health export into a diary of ``days[].sleepHours``.
+    """Read an Apple Health export into a diary of ``days[].sleepHours`` and ``menstruation``.
 
     Raises:
         InputError: the file cannot be read.
@@ -170,11 +197,17 @@ def import_apple_health(
         raise UsageError(f"--timezone: {exc}") from None
     p = Path(path)
     findings = Findings(str(p))
+    flow: dict[date, bool] = {}
     with _open_export(p) as stream:
-        hours = sleep_hours_by_day(stream, tz, findings)
+        hours = sleep_hours_by_day(stream, tz, findings, flow)
+    days: dict[date, dict[str, object]] = {}
+    for day, h in hours.items():
+        days.setdefault(day, {"date": day.isoformat()})["sleepHours"] = h
+    for day, bleeding in flow.items():
+        days.setdefault(day, {"date": day.isoformat()})["menstruation"] = bleeding
     raw = {
         "patient": {"id": patient_id, "timezone": timezone},
-        "days": [{"date": d.isoformat(), "sleepHours": h} for d, h in hours.items()],
+        "days": [days[d] for d in sorted(days)],
     }
     diary = build_diary(raw, findings, "Apple Health export")
     return ImportResult(diary, tuple(findings.notes), str(p))

@@ -66,9 +66,10 @@ def test_apple_health_new_days_file() -> None:
     assert code == 0, err
     diary = read_diary("days.json")
     assert diary.patient.id == "apple_export"
-    assert [(d.date.isoformat(), d.sleep_hours) for d in diary.days] == [
-        ("2026-10-03", 8.33),
-        ("2026-10-04", 5.25),
+    assert [(d.date.isoformat(), d.sleep_hours, d.menstruation) for d in diary.days] == [
+        ("2026-10-03", 8.33, None),
+        ("2026-10-04", 5.25, True),
+        ("2026-10-07", None, False),
     ]
 
 

@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data"
 
 def _sleep(path: Path, timezone: str = "Europe/Lisbon") -> dict[str, float | None]:
     result = import_apple_health(path, patient_id="p-ah", timezone=timezone)
-    return {d.date.isoformat(): d.sleep_hours for d in result.diary.days}
+    return {d.date.isoformat(): d.sleep_hours for d in result.diary.days if d.sleep_hours}
 
 
 def test_asleep_stages_summed_per_night_without_double_counting() -> None:
@@ -33,6 +33,12 @@ def test_night_is_assigned_in_the_patients_zone() -> None:
     hours = _sleep(DATA / "apple_export.xml", timezone="Asia/Tokyo")
     assert set(hours) == {"2026-10-03", "2026-10-04"}
     assert sum(h or 0 for h in hours.values()) == pytest.approx(8.33 + 5.25, abs=0.02)
+
+
+def test_menstrual_flow_sets_menstruation() -> None:
+    result = import_apple_health(DATA / "apple_export.xml", patient_id="p", timezone="UTC")
+    flow = {d.date.isoformat(): d.menstruation for d in result.diary.days}
+    assert flow == {"2026-10-03": None, "2026-10-04": True, "2026-10-07": False}
 
 
 def test_in_bed_only_nights_are_noted_not_imported() -> None:
