@@ -62,6 +62,8 @@ def _patient(
         pid = patient_id or default_id
         if not pid:
             raise UsageError("--patient-id is required without --into")
+        if timezone is None:
+            echo_err("note: no --timezone given; times and calendar days are read in UTC")
         return pid, timezone or "UTC"
     from fhirmig.diary import read_diary
 

@@ -139,9 +139,10 @@ def parse_migraine_buddy(
     days = _health_events(table.events, order, findings)
     if catalogue.free_text:
         words = sorted(catalogue.free_text, key=lambda w: catalogue.free_text[w])
+        shown = ", ".join(w if len(w) <= 40 else w[:39] + "…" for w in words[:20])
+        more = f" and {len(words) - 20} more" if len(words) > 20 else ""
         findings.note(
-            None,
-            f"{len(words)} app words kept as free text (no vocabulary key): " + ", ".join(words),
+            None, f"{len(words)} app words kept as free text (no vocabulary key): {shown}{more}"
         )
     if not table.attacks and table.header is not None:
         findings.note(table.header.line, "the attack table has no rows")
