@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fhirmig.diary import DayEntry, dumps_diary, read_diary
 from fhirmig.diary.model import Diary
 from fhirmig.importers import import_migraine_buddy, merge_days, merge_diaries
@@ -101,3 +104,21 @@ def test_merge_days_fills_gaps_and_keeps_differences() -> None:
     assert result.kept == ("kept the diary's sleepHours on 1 day(s) where the import differs",)
     again = merge_days(result.diary, incoming)
     assert again.changes == () and again.diary is result.diary
+
+
+@settings(max_examples=25, deadline=None)
+@given(picks=st.lists(st.booleans(), min_size=3, max_size=3), days=st.booleans())
+def test_merging_any_part_twice_equals_merging_it_once(picks: list[bool], days: bool) -> None:
+    full = _mb("Europe/Lisbon")
+    part = full.model_copy(
+        update={
+            "attacks": [a for a, keep in zip(full.attacks, picks, strict=True) if keep],
+            "days": full.days if days else [],
+        }
+    )
+    base = full.model_copy(update={"attacks": full.attacks[:1], "days": []})
+    once = merge_diaries(base, part)
+    twice = merge_diaries(once.diary, part)
+    assert twice.changes == ()
+    assert dumps_diary(twice.diary) == dumps_diary(once.diary)
+    assert base.attacks[0] in once.diary.attacks

@@ -232,3 +232,44 @@ def test_header_variants(header: str, key: str | None) -> None:
 )
 def test_drug_class_from_ingredients(name: str, cls: str) -> None:
     assert drug_class(name) == cls
+
+
+def _one_row(started: str, notes: str, helpful: str = "", unsure: str = "") -> bytes:
+    header = (DATA / "mb_ambiguous.csv").read_text().splitlines()[0]
+    cells = ["1", started, "3h", "6"] + [""] * 6 + [helpful, "", "", unsure] + [""] * 4
+    cells.append('"' + notes.replace('"', '""') + '"')
+    return (header + "\n" + ",".join(cells) + "\n").encode()
+
+
+def test_intake_times_written_as_clock_only_roll_past_midnight() -> None:
+    data = _one_row(
+        "25/10/26 23:10",
+        "23:30: I took this drug: Rizatriptan\n00:45: I took this drug: Rizatriptan\nslept",
+        helpful="2x Rizatriptan 10mg",
+    )
+    attack = parse_migraine_buddy(data, "x.csv", patient_id="p", timezone="UTC").diary.attacks[0]
+    taken = [i.taken.isoformat() for i in attack.medications if i.taken]
+    assert taken == ["2026-10-25T23:30:00+00:00", "2026-10-26T00:45:00+00:00"]
+    assert attack.notes == "slept"
+
+
+def test_drug_named_only_in_the_notes_still_becomes_an_intake() -> None:
+    data = _one_row(
+        "3/10/26 07:40",
+        "Oct 3, 2026 at 9:05 AM: I took these drugs: Naproxen, Metoclopramide\n"
+        "bad: I took this drug: X",
+        unsure="1x Naproxen 550mg",
+    )
+    result = parse_migraine_buddy(data, "x.csv", patient_id="p", day_first=True)
+    attack = result.diary.attacks[0]
+    got = [
+        (i.medication, i.taken.isoformat() if i.taken else None, i.relief)
+        for i in attack.medications
+    ]
+    assert got == [
+        ("naproxen-550mg", "2026-10-03T09:05:00+00:00", None),
+        ("metoclopramide", "2026-10-03T09:05:00+00:00", None),
+    ]
+    assert result.diary.medication("metoclopramide").drug_class == "antiemetic"  # type: ignore[union-attr]
+    assert attack.notes == "bad: I took this drug: X"  # unreadable time: the line is kept
+    assert any("unreadable time" in str(n) for n in result.notes)
