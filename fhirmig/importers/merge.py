@@ -119,7 +119,6 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
             intake["medication"] = med_ids.get(intake["medication"], intake["medication"])
         added_attacks.append((model.start, attack))
         attack_ids.add(model.id)
-        starts.add(model.start)
     if added_attacks:
         ordered = [
             (a.start, raw) for a, raw in zip(base.attacks, data.get("attacks", []), strict=True)

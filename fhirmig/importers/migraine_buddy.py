@@ -146,7 +146,7 @@ def parse_migraine_buddy(
         )
     if not table.attacks and table.header is not None:
         findings.note(table.header.line, "the attack table has no rows")
-    attacks.sort(key=lambda item: item[1]["start"])
+    attacks.sort(key=lambda item: datetime.fromisoformat(item[1]["start"]))
     raw = {
         "patient": {"id": patient_id, "timezone": timezone},
         "medications": catalogue.entries(findings),
