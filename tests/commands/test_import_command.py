@@ -112,3 +112,20 @@ def test_bad_export_exits_1_and_writes_nothing() -> None:
     assert not Path("out.json").exists()
     code, _, err = _run("apple-health", "missing.xml", "-o", "out.json")
     assert code == 1 and "no such file" in err
+
+
+def test_import_command_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fhirmig.cli import cli\n"
+        "cli.get_command(None, 'import')\n"
+        "import fhirmig.importers\n"
+        "mods = ('fhir.resources', 'reportlab', 'httpx', 'dask')\n"
+        "heavy = [m for m in mods if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
