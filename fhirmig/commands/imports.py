@@ -67,6 +67,8 @@ def _patient(
         return pid, timezone or "UTC"
     from fhirmig.diary import read_diary
 
+    if into.suffix.lower() == ".csv" and output is None:
+        raise UsageError(f"--into {into}: a CSV diary cannot hold days; add -o FILE.json")
     base = read_diary(into).patient
     if patient_id is not None and patient_id != base.id:
         raise UsageError(f"--patient-id {patient_id!r} differs from the patient of {into}")

@@ -31,7 +31,7 @@ __all__ = ["DAILY_FIELDS", "import_daily_csv"]
 #: Daily fields a CSV column can fill, with the header names matched by default.
 DAILY_FIELDS: dict[str, tuple[str, ...]] = {
     "sleep_hours": ("sleep", "sleep h", "hours slept", "sleep duration", "total sleep", "asleep"),
-    "sleep_quality": ("sleep score quality", "quality of sleep"),
+    "sleep_quality": ("quality of sleep",),
     "stress": ("stress level",),
     "caffeine_mg": ("caffeine", "caffeine mg"),
     "alcohol_units": ("alcohol", "alcohol units", "drinks"),

@@ -93,6 +93,22 @@ def test_usage_errors_exit_2() -> None:
     assert not Path("x.json").exists()
 
 
+def test_into_a_csv_diary_needs_a_json_output(examples: Path) -> None:
+    shutil.copy(examples / "spreadsheet.csv", "sheet.csv")
+    shutil.copy(examples / "spreadsheet.patient.json", "sheet.patient.json")
+    before = Path("sheet.csv").read_bytes()
+    code, _, err = _run("apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv")
+    assert code == 2 and "-o FILE.json" in err
+    assert Path("sheet.csv").read_bytes() == before
+    code, _, err = _run(
+        "apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv", "-o", "s.json"
+    )
+    assert code == 0, err
+    merged = read_diary("s.json")
+    assert merged.patient.timezone == "Europe/Berlin"
+    assert {d.date.isoformat() for d in merged.days} >= {"2026-10-03", "2026-10-04"}
+
+
 def test_into_refuses_a_different_patient(examples: Path) -> None:
     shutil.copy(examples / "episodic-twitching.json", "diary.json")
     code, _, err = _run(
