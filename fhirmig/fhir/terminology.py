@@ -1,0 +1,170 @@
+"""The terminology table: every vocabulary key with its codes, kept as data.
+
+``terminology.csv`` (beside this module) has one row per (key, code system): the local
+code of fhirmig's one code system (:data:`fhirmig.fhir.ids.CODE_SYSTEM`) for every key,
+and SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes only where the project's clinical
+reference marks them VERIFIED or CORROBORATED. Free text is never given a code: it
+becomes a CodeableConcept with ``text`` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from fhirmig.fhir.ids import CODE_SYSTEM
+
+__all__ = [
+    "Term",
+    "coding",
+    "concept",
+    "key_of",
+    "load_table",
+    "local_key",
+    "terminology_markdown",
+    "terms",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One row of the terminology table."""
+
+    vocabulary: str
+    key: str
+    system: str
+    code: str
+    display: str
+    source: str
+    status: str
+
+
+@lru_cache(maxsize=1)
+def load_table() -> tuple[Term, ...]:
+    """Every row of ``terminology.csv``, in file order."""
+    text = resources.files("fhirmig.fhir").joinpath("terminology.csv").read_text("utf-8")
+    return tuple(Term(**row) for row in csv.DictReader(io.StringIO(text)))
+
+
+@lru_cache(maxsize=1)
+def _by_key() -> dict[tuple[str, str], tuple[Term, ...]]:
+    table: dict[tuple[str, str], list[Term]] = {}
+    for term in load_table():
+        table.setdefault((term.vocabulary, term.key), []).append(term)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _by_local_code() -> dict[str, tuple[str, str]]:
+    return {t.code: (t.vocabulary, t.key) for t in load_table() if t.system == CODE_SYSTEM}
+
+
+def terms(vocabulary: str, key: str) -> tuple[Term, ...]:
+    """The rows of one key (local code first), or ``()`` when it is not a key."""
+    return _by_key().get((vocabulary, key), ())
+
+
+def _coding(term: Term) -> dict[str, Any]:
+    return {"system": term.system, "code": term.code, "display": term.display}
+
+
+def coding(vocabulary: str, key: str) -> dict[str, Any]:
+    """The first Coding of a key (for fixed element codes); ``KeyError`` when unknown."""
+    found = terms(vocabulary, key)
+    if not found:
+        raise KeyError(f"{vocabulary}/{key}")
+    return _coding(found[0])
+
+
+@lru_cache(maxsize=1024)
+def _key_concept(vocabulary: str, key: str) -> dict[str, Any]:
+    from fhirmig.fhir.gate import share
+
+    found = terms(vocabulary, key)
+    cc = {
+        "coding": [{"system": t.system, "code": t.code, "display": t.display} for t in found],
+        "text": found[0].display,
+    }
+    return share(cc, "CodeableConcept")
+
+
+def concept(vocabulary: str, value: str) -> dict[str, Any]:
+    """A CodeableConcept for a diary value: every code of a key, or text only for free text.
+
+    The ``text`` of a key is the display of its local code; free text is kept as written.
+    The concept of a key is shared between resources: copy it before changing it.
+    """
+    if terms(vocabulary, value):
+        return _key_concept(vocabulary, value)
+    from fhirmig.fhir.context import text as fhir_text
+
+    return {"text": fhir_text(value)}
+
+
+def local_key(vocabulary: str, cc: Any) -> str | None:
+    """The key of the fhirmig coding of this vocabulary in a CodeableConcept, or None."""
+    if not isinstance(cc, dict):
+        return None
+    for c in cc.get("coding", ()):
+        if isinstance(c, dict) and c.get("system") == CODE_SYSTEM:
+            found = _by_local_code().get(c.get("code", ""))
+            if found and found[0] == vocabulary:
+                return found[1]
+    return None
+
+
+def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
+    """The diary value of a CodeableConcept made by :func:`concept`.
+
+    The key of its fhirmig coding when it has one (of this vocabulary), else its text;
+    None when it has neither.
+    """
+    key = local_key(vocabulary, cc)
+    if key is not None:
+        return key
+    text = cc.get("text") if isinstance(cc, dict) else None
+    return text if isinstance(text, str) else None
+
+
+_INTRO = """# Terminology
+
+Every vocabulary key of the diary format, with the codes fhirmig sends for it. This page is
+generated from `fhirmig/fhir/terminology.csv` (a test keeps the two equal).
+
+- Every key has a code in fhirmig's one local code system,
+  `https://fhirmig.org/fhir/CodeSystem/fhirmig`, written `<vocabulary>.<key>` (for example
+  `trigger.caffeine`), with the display as the concept's text. Codes of this system also
+  name fhirmig's own observation elements (vocabulary `observation`).
+- SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes appear only where the project's clinical
+  reference marks them **VERIFIED** (seen in an authoritative source) or **CORROBORATED**
+  (the same code and display in two or more independent sources); the source is named.
+  No code is invented: a key without such a code is sent with the local code and text only.
+- A diary entry that is not a key (free text) is sent as text only, never with a code.
+- Vocabulary `element` lists the LOINC codes of the Observation elements (HL7 Symptoms IG
+  pattern); `attack-kind` and `disability` code the attack's kind and disability.
+
+| vocabulary | key | system | code | display | status | source |
+|---|---|---|---|---|---|---|
+"""
+
+_SHORT = {
+    CODE_SYSTEM: "fhirmig",
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://loinc.org": "LOINC",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+}
+
+
+def terminology_markdown() -> str:
+    """The terminology table as the markdown of docs/terminology.md."""
+    rows = [
+        f"| {t.vocabulary} | {t.key} | {_SHORT.get(t.system, t.system)} | `{t.code}` | "
+        f"{t.display} | {t.status} | {t.source} |"
+        for t in load_table()
+    ]
+    return _INTRO + "\n".join(rows) + "\n"
