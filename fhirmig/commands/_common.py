@@ -23,6 +23,7 @@ __all__ = [
     "echo_err",
     "handle_errors",
     "load_diary",
+    "load_input",
     "maybe_deidentify",
 ]
 
@@ -101,6 +102,18 @@ def load_diary(
             patient["timezone"] = csv_timezone
         return read_diary(p, patient=patient, medications=side_meds)
     return read_diary(p)
+
+
+def load_input(
+    path: str | Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
+) -> Diary:
+    """A diary (JSON or CSV, with ``--patient-id``/``--timezone``) or fhirmig's own FHIR."""
+    p = Path(path)
+    if p.suffix.lower() == ".csv":
+        return load_diary(p, csv_patient_id, csv_timezone)
+    from fhirmig.fhir import load_input as load_any
+
+    return load_any(p)
 
 
 def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:

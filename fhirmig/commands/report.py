@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fhirmig.commands._common import csv_patient_options, handle_errors, load_diary
+from fhirmig.commands._common import csv_patient_options, handle_errors, load_input
 from fhirmig.errors import UsageError
 
 if TYPE_CHECKING:
-    from fhirmig.diary.model import Diary
+    pass
 
-__all__ = ["generated_date", "load_report_input", "report"]
+__all__ = ["generated_date", "report"]
 
 
 def generated_date() -> date:
@@ -31,17 +31,6 @@ def generated_date() -> date:
         return datetime.fromtimestamp(int(raw), UTC).date()
     except (ValueError, OverflowError, OSError) as exc:
         raise UsageError(f"SOURCE_DATE_EPOCH={raw!r}: not a Unix time in seconds") from exc
-
-
-def load_report_input(
-    path: Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
-) -> Diary:
-    """A diary (JSON or CSV) or fhirmig's own FHIR (a Bundle, or NDJSON file or folder)."""
-    if path.suffix.lower() == ".csv":
-        return load_diary(path, csv_patient_id, csv_timezone)
-    from fhirmig.fhir import load_input
-
-    return load_input(path)
 
 
 @click.command()
@@ -87,7 +76,7 @@ def report(
     """
     from fhirmig.report import render_report
 
-    diary = load_report_input(input_path, csv_patient_id, csv_timezone)
+    diary = load_input(input_path, csv_patient_id, csv_timezone)
     out = render_report(
         diary,
         output,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import csv_patient_options, handle_errors, load_diary
+from fhirmig.commands._common import csv_patient_options, handle_errors, load_input
 
 __all__ = ["stats"]
 
@@ -54,7 +54,7 @@ def stats(
     """
     from fhirmig.analysis import compute_stats, format_stats_table, stats_to_json
 
-    loaded = load_diary(diary, csv_patient_id, csv_timezone)
+    loaded = load_input(diary, csv_patient_id, csv_timezone)
     figures = compute_stats(
         loaded,
         start=_day(start),

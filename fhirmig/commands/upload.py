@@ -13,7 +13,7 @@ from fhirmig.commands._common import (
     csv_patient_options,
     deidentify_options,
     handle_errors,
-    load_diary,
+    load_input,
     maybe_deidentify,
 )
 from fhirmig.errors import UsageError
@@ -67,14 +67,6 @@ def _build_auth(
         key = load_signing_key(private_key, kid)
         return SmartBackendAuth(server, client_id, key, scope=scope, token_url=token_url)
     return NoAuth()
-
-
-def _read_input(path: Path, csv_patient_id: str | None, csv_timezone: str | None) -> Diary:
-    if csv_patient_id or csv_timezone:
-        return load_diary(path, csv_patient_id, csv_timezone)
-    from fhirmig.fhir import load_input
-
-    return load_input(path)
 
 
 def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
@@ -218,7 +210,7 @@ def upload(
         raise UsageError(f"--server must be an http(s) URL, not {server!r}")
     _check_auth_options(auth, token_file, client_id, private_key, kid, token_url)
     diary = maybe_deidentify(
-        _read_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
+        load_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )
     from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
 

@@ -301,3 +301,17 @@ def test_period_in_the_wrong_order_is_a_usage_error(examples: Path):
 def test_missing_file_is_reported(tmp_path: Path):
     code, _, stderr = run(str(tmp_path / "nope.json"))
     assert code == 1 and "nope.json" in stderr
+
+
+def test_fhir_input_gives_the_same_figures(tmp_path: Path) -> None:
+    from fhirmig.cli import cli as root
+    from tests.conftest import EXAMPLES as folder
+
+    diary = folder / "episodic-twitching.json"
+    runner = CliRunner()
+    bundle = tmp_path / "bundle.json"
+    assert runner.invoke(root, ["convert", str(diary), "-o", str(bundle)]).exit_code == 0
+    from_diary = runner.invoke(root, ["stats", str(diary), "--json"])
+    from_fhir = runner.invoke(root, ["stats", str(bundle), "--json"])
+    assert from_diary.exit_code == 0 and from_fhir.exit_code == 0, from_fhir.output
+    assert json.loads(from_fhir.stdout) == json.loads(from_diary.stdout)
