@@ -28,9 +28,12 @@ $(FHIR_SERVER_VENV)/.installed: $(FHIR_SERVER_REQS)
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/fhirmig validate examples/episodic-twitching.json
 	mkdir -p $(OUT)
+	$(BIN)/fhirmig validate examples/episodic-twitching.json
+	$(BIN)/fhirmig convert examples/episodic-twitching.json -o $(OUT)/episodic-twitching.bundle.json
+	$(BIN)/fhirmig report examples/episodic-twitching.json -o $(OUT)/episodic-twitching-report.pdf
 	$(BIN)/fhirmig report examples/chronic-overuse.json -o $(OUT)/chronic-overuse-report.pdf
+	@echo "Open $(OUT)/episodic-twitching-report.pdf; the FHIR bundle is $(OUT)/episodic-twitching.bundle.json"
 
 test: $(VENV)/.installed-test lint typecheck pytest
 

@@ -22,6 +22,7 @@ __all__ = [
     "TRIGGERS",
     "VOCABULARIES",
     "Effect",
+    "label",
 ]
 
 BODY_SITES: Final = (
@@ -102,3 +103,10 @@ VOCABULARIES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 Effect = Literal["none", "some", "good", "complete"]
+
+_ALL_KEYS: Final = frozenset(key for keys in VOCABULARIES.values() for key in keys)
+
+
+def label(text: str) -> str:
+    """A vocabulary key in words (``lack-of-sleep`` -> ``lack of sleep``); free text unchanged."""
+    return text.replace("-", " ") if text in _ALL_KEYS else text

@@ -15,6 +15,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
+from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
 from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
 
@@ -80,19 +81,19 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
             text += f" ({intake.relief})"
         parts.append(text)
     for use in attack.relief_methods:
-        parts.append(use.method + (f" ({use.effect})" if use.effect else ""))
+        parts.append(label(use.method) + (f" ({use.effect})" if use.effect else ""))
     return "; ".join(parts) or "–"
 
 
 def _words(keys: Sequence[str]) -> str:
     """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
-    return ", ".join(k.replace("-", " ") for k in keys) or "–"
+    return ", ".join(label(k) for k in keys) or "–"
 
 
 def _twitching(attack: Attack) -> str:
     items = []
     for t in attack.twitching:
-        text = t.location
+        text = label(t.location)
         if t.intensity is not None:
             text += f" {t.intensity}/10"
         if t.description:

@@ -11,6 +11,7 @@ from typing import Any
 
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
+from fhirmig.diary.vocabulary import label
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
@@ -125,9 +126,10 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         )
     )
     sites = sorted(tw.by_site.items(), key=lambda kv: (-kv[1], kv[0]))
-    onset = [(k, tw.onset.get(k, 0)) for k in ("before", "during", "unknown")]
+    onset = [(k, tw.onset.get(k, 0)) for k in ("before", "during", "after", "unknown")]
+    onset = [(k, n) for k, n in onset if n or k in ("before", "during")]
     months = sorted(tw.episodes_per_month.items())
-    rows = [["Body site", "Attacks"]] + [[markup(s), str(n)] for s, n in sites]
+    rows = [["Body site", "Attacks"]] + [[markup(label(s)), str(n)] for s, n in sites]
     rows2 = [["Onset relative to the attack", "Entries"]] + [[k, str(n)] for k, n in onset]
     rows3 = [["Month", "Entries"]] + [[m, str(n)] for m, n in months]
     from reportlab.platypus import Table
@@ -145,7 +147,7 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         desc += [
             [
                 d.day.isoformat(),
-                markup(d.location),
+                markup(label(d.location)),
                 "–" if d.intensity is None else str(d.intensity),
                 markup(d.description or "–"),
             ]
@@ -163,7 +165,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     out: list[Any] = [CondPageBreak(250), paragraph("Triggers and daily factors", st.h1)]
     if stats.triggers:
         rows = [["Suspected trigger (as reported)", "Attacks", "Share of attacks"]]
-        rows += [[markup(t.trigger), str(t.attacks), _pct(t.share)] for t in stats.triggers]
+        rows += [[markup(label(t.trigger)), str(t.attacks), _pct(t.share)] for t in stats.triggers]
         out.append(_table(rows, [200, 60, 80]))
     else:
         out.append(paragraph("No triggers were recorded.", st.body))
@@ -223,7 +225,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         effects = ("none", "some", "good", "complete", "unrated")
         rows = [["Method", "Uses", *effects]]
         rows += [
-            [markup(r.method), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
+            [markup(label(r.method)), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
             for r in stats.relief_methods
         ]
         out.append(_table(rows, [width - 290, 40, 50, 50, 50, 50, 50]))

@@ -52,3 +52,10 @@ def test_dates_and_partial_dates() -> None:
 def test_unknown_zones(name: str) -> None:
     with pytest.raises(ValueError, match="unknown IANA time zone"):
         zone(name)
+
+
+def test_vocabulary_labels_word_keys_and_keep_free_text() -> None:
+    from fhirmig.diary.vocabulary import label
+
+    assert label("lack-of-sleep") == "lack of sleep" and label("left-eyelid") == "left eyelid"
+    assert label("X-ray glare") == "X-ray glare"  # free text is the patient's own words

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from fhirmig.analysis import stats_to_json
 from fhirmig.cli import cli
 from fhirmig.diary import read_diary
+from fhirmig.diary.vocabulary import label
 from fhirmig.report import load_organisations, select_organisations
 from fhirmig.report.content import patient_regions
 from tests.report.pdfhelp import EXAMPLES, Rendered, render
@@ -87,7 +88,7 @@ def test_twitching_section(episodic: Rendered) -> None:
     assert "Muscle twitching" in text
     assert f"Twitching was recorded with {tw.attacks_with} of {tw.attacks_total} attacks" in text
     for site, count in tw.by_site.items():
-        assert f"{site}\n{count}" in text
+        assert f"{label(site)}\n{count}" in text
     for desc in tw.descriptions:
         assert desc.description is not None and desc.description in text
 
@@ -110,7 +111,7 @@ def test_sections_calendar_charts_methods(episodic: Rendered) -> None:
     assert "patient-reported" in text and "software-computed" in text
     assert "Europe/Lisbon" in text
     for trigger in episodic.stats.triggers:
-        assert trigger.trigger in text
+        assert label(trigger.trigger) in text
 
 
 def test_notes_print_markup_literally(episodic: Rendered) -> None:

@@ -162,7 +162,7 @@ def test_log_medication_cell_words() -> None:
     cell = _medication(diary, diary.attacks[0], diary.patient.tz)
     assert cell == (
         "Sumatriptan <i>50</i> mg 08:30; Sumatriptan <i>50</i> mg 2 tablets (good); "
-        "dark-room (some)"
+        "dark room (some)"
     )
 
 
