@@ -34,12 +34,12 @@ DIR_MODE = 0o700
 def ensure_dir(path: str | os.PathLike[str]) -> Path:
     """Create ``path`` (and parents) with mode 0700 when missing; return it."""
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise OutputError(f"{p}: exists and is not a folder")
     try:
         p.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{p}: cannot create folder ({exc.strerror})") from None
-    if not p.is_dir():
-        raise OutputError(f"{p}: exists and is not a folder")
     return p
 
 

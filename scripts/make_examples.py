@@ -296,7 +296,7 @@ def chronic() -> dict:
             start = _local(
                 day, rng.choice([5, 6, 7, 9, 14, 16, 20, 22]), rng.choice([0, 15, 30, 45]), tz
             )
-            migraine = rng.random() < 0.6
+            migraine = rng.random() < 0.72
             attack: dict = {
                 "id": f"c-{day.isoformat()}",
                 "start": _iso(start),
@@ -313,7 +313,7 @@ def chronic() -> dict:
                 "disability": "severe" if migraine and rng.random() < 0.4 else "moderate",
             }
             meds = []
-            if migraine and rng.random() < 0.72:
+            if migraine and rng.random() < 0.85:
                 meds.append(
                     {
                         "medication": "riza10",

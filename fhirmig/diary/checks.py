@@ -21,6 +21,7 @@ __all__ = ["HIT6_ANSWERS", "MIDAS_ITEMS", "cross_check", "json_path", "problems_
 HIT6_ANSWERS = frozenset({6, 8, 10, 11, 13})
 MIDAS_ITEMS = 5
 _SHOWN = 60
+_TEXT_ERRORS = frozenset({"string_too_long", "string_too_short", "string_pattern_mismatch"})
 
 Locate = Callable[[tuple[str | int, ...]], str]
 
@@ -58,6 +59,9 @@ def problems_from(error: ValidationError, file: str, locate: Locate = json_path)
             message = "required field is missing"
         elif kind == "value_error":
             message = msg.removeprefix("Value error, ")
+        elif kind in _TEXT_ERRORS:
+            # the value is free text the patient wrote; the message does not repeat it
+            message = msg[0].lower() + msg[1:]
         else:
             message = msg[0].lower() + msg[1:] + _shown(err.get("input"))
         problems.append(Problem(file, locate(loc), message))

@@ -288,14 +288,17 @@ class Attack(_Model):
         if self.end is not None:
             return self.end
         if self.duration_minutes is not None:
-            return self.start + timedelta(minutes=self.duration_minutes)
+            # Elapsed time, not wall-clock time: across a DST change the two differ by an hour.
+            end = self.start.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
+            return end.astimezone(self.start.tzinfo)
         return None
 
     @property
     def duration(self) -> timedelta | None:
         """How long the attack lasted, when the diary says."""
         end = self.effective_end
-        return None if end is None else end - self.start
+        # Subtracting datetimes that share a zone gives wall-clock time; elapsed time needs UTC.
+        return None if end is None else end.astimezone(UTC) - self.start.astimezone(UTC)
 
 
 class DayEntry(_Model):

@@ -47,7 +47,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
         raise InputError(f"{p}: is a folder, not a diary file")
     if st.st_size > limit:
         raise InputError(
-            f"{p}: file is {st.st_size / 1e6:.1f} MB; diaries larger than {limit // 1_000_000} MB "
+            f"{p}: file is {st.st_size / 2**20:.1f} MB; diaries larger than {limit // 2**20} MB "
             "are refused (split it by year)"
         )
     try:
@@ -56,7 +56,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
     if len(data) > limit:
-        raise InputError(f"{p}: more than {limit // 1_000_000} MB; refused")
+        raise InputError(f"{p}: more than {limit // 2**20} MB; refused")
     return data
 
 
@@ -163,7 +163,8 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
 def _order(location: str) -> tuple[Any, ...]:
     import re
 
-    return tuple(int(t) if t.isdigit() else t for t in re.findall(r"\d+|[^\d\[\].,]+", location))
+    parts = re.findall(r"\d+|[^\d\[\].,]+", location)
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in parts)
 
 
 def _unique(problems: Sequence[Problem]) -> list[Problem]:
@@ -179,7 +180,7 @@ def _unique(problems: Sequence[Problem]) -> list[Problem]:
 def parse_diary_json(data: bytes, file: str = "<diary>") -> Diary:
     """A diary from the bytes of its JSON encoding."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{file}: more than {MAX_FILE_BYTES // 1_000_000} MB; refused")
+        raise InputError(f"{file}: more than {MAX_FILE_BYTES // 2**20} MB; refused")
     text = decode_utf8(data, file)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1

@@ -1,0 +1,5 @@
+"""``python -m fhirmig``: the same as the ``fhirmig`` command."""
+
+from fhirmig.cli import main
+
+main()
