@@ -230,13 +230,6 @@ KNOWN_FINDINGS: list[Finding] = [
         "a non-string medication id (a list) is put in a set: keep only str ids",
     ),
     Finding(
-        TypeError,
-        "fhirmig/diary/reader.py",
-        "diary_from_raw",
-        "problems are sorted by _order(location), whose tuples mix int and str when a "
-        "top-level key is a number ('0'): sort by (isinstance(t, int), t) pairs",
-    ),
-    Finding(
         ValueError,
         "fhirmig/diary/reader.py",
         "_order",

@@ -45,12 +45,6 @@ def test_list_as_medication_id() -> None:
         parse_diary_json(_json(medications=[{"id": [], "name": "x"}]), "d.json")
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="reader.py: sorting mixed locations")
-def test_numeric_top_level_key() -> None:
-    with pytest.raises(DiaryError):
-        parse_diary_json(b'{"format": "fhirmig-diary/1", "0": null}', "d.json")
-
-
 @pytest.mark.xfail(strict=True, raises=ValueError, reason="reader.py _order: '²'.isdigit()")
 def test_superscript_digit_in_a_key() -> None:
     with pytest.raises(DiaryError):

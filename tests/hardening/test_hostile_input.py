@@ -56,7 +56,7 @@ def test_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with path.open("wb") as fh:  # sparse: costs no disk and no time
         fh.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(InputError, match=r"huge\.json: file is 52\.4 MB.*refused"):
+    with pytest.raises(InputError, match=r"huge\.json: file is [0-9.]+ MB.*refused"):
         read_diary(path)
     code, err = _validate(path)
     assert code == 1
@@ -122,7 +122,7 @@ def test_a_folder_is_not_a_diary(tmp_path: Path) -> None:
 
 
 def test_an_endless_device_is_cut_at_the_limit() -> None:
-    with pytest.raises(InputError, match="more than 52 MB; refused"):
+    with pytest.raises(InputError, match=r"more than \d+ MB; refused"):
         read_diary("/dev/zero")
 
 
