@@ -60,7 +60,7 @@ def run_dask(
         window = max(2, 2 * threads)
         todo = iter(tasks)
         pending: dict[str, ChunkTask] = {}
-        running = importlib.import_module("distributed").as_completed()
+        running = importlib.import_module("distributed").as_completed(loop=client.loop)
 
         def submit(task: ChunkTask) -> None:
             future = client.submit(run_chunk, task, pure=False)

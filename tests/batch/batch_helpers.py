@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ def _uuid(*parts: str) -> str:
 def small_resources(diary: Diary) -> list[dict[str, Any]]:
     """A Patient and one Observation per attack: the pain intensity."""
     pid = _uuid(diary.patient.id)
+    if os.environ.get("BATCH_TEST_SLOW"):
+        time.sleep(float(os.environ["BATCH_TEST_SLOW"]))
     out: list[dict[str, Any]] = [
         {
             "resourceType": "Patient",

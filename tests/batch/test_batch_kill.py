@@ -1,0 +1,61 @@
+"""A batch killed with SIGKILL half-way, then resumed, gives the uninterrupted output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+from batch_helpers import BUNDLER, CONVERTER, tree, write_diaries
+
+from fhirmig.batch import run_batch
+
+HERE = Path(__file__).resolve().parent
+
+SCRIPT = f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from fhirmig.batch import run_batch
+run_batch(["in"], "killed", jobs=2, chunk_size=3, resume=True,
+          converter={CONVERTER!r}, bundler={BUNDLER!r})
+"""
+
+
+def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
+    write_diaries(tmp_path / "in", 30)
+    env = dict(os.environ, BATCH_TEST_SLOW="0.05")
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT], env=env, start_new_session=True)
+    journal = tmp_path / "killed/.fhirmig-batch"
+    deadline = time.monotonic() + 60
+    try:
+        while len(list(journal.glob("chunk-*.json"))) < 3:
+            assert proc.poll() is None, "the batch ended before it could be killed"
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    killed = tmp_path / "killed"
+    assert not (killed / "ledger.json").exists()
+    done = len(list(journal.glob("chunk-*.json")))
+    assert 3 <= done < 10
+    # what the kill left is whole: every visible part is complete NDJSON
+    for part in killed.glob("*.ndjson"):
+        data = part.read_bytes()
+        assert data.endswith(b"\n")
+        for line in data.splitlines():
+            orjson.loads(line)
+
+    resumed = run_batch(
+        ["in"], "killed", jobs=2, chunk_size=3, resume=True, converter=CONVERTER, bundler=BUNDLER
+    )
+    assert resumed.skipped >= 3 * 3
+    assert resumed.converted == 30
+    run_batch(["in"], "clean", jobs=1, chunk_size=3, converter=CONVERTER, bundler=BUNDLER)
+    assert tree(killed) == tree(tmp_path / "clean")
+    assert not list(killed.rglob("*.tmp"))
