@@ -23,7 +23,7 @@ import orjson
 
 from fhirmig.batch.inputs import BatchInput, is_url, read_input_bytes
 from fhirmig.batch.ndjson import ChunkParts, OutputFile
-from fhirmig.errors import DiaryError, FhirmigError
+from fhirmig.errors import DiaryError, FhirmigError, OutputError
 from fhirmig.files import atomic_write, ensure_dir
 
 if TYPE_CHECKING:
@@ -223,6 +223,9 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
                 parts.add(resource_type, line)
             results.append(result)
         files = parts.close()
+    except OSError as exc:
+        parts.abort()
+        raise OutputError(f"{outdir}: cannot write a part ({exc.strerror})") from None
     except BaseException:
         parts.abort()
         raise
