@@ -1,0 +1,111 @@
+"""What every mapping module shares: the patient context, fixed codes and value helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Final
+
+from fhirmig.diary.timeparse import format_datetime
+from fhirmig.fhir.ids import extension_url, identifier, reference, resource_id
+from fhirmig.fhir.terminology import coding
+
+__all__ = [
+    "PSEUDED",
+    "SYMPTOM_CATEGORY",
+    "UCUM",
+    "Ctx",
+    "cc",
+    "fhir_date",
+    "fhir_datetime",
+    "number",
+    "quantity",
+]
+
+UCUM: Final = "http://unitsofmeasure.org"
+#: The HL7 Symptoms IG category of a patient-reported symptom.
+SYMPTOM_CATEGORY: Final = {
+    "coding": [
+        {
+            "system": "http://hl7.org/fhir/uv/symptoms/CodeSystem/SymptomTemporary",
+            "code": "symptom",
+            "display": "Symptom",
+        }
+    ]
+}
+#: v3 ObservationValue PSEUDED: the data were pseudonymised (de-identified diaries).
+PSEUDED: Final = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+    "code": "PSEUDED",
+    "display": "pseudonymized",
+}
+
+
+def cc(vocabulary: str, key: str) -> dict[str, Any]:
+    """A CodeableConcept holding the single first coding of a fixed element code."""
+    return {"coding": [coding(vocabulary, key)]}
+
+
+def fhir_datetime(value: datetime) -> str:
+    """A FHIR dateTime/instant: ISO 8601 with seconds and the original offset."""
+    return format_datetime(value)
+
+
+def fhir_date(value: date) -> str:
+    """A FHIR date."""
+    return value.isoformat()
+
+
+def number(value: float) -> int | float:
+    """A diary number as JSON: integral values without a fractional part."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def quantity(value: float, unit: str, code: str) -> dict[str, Any]:
+    """A UCUM Quantity."""
+    return {"value": number(value), "unit": unit, "system": UCUM, "code": code}
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """The patient every resource belongs to, and the labels every resource carries."""
+
+    patient_id: str
+    deidentified: bool = False
+    patient_rid: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patient_rid", resource_id(self.patient_id, "patient", ""))
+
+    @property
+    def patient_ref(self) -> dict[str, Any]:
+        """The reference to the Patient."""
+        return reference("Patient", self.patient_rid)
+
+    def rid(self, kind: str, record: str) -> str:
+        """The id of one record of this patient."""
+        return resource_id(self.patient_id, kind, record)
+
+    def ref(self, resource_type: str, kind: str, record: str) -> dict[str, Any]:
+        """A reference to one record of this patient."""
+        return reference(resource_type, self.rid(kind, record))
+
+    def base(self, resource_type: str, kind: str, record: str) -> dict[str, Any]:
+        """A new resource: type, id, business identifier and (if de-identified) its label."""
+        res: dict[str, Any] = {
+            "resourceType": resource_type,
+            "id": self.rid(kind, record),
+            "identifier": [identifier(self.patient_id, kind, record)],
+        }
+        if self.deidentified:
+            res["meta"] = self.meta()
+        return res
+
+    def meta(self) -> dict[str, Any]:
+        """The ``meta`` of a resource made from a de-identified diary."""
+        return {"security": [dict(PSEUDED)]}
+
+
+def ext(name: str, **value: Any) -> dict[str, Any]:
+    """A fhirmig extension: ``ext("relief-effect", valueCode="good")``."""
+    return {"url": extension_url(name), **value}

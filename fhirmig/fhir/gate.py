@@ -1,0 +1,303 @@
+"""The fast gate: a cheap check that every resource fhirmig writes is valid FHIR R4.
+
+fhirmig builds resources as plain dicts and serialises them with orjson. Before a
+resource is written, :func:`check_resource` walks it against a table of exactly the
+shapes fhirmig emits: allowed elements and their types, cardinality, required elements,
+``value[x]``-style choices, the regular expressions of the FHIR primitive types, and the
+status enumerations. It rejects everything the ``fhir.resources.R4B`` models reject for
+these shapes (a test proves it over generated diaries and deliberately broken resources)
+and more: empty objects and lists, ``null``, a bogus ``status``, a string where a number
+belongs, or a whitespace-padded string. It costs a fraction of model validation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from fhirmig.errors import ResourceValidationError
+
+__all__ = ["RESOURCE_TYPES", "check_resource", "problems"]
+
+_DT = (
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|"
+    r"3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3])"
+    r":[0-5][0-9]|14:00)))?)?)?"
+)
+_DATE = (
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)"
+    r"(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?"
+)
+_INSTANT = (
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+
+
+def _rx(pattern: str) -> Callable[[Any], bool]:
+    compiled = re.compile(pattern)
+    return lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None
+
+
+def _enum(*codes: str) -> Callable[[Any], bool]:
+    allowed = frozenset(codes)
+    return lambda v: isinstance(v, str) and v in allowed
+
+
+def _string(v: Any) -> bool:
+    return isinstance(v, str) and v != "" and v == v.strip() and len(v) <= 1_048_576
+
+
+def _integer(v: Any) -> bool:
+    return type(v) is int and -(2**31) <= v < 2**31
+
+
+def _unsigned(v: Any) -> bool:
+    return _integer(v) and v >= 0
+
+
+def _decimal(v: Any) -> bool:
+    return (type(v) is int and abs(v) < 2**53) or (type(v) is float and math.isfinite(v))
+
+
+_PRIMITIVES: Final[dict[str, Callable[[Any], bool]]] = {
+    "string": _string,
+    "markdown": _string,
+    "id": _rx(r"[A-Za-z0-9\-.]{1,64}"),
+    "code": _rx(r"[^\s]+( [^\s]+)*"),
+    "uri": _rx(r"\S+"),
+    "url": _rx(r"\S+"),
+    "dateTime": _rx(_DT),
+    "date": _rx(_DATE),
+    "instant": _rx(_INSTANT),
+    "boolean": lambda v: type(v) is bool,
+    "integer": _integer,
+    "unsignedInt": _unsigned,
+    "decimal": _decimal,
+    "base64Binary": _rx(r"(\s*([0-9a-zA-Z+/=]){4}\s*)+"),
+    "reference": _rx(r"([A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})|(urn:uuid:[0-9a-f\-]{36})"),
+    "obs-status": _enum(
+        "registered", "preliminary", "final", "amended", "corrected", "cancelled",
+        "entered-in-error", "unknown",
+    ),
+    "ms-status": _enum(
+        "active", "completed", "entered-in-error", "intended", "stopped", "on-hold",
+        "unknown", "not-taken",
+    ),
+    "proc-status": _enum(
+        "preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
+        "entered-in-error", "unknown",
+    ),
+    "doc-status": _enum("current", "superseded", "entered-in-error"),
+    "gender": _enum("male", "female", "other", "unknown"),
+    "device-name-type": _enum(
+        "udi-label-name", "user-friendly-name", "patient-reported-name", "manufacturer-name",
+        "model-name", "other",
+    ),
+}  # fmt: skip
+
+Field = tuple[str, bool]  # (type name, is a list)
+# type -> (fields, required fields, choice groups: (prefix, allowed suffixes, required))
+_Spec = tuple[dict[str, Field], frozenset[str], tuple[tuple[str, tuple[str, ...], bool], ...]]
+
+
+def _s(
+    fields: dict[str, Field],
+    required: tuple[str, ...] = (),
+    choices: tuple[tuple[str, tuple[str, ...], bool], ...] = (),
+) -> _Spec:
+    for prefix, suffixes, _ in choices:
+        for suffix in suffixes:
+            complex_type = suffix in {"CodeableConcept", "Period", "Quantity", "Reference"}
+            fields[prefix + suffix] = (
+                suffix if complex_type else suffix[0].lower() + suffix[1:],
+                False,
+            )
+    return fields, frozenset(required), choices
+
+
+_CC = ("CodeableConcept", True)
+_REF = ("Reference", False)
+_EXT = ("Extension", True)
+_NOTE = ("Annotation", True)
+_ID = ("Identifier", True)
+_RES = {"resourceType": ("code", False), "id": ("id", False), "meta": ("Meta", False)}
+
+_TYPES: Final[dict[str, _Spec]] = {
+    "Meta": _s({"security": ("Coding", True)}),
+    "Coding": _s({"system": ("uri", False), "code": ("code", False), "display": ("string", False)}),
+    "CodeableConcept": _s({"coding": ("Coding", True), "text": ("string", False)}),
+    "Identifier": _s({"system": ("uri", False), "value": ("string", False)}),
+    "Reference": _s({"reference": ("reference", False), "display": ("string", False)}),
+    "Period": _s({"start": ("dateTime", False), "end": ("dateTime", False)}),
+    "Quantity": _s(
+        {"value": ("decimal", False), "unit": ("string", False), "system": ("uri", False),
+         "code": ("code", False)}
+    ),
+    "Annotation": _s({"text": ("markdown", False)}, ("text",)),
+    "Extension": _s(
+        {"url": ("uri", False)},
+        ("url",),
+        (("value", ("String", "Code", "Boolean", "Date", "CodeableConcept"), True),),
+    ),
+    "HumanName": _s({"family": ("string", False), "given": ("string", True), "extension": _EXT}),
+    "Dosage": _s({"text": ("string", False)}),
+    "Attachment": _s(
+        {"contentType": ("code", False), "size": ("unsignedInt", False),
+         "hash": ("base64Binary", False), "title": ("string", False),
+         "data": ("base64Binary", False), "url": ("url", False), "creation": ("dateTime", False)}
+    ),
+    "ObservationComponent": _s(
+        {"code": ("CodeableConcept", False), "extension": _EXT},
+        ("code",),
+        (("value", ("Integer", "Boolean", "Quantity", "CodeableConcept", "String"), False),),
+    ),
+    "PatientCommunication": _s(
+        {"language": ("CodeableConcept", False), "preferred": ("boolean", False)}, ("language",)
+    ),
+    "DeviceName": _s(
+        {"name": ("string", False), "type": ("device-name-type", False)}, ("name", "type")
+    ),
+    "DeviceVersion": _s({"value": ("string", False)}, ("value",)),
+    "ProvenanceAgent": _s({"type": ("CodeableConcept", False), "who": _REF}, ("who",)),
+    "DocumentReferenceContent": _s({"attachment": ("Attachment", False)}, ("attachment",)),
+    "DocumentReferenceContext": _s({"period": ("Period", False)}),
+    "Patient": _s(
+        {**_RES, "identifier": _ID, "name": ("HumanName", True), "gender": ("gender", False),
+         "birthDate": ("date", False), "communication": ("PatientCommunication", True),
+         "extension": _EXT}
+    ),
+    "Device": _s(
+        {**_RES, "identifier": _ID, "deviceName": ("DeviceName", True),
+         "type": ("CodeableConcept", False), "version": ("DeviceVersion", True)}
+    ),
+    "Condition": _s(
+        {**_RES, "identifier": _ID, "clinicalStatus": ("CodeableConcept", False),
+         "verificationStatus": ("CodeableConcept", False), "category": _CC,
+         "code": ("CodeableConcept", False), "subject": _REF, "recorder": _REF,
+         "asserter": _REF, "note": _NOTE},
+        ("subject",),
+        (("onset", ("DateTime",), False),),
+    ),
+    "Medication": _s(
+        {**_RES, "identifier": _ID, "code": ("CodeableConcept", False), "extension": _EXT}
+    ),
+    "Observation": _s(
+        {**_RES, "identifier": _ID, "status": ("obs-status", False), "category": _CC,
+         "code": ("CodeableConcept", False), "subject": _REF, "performer": ("Reference", True),
+         "bodySite": ("CodeableConcept", False), "component": ("ObservationComponent", True),
+         "hasMember": ("Reference", True), "derivedFrom": ("Reference", True), "note": _NOTE,
+         "extension": _EXT},
+        ("status", "code"),
+        (("effective", ("DateTime", "Period"), False),
+         ("value", ("Integer", "Boolean", "Quantity", "CodeableConcept", "String"), False)),
+    ),
+    "MedicationStatement": _s(
+        {**_RES, "identifier": _ID, "status": ("ms-status", False),
+         "category": ("CodeableConcept", False), "subject": _REF,
+         "informationSource": _REF, "reasonReference": ("Reference", True),
+         "dosage": ("Dosage", True), "note": _NOTE, "extension": _EXT},
+        ("status", "subject"),
+        (("medication", ("Reference", "CodeableConcept"), True),
+         ("effective", ("DateTime", "Period"), False)),
+    ),
+    "Procedure": _s(
+        {**_RES, "identifier": _ID, "status": ("proc-status", False),
+         "code": ("CodeableConcept", False), "subject": _REF, "recorder": _REF,
+         "usedReference": ("Reference", True), "note": _NOTE, "extension": _EXT},
+        ("status", "subject"),
+        (("performed", ("DateTime", "Period"), False),),
+    ),
+    "Provenance": _s(
+        {**_RES, "target": ("Reference", True), "recorded": ("instant", False),
+         "agent": ("ProvenanceAgent", True)},
+        ("target", "recorded", "agent"),
+    ),
+    "DocumentReference": _s(
+        {**_RES, "identifier": _ID, "status": ("doc-status", False),
+         "type": ("CodeableConcept", False), "category": _CC, "subject": _REF,
+         "date": ("instant", False), "author": ("Reference", True),
+         "description": ("string", False), "content": ("DocumentReferenceContent", True),
+         "context": ("DocumentReferenceContext", False)},
+        ("status", "content"),
+    ),
+}  # fmt: skip
+_BACKBONE: Final = {
+    ("Observation", "component"): "ObservationComponent",
+    ("Patient", "communication"): "PatientCommunication",
+    ("Device", "deviceName"): "DeviceName",
+    ("Device", "version"): "DeviceVersion",
+    ("Provenance", "agent"): "ProvenanceAgent",
+    ("DocumentReference", "content"): "DocumentReferenceContent",
+    ("DocumentReference", "context"): "DocumentReferenceContext",
+}
+
+#: The resource types fhirmig emits (and the gate knows).
+RESOURCE_TYPES: Final = frozenset(
+    t for t in _TYPES if t[0].isupper() and "Reference" != t and t in {
+        "Patient", "Device", "Condition", "Medication", "Observation", "MedicationStatement",
+        "Procedure", "Provenance", "DocumentReference",
+    }
+)  # fmt: skip
+
+
+def _walk(value: Any, type_name: str, path: str, out: list[str]) -> None:
+    prim = _PRIMITIVES.get(type_name)
+    if prim is not None:
+        if not prim(value):
+            out.append(f"{path}: {value!r} is not a valid {type_name}")
+        return
+    if not isinstance(value, dict) or not value:
+        out.append(f"{path}: must be a non-empty {type_name} object")
+        return
+    fields, required, choices = _TYPES[type_name]
+    for key, item in value.items():
+        spec = fields.get(key)
+        if spec is None:
+            out.append(f"{path}.{key}: unknown element of {type_name}")
+            continue
+        sub, many = spec
+        sub = _BACKBONE.get((type_name, key), sub)
+        where = f"{path}.{key}"
+        if many:
+            if not isinstance(item, list) or not item:
+                out.append(f"{where}: must be a non-empty list")
+                continue
+            for i, elem in enumerate(item):
+                _walk(elem, sub, f"{where}[{i}]", out)
+        else:
+            _walk(item, sub, where, out)
+    for key in required:
+        if key not in value:
+            out.append(f"{path}.{key}: required element missing")
+    for prefix, suffixes, needed in choices:
+        present = sum(1 for s in suffixes if prefix + s in value)
+        if present > 1:
+            out.append(f"{path}.{prefix}[x]: more than one choice")
+        elif needed and present == 0:
+            out.append(f"{path}.{prefix}[x]: required element missing")
+
+
+def problems(resource: Any) -> list[str]:
+    """Every problem the gate finds in one resource (empty when it passes)."""
+    if not isinstance(resource, dict):
+        return ["resource: not a JSON object"]
+    rtype = resource.get("resourceType")
+    if rtype not in RESOURCE_TYPES:
+        return [f"resourceType: {rtype!r} is not a resource type fhirmig writes"]
+    out: list[str] = []
+    _walk(resource, rtype, rtype, out)
+    return out
+
+
+def check_resource(resource: dict[str, Any]) -> None:
+    """Raise :class:`ResourceValidationError` unless the resource passes the gate."""
+    found = problems(resource)
+    if found:
+        rtype = str(resource.get("resourceType", "resource"))
+        path, _, message = found[0].partition(": ")
+        path = path.removeprefix(rtype).lstrip(".")
+        extra = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise ResourceValidationError(rtype, path, message + extra)

@@ -1,0 +1,82 @@
+"""Deterministic resource ids, business identifiers and references.
+
+Every resource id is a UUIDv5 of one fixed project namespace and the text
+``<patient id>|<record kind>|<record id>``, so the same diary always gives the same ids, on
+every machine, and two patients never share one. Every resource also carries a business
+identifier: system ``https://fhirmig.org/fhir/sid/<record kind>``, value
+``<patient id>/<record id>`` with ``/`` and ``%`` percent-encoded in both parts, so the
+value is readable yet unambiguous. A transaction's conditional create searches on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Final
+from urllib.parse import quote
+
+__all__ = [
+    "BASE_URL",
+    "CODE_SYSTEM",
+    "DEFAULT_PATIENT_SYSTEM",
+    "NAMESPACE",
+    "extension_url",
+    "identifier",
+    "record_id_of",
+    "record_kind_of",
+    "reference",
+    "resource_id",
+    "sid",
+]
+
+#: The canonical base of everything fhirmig defines (code system, extensions, identifiers).
+BASE_URL: Final = "https://fhirmig.org/fhir"
+#: The one local code system: every vocabulary key, plus fhirmig's own observation codes.
+CODE_SYSTEM: Final = f"{BASE_URL}/CodeSystem/fhirmig"
+#: Default identifier system of ``patient.id`` (configurable per call).
+DEFAULT_PATIENT_SYSTEM: Final = f"{BASE_URL}/sid/patient"
+#: The fixed namespace of every resource id (never change it: ids would change).
+NAMESPACE: Final = uuid.UUID("9d5e3c1a-6f0b-5d7e-9a41-2c8f0e6b7a13")
+
+_SID_PREFIX: Final = f"{BASE_URL}/sid/"
+
+
+def sid(kind: str) -> str:
+    """The identifier system of a record kind (``attack`` -> ``.../sid/attack``)."""
+    return _SID_PREFIX + kind
+
+
+def extension_url(name: str) -> str:
+    """The canonical URL of a fhirmig extension."""
+    return f"{BASE_URL}/StructureDefinition/{name}"
+
+
+def resource_id(patient_id: str, kind: str, record_id: str) -> str:
+    """The UUIDv5 id of one record of one patient."""
+    return str(uuid.uuid5(NAMESPACE, f"{patient_id}|{kind}|{record_id}"))
+
+
+def _part(text: str) -> str:
+    return quote(text, safe=" !\"#$&'()*+,:;<=>?@[\\]^_`{|}~")
+
+
+def identifier(patient_id: str, kind: str, record_id: str) -> dict[str, Any]:
+    """The business identifier of one record: ``{system, value}``."""
+    return {"system": sid(kind), "value": f"{_part(patient_id)}/{_part(record_id)}"}
+
+
+def record_kind_of(system: str) -> str | None:
+    """The record kind of a fhirmig identifier system, or None for another system."""
+    return system[len(_SID_PREFIX) :] if system.startswith(_SID_PREFIX) else None
+
+
+def record_id_of(value: str) -> tuple[str, str]:
+    """``(patient id, record id)`` from a business identifier value."""
+    from urllib.parse import unquote
+
+    head, _, tail = value.partition("/")
+    return unquote(head), unquote(tail)
+
+
+def reference(resource_type: str, rid: str) -> dict[str, Any]:
+    """A literal reference ``{"reference": "Type/id"}``."""
+    return {"reference": f"{resource_type}/{rid}"}

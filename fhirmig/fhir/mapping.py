@@ -1,0 +1,88 @@
+"""The diary as a stream of FHIR R4 resources (plain dicts, ``Type/id`` references).
+
+Order: Patient, Device (fhirmig), Conditions, Medications (the catalogue), per attack its
+Observation, symptom and twitch Observations and MedicationStatements, then day entries,
+treatments, questionnaires, summary Observations, and last the Provenance that names
+every resource before it. The order is part of the output: the reverse mapping reads
+lists back in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fhirmig.diary.model import Diary
+from fhirmig.fhir.attack import attack_resources
+from fhirmig.fhir.context import Ctx
+from fhirmig.fhir.daily import day_resource, questionnaire_resource, treatment_resource
+from fhirmig.fhir.ids import DEFAULT_PATIENT_SYSTEM
+from fhirmig.fhir.patient import (
+    condition_resource,
+    device_resource,
+    medication_resource,
+    patient_resource,
+    provenance_resource,
+)
+
+__all__ = ["diary_to_resources", "iter_resources"]
+
+
+def iter_resources(
+    diary: Diary,
+    *,
+    identifier_system: str = DEFAULT_PATIENT_SYSTEM,
+    provenance: bool = True,
+    extra: list[dict[str, Any]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield the diary's resources one by one (memory stays flat for huge diaries).
+
+    ``extra`` resources (for example summary Observations) come before the Provenance,
+    which lists every resource yielded as its target.
+    """
+    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    targets: list[dict[str, Any]] = []
+
+    def note(res: dict[str, Any]) -> dict[str, Any]:
+        targets.append({"resourceType": res["resourceType"], "id": res["id"]})
+        return res
+
+    yield note(patient_resource(ctx, diary.patient, identifier_system, diary))
+    device = device_resource(ctx)
+    yield device
+    for c in diary.conditions:
+        yield note(condition_resource(ctx, c))
+    for m in diary.medications:
+        yield note(medication_resource(ctx, m))
+    for a in diary.attacks:
+        for res in attack_resources(ctx, a):
+            yield note(res)
+    for d in diary.days:
+        yield note(day_resource(ctx, d))
+    for t in diary.treatments:
+        yield note(treatment_resource(ctx, t))
+    for i, q in enumerate(diary.questionnaires):
+        yield note(questionnaire_resource(ctx, q, i))
+    for res in extra or ():
+        yield note(res)
+    if provenance:
+        yield provenance_resource(ctx, diary, targets, device["id"])
+
+
+def diary_to_resources(
+    diary: Diary,
+    *,
+    identifier_system: str = DEFAULT_PATIENT_SYSTEM,
+    provenance: bool = True,
+    extra: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
+
+    Ids are UUIDv5 of the patient id, record kind and record id (:mod:`fhirmig.fhir.ids`),
+    so the same diary always gives the same resources.
+    """
+    return list(
+        iter_resources(
+            diary, identifier_system=identifier_system, provenance=provenance, extra=extra
+        )
+    )

@@ -1,0 +1,115 @@
+"""The terminology table: every vocabulary key with its codes, kept as data.
+
+``terminology.csv`` (beside this module) has one row per (key, code system): the local
+code of fhirmig's one code system (:data:`fhirmig.fhir.ids.CODE_SYSTEM`) for every key,
+and SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes only where the project's clinical
+reference marks them VERIFIED or CORROBORATED. Free text is never given a code: it
+becomes a CodeableConcept with ``text`` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from fhirmig.fhir.ids import CODE_SYSTEM
+
+__all__ = [
+    "Term",
+    "coding",
+    "concept",
+    "key_of",
+    "load_table",
+    "terms",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One row of the terminology table."""
+
+    vocabulary: str
+    key: str
+    system: str
+    code: str
+    display: str
+    source: str
+    status: str
+
+
+@lru_cache(maxsize=1)
+def load_table() -> tuple[Term, ...]:
+    """Every row of ``terminology.csv``, in file order."""
+    text = resources.files("fhirmig.fhir").joinpath("terminology.csv").read_text("utf-8")
+    return tuple(Term(**row) for row in csv.DictReader(io.StringIO(text)))
+
+
+@lru_cache(maxsize=1)
+def _by_key() -> dict[tuple[str, str], tuple[Term, ...]]:
+    table: dict[tuple[str, str], list[Term]] = {}
+    for term in load_table():
+        table.setdefault((term.vocabulary, term.key), []).append(term)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _by_local_code() -> dict[str, tuple[str, str]]:
+    return {t.code: (t.vocabulary, t.key) for t in load_table() if t.system == CODE_SYSTEM}
+
+
+def terms(vocabulary: str, key: str) -> tuple[Term, ...]:
+    """The rows of one key (local code first), or ``()`` when it is not a key."""
+    return _by_key().get((vocabulary, key), ())
+
+
+def _coding(term: Term) -> dict[str, Any]:
+    return {"system": term.system, "code": term.code, "display": term.display}
+
+
+def coding(vocabulary: str, key: str) -> dict[str, Any]:
+    """The first Coding of a key (for fixed element codes); ``KeyError`` when unknown."""
+    found = terms(vocabulary, key)
+    if not found:
+        raise KeyError(f"{vocabulary}/{key}")
+    return _coding(found[0])
+
+
+@lru_cache(maxsize=4096)
+def _concept(vocabulary: str, value: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    found = terms(vocabulary, value)
+    if not found:
+        return (), value
+    return tuple((t.system, t.code, t.display) for t in found), found[0].display
+
+
+def concept(vocabulary: str, value: str) -> dict[str, Any]:
+    """A CodeableConcept for a diary value: every code of a key, or text only for free text.
+
+    The ``text`` of a key is the display of its local code; free text is kept as written.
+    """
+    codes, text = _concept(vocabulary, value)
+    if not codes:
+        return {"text": value}
+    return {
+        "coding": [{"system": s, "code": c, "display": d} for s, c, d in codes],
+        "text": text,
+    }
+
+
+def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
+    """The diary value of a CodeableConcept made by :func:`concept`.
+
+    The key of its fhirmig coding when it has one (of this vocabulary), else its text;
+    None when it has neither.
+    """
+    for c in cc.get("coding", ()):
+        if c.get("system") == CODE_SYSTEM:
+            found = _by_local_code().get(c.get("code", ""))
+            if found and found[0] == vocabulary:
+                return found[1]
+    text = cc.get("text")
+    return text if isinstance(text, str) else None
