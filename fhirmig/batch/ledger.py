@@ -54,7 +54,6 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "output": task.output,
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,
-        "bundler": task.bundler,
         "index": task.index,
         "inputs": [[i.name, c] for i, c in zip(task.inputs, checksums, strict=True)],
     }
@@ -116,6 +115,9 @@ def resumable(outdir: Path, task: ChunkTask) -> ChunkResult | None:
 def batch_lock(outdir: Path) -> Iterator[None]:
     """Hold the output folder for one batch at a time.
 
+    A POSIX record lock: held by this process only (worker processes forked from it do
+    not inherit it) and released by the system when the process ends, even by SIGKILL.
+
     Raises:
         BatchError: another batch is writing to ``outdir``.
     """
@@ -123,8 +125,8 @@ def batch_lock(outdir: Path) -> Iterator[None]:
     fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             raise BatchError(f"{outdir}: another batch is writing to this folder") from None
         yield
     finally:

@@ -42,7 +42,6 @@ from fhirmig.batch.ndjson import (
 from fhirmig.batch.progress import Progress
 from fhirmig.batch.worker import (
     BUNDLES_DIR,
-    DEFAULT_BUNDLER,
     DEFAULT_CONVERTER,
     ChunkResult,
     ChunkTask,
@@ -101,7 +100,6 @@ def run_batch(
     base_url: str | None = None,
     progress: TextIO | None = None,
     converter: str = DEFAULT_CONVERTER,
-    bundler: str = DEFAULT_BUNDLER,
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
 
@@ -110,7 +108,7 @@ def run_batch(
     ``local`` (process pool) or ``dask`` (on ``scheduler``, or a local Dask cluster).
     With ``resume``, chunks whose inputs are unchanged since the last run are not
     converted again. ``progress`` is the stream for the progress display (None: silent).
-    ``converter`` and ``bundler`` name the functions used, as ``module:function``.
+    ``converter`` names the diary-to-resources function, as ``module:function``.
 
     Raises:
         UsageError: options that do not fit together.
@@ -137,9 +135,7 @@ def run_batch(
             nonlocal skipped
             for index in range(n_chunks):
                 chunk = items[index * chunk_size : (index + 1) * chunk_size]
-                task = ChunkTask(
-                    index, tuple(chunk), str(out), format, max_part_bytes, converter, bundler
-                )
+                task = ChunkTask(index, tuple(chunk), str(out), format, max_part_bytes, converter)
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:
                     yield task

@@ -19,19 +19,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from fhirmig.batch.inputs import BatchInput, is_url, read_input_bytes
 from fhirmig.batch.ndjson import ChunkParts, OutputFile
 from fhirmig.errors import DiaryError, FhirmigError, OutputError
-from fhirmig.files import atomic_write, ensure_dir
+from fhirmig.files import atomic_writer, ensure_dir
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
 
 __all__ = [
     "BUNDLES_DIR",
-    "DEFAULT_BUNDLER",
     "DEFAULT_CONVERTER",
     "ChunkResult",
     "ChunkTask",
@@ -42,8 +39,6 @@ __all__ = [
 
 #: The converter (diary -> list of FHIR resources as dicts), as ``module:function``.
 DEFAULT_CONVERTER = "fhirmig.fhir:diary_to_resources"
-#: The bundler (resources -> transaction Bundle dict), as ``module:function``.
-DEFAULT_BUNDLER = "fhirmig.fhir:transaction_bundle"
 #: The sub-folder holding one Bundle per diary with ``--format bundles``.
 BUNDLES_DIR = "bundles"
 
@@ -60,7 +55,6 @@ class ChunkTask:
     output: str
     max_part_bytes: int
     converter: str = DEFAULT_CONVERTER
-    bundler: str = DEFAULT_BUNDLER
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,20 +159,45 @@ def _error_lines(exc: Exception) -> tuple[str, ...]:
 
 def _convert(
     item: BatchInput, task: ChunkTask
-) -> tuple[InputResult, list[tuple[str, bytes]], Diary | None, list[dict[str, Any]]]:
+) -> tuple[InputResult, list[tuple[str, bytes]], list[dict[str, Any]], str]:
+    """Read, check, convert, gate and serialise one diary; a failure becomes its result."""
+    from fhirmig.fhir.bundle import dumps
+    from fhirmig.fhir.gate import check_resource
+
     sha: str | None = None
     try:
         data = read_input_bytes(item)
         sha = hashlib.sha256(data).hexdigest()
         diary = _parse(item, data)
         resources: list[dict[str, Any]] = list(_resolve(task.converter)(diary))
-        lines = [(str(r["resourceType"]), orjson.dumps(r) + b"\n") for r in resources]
+        for resource in resources:
+            check_resource(resource)
+        lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]
     except Exception as exc:  # one bad diary never stops the batch
-        return InputResult(item.name, sha, "failed", errors=_error_lines(exc)), [], None, []
+        return InputResult(item.name, sha, "failed", errors=_error_lines(exc)), [], [], ""
     counts = Counter(t for t, _ in lines)
     key = hashlib.sha256(diary.patient.id.encode()).hexdigest()[:16]
     result = InputResult(item.name, sha, "done", dict(sorted(counts.items())), patient_key=key)
-    return result, lines, diary, resources
+    return result, lines, resources, diary.patient.id
+
+
+def _write_bundle(
+    folder: Path, result: InputResult, resources: list[dict[str, Any]], patient_id: str
+) -> InputResult:
+    """Write the diary's transaction Bundle, byte for byte what ``fhirmig convert`` writes."""
+    from fhirmig.fhir.bundle import write_bundle
+
+    name = bundle_file_name(patient_id)
+    with atomic_writer(folder / name) as fh:
+        write_bundle(iter(resources), fh, "transaction")
+    return InputResult(
+        result.input,
+        result.sha256,
+        "done",
+        result.resources,
+        output=f"{BUNDLES_DIR}/{name}",
+        patient_key=result.patient_key,
+    )
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -192,28 +211,14 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     results: list[InputResult] = []
     if task.output == "bundles":
         folder = ensure_dir(outdir / BUNDLES_DIR)
-        for item in task.inputs:
-            result, _, diary, resources = _convert(item, task)
-            if diary is not None:
-                name = bundle_file_name(diary.patient.id)
-                try:
-                    bundle = _resolve(task.bundler)(resources)
-                    data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n"
-                except Exception as exc:
-                    result = InputResult(
-                        item.name, result.sha256, "failed", errors=_error_lines(exc)
-                    )
-                else:
-                    atomic_write(folder / name, data)
-                    result = InputResult(
-                        result.input,
-                        result.sha256,
-                        "done",
-                        result.resources,
-                        output=f"{BUNDLES_DIR}/{name}",
-                        patient_key=result.patient_key,
-                    )
-            results.append(result)
+        try:
+            for item in task.inputs:
+                result, _, resources, patient_id = _convert(item, task)
+                if result.status == "done":
+                    result = _write_bundle(folder, result, resources, patient_id)
+                results.append(result)
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write a bundle ({exc.strerror})") from None
         return ChunkResult(task.index, tuple(results), ())
     parts = ChunkParts(outdir, task.index, task.max_part_bytes)
     try:

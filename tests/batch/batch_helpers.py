@@ -1,12 +1,7 @@
-"""Helpers of the batch tests: a small deterministic converter and diary files to feed it.
-
-The converter maps a diary to a Patient and one Condition per attack (plain FHIR R4 JSON),
-enough to exercise the batch machinery quickly and independently of the full mapping.
-"""
+"""Helpers of the batch tests: diaries to feed a batch, a converter that can be slowed down."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -15,58 +10,22 @@ from typing import Any
 
 from fhirmig.diary.model import Diary
 
-CONVERTER = "batch_helpers:small_resources"
-BUNDLER = "batch_helpers:small_bundle"
+CONVERTER = "batch_helpers:converting"
 
 
-def _uuid(*parts: str) -> str:
-    h = hashlib.sha256("/".join(parts).encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+def converting(diary: Diary) -> list[dict[str, Any]]:
+    """fhirmig's own conversion, slowed down or failing on request of the environment.
 
+    ``BATCH_TEST_SLOW`` (seconds per diary) lets a test kill a batch half-way;
+    ``BATCH_TEST_CRASH_ON`` (an attack id) stands for a bug hit by one diary.
+    """
+    from fhirmig.fhir import diary_to_resources
 
-def small_resources(diary: Diary) -> list[dict[str, Any]]:
-    """A Patient and one Observation per attack: the pain intensity."""
-    pid = _uuid(diary.patient.id)
     if os.environ.get("BATCH_TEST_SLOW"):
         time.sleep(float(os.environ["BATCH_TEST_SLOW"]))
-    out: list[dict[str, Any]] = [
-        {
-            "resourceType": "Patient",
-            "id": pid,
-            "identifier": [{"system": "urn:fhirmig:test", "value": diary.patient.id}],
-        }
-    ]
-    for attack in diary.attacks:
-        if os.environ.get("BATCH_TEST_CRASH_ON") == attack.id:
-            raise RuntimeError("injected failure")
-        out.append(
-            {
-                "resourceType": "Observation",
-                "id": _uuid(diary.patient.id, attack.id),
-                "status": "final",
-                "code": {"text": "pain intensity"},
-                "subject": {"reference": f"Patient/{pid}"},
-                "effectiveDateTime": attack.start.isoformat(),
-                "valueInteger": attack.intensity,
-            }
-        )
-    return out
-
-
-def small_bundle(resources: list[dict[str, Any]]) -> dict[str, Any]:
-    """A transaction Bundle of ``resources`` (PUT by id)."""
-    return {
-        "resourceType": "Bundle",
-        "type": "transaction",
-        "entry": [
-            {
-                "fullUrl": f"urn:uuid:{r['id']}",
-                "resource": r,
-                "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"},
-            }
-            for r in resources
-        ],
-    }
+    if any(a.id == os.environ.get("BATCH_TEST_CRASH_ON") for a in diary.attacks):
+        raise RuntimeError("injected failure")
+    return diary_to_resources(diary)
 
 
 def diary(pid: str, attacks: int = 3, tz: str = "Europe/Lisbon") -> dict[str, Any]:

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import pytest
-from batch_helpers import BUNDLER, CONVERTER, tree, write_diaries
+from batch_helpers import tree, write_diaries
 from click.testing import CliRunner
 from test_batch_run import mixed_folder
 
-import fhirmig.batch
 from fhirmig.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def _small_converter(monkeypatch: pytest.MonkeyPatch) -> None:
-    small = functools.partial(fhirmig.batch.run_batch, converter=CONVERTER, bundler=BUNDLER)
-    monkeypatch.setattr(fhirmig.batch, "run_batch", small)
 
 
 def test_all_good_exits_0_and_says_what_it_wrote(tmp_path: Path) -> None:
     write_diaries(tmp_path / "in", 6)
     result = CliRunner().invoke(cli, ["batch", "in/*.json", "-o", "out", "-j", "2"])
     assert result.exit_code == 0, result.output
-    assert "6 of 6 diaries converted, 30 resources in 2 files" in result.stdout
-    assert "batch: 6/6 diaries, 30 resources, 0 errors" in result.stderr
+    assert "6 of 6 diaries converted, 42 resources in 4 files" in result.stdout
+    assert "batch: 6/6 diaries, 42 resources, 0 errors" in result.stderr
     assert json.loads((tmp_path / "out/ledger.json").read_text())["summary"]["failed"] == 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_helpers import BUNDLER, CONVERTER, tree, write_diaries
+from batch_helpers import CONVERTER, tree, write_diaries
 from test_batch_run import mixed_folder
 
 from fhirmig.batch import run_batch
@@ -27,7 +27,7 @@ def cluster() -> Iterator[Any]:
 def test_dask_and_local_engines_give_identical_output(tmp_path: Path, cluster: Any) -> None:
     mixed_folder(tmp_path / "in")
     write_diaries(tmp_path / "in/more", 11)
-    common: dict[str, Any] = {"converter": CONVERTER, "bundler": BUNDLER, "chunk_size": 4}
+    common: dict[str, Any] = {"converter": CONVERTER, "chunk_size": 4}
     local = run_batch(["in"], "local", jobs=2, **common)
     on_dask = run_batch(
         ["in"], "dask", engine="dask", scheduler=cluster.scheduler_address, **common
@@ -38,7 +38,7 @@ def test_dask_and_local_engines_give_identical_output(tmp_path: Path, cluster: A
 
 def test_dask_resume_and_bundles(tmp_path: Path, cluster: Any) -> None:
     write_diaries(tmp_path / "in", 9)
-    common: dict[str, Any] = {"converter": CONVERTER, "bundler": BUNDLER, "chunk_size": 4}
+    common: dict[str, Any] = {"converter": CONVERTER, "chunk_size": 4}
     run_batch(["in"], "local", format="bundles", jobs=1, **common)
     address = cluster.scheduler_address
     run_batch(["in"], "dask", format="bundles", engine="dask", scheduler=address, **common)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from batch_helpers import BUNDLER, CONVERTER, diary, write_diaries
+from batch_helpers import CONVERTER, diary, write_diaries
 
 from fhirmig.batch import expand_inputs, run_batch
 from fhirmig.batch.inputs import BatchInput, is_url, read_input_bytes
@@ -54,7 +54,7 @@ def test_symbolic_links_are_refused_not_followed(tmp_path: Path) -> None:
     assert sorted(items) == ["in/d0000.json", "in/link.json", "in/linked-dir"]
     assert items["in/link.json"].refused == "is a symbolic link; refused"
     assert items["in/linked-dir"].refused == "is a symbolic link; refused"
-    summary = run_batch(["in"], "out", converter=CONVERTER, bundler=BUNDLER)
+    summary = run_batch(["in"], "out", converter=CONVERTER)
     assert (summary.converted, summary.failed) == (1, 2)
     ledger = json.loads((tmp_path / "out/ledger.json").read_text())
     link = next(e for e in ledger["inputs"] if e["input"] == "in/link.json")
@@ -102,15 +102,12 @@ def test_fsspec_urls(tmp_path: Path) -> None:
         "memory:///bucket/diaries/d2.json",
     ]
     assert names(expand_inputs(["memory://bucket/diaries/d*.json"])) == names(items)[1:]
-    summary = run_batch(
-        ["memory://bucket/diaries/"], "out", converter=CONVERTER, bundler=BUNDLER, jobs=1
-    )
+    summary = run_batch(["memory://bucket/diaries/"], "out", converter=CONVERTER, jobs=1)
     assert (summary.converted, summary.failed) == (3, 1)
     again = run_batch(
         ["memory://bucket/diaries/"],
         "out",
         converter=CONVERTER,
-        bundler=BUNDLER,
         jobs=1,
         resume=True,
     )

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import orjson
-from batch_helpers import BUNDLER, CONVERTER, tree, write_diaries
+from batch_helpers import CONVERTER, tree, write_diaries
 
 from fhirmig.batch import run_batch
 
@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, {str(HERE)!r})
 from fhirmig.batch import run_batch
 run_batch(["in"], "killed", jobs=2, chunk_size=3, resume=True,
-          converter={CONVERTER!r}, bundler={BUNDLER!r})
+          converter={CONVERTER!r})
 """
 
 
@@ -51,11 +51,9 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
         for line in data.splitlines():
             orjson.loads(line)
 
-    resumed = run_batch(
-        ["in"], "killed", jobs=2, chunk_size=3, resume=True, converter=CONVERTER, bundler=BUNDLER
-    )
+    resumed = run_batch(["in"], "killed", jobs=2, chunk_size=3, resume=True, converter=CONVERTER)
     assert resumed.skipped >= 3 * 3
     assert resumed.converted == 30
-    run_batch(["in"], "clean", jobs=1, chunk_size=3, converter=CONVERTER, bundler=BUNDLER)
+    run_batch(["in"], "clean", jobs=1, chunk_size=3, converter=CONVERTER)
     assert tree(killed) == tree(tmp_path / "clean")
     assert not list(killed.rglob("*.tmp"))

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
 import pytest
-from batch_helpers import BUNDLER, CONVERTER, diary, tree, write_diaries
+from batch_helpers import CONVERTER, diary, tree, write_diaries
 
 from fhirmig.batch import run_batch
-from fhirmig.batch.ledger import batch_lock
 from fhirmig.errors import BatchError, UsageError
 
 
 def run(inputs: list[str], out: str, **kw: object):  # type: ignore[no-untyped-def]
     kw.setdefault("converter", CONVERTER)
-    kw.setdefault("bundler", BUNDLER)
     kw.setdefault("chunk_size", 4)
     return run_batch(inputs, out, **kw)  # type: ignore[arg-type]
 
@@ -51,8 +51,18 @@ def test_good_diaries_converted_and_every_bad_one_reported(tmp_path: Path) -> No
     assert summary.exit_code == 1
     entries = ledger(tmp_path / "out")
     assert entries["in/d0000.json"]["status"] == "done"
-    assert entries["in/d0000.json"]["resources"] == {"Observation": 3, "Patient": 1}
-    assert entries["in/good.csv"]["resources"] == {"Observation": 1, "Patient": 1}
+    assert entries["in/d0000.json"]["resources"] == {
+        "Device": 1,
+        "Observation": 3,
+        "Patient": 1,
+        "Provenance": 1,
+    }
+    assert entries["in/good.csv"]["resources"] == {
+        "Device": 1,
+        "Observation": 1,
+        "Patient": 1,
+        "Provenance": 1,
+    }
     errors = {name: e.get("errors", []) for name, e in entries.items()}
     assert errors["in/bad-json.json"] == [
         "in/bad-json.json: line 1, column 42: invalid JSON: Expecting value"
@@ -119,7 +129,7 @@ def test_bundles_one_per_patient(tmp_path: Path) -> None:
     assert names == ["p-0000.json", "p-0001.json", "p-0002.json"]
     bundle = json.loads((tmp_path / "out/bundles/p-0001.json").read_text())
     assert bundle["type"] == "transaction"
-    assert len(bundle["entry"]) == 5
+    assert len(bundle["entry"]) == 7  # Patient, Device, 4 attacks, Provenance
     assert ledger(tmp_path / "out")["in/d0001.json"]["output"] == "bundles/p-0001.json"
 
 
@@ -197,9 +207,25 @@ def test_usage_and_batch_errors(tmp_path: Path) -> None:
     with pytest.raises(BatchError, match="missing"):
         run(["in", "missing/*.json"], "out")
     assert not (tmp_path / "out").exists()
-    (tmp_path / "out").mkdir()
-    with batch_lock(tmp_path / "out"), pytest.raises(BatchError, match="another batch"):
-        run(["in"], "out")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        with pytest.raises(BatchError, match="another batch is writing to this folder"):
+            run(["in"], "out")
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert run(["in"], "out").converted == 1
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from fhirmig.batch.ledger import batch_lock
+with batch_lock(Path("out")):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
 
 
 def test_output_folder_inside_the_input_folder_is_not_read(tmp_path: Path) -> None:
