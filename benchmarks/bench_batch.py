@@ -3,8 +3,8 @@
 Generates N synthetic diaries of a year each (seeded, so every run converts the same
 data), then in the same run:
 
-1. converts a sample one diary at a time in this process (read + convert + serialise):
-   the single-diary baseline rate;
+1. converts a sample one diary at a time in this process (read, convert, gate and
+   serialise, as ``fhirmig convert`` does): the single-diary baseline rate;
 2. runs ``fhirmig batch`` with ``--jobs 1`` and ``--jobs 2`` as subprocesses and reports
    diaries/s and resources/s, the speed-up of 2 jobs over 1 and each rate as a ratio to
    the baseline;
@@ -15,6 +15,8 @@ data), then in the same run:
 Targets on a 2-core machine: speed-up >= 1.8; peak memory within 10% from 500 to 5,000.
 
     .venv/bin/python benchmarks/bench_batch.py [--diaries 2000] [--memory 500,5000]
+
+Needs the dask extra (for psutil): pip install -e '.[dask]'.
 """
 
 from __future__ import annotations
@@ -110,15 +112,17 @@ def generate(folder: Path, n: int) -> None:
 
 def baseline(folder: Path, sample: int) -> tuple[float, float]:
     """Diaries/s and resources/s converting one diary at a time in this process."""
-    from fhirmig.fhir import diary_to_resources
+    from fhirmig.fhir import check_resource, diary_to_resources, dumps
 
     paths = sorted(folder.glob("*.json"))[:sample]
     diary_to_resources(read_diary(paths[0]))  # imports and caches outside the timing
     resources = 0
     t0 = time.perf_counter()
     for p in paths:
-        lines = [orjson.dumps(r) for r in diary_to_resources(read_diary(p))]
-        resources += len(lines)
+        for r in diary_to_resources(read_diary(p)):
+            check_resource(r)
+            dumps(r)
+            resources += 1
     elapsed = time.perf_counter() - t0
     return len(paths) / elapsed, resources / elapsed
 
