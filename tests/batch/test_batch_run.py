@@ -234,3 +234,31 @@ def test_output_folder_inside_the_input_folder_is_not_read(tmp_path: Path) -> No
     again = run(["in"], "in/out", resume=True)
     assert again.inputs == 3
     assert again.skipped == 3
+
+
+def test_same_bytes_as_converting_each_diary_alone(tmp_path: Path, examples: Path) -> None:
+    from fhirmig.diary import read_diary
+    from fhirmig.fhir import convert_diary
+
+    shutil.copytree(examples, tmp_path / "in")
+    summary = run_batch(["in"], "nd", jobs=2)
+    assert (summary.converted, summary.failed) == (3, 0)
+    run_batch(["in"], "bundles", format="bundles", jobs=2)
+    names = sorted(p.name for p in (tmp_path / "bundles/bundles").iterdir())
+    assert names == ["p-0001.json", "p-0002.json", "p-0003.json"]  # the CSV's id: its sidecar
+    expected: dict[str, bytes] = {}
+    for name in ("chronic-overuse.json", "episodic-twitching.json", "spreadsheet.csv"):
+        diary = read_diary(tmp_path / "in" / name)
+        convert_diary(diary, tmp_path / "alone.json", "transaction")
+        bundle = tmp_path / "bundles/bundles" / f"{diary.patient.id}.json"
+        assert bundle.read_bytes() == (tmp_path / "alone.json").read_bytes()
+        convert_diary(diary, tmp_path / "alone", "ndjson")
+        for part in (tmp_path / "alone").iterdir():
+            expected[part.stem] = expected.get(part.stem, b"") + part.read_bytes()
+        shutil.rmtree(tmp_path / "alone")
+    batch: dict[str, bytes] = {}
+    for part in sorted((tmp_path / "nd").glob("*.ndjson")):
+        rtype = part.name.split(".")[0]
+        batch[rtype] = batch.get(rtype, b"") + part.read_bytes()
+    # input order (sorted names) is the order in which the diaries were concatenated above
+    assert batch == expected
