@@ -7,8 +7,11 @@ client records each as it arrives. The output does not depend on that order.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +20,8 @@ from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk
 from fhirmig.errors import BatchError
 
 __all__ = ["OnResult", "default_jobs", "run_local"]
+
+_PR_SET_PDEATHSIG = 1
 
 #: Called by an engine in the client for every finished chunk.
 OnResult = Callable[[ChunkTask, ChunkResult], None]
@@ -43,7 +48,9 @@ def run_local(tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult) -> Non
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
+    )
     pending: dict[Future[ChunkResult], ChunkTask] = {}
     try:
         for task in tasks:
@@ -58,6 +65,17 @@ def run_local(tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult) -> Non
         ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when the batch process ends, even when it is killed (Linux).
+
+    Without this, workers of a killed batch would finish their chunks unattended.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the batch ended before the line above
+        os._exit(1)
 
 
 def _collect(pending: dict[Future[ChunkResult], ChunkTask], on_result: OnResult) -> None:

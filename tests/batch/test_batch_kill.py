@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -57,3 +58,40 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     run_batch(["in"], "clean", jobs=1, chunk_size=3, converter=CONVERTER)
     assert tree(killed) == tree(tmp_path / "clean")
     assert not list(killed.rglob("*.tmp"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_end_with_a_killed_batch(tmp_path: Path) -> None:
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        import pytest
+
+        pytest.skip("needs Linux /proc")
+    write_diaries(tmp_path / "in", 30)
+    env = dict(os.environ, BATCH_TEST_SLOW="0.05")
+    script = SCRIPT.replace('"killed"', '"out"')
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "out/.fhirmig-batch").glob("chunk-*.json")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        workers = [int(p) for p in children_file.read_text().split()]
+        assert len(workers) >= 2
+        os.kill(proc.pid, signal.SIGKILL)  # the batch process only, not its group
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
