@@ -56,7 +56,7 @@ def convert(
 
     if to == "diary":
         from fhirmig.diary.writer import write_diary
-        from fhirmig.fhir.reverse import read_fhir, resources_to_diary
+        from fhirmig.fhir import read_fhir, resources_to_diary
 
         if fmt != "transaction" or identifier_system:
             raise UsageError("--format and --identifier-system go with --to fhir")

@@ -14,6 +14,8 @@ from fhirmig.fhir.gate import check_resource
 from fhirmig.fhir.ids import BASE_URL, CODE_SYSTEM, DEFAULT_PATIENT_SYSTEM
 from fhirmig.fhir.mapping import diary_to_resources, iter_resources
 from fhirmig.fhir.ndjson import write_ndjson
+from fhirmig.fhir.reader import load_input, read_fhir
+from fhirmig.fhir.reverse import resources_to_diary
 
 __all__ = [
     "BASE_URL",
@@ -26,6 +28,9 @@ __all__ = [
     "diary_to_resources",
     "dumps",
     "iter_resources",
+    "load_input",
+    "read_fhir",
+    "resources_to_diary",
     "transaction_bundle",
     "write_bundle",
     "write_ndjson",

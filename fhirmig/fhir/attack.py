@@ -15,7 +15,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from fhirmig.diary.model import Attack, Twitch
-from fhirmig.fhir.context import SYMPTOM_CATEGORY, Ctx, cc, ext, fhir_datetime, quantity
+from fhirmig.fhir.context import (
+    SYMPTOM_CATEGORY,
+    Ctx,
+    cc,
+    ext,
+    fhir_datetime,
+    note,
+    quantity,
+    text,
+)
 from fhirmig.fhir.terminology import concept
 
 __all__ = ["attack_resources"]
@@ -89,8 +98,8 @@ def _twitch(ctx: Ctx, record: str, t: Twitch) -> dict[str, Any]:
         comps.append(_duration(t.duration_minutes))
     if comps:
         obs["component"] = comps
-    if t.description is not None:
-        obs["note"] = [{"text": t.description}]
+    if (described := note(t.description)) is not None:
+        obs["note"] = described
     return obs
 
 
@@ -115,11 +124,11 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
     obs["component"] = _attack_components(a)
     if members:
         obs["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in members]
-    if a.notes is not None:
-        obs["note"] = [{"text": a.notes}]
+    if (notes := note(a.notes)) is not None:
+        obs["note"] = notes
     if a.extra is not None:
-        text = json.dumps(a.extra, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        obs["extension"] = [ext("extra", valueString=text)]
+        extra = json.dumps(a.extra, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        obs["extension"] = [ext("extra", valueString=extra)]
     yield obs
     yield from members
 
@@ -134,7 +143,7 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
         ms["informationSource"] = ctx.patient_ref
         ms["reasonReference"] = [attack_ref]
         if intake.dose is not None:
-            ms["dosage"] = [{"text": intake.dose}]
+            ms["dosage"] = [{"text": text(intake.dose)}]
         if intake.relief is not None:
             ms["extension"] = [ext("effect", valueCode=intake.relief)]
         yield ms

@@ -18,8 +18,10 @@ __all__ = [
     "cc",
     "fhir_date",
     "fhir_datetime",
+    "note",
     "number",
     "quantity",
+    "text",
 ]
 
 UCUM: Final = "http://unitsofmeasure.org"
@@ -39,6 +41,29 @@ PSEUDED: Final = {
     "code": "PSEUDED",
     "display": "pseudonymized",
 }
+
+
+# Whitespace other than space, tab, CR and LF is not allowed in a FHIR string (its regex is
+# [ \r\n\t\S]+), yet diaries may hold it (a no-break space in a note, an ideographic space).
+_FOREIGN_SPACE: Final = str.maketrans(
+    dict.fromkeys(
+        [0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+         0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF],
+        " ",
+    )
+)  # fmt: skip
+
+
+def text(value: str) -> str:
+    """A diary text as a FHIR string: whitespace FHIR forbids becomes a plain space."""
+    return value.translate(_FOREIGN_SPACE)
+
+
+def note(value: str | None) -> list[dict[str, Any]] | None:
+    """``Annotation`` list for a note; None for no note or an empty one (FHIR has no "")."""
+    if not value:
+        return None
+    return [{"text": text(value)}]
 
 
 def cc(vocabulary: str, key: str) -> dict[str, Any]:

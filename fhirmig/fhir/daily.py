@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from fhirmig.diary.model import DayEntry, Questionnaire, Treatment
-from fhirmig.fhir.context import Ctx, cc, ext, fhir_date, quantity
+from fhirmig.fhir.context import Ctx, cc, ext, fhir_date, note, quantity, text
 from fhirmig.fhir.terminology import concept
 
 __all__ = [
@@ -70,8 +70,8 @@ def day_resource(ctx: Ctx, d: DayEntry) -> dict[str, Any]:
         comps.append(comp)
     if comps:
         obs["component"] = comps
-    if d.notes is not None:
-        obs["note"] = [{"text": d.notes}]
+    if (notes := note(d.notes)) is not None:
+        obs["note"] = notes
     return obs
 
 
@@ -80,7 +80,7 @@ def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
     kind_cc = concept("treatment-type", t.type)
     display = kind_cc.pop("text")
     if t.name is not None:
-        kind_cc["text"] = t.name
+        kind_cc["text"] = text(t.name)
     med_ref = ctx.ref("Medication", "medication", t.medication) if t.medication else None
     period: dict[str, Any] = {}
     if t.start is not None:
@@ -94,7 +94,7 @@ def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
         if med_ref is not None:
             res["medicationReference"] = med_ref
         else:
-            res["medicationCodeableConcept"] = {"text": t.name or display}
+            res["medicationCodeableConcept"] = {"text": text(t.name) if t.name else display}
         res["subject"] = ctx.patient_ref
         if period:
             res["effectivePeriod"] = period
@@ -111,8 +111,8 @@ def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
             res["usedReference"] = [med_ref]
     if t.dates:
         res["extension"] = [ext("session", valueDate=fhir_date(x)) for x in t.dates]
-    if t.notes is not None:
-        res["note"] = [{"text": t.notes}]
+    if (notes := note(t.notes)) is not None:
+        res["note"] = notes
     return res
 
 

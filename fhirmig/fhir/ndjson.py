@@ -3,7 +3,8 @@
 As in the FHIR Bulk Data spec, each line is one resource and references stay
 ``Type/<id>``. Lines keep the order of the mapping (which the reverse mapping reads lists
 back in); keys are sorted. Every file is written atomically; on an error none of them
-replaces what was there.
+replaces what was there. ``*.ndjson`` files of other types left in the folder by an
+earlier run are removed, so the folder always holds exactly one diary.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def write_ndjson(
                     files[rtype] = fh
                 fh.write(dumps(res) + b"\n")
                 counts[rtype] = counts.get(rtype, 0) + 1
+        for stale in out.glob("*.ndjson"):
+            if stale.stem not in counts:
+                stale.unlink()  # from an earlier run: it would mix two diaries
     except OSError as exc:
         raise OutputError(f"{out}: cannot write ({exc.strerror})") from None
     return dict(sorted(counts.items()))

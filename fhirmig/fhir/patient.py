@@ -8,7 +8,7 @@ from typing import Any
 
 from fhirmig._version import __version__
 from fhirmig.diary.model import Condition, Diary, Medication, Patient
-from fhirmig.fhir.context import Ctx, ext, fhir_date
+from fhirmig.fhir.context import Ctx, ext, fhir_date, note, text
 from fhirmig.fhir.ids import identifier, reference, resource_id
 from fhirmig.fhir.terminology import concept
 
@@ -32,20 +32,25 @@ _CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 
 
+def _uri(system: str) -> str:
+    """An identifier system as a FHIR uri: any whitespace percent-encoded."""
+    return "".join("%20" if ch.isspace() else ch for ch in system)
+
+
 def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary) -> dict[str, Any]:
     """The Patient: ``patient.id`` under ``identifier_system``, the diary's own identifiers."""
     res: dict[str, Any] = {"resourceType": "Patient", "id": ctx.patient_rid}
     if ctx.deidentified:
         res["meta"] = ctx.meta()
     res["identifier"] = [{"system": identifier_system, "value": p.id}] + [
-        {"system": i.system, "value": i.value} for i in p.identifiers
+        {"system": _uri(i.system), "value": text(i.value)} for i in p.identifiers
     ]
     if p.name is not None:
         name: dict[str, Any] = {}
         if p.name.family is not None:
-            name["family"] = p.name.family
+            name["family"] = text(p.name.family)
         if p.name.given:
-            name["given"] = list(p.name.given)
+            name["given"] = [text(g) for g in p.name.given]
         res["name"] = [name] if name else [{"extension": [ext("empty-name", valueBoolean=True)]}]
     if p.sex is not None:
         res["gender"] = p.sex
@@ -77,7 +82,7 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
     ]
     code = concept("condition", c.code) if c.code is not None else {}
     if c.text is not None:
-        code["text"] = c.text
+        code["text"] = text(c.text)
     else:
         code.pop("text", None)
     res["code"] = code
@@ -87,8 +92,8 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
     res["recorder"] = ctx.patient_ref
     if c.verification_status != "confirmed":
         res["asserter"] = ctx.patient_ref
-    if c.note is not None:
-        res["note"] = [{"text": c.note}]
+    if (notes := note(c.note)) is not None:
+        res["note"] = notes
     return res
 
 
@@ -101,7 +106,7 @@ def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
     if m.atc is not None:
         codings.append({"system": ATC, "code": m.atc})
     code: dict[str, Any] = {"coding": codings} if codings else {}
-    code["text"] = m.name
+    code["text"] = text(m.name)
     res["code"] = code
     res["extension"] = [ext("drug-class", valueCodeableConcept=concept("drug-class", m.drug_class))]
     return res

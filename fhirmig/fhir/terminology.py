@@ -24,6 +24,7 @@ __all__ = [
     "concept",
     "key_of",
     "load_table",
+    "local_key",
     "terms",
 ]
 
@@ -93,11 +94,25 @@ def concept(vocabulary: str, value: str) -> dict[str, Any]:
     """
     codes, text = _concept(vocabulary, value)
     if not codes:
-        return {"text": value}
+        from fhirmig.fhir.context import text as fhir_text
+
+        return {"text": fhir_text(value)}
     return {
         "coding": [{"system": s, "code": c, "display": d} for s, c, d in codes],
         "text": text,
     }
+
+
+def local_key(vocabulary: str, cc: Any) -> str | None:
+    """The key of the fhirmig coding of this vocabulary in a CodeableConcept, or None."""
+    if not isinstance(cc, dict):
+        return None
+    for c in cc.get("coding", ()):
+        if isinstance(c, dict) and c.get("system") == CODE_SYSTEM:
+            found = _by_local_code().get(c.get("code", ""))
+            if found and found[0] == vocabulary:
+                return found[1]
+    return None
 
 
 def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
@@ -106,10 +121,8 @@ def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
     The key of its fhirmig coding when it has one (of this vocabulary), else its text;
     None when it has neither.
     """
-    for c in cc.get("coding", ()):
-        if c.get("system") == CODE_SYSTEM:
-            found = _by_local_code().get(c.get("code", ""))
-            if found and found[0] == vocabulary:
-                return found[1]
-    text = cc.get("text")
+    key = local_key(vocabulary, cc)
+    if key is not None:
+        return key
+    text = cc.get("text") if isinstance(cc, dict) else None
     return text if isinstance(text, str) else None

@@ -1,0 +1,146 @@
+"""Reading FHIR back: a Bundle JSON file or an NDJSON folder, and any input to a Diary.
+
+Bundle references written ``urn:uuid:<id>`` are turned back into ``Type/<id>`` through the
+entries' ``fullUrl``; then every reference must point at a resource that was read, else a
+:class:`MappingError` names the resource and the reference.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from fhirmig.diary.model import Diary
+from fhirmig.errors import MappingError
+
+__all__ = ["MAX_FHIR_BYTES", "load_input", "read_fhir"]
+
+MAX_FHIR_BYTES = 512 * 1024 * 1024
+
+
+def _read(path: Path) -> bytes:
+    from fhirmig.diary.reader import read_bytes
+
+    return read_bytes(path, limit=MAX_FHIR_BYTES)
+
+
+def _refs(value: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "reference" and isinstance(v, str):
+                yield value, v
+            elif isinstance(v, (dict, list)):
+                yield from _refs(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _refs(v)
+
+
+def _from_bundle(data: Any, file: str) -> list[dict[str, Any]]:
+    entries = data.get("entry", [])
+    if not isinstance(entries, list):
+        raise MappingError(f"{file}: Bundle.entry is not a list")
+    resources: list[dict[str, Any]] = []
+    by_url: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+            raise MappingError(f"{file}: Bundle.entry[{i}]: no resource")
+        if not isinstance(res.get("id"), str):
+            raise MappingError(f"{file}: Bundle.entry[{i}]: {res['resourceType']} without id")
+        url = entry.get("fullUrl")
+        if isinstance(url, str):
+            by_url[url] = f"{res['resourceType']}/{res['id']}"
+        resources.append(res)
+    for res in resources:
+        for holder, ref in _refs(res):
+            if ref in by_url:
+                holder["reference"] = by_url[ref]
+    return resources
+
+
+def _from_ndjson(files: list[Path]) -> list[dict[str, Any]]:
+    resources: list[dict[str, Any]] = []
+    for path in files:
+        for n, line in enumerate(_read(path).splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                res = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                raise MappingError(f"{path}: line {n}: not a JSON resource") from None
+            if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+                raise MappingError(f"{path}: line {n}: not a FHIR resource (no resourceType)")
+            if not isinstance(res.get("id"), str):
+                raise MappingError(f"{path}: line {n}: {res['resourceType']} without id")
+            resources.append(res)
+    return resources
+
+
+def _check_references(resources: list[dict[str, Any]], source: str) -> None:
+    known = {f"{r['resourceType']}/{r['id']}" for r in resources}
+    for res in resources:
+        for _, ref in _refs(res):
+            if ref not in known:
+                raise MappingError(
+                    f"{source}: {res['resourceType']}/{res['id']}: reference {ref!r} points at "
+                    "no resource in the input"
+                )
+
+
+def read_fhir(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The resources of a Bundle JSON file, an NDJSON file, or a folder of ``*.ndjson``.
+
+    References come back as ``Type/id``. Raises :class:`MappingError` for an unknown shape
+    or a dangling reference, :class:`InputError` when the path cannot be read.
+    """
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.glob("*.ndjson"))
+        if not files:
+            raise MappingError(f"{p}: folder holds no .ndjson files")
+        resources = _from_ndjson(files)
+    elif p.suffix.lower() == ".ndjson":
+        resources = _from_ndjson([p])
+    else:
+        try:
+            data = orjson.loads(_read(p))
+        except orjson.JSONDecodeError as exc:
+            raise MappingError(f"{p}: not JSON ({exc})") from None
+        if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+            raise MappingError(f"{p}: not a FHIR Bundle (expected resourceType 'Bundle')")
+        resources = _from_bundle(data, str(p))
+    if not resources:
+        raise MappingError(f"{p}: holds no resources")
+    _check_references(resources, str(p))
+    return resources
+
+
+def load_input(path: str | os.PathLike[str]) -> Diary:
+    """A Diary from any input fhirmig reads: diary JSON or CSV, or fhirmig's FHIR.
+
+    A folder or ``.ndjson`` file is read as NDJSON, a JSON file whose top-level
+    ``resourceType`` is ``Bundle`` as a Bundle, anything else as a diary.
+    """
+    from fhirmig.diary.reader import parse_diary_json, read_diary
+    from fhirmig.fhir.reverse import resources_to_diary
+
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".ndjson":
+        return resources_to_diary(read_fhir(p), source=str(p))
+    if p.suffix.lower() == ".csv":
+        return read_diary(p)
+    data = _read(p)
+    try:
+        parsed = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        parsed = None  # the diary reader reports where the JSON breaks
+    if isinstance(parsed, dict) and parsed.get("resourceType") == "Bundle":
+        resources = _from_bundle(parsed, str(p))
+        _check_references(resources, str(p))
+        return resources_to_diary(resources, source=str(p))
+    return parse_diary_json(data, str(p))
