@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import orjson
 
+from fhirmig._version import __version__
 from fhirmig.batch.inputs import BatchInput, read_input_bytes
 from fhirmig.batch.ndjson import OutputFile
 from fhirmig.batch.worker import ChunkResult, ChunkTask, InputResult
@@ -48,9 +49,14 @@ _LAYOUT = 1
 
 
 def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
-    """The identity of a chunk: settings, position and every input's name and checksum."""
+    """The identity of a chunk: settings, position and every input's name and checksum.
+
+    The fhirmig version is part of it: after an upgrade the mapping may differ, so
+    ``--resume`` converts everything again rather than mix two versions' output.
+    """
     key = {
         "layout": _LAYOUT,
+        "fhirmig": __version__,
         "output": task.output,
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,

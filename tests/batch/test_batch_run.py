@@ -262,3 +262,13 @@ def test_same_bytes_as_converting_each_diary_alone(tmp_path: Path, examples: Pat
         batch[rtype] = batch.get(rtype, b"") + part.read_bytes()
     # input order (sorted names) is the order in which the diaries were concatenated above
     assert batch == expected
+
+
+def test_resume_converts_again_after_an_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_diaries(tmp_path / "in", 5)
+    run(["in"], "out")
+    monkeypatch.setattr("fhirmig.batch.ledger.__version__", "999.0")
+    assert run(["in"], "out", resume=True).skipped == 0
+    assert run(["in"], "out", resume=True).skipped == 5
