@@ -8,7 +8,8 @@ when complete, so a crash leaves whole parts or none.
 
 The manifest has the shape of the response of a FHIR Bulk Data ``$export``
 (https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status): ``output``
-lists every file with its ``type``, ``url`` and ``count``.
+lists every file with its ``type``, ``url`` and ``count``, and ``error`` the file of
+OperationOutcomes, one per diary that failed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,16 +30,20 @@ from fhirmig.files import FILE_MODE
 
 __all__ = [
     "DEFAULT_MAX_PART_BYTES",
+    "ERRORS_NAME",
     "PART_PATTERN",
     "ChunkParts",
     "OutputFile",
     "bulk_manifest",
+    "operation_outcome",
     "part_name",
     "transaction_time",
 ]
 
 #: Default upper bound of one NDJSON part (a single larger resource gets a part of its own).
 DEFAULT_MAX_PART_BYTES = 32 * 1024 * 1024
+#: The OperationOutcomes of the diaries that failed (listed under ``error`` in the manifest).
+ERRORS_NAME = "OperationOutcome.errors.ndjson"
 #: The names of part files; anything else in the output folder is left alone.
 PART_PATTERN = re.compile(r"^[A-Z][A-Za-z]{1,63}\.\d{6,}-\d{3,}\.ndjson$")
 
@@ -172,4 +178,19 @@ def bulk_manifest(
         "requiresAccessToken": False,
         "output": [{"type": f.type, "url": url(f.name), "count": f.count} for f in files],
         "error": [{"type": f.type, "url": url(f.name), "count": f.count} for f in errors],
+    }
+
+
+def operation_outcome(entry: dict[str, Any]) -> dict[str, Any]:
+    """The OperationOutcome of a failed ledger entry: one issue per error line."""
+    from fhirmig.fhir.ids import NAMESPACE
+
+    seed = f"batch-error|{entry['input']}|{entry.get('sha256')}"
+    return {
+        "resourceType": "OperationOutcome",
+        "id": str(uuid.uuid5(NAMESPACE, seed)),
+        "issue": [
+            {"severity": "error", "code": "invalid", "diagnostics": line}
+            for line in entry.get("errors", ["failed"])
+        ],
     }

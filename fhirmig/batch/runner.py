@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import orjson
 
@@ -34,9 +34,11 @@ from fhirmig.batch.ledger import (
 from fhirmig.batch.local import default_jobs, run_local
 from fhirmig.batch.ndjson import (
     DEFAULT_MAX_PART_BYTES,
+    ERRORS_NAME,
     PART_PATTERN,
     OutputFile,
     bulk_manifest,
+    operation_outcome,
     transaction_time,
 )
 from fhirmig.batch.progress import Progress
@@ -48,7 +50,7 @@ from fhirmig.batch.worker import (
     InputResult,
 )
 from fhirmig.errors import BatchError, UsageError
-from fhirmig.files import atomic_write, ensure_dir
+from fhirmig.files import atomic_write, atomic_writer, ensure_dir
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "MANIFEST_NAME", "BatchSummary", "run_batch"]
 
@@ -216,7 +218,7 @@ def _finish(
     by_type: Counter[str] = Counter()
     outputs: set[str] = set()
 
-    def entries() -> Iterator[dict[str, Any]]:
+    def entries(errors: IO[bytes]) -> Iterator[dict[str, Any]]:
         for result in _results(out, n_chunks):
             for item in result.inputs:
                 entry = _entry(item, format, shared, patients, out)
@@ -227,6 +229,7 @@ def _finish(
                         outputs.add(item.output)
                 else:
                     totals["failed"] += 1
+                    errors.write(orjson.dumps(operation_outcome(entry)) + b"\n")
                 yield entry
 
     def summary() -> dict[str, Any]:
@@ -234,13 +237,18 @@ def _finish(
         return {"inputs": len(items), **totals, "resourcesByType": dict(sorted(by_type.items()))}
 
     ledger = out / LEDGER_NAME
-    write_ledger(ledger, format, entries(), summary)
+    with atomic_writer(out / ERRORS_NAME) as errors:
+        write_ledger(ledger, format, entries(errors), summary)
+    failures = [OutputFile("OperationOutcome", ERRORS_NAME, totals["failed"])]
+    if not totals["failed"] or format != "ndjson":
+        (out / ERRORS_NAME).unlink()
+        failures = []
     manifest: Path | None = None
     keep = {f.name for f in files}
     if format == "ndjson":
         manifest = out / MANIFEST_NAME
         ordered = sorted(files, key=lambda f: (f.type, f.name))
-        body = bulk_manifest(ordered, when=when, base_url=base_url)
+        body = bulk_manifest(ordered, when=when, base_url=base_url, errors=failures)
         atomic_write(manifest, orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
     _remove_stale(out, keep, outputs, n_chunks, format)
     return BatchSummary(

@@ -81,6 +81,17 @@ def test_good_diaries_converted_and_every_bad_one_reported(tmp_path: Path) -> No
     ]
     patients = sorted(r["identifier"][0]["value"] for r in lines if r["resourceType"] == "Patient")
     assert patients == sorted([f"p-{i:04d}" for i in range(9)] + ["good"])
+    # the failures are OperationOutcomes, listed under "error" in the manifest
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    assert manifest["error"] == [
+        {"type": "OperationOutcome", "url": "OperationOutcome.errors.ndjson", "count": 5}
+    ]
+    outcomes = [
+        orjson.loads(line)
+        for line in (tmp_path / "out/OperationOutcome.errors.ndjson").read_bytes().splitlines()
+    ]
+    assert [o["issue"][0]["diagnostics"] for o in outcomes[:1]] == errors["in/bad-json.json"]
+    assert sum(len(o["issue"]) for o in outcomes) == sum(len(e) for e in errors.values())
     summary_block = json.loads((tmp_path / "out/ledger.json").read_text())["summary"]
     assert summary_block["resourcesByType"]["Patient"] == 10
     assert summary_block["failed"] == 5
@@ -93,6 +104,7 @@ def test_manifest_lists_every_part_with_its_count(tmp_path: Path) -> None:
     assert manifest["transactionTime"] == "2026-11-18T11:06:40Z"  # SOURCE_DATE_EPOCH
     assert manifest["requiresAccessToken"] is False
     assert manifest["error"] == []
+    assert not (tmp_path / "out/OperationOutcome.errors.ndjson").exists()
     for item in manifest["output"]:
         name = item["url"].rsplit("/", 1)[1]
         assert item["url"] == f"https://files.example.org/export/1/{name}"
