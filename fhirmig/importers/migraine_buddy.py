@@ -1,0 +1,369 @@
+"""Import the CSV that Migraine Buddy exports "for my doctor" into a diary.
+
+Each attack row becomes an :class:`~fhirmig.diary.Attack`; the app's words become
+vocabulary keys where :mod:`fhirmig.importers.mb_vocabulary` knows them and stay free text
+where it does not. Medications go into the catalogue (class guessed from the active
+ingredient), with one intake per dose: the intake times come from the ``Notes`` lines
+``<date> at <time>: I took this drug: <name>`` and the relief from the column the drug is
+listed in (helpful -> good, somewhat helpful -> some, unhelpful -> none, unsure -> not
+recorded). Health events become notes on the day they happened.
+
+Attack ids come from the start time (``mb-20261003T0740``), not the export's row number,
+so that two exports of overlapping periods give the same ids and merge cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from fhirmig.diary.reader import read_bytes
+from fhirmig.diary.timeparse import format_datetime, zone
+from fhirmig.errors import UsageError
+from fhirmig.importers import mb_vocabulary as vocab
+from fhirmig.importers.dates import (
+    AmbiguousOrder,
+    infer_day_first,
+    parse_duration_minutes,
+    parse_local,
+    place_in_zone,
+)
+from fhirmig.importers.mb_attack import AttackBuilder, Catalogue
+from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
+from fhirmig.importers.result import Findings, ImportResult, build_diary
+
+__all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
+
+_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|bis|au|a)\s+")
+_INTAKE_LINE = re.compile(
+    r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
+    r"(?P<what>.+?)\s*$",
+    re.IGNORECASE,
+)
+_EVENT_TITLES = ("health event", "date", "description", "time period")
+
+
+def import_migraine_buddy(
+    path: str | os.PathLike[str],
+    *,
+    patient_id: str,
+    timezone: str = "UTC",
+    day_first: bool | None = None,
+    missing_pain: int = 0,
+) -> ImportResult:
+    """Read a Migraine Buddy CSV export into a diary for ``patient_id``.
+
+    Args:
+        path: the exported ``MigraineBuddy_*.csv``.
+        patient_id: the diary's patient id (the export names nobody).
+        timezone: the IANA zone the phone's wall-clock times are read in.
+        day_first: True for ``3/10/26`` = 3 October, False for 10 March; None works it out
+            from the dates in the file and fails if they read both ways.
+        missing_pain: the intensity given to an attack whose pain level is empty (the
+            diary needs one); the attack's notes say it was not recorded.
+
+    Raises:
+        InputError: the file cannot be read.
+        ImportSourceError: the export cannot be imported; every problem with its line.
+        UsageError: an unknown time zone.
+    """
+    p = Path(path)
+    return parse_migraine_buddy(
+        read_bytes(p),
+        str(p),
+        patient_id=patient_id,
+        timezone=timezone,
+        day_first=day_first,
+        missing_pain=missing_pain,
+    )
+
+
+def parse_migraine_buddy(
+    data: bytes,
+    file: str = "<export>",
+    *,
+    patient_id: str,
+    timezone: str = "UTC",
+    day_first: bool | None = None,
+    missing_pain: int = 0,
+) -> ImportResult:
+    """Like :func:`import_migraine_buddy`, from the bytes of the export."""
+    try:
+        tz = zone(timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    if not 0 <= missing_pain <= 10:
+        raise UsageError("--missing-pain must be 0-10")
+    findings = Findings(file)
+    text = decode_export(data, findings)
+    findings.raise_if_problems("Migraine Buddy export")
+    table = read_table(text, findings)
+    if table.header is None:
+        if not table.events:
+            findings.problem(
+                None,
+                "no Migraine Buddy attack table found (a header row with Started, Lasted, "
+                "Pain Level, ...) and no health events",
+            )
+        else:
+            findings.note(None, "no attack table in this export; only health events imported")
+    if table.header is not None:
+        for key, name in zip(table.keys, table.header.cells, strict=False):
+            if key is None and name.strip():
+                findings.note(
+                    table.header.line,
+                    f"column {name.strip()!r} is not one this importer knows; "
+                    "its values are kept in the attack's extra.migraineBuddy",
+                )
+    order = _day_order(table, day_first, findings)
+    catalogue = Catalogue()
+    attacks: list[tuple[int, dict[str, Any]]] = []
+    taken_ids: set[str] = set()
+    for record in table.attacks:
+        cells = _cells(record, table.keys, table.header, findings)
+        if cells is None:
+            continue
+        builder = AttackBuilder(record.line, findings, catalogue)
+        attack = _attack(builder, cells, tz, order, missing_pain)
+        if attack is None:
+            continue
+        base = attack["id"]
+        n = 2
+        while attack["id"] in taken_ids:
+            attack["id"], n = f"{base}-{n}", n + 1
+        taken_ids.add(attack["id"])
+        attacks.append((record.line, attack))
+    days = _health_events(table.events, order, findings)
+    if catalogue.free_text:
+        words = sorted(catalogue.free_text, key=lambda w: catalogue.free_text[w])
+        shown = ", ".join(w if len(w) <= 40 else w[:39] + "…" for w in words[:20])
+        more = f" and {len(words) - 20} more" if len(words) > 20 else ""
+        findings.note(
+            None, f"{len(words)} app words kept as free text (no vocabulary key): {shown}{more}"
+        )
+    if not table.attacks and table.header is not None:
+        findings.note(table.header.line, "the attack table has no rows")
+    attacks.sort(key=lambda item: datetime.fromisoformat(item[1]["start"]))
+    raw = {
+        "patient": {"id": patient_id, "timezone": timezone},
+        "medications": catalogue.entries(findings),
+        "attacks": [a for _, a in attacks],
+        "days": [d for _, d in days],
+    }
+    lines = {"attacks": [ln for ln, _ in attacks], "days": [ln for ln, _ in days]}
+    diary = build_diary(raw, findings, "Migraine Buddy export", lambda s, i: lines[s][i])
+    return ImportResult(diary, tuple(findings.notes), file)
+
+
+def _day_order(table: Table, day_first: bool | None, findings: Findings) -> bool | None:
+    if day_first is not None:
+        return day_first
+    values: list[str] = []
+    started = table.keys.index("started") if "started" in table.keys else None
+    for record in table.attacks:
+        if started is not None and started < len(record.cells):
+            values.append(record.cells[started].split("\n")[0])
+    for record in table.events:
+        if record.cells:
+            values.extend(_RANGE_SPLIT.split(record.cells[0].strip()))
+    try:
+        return infer_day_first(values)
+    except ValueError as exc:
+        findings.problem(None, f"{exc}; pass --day-first or --month-first")
+        return None
+
+
+def _cells(
+    record: Record, keys: list[str | None], header: Record | None, findings: Findings
+) -> dict[str, str] | None:
+    cells = list(record.cells)
+    while len(cells) > len(keys) and not cells[-1].strip():
+        cells.pop()
+    if len(cells) > len(keys):
+        findings.problem(record.line, f"{len(cells)} fields, but the header has {len(keys)}")
+        return None
+    out: dict[str, str] = {}
+    names = header.cells if header is not None else ()
+    for key, name, value in zip(keys, names, cells, strict=False):
+        value = value.strip()
+        if not value:
+            continue
+        if key is None:
+            out[f"?{name.strip()}"] = value
+        elif key in out:
+            out[key] += ", " + value
+        else:
+            out[key] = value
+    return out
+
+
+def _stamp(
+    text: str, order: bool | None, tz: tzinfo, line: int, findings: Findings
+) -> datetime | None:
+    try:
+        stamp = parse_local(text, order)
+    except AmbiguousOrder as exc:
+        findings.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+        return None
+    except ValueError as exc:
+        findings.problem(line, str(exc))
+        return None
+    if stamp.clock is None:
+        findings.problem(line, f"{text!r} has no time of day")
+        return None
+    when, moved = place_in_zone(stamp.day, stamp.clock, tz)
+    if moved:
+        findings.note(line, moved)
+    return when
+
+
+def _attack(
+    b: AttackBuilder, cells: dict[str, str], tz: tzinfo, order: bool | None, missing_pain: int
+) -> dict[str, Any] | None:
+    started = cells.get("started", "")
+    first, *more = [part.strip() for part in started.split("\n") if part.strip()] or [""]
+    if not first:
+        b.findings.problem(b.line, "the Started cell is empty")
+        return None
+    start = _stamp(first, order, tz, b.line, b.findings)
+    if start is None:
+        return None
+    b.extra_lines.extend(more)
+    attack: dict[str, Any] = {"id": f"mb-{start:%Y%m%dT%H%M}", "start": format_datetime(start)}
+    _duration(b, cells, attack, start, tz, order)
+    attack["intensity"] = _pain(b, cells.get("pain", ""), missing_pain)
+    b.kind(cells.get("kind"), attack)
+    b.symptoms(cells.get("symptoms", ""), cells.get("bothersome"))
+    b.aura_column(cells.get("aura", ""))
+    b.triggers(cells.get("triggers", ""))
+    b.positions(cells.get("positions", ""))
+    for key, value in cells.items():
+        if key.startswith("relief:"):
+            b.relief(value, vocab.EFFECTS.get(key[7:]))
+    intakes = _intake_lines(b, cells.get("notes", ""), start, tz, order)
+    for key, value in cells.items():
+        if key.startswith("med:"):
+            b.medications(value, vocab.EFFECTS.get(key[4:]))
+    b.finish_intakes(intakes)
+    if "activities" in cells:
+        b.extra_lines.append("Affected activities: " + cells["activities"].replace("\n", ", "))
+    if "place" in cells:
+        b.extra_lines.append("Location: " + cells["place"])
+    unknown = {k[1:]: v for k, v in cells.items() if k.startswith("?")}
+    b.fill(attack, unknown)
+    return attack
+
+
+def _duration(
+    b: AttackBuilder,
+    cells: dict[str, str],
+    attack: dict[str, Any],
+    start: datetime,
+    tz: tzinfo,
+    order: bool | None,
+) -> None:
+    try:
+        minutes = parse_duration_minutes(cells.get("lasted", ""))
+    except ValueError as exc:
+        b.findings.problem(b.line, f"Lasted: {exc}")
+        return
+    if minutes is not None:
+        attack["durationMinutes"] = int(minutes) if float(minutes).is_integer() else minutes
+    elif "ended" in cells:
+        end = _stamp(cells["ended"], order, tz, b.line, b.findings)
+        if end is not None:
+            attack["end"] = format_datetime(end)
+    else:
+        b.findings.note(b.line, "the attack has no end or duration; imported as duration unknown")
+
+
+def _pain(b: AttackBuilder, text: str, missing_pain: int) -> int:
+    text = text.strip()
+    if not text:
+        b.findings.note(b.line, f"the pain level is empty; imported as {missing_pain}")
+        b.extra_lines.append(
+            f"Pain level not recorded in Migraine Buddy (imported as {missing_pain})."
+        )
+        return missing_pain
+    m = re.match(r"^(\d{1,2})(?:[.,]0+)?(?:\s*/\s*10)?$", text)
+    if not m or int(m[1]) > 10:
+        b.findings.problem(b.line, f"Pain Level must be a whole number 0-10 (got {text[:20]!r})")
+        return missing_pain
+    return int(m[1])
+
+
+def _intake_lines(
+    b: AttackBuilder, notes: str, start: datetime, tz: tzinfo, order: bool | None
+) -> list[tuple[str, datetime]]:
+    """Intake times from the Notes lines; other lines stay the attack's notes."""
+    out: list[tuple[str, datetime]] = []
+    for raw_line in notes.splitlines():
+        m = _INTAKE_LINE.match(raw_line)
+        when: datetime | None = None
+        if m:
+            when = _note_time(m["when"], start, tz, order)
+        if m and when is not None:
+            out.extend((what.strip(), when) for what in m["what"].split(",") if what.strip())
+        elif raw_line.strip():
+            if m:
+                b.findings.note(b.line, "an intake line in Notes has an unreadable time; kept")
+            b.notes.append(raw_line.rstrip())
+    return out
+
+
+def _note_time(text: str, start: datetime, tz: tzinfo, order: bool | None) -> datetime | None:
+    from fhirmig.importers.dates import parse_time_only
+
+    clock = parse_time_only(text)
+    if clock is not None:
+        local = start.astimezone(tz)
+        when, _ = place_in_zone(local.date(), clock, tz)
+        return when if when >= start else when + timedelta(days=1)
+    try:
+        stamp = parse_local(text, order)
+    except ValueError:
+        return None
+    if stamp.clock is None:
+        return None
+    return place_in_zone(stamp.day, stamp.clock, tz)[0]
+
+
+def _health_events(
+    events: list[Record], order: bool | None, findings: Findings
+) -> list[tuple[int, dict[str, Any]]]:
+    by_day: dict[str, tuple[int, list[str]]] = {}
+    for record in events:
+        cells = [c.strip() for c in record.cells]
+        first = cells[0] if cells else ""
+        parts = _RANGE_SPLIT.split(first)
+        try:
+            day = parse_local(parts[0], order).day
+        except AmbiguousOrder as exc:
+            findings.problem_once("order", record.line, f"{exc}; pass --day-first or --month-first")
+            continue
+        except ValueError as exc:
+            words = [vocab.normal_word(c) for c in cells if c]
+            if len(words) <= 1 or any(t in w for t in _EVENT_TITLES for w in words):
+                continue  # a title, or the header row of the health-events block
+            findings.problem(record.line, f"health event: {exc}")
+            continue
+        period, description, notes = [*cells, "", "", ""][1:4]
+        text = "Health event: " + (description or "(no description)")
+        if len(parts) > 1:
+            text += f" ({first})"
+        if period:
+            text += f" [{period}]"
+        if notes:
+            text += f": {notes}"
+        extra = [c for c in cells[4:] if c]
+        if extra:
+            text += " | " + " | ".join(extra)
+        key = day.isoformat()
+        by_day.setdefault(key, (record.line, []))[1].append(text)
+    return [
+        (line, {"date": key, "notes": "\n".join(texts)})
+        for key, (line, texts) in sorted(by_day.items())
+    ]

@@ -1,0 +1,147 @@
+"""``fhirmig import``: new diaries, merging with --into, usage and input errors."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from fhirmig.cli import cli
+from fhirmig.diary import read_diary
+
+DATA = Path(__file__).parent.parent / "importers" / "data"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["import", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_migraine_buddy_to_new_diary() -> None:
+    code, out, err = _run(
+        "migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "d.json",
+        "--patient-id", "p-7", "--timezone", "Europe/Lisbon",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "imported 3 attacks, 4 medications, 2 days" in out
+    assert "line 9: the pain level is empty" in err
+    assert stat.S_IMODE(Path("d.json").stat().st_mode) == 0o600
+    diary = read_diary("d.json")
+    assert diary.patient.id == "p-7" and len(diary.attacks) == 3
+
+
+def test_into_twice_changes_nothing(examples: Path) -> None:
+    shutil.copy(examples / "chronic-overuse.json", "diary.json")
+    code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
+    assert code == 0
+    assert "diary.json: added 2 attack(s)" in out
+    after_first = Path("diary.json").read_bytes()
+    code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
+    assert code == 0
+    assert "diary.json: nothing changed" in out
+    assert "left out 2 attack(s) already in the diary" in out
+    assert Path("diary.json").read_bytes() == after_first
+
+
+def test_into_with_output_leaves_the_diary_alone(examples: Path) -> None:
+    shutil.copy(examples / "episodic-twitching.json", "diary.json")
+    before = Path("diary.json").read_bytes()
+    code, out, err = _run(
+        "apple-health", str(DATA / "apple_export.xml"), "--into", "diary.json", "-o", "new.json"
+    )
+    assert code == 0, err
+    assert Path("diary.json").read_bytes() == before
+    assert "wrote new.json" in out
+    merged = read_diary("new.json")
+    assert len(merged.days) >= len(read_diary("diary.json").days)
+
+
+def test_apple_health_new_days_file() -> None:
+    code, _, err = _run(
+        "apple-health", str(DATA / "apple_export.xml"), "-o", "days.json",
+        "--timezone", "Europe/Lisbon",
+    )  # fmt: skip
+    assert code == 0, err
+    diary = read_diary("days.json")
+    assert diary.patient.id == "apple_export"
+    assert [(d.date.isoformat(), d.sleep_hours, d.menstruation) for d in diary.days] == [
+        ("2026-10-03", 8.33, None),
+        ("2026-10-04", 5.25, True),
+        ("2026-10-07", None, False),
+    ]
+
+
+def test_daily_csv_with_column_mapping(tmp_path: Path) -> None:
+    src = tmp_path / "w.csv"
+    src.write_text("Day,Zzz\n2026-10-01,7.5\n")
+    code, _, err = _run(
+        "daily-csv", str(src), "-o", "w.json", "--column", "date=Day", "--column", "sleep_hours=Zzz"
+    )
+    assert code == 0, err
+    assert read_diary("w.json").days[0].sleep_hours == 7.5
+    code, _, err = _run("daily-csv", str(src), "-o", "w.json", "--column", "sleep_hours")
+    assert code == 2 and "FIELD=HEADER" in err
+
+
+def test_usage_errors_exit_2() -> None:
+    code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "--patient-id", "p")
+    assert code == 2 and "-o FILE" in err
+    code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "x.json")
+    assert code == 2 and "--patient-id is required" in err
+    assert not Path("x.json").exists()
+
+
+def test_into_a_csv_diary_needs_a_json_output(examples: Path) -> None:
+    shutil.copy(examples / "spreadsheet.csv", "sheet.csv")
+    shutil.copy(examples / "spreadsheet.patient.json", "sheet.patient.json")
+    before = Path("sheet.csv").read_bytes()
+    code, _, err = _run("apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv")
+    assert code == 2 and "-o FILE.json" in err
+    assert Path("sheet.csv").read_bytes() == before
+    code, _, err = _run(
+        "apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv", "-o", "s.json"
+    )
+    assert code == 0, err
+    merged = read_diary("s.json")
+    assert merged.patient.timezone == "Europe/Berlin"
+    assert {d.date.isoformat() for d in merged.days} >= {"2026-10-03", "2026-10-04"}
+
+
+def test_into_refuses_a_different_patient(examples: Path) -> None:
+    shutil.copy(examples / "episodic-twitching.json", "diary.json")
+    code, _, err = _run(
+        "migraine-buddy", str(DATA / "mb_standard.csv"), "--into", "diary.json",
+        "--patient-id", "someone-else",
+    )  # fmt: skip
+    assert code == 2 and "differs" in err
+
+
+def test_bad_export_exits_1_and_writes_nothing() -> None:
+    code, out, err = _run(
+        "migraine-buddy", str(DATA / "mb_bad_rows.csv"), "-o", "out.json", "--patient-id", "p"
+    )
+    assert code == 1
+    assert "line 4" in err and "line 5" in err and "line 6" in err
+    assert "Traceback" not in err + out
+    assert not Path("out.json").exists()
+    code, _, err = _run("apple-health", "missing.xml", "-o", "out.json")
+    assert code == 1 and "no such file" in err
+
+
+def test_import_command_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fhirmig.cli import cli\n"
+        "cli.get_command(None, 'import')\n"
+        "import fhirmig.importers\n"
+        "mods = ('fhir.resources', 'reportlab', 'httpx', 'dask')\n"
+        "heavy = [m for m in mods if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
