@@ -21,6 +21,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/fhirmig validate examples/episodic-twitching.json
+	mkdir -p $(OUT)
+	$(BIN)/fhirmig report examples/chronic-overuse.json -o $(OUT)/chronic-overuse-report.pdf
 
 test: $(VENV)/.installed-test lint typecheck pytest
 

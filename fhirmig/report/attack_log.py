@@ -1,0 +1,200 @@
+"""Appendix A: every attack of the period as a table row, header repeated on each page.
+
+The rows are split into tables of :data:`BLOCK_ROWS`: reportlab re-lays out the rest of a
+table at each page break, so one table of n rows costs about n squared while blocks keep
+the cost linear. Notes longer than :data:`NOTE_CELL_CHARS` are cut in the table (a table
+row cannot run over a page) and printed in full after it. Cells are plain text wrapped
+here (a Paragraph per cell costs several times more); only text with CJK characters,
+which needs a second font, becomes a Paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from fhirmig.diary.model import Attack, Diary
+from fhirmig.report.fonts import BODY_FONT, has_cjk, markup, plain
+from fhirmig.report.styles import paragraph, styles, table_style
+
+__all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
+
+BLOCK_ROWS = 200
+CELL_SIZE = 7.0
+PADDING = 3.0
+NOTE_CELL_CHARS = 300
+CELL_CHARS = 500
+#: (title, share of the width)
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Start", 0.085),
+    ("Duration", 0.06),
+    ("Intensity", 0.058),
+    ("Locations", 0.10),
+    ("Symptoms", 0.12),
+    ("Twitching", 0.12),
+    ("Triggers", 0.10),
+    ("Medication and relief", 0.175),
+    ("Notes", 0.182),
+)
+
+
+def attacks_in_period(diary: Diary, start: date | None, end: date | None) -> list[Attack]:
+    """Attacks whose start day (patient's zone) lies in the period, in time order."""
+    tz = diary.patient.tz
+    chosen = [
+        a
+        for a in diary.attacks
+        if (start is None or a.start.astimezone(tz).date() >= start)
+        and (end is None or a.start.astimezone(tz).date() <= end)
+    ]
+    return sorted(chosen, key=lambda a: (a.start, a.id))
+
+
+def _duration(attack: Attack) -> str:
+    length = attack.duration
+    if length is None:
+        return "–"
+    minutes = int(length.total_seconds() // 60)
+    if minutes >= 48 * 60:
+        return f"{minutes / 1440:.1f} d"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
+
+
+def _local(moment: datetime, tz: tzinfo) -> datetime:
+    return moment.astimezone(tz)
+
+
+def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
+    parts: list[str] = []
+    for intake in attack.medications:
+        med = diary.medication(intake.medication)
+        text = med.name if med else intake.medication
+        if intake.dose:
+            text += f" {intake.dose}"
+        if intake.taken:
+            text += f" {_local(intake.taken, tz):%H:%M}"
+        if intake.relief:
+            text += f" ({intake.relief})"
+        parts.append(text)
+    for use in attack.relief_methods:
+        parts.append(use.method + (f" ({use.effect})" if use.effect else ""))
+    return "; ".join(parts) or "–"
+
+
+def _words(keys: Sequence[str]) -> str:
+    """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
+    return ", ".join(k.replace("-", " ") for k in keys) or "–"
+
+
+def _twitching(attack: Attack) -> str:
+    items = []
+    for t in attack.twitching:
+        text = t.location
+        if t.intensity is not None:
+            text += f" {t.intensity}/10"
+        if t.description:
+            text += f": {t.description}"
+        items.append(text)
+    return "; ".join(items) or "–"
+
+
+def _wrap(text: str, width: float) -> str:
+    """``text`` broken into lines that fit ``width`` at the cell font (plain, no markup)."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = plain(text)
+    if "\n" not in text and stringWidth(text, BODY_FONT, CELL_SIZE) <= width:
+        return text
+    lines: list[str] = []
+    for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
+        while stringWidth(line, BODY_FONT, CELL_SIZE) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], BODY_FONT, CELL_SIZE) > width:
+                cut = max(1, cut * 3 // 4)
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _cell(text: str, width: float) -> Any:
+    """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
+
+    Plain strings are never parsed as markup, so ``<b>`` or ``&`` in them print as typed.
+    Text beyond CELL_CHARS is cut with "…", so that one row always fits on a page.
+    """
+    if len(text) > CELL_CHARS:
+        text = text[:CELL_CHARS] + "…"
+    if has_cjk(text):
+        return paragraph(markup(text, newlines=True), styles().cell)
+    return _wrap(text, width)
+
+
+def _row(
+    diary: Diary, attack: Attack, tz: tzinfo, widths: Sequence[float], long_notes: list[Attack]
+) -> list[Any]:
+    start = _local(attack.start, tz)
+    notes = attack.notes or ""
+    if len(notes) > NOTE_CELL_CHARS:
+        long_notes.append(attack)
+        notes = notes[:NOTE_CELL_CHARS] + "… (in full after the table)"
+    kind = "" if attack.kind == "migraine" else f" {attack.kind}"
+    aura = " aura" if attack.aura else ""
+    cells = [
+        f"{start:%Y-%m-%d}\n{start:%H:%M}{kind}{aura}",
+        _duration(attack),
+        str(attack.intensity),
+        _words(attack.pain_locations),
+        _words(attack.symptoms),
+        _twitching(attack),
+        _words(attack.triggers),
+        _medication(diary, attack, tz),
+        notes or "–",
+    ]
+    return [_cell(c, w - 2 * PADDING) for c, w in zip(cells, widths, strict=True)]
+
+
+def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[Any]:
+    """The flowables of Appendix A on landscape pages: tables of BLOCK_ROWS rows, then the
+    long notes. ``width`` is the width of the landscape frame."""
+    from reportlab.platypus import NextPageTemplate, PageBreak, Table
+
+    st = styles()
+    out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
+    out.append(paragraph("Appendix A: Attack log", st.h1))
+    out.append(
+        paragraph(
+            f"{len(attacks)} attacks of the period, times in the patient's zone "
+            f"({markup(diary.patient.timezone)}); intensity 0-10. Medication: name, dose, time, "
+            "(relief); relief methods: method (effect).",
+            st.note,
+        )
+    )
+    if not attacks:
+        return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
+    tz = diary.patient.tz
+    widths = [width * share for _, share in COLUMNS]
+    header = [paragraph(title, st.cell_bold) for title, _ in COLUMNS]
+    style = table_style()
+    style.add("FONT", (0, 1), (-1, -1), BODY_FONT, CELL_SIZE, CELL_SIZE * 1.2)
+    style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
+    style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)
+    long_notes: list[Attack] = []
+    for first in range(0, len(attacks), BLOCK_ROWS):
+        block = attacks[first : first + BLOCK_ROWS]
+        rows = [header] + [_row(diary, a, tz, widths, long_notes) for a in block]
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(style)
+        out.append(table)
+    if long_notes:
+        out.append(paragraph("Long notes in full", st.h2))
+        for attack in long_notes:
+            start = _local(attack.start, tz)
+            out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
+            out.append(paragraph(markup(attack.notes or "", newlines=True), st.body))
+    out.append(NextPageTemplate("page"))
+    return out

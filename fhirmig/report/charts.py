@@ -1,0 +1,183 @@
+"""The report's charts, drawn as vectors with reportlab.graphics.
+
+Bars are told apart by grey level and hatching-free fills that stay distinct in grey-scale
+print; threshold lines are dashed and labelled with their value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures
+from fhirmig.report.fonts import BODY_FONT
+
+__all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
+
+CLASS_FILLS: dict[str, str] = {
+    "triptan": "#1b1b1b",
+    "ergot": "#4a4a4a",
+    "opioid": "#7a7a7a",
+    "combination_analgesic": "#a0a0a0",
+    "non_opioid_analgesic": "#c8c8c8",
+    "other_acute": "#e8e8e8",
+}
+HEIGHT = 150.0
+
+
+def _frame(width: float, title: str) -> tuple[Any, Any]:
+    from reportlab.graphics.shapes import Drawing, String
+
+    d = Drawing(width, HEIGHT)
+    d.add(String(0, HEIGHT - 10, title, fontName=BODY_FONT, fontSize=8.5))
+    return d, d
+
+
+def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
+    from reportlab.lib import colors
+
+    step = 1 if len(labels) <= 12 else 3 if len(labels) <= 36 else 6
+    chart.categoryAxis.categoryNames = [t if i % step == 0 else "" for i, t in enumerate(labels)]
+    chart.categoryAxis.labels.fontName = BODY_FONT
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = 5 if top > 10 else 2
+    chart.valueAxis.labels.fontName = BODY_FONT
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    chart.valueAxis.visibleGrid = True
+
+
+def _threshold(d: Any, chart: Any, value: int, label: str) -> None:
+    from reportlab.graphics.shapes import Line, String
+
+    top = chart.valueAxis.valueMax
+    y = chart.y + chart.height * value / top
+    d.add(Line(chart.x, y, chart.x + chart.width, y, strokeDashArray=[3, 2], strokeWidth=0.8))
+    d.add(String(chart.x + chart.width + 2, y - 2.5, label, fontName=BODY_FONT, fontSize=6))
+
+
+def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> None:
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib import colors
+
+    for i, (fill, name) in enumerate(items):
+        d.add(Rect(x, y - i * 9, 6, 6, fillColor=colors.HexColor(fill), strokeWidth=0.3))
+        d.add(String(x + 9, y - i * 9 + 0.5, name, fontName=BODY_FONT, fontSize=6))
+
+
+def _labels(months: Sequence[MonthFigures]) -> list[str]:
+    return [m.month if m.complete else f"{m.month}*" for m in months]
+
+
+def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
+    """Headache and migraine days per month, with the 15-day and 8-day lines."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.lib import colors
+
+    d, _ = _frame(width, "Headache and migraine days per month (* month partly in period)")
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 140, HEIGHT - 50
+    chart.data = [[m.headache_days for m in months], [m.migraine_days for m in months]]
+    chart.bars[0].fillColor = colors.HexColor("#b5b5b5")
+    chart.bars[1].fillColor = colors.HexColor("#2b2b2b")
+    chart.barSpacing = 0.5
+    top = max([31, *chart.data[0]])
+    _axis_style(chart, _labels(months), top)
+    d.add(chart)
+    _threshold(d, chart, 15, "15 headache days")
+    _threshold(d, chart, 8, "8 migraine days")
+    _legend(
+        d,
+        chart.x + chart.width + 2,
+        HEIGHT - 30,
+        [("#b5b5b5", "headache days"), ("#2b2b2b", "migraine days")],
+    )
+    return d
+
+
+def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
+    """Acute-medication days per month, one bar per class, against the 10 and 15-day lines.
+
+    Bars stand side by side (not stacked) because each ICHD-3 threshold applies to one
+    class: triptan, ergot, opioid and combination days to 10, non-opioid analgesic days
+    to 15.
+    """
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.lib import colors
+
+    d, _ = _frame(width, "Acute-medication days per month by class (ICHD-3 8.2 thresholds)")
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 140, HEIGHT - 50
+    used = [k for k in CLASS_KEYS if any(m.class_days.get(k, 0) for m in months)] or ["triptan"]
+    chart.data = [[m.class_days.get(k, 0) for m in months] for k in used]
+    for i, key in enumerate(used):
+        chart.bars[i].fillColor = colors.HexColor(CLASS_FILLS[key])
+        chart.bars[i].strokeWidth = 0.3
+    _axis_style(chart, _labels(months), max([31, *(max(row) for row in chart.data)]))
+    d.add(chart)
+    _threshold(d, chart, 10, "10 days")
+    _threshold(d, chart, 15, "15 days")
+    _legend(
+        d,
+        chart.x + chart.width + 2,
+        HEIGHT - 30,
+        [(CLASS_FILLS[k], k.replace("_", " ")) for k in used],
+    )
+    return d
+
+
+def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
+    """Peak intensity (0-10) of each day with an attack, one dot per day.
+
+    Drawn straight on the canvas: a three-year diary has a thousand dots, and a shape tree
+    of that many markers costs more than the rest of the charts together.
+    """
+    from reportlab.lib.colors import HexColor, black
+    from reportlab.platypus import Flowable
+
+    days = list(day_table)
+    ticks = _month_ticks([d.day for d in days])
+    left, bottom, plot_w, plot_h = 24.0, 22.0, width - 140, HEIGHT - 42
+    span = max(len(days) - 1, 1)
+
+    class IntensityChart(Flowable):  # type: ignore[misc]
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return width, HEIGHT
+
+        def draw(self) -> None:
+            c = self.canv
+            c.setFont(BODY_FONT, 8.5)
+            c.drawString(0, HEIGHT - 10, "Peak intensity (0-10) of each day with an attack")
+            c.setFont(BODY_FONT, 6.5)
+            c.setLineWidth(0.5)
+            for value in range(0, 11, 2):
+                y = bottom + plot_h * value / 10
+                c.setStrokeColor(HexColor("#dddddd") if value else black)
+                c.line(left, y, left + plot_w, y)
+                c.drawRightString(left - 3, y - 2, str(value))
+            c.setStrokeColor(black)
+            c.line(left, bottom, left, bottom + plot_h)
+            c.setFont(BODY_FONT, 6)
+            for index, label in ticks:
+                x = left + plot_w * index / span
+                c.line(x, bottom, x, bottom - 3)
+                c.drawCentredString(x, bottom - 10, label)
+            c.setFillColor(black)
+            for index, day in enumerate(days):
+                if day.peak_intensity is not None:
+                    x = left + plot_w * index / span
+                    y = bottom + plot_h * day.peak_intensity / 10
+                    c.rect(x - 1.2, y - 1.2, 2.4, 2.4, stroke=0, fill=1)
+
+    return IntensityChart()
+
+
+def _month_ticks(days: Sequence[date]) -> list[tuple[int, str]]:
+    ticks = [(i, day.strftime("%Y-%m")) for i, day in enumerate(days) if day.day == 1]
+    step = 1 if len(ticks) <= 8 else 2 if len(ticks) <= 16 else 3 if len(ticks) <= 24 else 6
+    return ticks[::step]

@@ -1,0 +1,114 @@
+"""Fonts and safe text for the report: any script prints, no user text becomes markup.
+
+The body font is DejaVu Sans (Bitstream Vera licence, see ``fonts/LICENSE-DejaVu.txt``),
+shipped inside the package and embedded (subset) into every PDF. It covers Latin, Greek,
+Cyrillic, Armenian, Georgian, Hebrew, Arabic and many symbols. It has no Chinese, Japanese
+or Korean glyphs: runs of those scripts are set in Droid Sans Fallback (Apache-2.0, see
+``fonts/LICENSE-DroidSansFallback.txt``), also shipped and embedded (subset). That font is
+loaded only when a text has such characters, since reading it costs a quarter second.
+
+:func:`markup` is the only way user text enters a reportlab ``Paragraph``: it escapes
+``& < >`` and wraps CJK runs in ``<font>`` tags, so ``<b>``, ``<img src=..>`` or
+``</para>`` in a note print literally.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+__all__ = [
+    "BODY_FONT",
+    "BOLD_FONT",
+    "CJK_FONT",
+    "FONT_DIR",
+    "cjk_font",
+    "has_cjk",
+    "markup",
+    "plain",
+    "register_fonts",
+]
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+BODY_FONT = "DejaVuSans"
+BOLD_FONT = "DejaVuSans-Bold"
+
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HAN = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff65"
+_CJK_RUN = re.compile(f"([{_HANGUL}]+|[{_KANA}{_HAN}]+)")
+#: characters that are never printable text (controls other than tab/newline)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+CJK_FONT = "DroidSansFallback"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the embedded body fonts and the CJK fallbacks with reportlab (once)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from fhirmig.errors import ReportError
+
+    try:
+        pdfmetrics.registerFont(TTFont(BODY_FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD_FONT, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    except Exception as exc:  # reportlab raises plain exceptions for unreadable fonts
+        raise ReportError(f"{FONT_DIR}: cannot load the report font ({exc})") from exc
+    for bold, italic, name in ((0, 0, BODY_FONT), (1, 0, BOLD_FONT)):
+        addMapping(BODY_FONT, bold, italic, name)
+        addMapping(BODY_FONT, bold, 1, name if bold else BODY_FONT)
+
+
+@cache
+def cjk_font() -> str:
+    """Register the CJK font on first use and return its name."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from fhirmig.errors import ReportError
+
+    try:
+        pdfmetrics.registerFont(TTFont(CJK_FONT, str(FONT_DIR / "DroidSansFallback.ttf")))
+    except Exception as exc:  # reportlab raises plain exceptions for unreadable fonts
+        raise ReportError(f"{FONT_DIR}: cannot load the CJK font ({exc})") from exc
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(CJK_FONT, bold, italic, CJK_FONT)
+    return CJK_FONT
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has characters the body font lacks (Chinese, Japanese, Korean)."""
+    return _CJK_RUN.search(text) is not None
+
+
+def plain(text: str) -> str:
+    """User text made printable: control characters become spaces."""
+    return _CONTROL.sub(" ", text)
+
+
+def markup(text: object, *, newlines: bool = False) -> str:
+    """Paragraph markup that prints ``text`` literally, in a font that has its glyphs.
+
+    With ``newlines`` the line breaks of the text are kept (``<br/>``); otherwise they are
+    spaces, as in any paragraph.
+    """
+    parts: list[str] = []
+    for i, chunk in enumerate(_CJK_RUN.split(plain(str(text)))):
+        if not chunk:
+            continue
+        escaped = escape(chunk)
+        if i % 2:
+            parts.append(f'<font face="{cjk_font()}">{escaped}</font>')
+        else:
+            parts.append(escaped)
+    joined = "".join(parts)
+    if newlines:
+        return "<br/>".join(line for line in joined.replace("\r\n", "\n").split("\n"))
+    return joined.replace("\r", " ").replace("\n", " ")

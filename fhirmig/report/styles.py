@@ -1,0 +1,114 @@
+"""Paragraph and table styles of the report: one small, print-friendly visual language.
+
+Colours are chosen to stay distinct in grey-scale print: every meaning that a colour
+carries is also carried by a grey level, a letter or a mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, register_fonts
+
+__all__ = ["INK", "MUTED", "RULE", "Styles", "paragraph", "styles", "table_style"]
+
+INK = "#1a1a1a"
+MUTED = "#555555"
+RULE = "#9a9a9a"
+HEADER_FILL = "#e4e4e4"
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles every section uses."""
+
+    title: Any
+    h1: Any
+    h2: Any
+    body: Any
+    small: Any
+    cell: Any
+    cell_bold: Any
+    bullet: Any
+    note: Any
+
+
+@cache
+def styles() -> Styles:
+    """The report's paragraph styles (fonts registered on first use)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    from reportlab.lib.colors import HexColor
+
+    ink, muted = HexColor(INK), HexColor(MUTED)
+    base = ParagraphStyle("body", fontName=BODY_FONT, fontSize=9, leading=11.5, textColor=ink)
+    return Styles(
+        title=ParagraphStyle("title", parent=base, fontName=BOLD_FONT, fontSize=16, leading=20),
+        h1=ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=BOLD_FONT,
+            fontSize=13,
+            leading=16,
+            spaceBefore=10,
+            keepWithNext=1,
+            spaceAfter=6,
+        ),
+        h2=ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=BOLD_FONT,
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=8,
+            keepWithNext=1,
+            spaceAfter=3,
+        ),
+        body=ParagraphStyle("p", parent=base, spaceAfter=4),
+        small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=muted),
+        cell=ParagraphStyle("cell", parent=base, fontSize=7, leading=8.4),
+        cell_bold=ParagraphStyle("cellb", parent=base, fontName=BOLD_FONT, fontSize=7, leading=8.4),
+        bullet=ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=2, spaceAfter=2),
+        note=ParagraphStyle(
+            "note",
+            parent=base,
+            fontSize=8,
+            leading=10,
+            textColor=muted,
+            spaceBefore=2,
+            spaceAfter=4,
+        ),
+    )
+
+
+def paragraph(text: str, style: Any | None = None, **kwargs: Any) -> Any:
+    """A Paragraph of already-safe markup (see :func:`fhirmig.report.fonts.markup`)."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(text, style if style is not None else styles().body, **kwargs)
+
+
+def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:
+    """A TableStyle with a grey header, thin rules and optional zebra rows."""
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), BODY_FONT, 7.5),
+        ("FONT", (0, 0), (-1, header_rows - 1), BOLD_FONT, 7.5),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor(HEADER_FILL)),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.HexColor(RULE)),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor(RULE)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if zebra:
+        shades = [colors.white, colors.HexColor("#f2f2f2")]
+        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), shades))
+    return TableStyle(commands)

@@ -1,0 +1,203 @@
+"""The report's PDF: figures, names, sections, links, page numbers, escaping, determinism."""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import EXAMPLES, Rendered, render
+
+from fhirmig.analysis import stats_to_json
+from fhirmig.cli import cli
+from fhirmig.diary import read_diary
+from fhirmig.report import load_organisations, select_organisations
+from fhirmig.report.content import patient_regions
+
+
+def _row(text: str, label: str) -> list[str]:
+    """The numbers on the line after ``label`` in page-one text (label, total, per 28 days)."""
+    lines = text.splitlines()
+    i = lines.index(label)
+    return [lines[i + 1].strip(), lines[i + 2].strip()]
+
+
+def test_page_one_figures_equal_fhirmig_stats(chronic: Rendered) -> None:
+    result = CliRunner().invoke(cli, ["stats", str(EXAMPLES / "chronic-overuse.json"), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    expected = json.loads(result.output)
+    library = stats_to_json(chronic.stats)
+    for key in ("attacks", "headache_days", "migraine_days", "class_days", "per_28_days"):
+        assert library[key] == expected[key], key
+    page = chronic.pages[0]
+    per = expected["per_28_days"]
+    assert _row(page, "Headache days") == [
+        str(expected["headache_days"]),
+        f"{per['headache_days']:.1f}",
+    ]
+    assert _row(page, "Migraine days") == [
+        str(expected["migraine_days"]),
+        f"{per['migraine_days']:.1f}",
+    ]
+    assert _row(page, "Acute-medication days") == [
+        str(expected["acute_medication_days"]),
+        f"{per['acute_medication_days']:.1f}",
+    ]
+    assert _row(page, "Triptan days")[0] == str(expected["class_days"]["triptan"])
+    assert _row(page, "Attacks")[0] == str(expected["attacks"])
+    assert _row(page, "Attacks with muscle twitching")[0] == str(expected["twitching_attacks"])
+    months = ", ".join(expected["overuse"]["months_reached"])
+    assert "Medication-overuse threshold (ICHD-3 8.2) reached" in page
+    assert months.split(", ")[0] in page
+    assert "not a diagnosis" in page
+
+
+def test_month_table_matches_stats(chronic: Rendered) -> None:
+    text = chronic.text
+    for month in chronic.stats.months:
+        row = f"{month.month}{'' if month.complete else ' (part)'}\n{month.days}\n"
+        row += f"{month.headache_days}\n{month.migraine_days}\n{month.acute_medication_days}"
+        assert row in text
+
+
+def test_greek_name_on_every_page_and_in_metadata(chronic: Rendered) -> None:
+    name = "Ελένη Παπαδοπούλου"
+    assert all(name in page for page in chronic.pages)
+    assert name in chronic.reader.metadata.title
+    assert chronic.reader.metadata.author.startswith("fhirmig")
+    assert "diary report" in chronic.reader.metadata.subject
+    assert chronic.reader.trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_page_n_of_m_on_every_page(episodic: Rendered) -> None:
+    total = len(episodic.pages)
+    assert total >= 8
+    for number, page in enumerate(episodic.pages, start=1):
+        assert f"page {number} of {total}" in page
+
+
+def test_twitching_section(episodic: Rendered) -> None:
+    tw = episodic.stats.twitching
+    assert tw is not None and tw.attacks_with > 0
+    text = episodic.text
+    assert "Muscle twitching" in text
+    assert f"Twitching was recorded with {tw.attacks_with} of {tw.attacks_total} attacks" in text
+    for site, count in tw.by_site.items():
+        assert f"{site}\n{count}" in text
+    for desc in tw.descriptions:
+        assert desc.description is not None and desc.description in text
+
+
+def test_sections_calendar_charts_methods(episodic: Rendered) -> None:
+    text = episodic.text
+    for heading in (
+        "Headache calendar",
+        "Charts",
+        "Triggers and daily factors",
+        "Medication effect",
+        "Relief methods",
+        "Treatments",
+        "Methods",
+        "Appendix A: Attack log",
+        "Appendix B: Resources for patients",
+        "Appendix C: Support groups and organisations",
+    ):
+        assert heading in text, heading
+    assert "patient-reported" in text and "software-computed" in text
+    assert "Europe/Lisbon" in text
+    for trigger in episodic.stats.triggers:
+        assert trigger.trigger in text
+
+
+def test_notes_print_markup_literally(episodic: Rendered) -> None:
+    text = " ".join(episodic.text.split())
+    assert "Better after lying in the dark <b>two hours</b> & a cold pack." in text
+
+
+def test_every_appendix_link_is_printed_and_clickable(episodic: Rendered) -> None:
+    patient = episodic.diary.patient
+    groups = select_organisations(
+        load_organisations(), patient_regions(patient.timezone, patient.language), patient.language
+    )
+    urls = {org.url for _, orgs in groups for org in orgs}
+    assert "https://www.emhalliance.org" in urls  # Lisbon: the European alliance
+    assert "https://americanmigrainefoundation.org" not in urls
+    annotations: set[str] = set()
+    for page in episodic.reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None:
+                annotations.add(str(action["/URI"]))
+    text = episodic.text.replace("\n", "")
+    for url in urls:
+        assert url in text
+        assert url in annotations
+
+
+def test_attack_log_has_every_attack(chronic: Rendered) -> None:
+    tz = chronic.diary.patient.tz
+    text = chronic.text
+    for attack in chronic.diary.attacks:
+        start = attack.start.astimezone(tz)
+        assert f"{start:%Y-%m-%d}\n{start:%H:%M}" in text
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    diary = read_diary(EXAMPLES / "episodic-twitching.json")
+    a = render(diary, tmp_path / "a.pdf").path.read_bytes()
+    b = render(diary, tmp_path / "b.pdf").path.read_bytes()
+    assert a == b
+    c = render(diary, tmp_path / "c.pdf", generated=date(2026, 12, 1)).path.read_bytes()
+    assert c != a
+
+
+def test_file_is_private_and_letter_paper(tmp_path: Path) -> None:
+    diary = read_diary(EXAMPLES / "episodic-twitching.json")
+    out = render(diary, tmp_path / "r.pdf", paper="letter")
+    assert stat.S_IMODE(out.path.stat().st_mode) == 0o600
+    box = out.reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (612.0, 792.0)
+    log_page = next(p for p in out.reader.pages if "Appendix A" in (p.extract_text() or ""))
+    assert float(log_page.mediabox.width) == 792.0  # the attack log is landscape
+
+
+def test_period_bounds(tmp_path: Path) -> None:
+    diary = read_diary(EXAMPLES / "chronic-overuse.json")
+    out = render(diary, tmp_path / "r.pdf", start=date(2026, 9, 1), end=date(2026, 9, 30))
+    assert "2026-09-01 to 2026-09-30 (30 days" in out.pages[0]
+    m = re.search(r"(\d+) attacks of the period", out.text)
+    assert m is not None and int(m.group(1)) == out.stats.attacks
+
+
+def test_header_has_the_period_on_every_page(episodic: Rendered) -> None:
+    stats = episodic.stats
+    assert stats.period_from is not None and stats.period_to is not None
+    period = f"period {stats.period_from.isoformat()} to {stats.period_to.isoformat()}"
+    assert all(period in page for page in episodic.pages)
+
+
+def test_page_one_questionnaires_treatments_and_topics(
+    chronic: Rendered, episodic: Rendered
+) -> None:
+    page = " ".join(chronic.pages[0].split())
+    latest = {}
+    for q in sorted(chronic.stats.questionnaires, key=lambda q: q.date):
+        latest[q.instrument] = q
+    assert latest, "the example has questionnaires"
+    for q in latest.values():
+        assert f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {q.grade}" in page
+    botox = next(t for t in chronic.diary.treatments if t.type == "botulinum-toxin")
+    assert f"{len(botox.dates)} sessions" in page
+    text = " ".join(chronic.text.split())
+    assert all(d.isoformat() in text for d in botox.dates)  # session dates in the table
+    assert "Acute medication was taken on many days" in page  # overuse reached
+    assert "Headache frequency in the chronic range" in page
+    calm = " ".join(episodic.pages[0].split())
+    assert "Acute medication was taken on many days" not in calm
+    assert "Muscle twitching with" in calm
+    for condition in chronic.diary.conditions:
+        assert (condition.text or (condition.code or "").replace("-", " ")) in page

@@ -1,0 +1,143 @@
+"""User text in any script prints as text; markup in it prints literally; long logs split."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from conftest import render
+
+from fhirmig.diary import Diary, parse_diary_json
+from fhirmig.report.attack_log import BLOCK_ROWS, NOTE_CELL_CHARS
+from fhirmig.report.fonts import markup
+
+
+def _diary(attacks: list[dict[str, Any]], **patient: Any) -> Diary:
+    data = {
+        "format": "fhirmig-diary/1",
+        "patient": {"id": "p-x", "timezone": "UTC", **patient},
+        "medications": [{"id": "suma", "name": "Sumatriptan <i>50</i> mg", "class": "triptan"}],
+        "attacks": attacks,
+    }
+    return parse_diary_json(orjson.dumps(data), "test.json")
+
+
+def _attack(n: int, **fields: Any) -> dict[str, Any]:
+    start = datetime(2026, 1, 1, 8, tzinfo=UTC) + timedelta(hours=20 * n)
+    return {
+        "id": f"a{n}",
+        "start": start.isoformat(),
+        "durationMinutes": 240,
+        "intensity": 5,
+        **fields,
+    }
+
+
+def test_markup_escapes_and_picks_cjk_fonts() -> None:
+    assert markup("<b>x</b> & </para>") == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;/para&gt;"
+    assert markup("a\x00b") == "a b"
+    assert markup("山田 두통") == (
+        '<font face="DroidSansFallback">山田</font> <font face="DroidSansFallback">두통</font>'
+    )
+    assert markup("line1\nline2", newlines=True) == "line1<br/>line2"
+
+
+def test_cjk_name_and_notes_print_as_text(tmp_path: Path) -> None:
+    diary = _diary(
+        [_attack(0, notes="头痛很严重 and ずつう", symptoms=["nausea"])],
+        name={"given": ["太郎"], "family": "山田"},
+        language="ja-JP",
+    )
+    out = render(diary, tmp_path / "r.pdf")
+    text = out.text
+    assert "太郎 山田" in text
+    assert "头痛很严重" in text and "ずつう" in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in out.reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert any("DejaVuSans" in f for f in fonts)
+    cjk = [
+        font.get_object()
+        for page in out.reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+        if "DroidSansFallback" in str(font.get_object()["/BaseFont"])
+    ]
+    assert cjk and all("/FontFile2" in f["/FontDescriptor"] for f in cjk)  # embedded
+
+
+def test_injection_in_every_user_field_prints_literally(tmp_path: Path) -> None:
+    evil = '<img src="/etc/passwd"/> </para> &amp; <font size=40>'
+    diary = _diary(
+        [
+            _attack(
+                0,
+                notes=evil,
+                triggers=[evil],
+                painLocations=[evil],
+                twitching=[{"location": evil, "description": evil, "intensity": 3}],
+                medications=[{"medication": "suma", "dose": evil, "relief": "good"}],
+                reliefMethods=[{"method": evil, "effect": "some"}],
+            )
+        ],
+        name={"given": [evil], "family": "O'Brien & Sons"},
+    )
+    out = render(diary, tmp_path / "r.pdf")
+    text = " ".join(out.text.split())
+    assert text.count('<img src="/etc/passwd"/> </para> &amp; <font size=40>') >= 6
+    assert "O'Brien & Sons" in text
+    assert "Sumatriptan <i>50</i> mg" in text
+
+
+def test_long_log_is_split_in_blocks_with_header_on_every_page(tmp_path: Path) -> None:
+    attacks = [_attack(n, symptoms=["nausea"], notes=f"note {n}") for n in range(BLOCK_ROWS + 60)]
+    attacks[3]["notes"] = "long " * (NOTE_CELL_CHARS // 2) + "END-OF-NOTE"
+    out = render(_diary(attacks), tmp_path / "r.pdf")
+    log_pages = [
+        page
+        for page, p in zip(out.pages, out.reader.pages, strict=True)
+        if float(p.mediabox.width) > float(p.mediabox.height)
+    ]
+    assert len(log_pages) >= 4
+    table_pages = [p for p in log_pages if "note 1" in p or "note 2" in p]
+    for page in table_pages:
+        assert "Medication and relief" in page  # header repeated
+    text = out.text
+    for n in (0, BLOCK_ROWS - 1, BLOCK_ROWS, BLOCK_ROWS + 59):
+        assert f"note {n}\n" in text or text.endswith(f"note {n}")
+    flat = " ".join(text.split())
+    assert "(in full after the table)" in flat
+    assert "END-OF-NOTE" in flat  # printed in full after the table
+
+
+def test_empty_diary_still_reports(tmp_path: Path) -> None:
+    out = render(_diary([]), tmp_path / "r.pdf")
+    assert "no data" in out.pages[0]
+    assert "No attacks in this period." in out.text
+    assert "Patient p-x" in out.pages[0]
+
+
+def test_longest_allowed_texts_still_lay_out(tmp_path: Path) -> None:
+    long_note = "word " * 1990 + "END-OF-LONG-NOTE"
+    long_text = "x" * 995 + "-tail"
+    diary = _diary(
+        [
+            _attack(
+                n,
+                notes=long_note,
+                triggers=[long_text] * 5,
+                symptoms=[long_text] * 5,
+                twitching=[{"location": long_text, "description": long_note}] * 3,
+                medications=[{"medication": "suma", "dose": long_text}] * 3,
+            )
+            for n in range(2)
+        ],
+        name={"given": [long_text], "family": "Family"},
+    )
+    out = render(diary, tmp_path / "r.pdf")
+    flat = " ".join(out.text.split())
+    assert flat.count("END-OF-LONG-NOTE") >= 2 + 6  # notes in full, and every description
+    assert all("page " in page for page in out.pages)
