@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hardening.fuzzing import TARGETS, run_target, seen_findings
+from hardening.fuzzing import run_target, seen_findings, seen_sites
+from hardening.targets import TARGETS
 
 
 def main() -> int:
@@ -41,6 +42,8 @@ def main() -> int:
     print(f"total: {total} inputs in {(time.monotonic() - started) / 60:.1f} minutes")
     for finding, n in seen_findings.items():
         print(f"known finding hit {n} times: {finding.file} {finding.function}: {finding.fix}")
+    for site, n in sorted(seen_sites.items()):
+        print(f"  {n:6d}  {site}")
     return 0
 
 

@@ -7,12 +7,13 @@ XPASS as a failure, and the finding (and this marker) must be removed.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fhirmig.diary import parse_diary_csv, parse_diary_json
-from fhirmig.errors import DiaryError
+from fhirmig.errors import DiaryError, MappingError
 
 
 def _json(**parts: Any) -> bytes:
@@ -49,3 +50,21 @@ def test_list_as_medication_id() -> None:
 def test_superscript_digit_in_a_key() -> None:
     with pytest.raises(DiaryError):
         parse_diary_json(_json(patient={"²": None}), "d.json")
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError, reason="fhir/reverse.py _Reader.__init__")
+def test_fhir_identifier_that_is_not_an_object(tmp_path: Path) -> None:
+    from fhirmig.fhir import load_input
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p"}},
+            {"resource": {"resourceType": "Observation", "id": "o", "identifier": ["x"]}},
+        ],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    with pytest.raises(MappingError, match="Observation/o"):
+        load_input(path)

@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from .fuzzing import TARGETS, Target, run_target
+from .fuzzing import Target, run_target
+from .targets import TARGETS
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
