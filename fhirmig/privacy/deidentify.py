@@ -49,6 +49,7 @@ from fhirmig.diary.vocabulary import (
     SYMPTOMS,
     TRIGGERS,
 )
+from fhirmig.errors import PrivacyError
 from fhirmig.privacy.keys import date_shift_days, pseudonym, record_pseudonym
 from fhirmig.privacy.shift import shift_date, shift_datetime, shift_partial_date
 
@@ -148,7 +149,10 @@ def _patient(diary: Diary, ctx: _Context) -> Patient:
     birth: date | None = None
     if patient.birth_date is not None:
         last = ctx.day(_last_date(diary) or _today(), "patient.birthDate")
-        year = ctx.day(patient.birth_date, "patient.birthDate").year
+        try:
+            year = ctx.day(patient.birth_date, "patient.birthDate").year
+        except PrivacyError:  # a birth date at the edge of the calendar: only its year is kept
+            year = patient.birth_date.year
         # Age is judged at the last diary day; with a 1 January birthday it can only grow.
         birth = date(max(year, last.year - SAFE_HARBOR_AGE, 1), 1, 1)
     return patient.model_copy(

@@ -248,3 +248,15 @@ def test_doses_are_kept_only_when_plain_amounts(dose: str, plain: bool, key: byt
     )
     intake = deidentify_diary(diary, key).attacks[0].medications[0]
     assert intake.dose == (dose if plain else None)
+
+
+@pytest.mark.parametrize(
+    ("born", "years"), [("0001-01-01", {1935, 1936, 1937}), ("9999-12-31", {9999})]
+)
+def test_birth_date_at_the_calendar_edge_is_no_error(
+    key: bytes, born: str, years: set[int]
+) -> None:
+    diary = _raw(patient={"id": "p-42", "birthDate": born, "timezone": "UTC"})
+    result = deidentify_diary(diary, key)  # no diary dates: age judged at SOURCE_DATE_EPOCH
+    assert result.patient.birth_date is not None
+    assert result.patient.birth_date.year in years
