@@ -2,9 +2,9 @@
 
 Order: Patient, Device (fhirmig), Conditions, Medications (the catalogue), per attack its
 Observation, symptom and twitch Observations and MedicationStatements, then day entries,
-treatments, questionnaires, summary Observations, and last the Provenance that names
-every resource before it. The order is part of the output: the reverse mapping reads
-lists back in it.
+treatments, questionnaires, summary Observations of the clinical figures, and last the
+Provenance that names every resource before it. The order is part of the output: the
+reverse mapping reads lists back in it.
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ def iter_resources(
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
     provenance: bool = True,
+    summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the diary's resources one by one (memory stays flat for huge diaries).
 
-    ``extra`` resources (for example summary Observations) come before the Provenance,
-    which lists every resource yielded as its target.
+    ``summaries`` adds the summary Observations of the clinical figures
+    (:mod:`fhirmig.fhir.summary`); ``extra`` resources (for example a DocumentReference)
+    come after them, before the Provenance, which lists every resource yielded as target.
     """
     ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
     targets: list[dict[str, Any]] = []
@@ -63,6 +65,11 @@ def iter_resources(
         yield note(treatment_resource(ctx, t))
     for i, q in enumerate(diary.questionnaires):
         yield note(questionnaire_resource(ctx, q, i))
+    if summaries:
+        from fhirmig.fhir.summary import summary_resources
+
+        for res in summary_resources(diary):
+            yield note(res)
     for res in extra or ():
         yield note(res)
     if provenance:
@@ -74,6 +81,7 @@ def diary_to_resources(
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
     provenance: bool = True,
+    summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
@@ -83,6 +91,10 @@ def diary_to_resources(
     """
     return list(
         iter_resources(
-            diary, identifier_system=identifier_system, provenance=provenance, extra=extra
+            diary,
+            identifier_system=identifier_system,
+            provenance=provenance,
+            summaries=summaries,
+            extra=extra,
         )
     )

@@ -15,8 +15,8 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.fonts import BODY_FONT, has_cjk, markup, plain
-from fhirmig.report.styles import paragraph, styles, table_style
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
+from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
 
 __all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 
@@ -72,7 +72,7 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
     for intake in attack.medications:
         med = diary.medication(intake.medication)
         text = med.name if med else intake.medication
-        if intake.dose:
+        if intake.dose and intake.dose not in text:  # "Rizatriptan 10 mg" with dose "10 mg"
             text += f" {intake.dose}"
         if intake.taken:
             text += f" {_local(intake.taken, tz):%H:%M}"
@@ -101,26 +101,6 @@ def _twitching(attack: Attack) -> str:
     return "; ".join(items) or "–"
 
 
-def _wrap(text: str, width: float) -> str:
-    """``text`` broken into lines that fit ``width`` at the cell font (plain, no markup)."""
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    text = plain(text)
-    if "\n" not in text and stringWidth(text, BODY_FONT, CELL_SIZE) <= width:
-        return text
-    lines: list[str] = []
-    for line in simpleSplit(text, BODY_FONT, CELL_SIZE, width):
-        while stringWidth(line, BODY_FONT, CELL_SIZE) > width and len(line) > 1:
-            cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], BODY_FONT, CELL_SIZE) > width:
-                cut = max(1, cut * 3 // 4)
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def _cell(text: str, width: float) -> Any:
     """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
 
@@ -131,7 +111,7 @@ def _cell(text: str, width: float) -> Any:
         text = text[:CELL_CHARS] + "…"
     if has_cjk(text):
         return paragraph(markup(text, newlines=True), styles().cell)
-    return _wrap(text, width)
+    return wrap_plain(text, width, CELL_SIZE)
 
 
 def _row(
@@ -178,8 +158,9 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
-    header = [paragraph(title, st.cell_bold) for title, _ in COLUMNS]
+    header = [title for title, _ in COLUMNS]
     style = table_style()
+    style.add("FONT", (0, 0), (-1, 0), BOLD_FONT, CELL_SIZE, CELL_SIZE * 1.2)
     style.add("FONT", (0, 1), (-1, -1), BODY_FONT, CELL_SIZE, CELL_SIZE * 1.2)
     style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
     style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)

@@ -14,9 +14,12 @@ from fhirmig.diary.model import Diary
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
-from fhirmig.report.styles import paragraph, styles, table_style
+from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
 
 __all__ = ["calendar_section", "charts_section", "factors_section", "twitching_section"]
+
+#: longer plain cells stay Paragraphs so that a row can continue on the next page
+PLAIN_CELL_CHARS = 500
 
 
 def _pct(value: float | None) -> str:
@@ -29,7 +32,6 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
     """A table of markup cells; short cells without markup stay plain strings (cheaper)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Table
 
     st = styles()
@@ -37,9 +39,10 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
     def cell(value: Any, row: int, width: float) -> Any:
         if not isinstance(value, str):
             return value
-        if row and "<" not in value and "&" not in value and not has_cjk(value):
-            if stringWidth(value, BODY_FONT, 7) <= width - 6:
-                return value
+        plain_text = "<" not in value and "&" not in value and not has_cjk(value)
+        if row and plain_text and len(value) <= PLAIN_CELL_CHARS:
+            return wrap_plain(value, width - 6)
+        # long text stays a Paragraph, which splitInRow can continue on the next page
         return paragraph(value, st.cell_bold if row == 0 else st.cell)
 
     cells = [

@@ -50,17 +50,30 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
             kwargs.setdefault("lang", frame.language)
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
+            self._outline: dict[int, list[tuple[str, str]]] = {}
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
             self._startPage()
 
+        def bookmarkPage(self, key: str, **kwargs: Any) -> None:
+            """Deferred: pages are written at save(); addOutlineEntry records the key."""
+
+        def addOutlineEntry(self, title: str, key: str, level: int = 0, closed: Any = None) -> None:
+            self._outline.setdefault(len(self._saved), []).append((key, title))
+
         def save(self) -> None:
             total = len(self._saved)
+            outline = self._outline
             for number, state in enumerate(self._saved, start=1):
                 self.__dict__.update(state)
+                for key, title in outline.get(number - 1, []):
+                    super().bookmarkPage(key)
+                    super().addOutlineEntry(title, key, level=0)
                 self._footer(number, total)
                 super().showPage()
+            if outline:
+                self.showOutline()
             super().save()
 
         def _footer(self, number: int, total: int) -> None:
@@ -101,11 +114,21 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
     ``invariant=1`` removes the creation time and random document id, so equal input
     gives a byte-identical file.
     """
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
+        """Adds a PDF outline entry (bookmark) for every section heading."""
+
+        def afterFlowable(self, flowable: Any) -> None:
+            if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+                key = f"section-{len(self._sections)}"
+                self._sections.append(key)
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
 
     register_fonts()
     width, height = PAPERS[paper]
-    doc = BaseDocTemplate(
+    doc = ReportDoc(
         str(out),
         pagesize=(width, height),
         leftMargin=MARGIN,
@@ -139,4 +162,5 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
             PageTemplate(id=template_id, frames=[body], onPage=_draw_header(frame), pagesize=(w, h))
         )
     doc.addPageTemplates(templates)
+    doc._sections = []
     doc.build(story, canvasmaker=_canvas_class(frame))

@@ -77,8 +77,10 @@ def render_stats_report(
         except ReportError:
             raise
         except Exception as exc:  # reportlab reports layout failures as plain exceptions
+            # reportlab's message quotes cell text (patient data), so only its kind is shown
             raise ReportError(
-                f"the report could not be laid out ({type(exc).__name__}: {str(exc)[:200]})"
+                f"{out}: the report could not be laid out ({type(exc).__name__}); "
+                "this is a bug in fhirmig, please report it"
             ) from exc
         return atomic_write(out, draft.read_bytes())
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, register_fonts
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, plain, register_fonts
 
-__all__ = ["INK", "MUTED", "RULE", "Styles", "paragraph", "styles", "table_style"]
+__all__ = ["INK", "MUTED", "RULE", "Styles", "paragraph", "styles", "table_style", "wrap_plain"]
 
 INK = "#1a1a1a"
 MUTED = "#555555"
@@ -112,3 +112,38 @@ def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:
         shades = [colors.white, colors.HexColor("#f2f2f2")]
         commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), shades))
     return TableStyle(commands)
+
+
+@cache
+def _widest_em() -> float:
+    """The advance width of the body font's widest glyph, in em (no text is wider per char)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    return float(max(getFont(BODY_FONT).face.charWidths.values())) / 1000
+
+
+def wrap_plain(text: str, width: float, size: float = 7.0) -> str:
+    """``text`` broken into lines that fit ``width`` in the body font at ``size`` points.
+
+    For plain table cells: reportlab draws a string cell line by line, several times
+    cheaper than a Paragraph, and never parses it as markup. Words wider than the cell are
+    broken.
+    """
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = plain(text)
+    if "\n" not in text and (
+        len(text) * size * _widest_em() <= width or stringWidth(text, BODY_FONT, size) <= width
+    ):
+        return text
+    lines: list[str] = []
+    for line in simpleSplit(text, BODY_FONT, size, width):
+        while stringWidth(line, BODY_FONT, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], BODY_FONT, size) > width:
+                cut = max(1, cut * 3 // 4)
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
@@ -30,6 +30,8 @@ FOREIGN_SPACE = (
 _chars = st.characters(blacklist_categories=("Cs",), blacklist_characters=FOREIGN_SPACE)
 text = st.text(_chars, min_size=1, max_size=12)
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._#/|%é-]{0,8}[A-Za-z0-9]|[A-Za-z0-9]", fullmatch=True)
+# Dates near the attacks keep the period (and the summary figures) a few years long.
+days_near = st.dates(date(2024, 1, 1), date(2027, 12, 31))
 effects = st.sampled_from(["none", "some", "good", "complete"])
 
 
@@ -40,7 +42,7 @@ def vocab(keys: tuple[str, ...]) -> st.SearchStrategy[str]:
 
 @st.composite
 def moments(draw: st.DrawFn) -> datetime:
-    naive = draw(st.datetimes(datetime(2000, 1, 1), datetime(2030, 12, 31)))
+    naive = draw(st.datetimes(datetime(2024, 1, 1), datetime(2027, 12, 31)))
     if draw(st.booleans()):
         naive = naive.replace(microsecond=0)
     offset = timezone(timedelta(minutes=15 * draw(st.integers(-48, 56))))
@@ -115,7 +117,7 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
         "name",
         st.fixed_dictionaries({}, optional={"given": st.lists(text, max_size=2), "family": text}),
     )
-    _opt(draw, patient, "birthDate", st.dates().map(lambda d: d.isoformat()))
+    _opt(draw, patient, "birthDate", days_near.map(lambda d: d.isoformat()))
     _opt(draw, patient, "sex", st.sampled_from(["female", "male", "other", "unknown"]))
     _opt(
         draw,
@@ -174,7 +176,7 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
         draw(attacks(aid, med_ids)) for aid in draw(st.lists(ids, max_size=3, unique=True))
     ]
     days = []
-    for day in draw(st.lists(st.dates(), max_size=3, unique=True)):
+    for day in draw(st.lists(days_near, max_size=3, unique=True)):
         d = {"date": day.isoformat()}
         _opt(draw, d, "sleepHours", st.floats(0, 24))
         _opt(draw, d, "sleepQuality", st.integers(1, 5))
@@ -199,14 +201,14 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
             draw,
             t,
             "dates",
-            st.lists(st.dates().map(lambda d: d.isoformat()), min_size=1, max_size=3),
+            st.lists(days_near.map(lambda d: d.isoformat()), min_size=1, max_size=3),
         )
         _opt(draw, t, "notes", text)
         treatments.append(t)
     raw["treatments"] = treatments
     questionnaires = []
     for _ in range(draw(st.integers(0, 2))):
-        day = draw(st.dates()).isoformat()
+        day = draw(days_near).isoformat()
         if draw(st.booleans()):
             items = draw(st.lists(st.sampled_from([6, 8, 10, 11, 13]), min_size=6, max_size=6))
             q = {"instrument": "HIT-6", "date": day, "score": sum(items)}

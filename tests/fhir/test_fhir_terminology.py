@@ -68,3 +68,12 @@ def test_key_round_trips_through_its_concept() -> None:
             assert key_of(vocabulary, cc) == key
     # the same key in another vocabulary is not mistaken for this one
     assert local_key("relief-method", concept("trigger", "caffeine")) is None
+
+
+def test_docs_page_is_the_table() -> None:
+    from pathlib import Path
+
+    from fhirmig.fhir.terminology import terminology_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "terminology.md"
+    assert page.read_text("utf-8") == terminology_markdown()

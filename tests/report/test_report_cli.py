@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, pdf_pages
 
 from fhirmig.cli import cli
+from tests.report.pdfhelp import EXAMPLES, pdf_pages
 
 
 def _run(*args: str) -> tuple[int, str]:

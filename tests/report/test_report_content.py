@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, render
 
 from fhirmig.diary import read_diary
 from fhirmig.errors import ReportError
 from fhirmig.report import BUILTIN_TEMPLATES, load_organisations, select_organisations
 from fhirmig.report.content import patient_regions, render_template
+from tests.report.pdfhelp import EXAMPLES, render
 
 
 def test_builtin_organisations_are_complete() -> None:

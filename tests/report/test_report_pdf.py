@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import EXAMPLES, Rendered, render
 
 from fhirmig.analysis import stats_to_json
 from fhirmig.cli import cli
 from fhirmig.diary import read_diary
 from fhirmig.report import load_organisations, select_organisations
 from fhirmig.report.content import patient_regions
+from tests.report.pdfhelp import EXAMPLES, Rendered, render
 
 
 def _row(text: str, label: str) -> list[str]:
@@ -201,3 +201,13 @@ def test_page_one_questionnaires_treatments_and_topics(
     assert "Muscle twitching with" in calm
     for condition in chronic.diary.conditions:
         assert (condition.text or (condition.code or "").replace("-", " ")) in page
+
+
+def test_outline_points_at_each_section(chronic: Rendered) -> None:
+    reader = chronic.reader
+    entries = {o.title: reader.get_destination_page_number(o) for o in reader.outline}
+    assert next(iter(entries)) == "Headache calendar"
+    assert "Appendix A: Attack log" in entries and "Methods" in entries
+    for title, index in entries.items():
+        assert title in chronic.pages[index], title
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"

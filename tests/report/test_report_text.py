@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from conftest import render
+import pytest
 
 from fhirmig.diary import Diary, parse_diary_json
 from fhirmig.report.attack_log import BLOCK_ROWS, NOTE_CELL_CHARS
 from fhirmig.report.fonts import markup
+from tests.report.pdfhelp import render
 
 
 def _diary(attacks: list[dict[str, Any]], **patient: Any) -> Diary:
@@ -141,3 +142,54 @@ def test_longest_allowed_texts_still_lay_out(tmp_path: Path) -> None:
     flat = " ".join(out.text.split())
     assert flat.count("END-OF-LONG-NOTE") >= 2 + 6  # notes in full, and every description
     assert all("page " in page for page in out.pages)
+
+
+def test_log_medication_cell_words() -> None:
+    from fhirmig.report.attack_log import _medication
+
+    diary = _diary(
+        [
+            _attack(
+                0,
+                medications=[
+                    {"medication": "suma", "dose": "50", "taken": "2026-01-01T08:30:00+00:00"},
+                    {"medication": "suma", "dose": "2 tablets", "relief": "good"},
+                ],
+                reliefMethods=[{"method": "dark-room", "effect": "some"}],
+            )
+        ]
+    )
+    cell = _medication(diary, diary.attacks[0], diary.patient.tz)
+    assert cell == (
+        "Sumatriptan <i>50</i> mg 08:30; Sumatriptan <i>50</i> mg 2 tablets (good); "
+        "dark-room (some)"
+    )
+
+
+def test_log_tables_are_blocks_of_block_rows() -> None:
+    from reportlab.platypus import Table
+
+    from fhirmig.report.attack_log import attack_log
+
+    n = 2 * BLOCK_ROWS + 50
+    diary = _diary([_attack(i) for i in range(n)])
+    tables = [f for f in attack_log(diary, diary.attacks, 700) if isinstance(f, Table)]
+    assert [t._nrows for t in tables] == [BLOCK_ROWS + 1, BLOCK_ROWS + 1, 51]  # + header
+    assert all(t.repeatRows == 1 for t in tables)
+
+
+def test_layout_failure_is_a_report_error_without_patient_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fhirmig.errors import ReportError
+    from fhirmig.report import document, render_report
+
+    def broken(story: object, out: object, frame: object, paper: object) -> None:
+        raise ValueError("cell text: secret patient note")
+
+    monkeypatch.setattr(document, "build_pdf", broken)
+    out = tmp_path / "r.pdf"
+    with pytest.raises(ReportError) as info:
+        render_report(_diary([_attack(0, notes="secret patient note")]), out)
+    assert "ValueError" in str(info.value) and "secret" not in str(info.value)
+    assert not out.exists()
