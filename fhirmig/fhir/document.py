@@ -32,9 +32,7 @@ def document_reference(
     record = f"{fhir_date(start)}..{fhir_date(end)}#{digest.hex()}"
     res = ctx.base("DocumentReference", "document", record)
     res["status"] = "current"
-    doc_type = cc("observation", "pain-report")
-    doc_type["text"] = "Headache diary report"
-    res["type"] = doc_type
+    res["type"] = {**cc("observation", "pain-report"), "text": "Headache diary report"}
     res["subject"] = ctx.patient_ref
     res["description"] = text(title)
     res["content"] = [

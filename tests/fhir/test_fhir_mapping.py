@@ -166,3 +166,23 @@ def test_foreign_whitespace_and_empty_notes_stay_valid(small: Diary) -> None:
     obs = _by_kind(diary_to_resources(diary), "attack")[0]
     assert "note" not in obs
     assert _component(obs, "100752-5")[0]["valueCodeableConcept"] == {"text": "a b"}
+
+
+def test_large_diary_gets_one_provenance_per_thousand_resources(examples: Path) -> None:
+    from fhirmig.fhir.mapping import PROVENANCE_TARGETS
+
+    diary = read_diary(examples / "chronic-overuse.json")
+    attacks = [a.model_copy(update={"id": f"{a.id}-{k}"}) for k in range(4) for a in diary.attacks]
+    big = diary.model_copy(update={"attacks": attacks})
+    resources = diary_to_resources(big)
+    provs = [r for r in resources if r["resourceType"] == "Provenance"]
+    others = [r for r in resources if r["resourceType"] not in {"Provenance", "Device"}]
+    assert len(others) > PROVENANCE_TARGETS
+    assert len(provs) == -(-len(others) // PROVENANCE_TARGETS)
+    assert all(len(p["target"]) <= PROVENANCE_TARGETS for p in provs)
+    named = [t["reference"] for p in provs for t in p["target"]]
+    assert named == [f"{r['resourceType']}/{r['id']}" for r in others]
+    assert len({p["id"] for p in provs}) == len(provs)
+    # each Provenance comes right after the resources it names
+    first = resources.index(provs[0])
+    assert resources[first - 1]["id"] == named[PROVENANCE_TARGETS - 1].split("/")[1]
