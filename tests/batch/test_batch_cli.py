@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from batch_helpers import tree, write_diaries
+from batch_helpers import mixed_folder, tree, write_diaries
 from click.testing import CliRunner
-from test_batch_run import mixed_folder
 
 from fhirmig.cli import cli
 

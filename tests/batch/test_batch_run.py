@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from batch_helpers import CONVERTER, diary, tree, write_diaries
+from batch_helpers import CONVERTER, diary, mixed_folder, tree, write_diaries
 
 from fhirmig.batch import run_batch
 from fhirmig.errors import BatchError, UsageError
@@ -20,23 +20,6 @@ def run(inputs: list[str], out: str, **kw: object):  # type: ignore[no-untyped-d
     kw.setdefault("converter", CONVERTER)
     kw.setdefault("chunk_size", 4)
     return run_batch(inputs, out, **kw)  # type: ignore[arg-type]
-
-
-def mixed_folder(folder: Path) -> None:
-    """Good diaries and one of every kind of bad file."""
-    write_diaries(folder, 9)
-    (folder / "bad-json.json").write_text('{"format": "fhirmig-diary/1", "patient": ', "utf-8")
-    bad = diary("p-bad")
-    bad["attacks"][1]["intensity"] = 15
-    (folder / "bad-value.json").write_text(json.dumps(bad), "utf-8")
-    (folder / "empty.json").write_bytes(b"")
-    (folder / "latin1.json").write_bytes(
-        '{"format": "fhirmig-diary/1", "x": "Müller"}'.encode("latin-1")
-    )
-    (folder / "rows.csv").write_text(
-        "id,start,intensity\nr1,2026-03-01T12:00,3\nr2,2026-03-02T12:00,eleven\n", "utf-8"
-    )
-    (folder / "good.csv").write_text("id,start,intensity\ng1,2026-03-01T12:00,3\n", "utf-8")
 
 
 def ledger(out: Path) -> dict[str, dict[str, object]]:
