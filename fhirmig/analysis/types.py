@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "CLASS_KEYS",
@@ -200,3 +200,9 @@ class Stats:
     relief_methods: tuple[ReliefFigures, ...] = ()
     questionnaires: tuple[QuestionnaireFigures, ...] = ()
     previous: Stats | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``fhirmig stats --json`` object (same as ``stats_to_json(self)``)."""
+        from fhirmig.analysis.output import stats_to_json
+
+        return stats_to_json(self)

@@ -34,6 +34,10 @@ from fhirmig.errors import UsageError
     "--identifier-system", metavar="URI", default=None,
     help="Identifier system of the patient id (default: fhirmig's).",
 )  # fmt: skip
+@click.option(
+    "--summaries/--no-summaries", default=True, show_default=True,
+    help="Add Observations of the clinical figures (headache, migraine, medication days).",
+)  # fmt: skip
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -43,6 +47,7 @@ def convert(
     fmt: str,
     to: str,
     identifier_system: str | None,
+    summaries: bool,
     csv_patient_id: str | None,
     csv_timezone: str | None,
     deidentify: bool,
@@ -71,6 +76,6 @@ def convert(
     )
     count = convert_diary(
         diary, out, fmt,  # type: ignore[arg-type]
-        identifier_system=identifier_system or DEFAULT_PATIENT_SYSTEM,
+        identifier_system=identifier_system or DEFAULT_PATIENT_SYSTEM, summaries=summaries,
     )  # fmt: skip
     click.echo(f"{out}: {count} resources ({fmt})")

@@ -10,6 +10,7 @@ resource written passes the gate of :mod:`fhirmig.fhir.gate`. Nothing here impor
 
 from fhirmig.fhir.bundle import collection_bundle, dumps, transaction_bundle, write_bundle
 from fhirmig.fhir.convert import FORMATS, convert_diary
+from fhirmig.fhir.document import document_reference
 from fhirmig.fhir.gate import check_resource
 from fhirmig.fhir.ids import BASE_URL, CODE_SYSTEM, DEFAULT_PATIENT_SYSTEM
 from fhirmig.fhir.mapping import diary_to_resources, iter_resources
@@ -26,6 +27,7 @@ __all__ = [
     "collection_bundle",
     "convert_diary",
     "diary_to_resources",
+    "document_reference",
     "dumps",
     "iter_resources",
     "load_input",

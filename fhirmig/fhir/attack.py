@@ -127,7 +127,7 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
     if (notes := note(a.notes)) is not None:
         obs["note"] = notes
     if a.extra is not None:
-        extra = json.dumps(a.extra, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        extra = json.dumps(a.extra, ensure_ascii=True, separators=(",", ":"))
         obs["extension"] = [ext("extra", valueString=extra)]
     yield obs
     yield from members

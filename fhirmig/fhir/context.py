@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Final
 
 from fhirmig.diary.timeparse import format_datetime
@@ -66,8 +67,12 @@ def note(value: str | None) -> list[dict[str, Any]] | None:
     return [{"text": text(value)}]
 
 
+@lru_cache(maxsize=256)
 def cc(vocabulary: str, key: str) -> dict[str, Any]:
-    """A CodeableConcept holding the single first coding of a fixed element code."""
+    """A CodeableConcept holding the single first coding of a fixed element code.
+
+    Shared, not copied (resources are only read once built): never modify the result.
+    """
     return {"coding": [coding(vocabulary, key)]}
 
 

@@ -27,10 +27,12 @@ def convert_diary(
     format: OutputFormat = "transaction",
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
+    summaries: bool = True,
 ) -> int:
     """Write the diary's FHIR to ``out``; return the number of resources written.
 
-    ``transaction`` and ``collection`` write one Bundle file; ``ndjson`` writes a folder
+    ``summaries`` adds the Observations of the clinical figures. ``transaction`` and
+    ``collection`` write one Bundle file; ``ndjson`` writes a folder
     with one ``<ResourceType>.ndjson`` per type. Output is streamed (memory does not grow
     with the diary), gated (:func:`fhirmig.fhir.gate.check_resource`), atomic and 0600.
 
@@ -41,7 +43,7 @@ def convert_diary(
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    resources = iter_resources(diary, identifier_system=identifier_system)
+    resources = iter_resources(diary, identifier_system=identifier_system, summaries=summaries)
     target = Path(out)
     if format == "ndjson":
         return sum(write_ndjson(resources, target, check=check_resource).values())

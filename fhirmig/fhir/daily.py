@@ -118,7 +118,7 @@ def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
 
 def questionnaire_record(q: Questionnaire, index: int) -> str:
     """The record id of a questionnaire result (they carry no id in the diary)."""
-    return f"{q.instrument}|{fhir_date(q.date)}|{index}"
+    return f"{q.instrument}@{fhir_date(q.date)}#{index}"
 
 
 def questionnaire_resource(ctx: Ctx, q: Questionnaire, index: int) -> dict[str, Any]:
@@ -126,9 +126,10 @@ def questionnaire_resource(ctx: Ctx, q: Questionnaire, index: int) -> dict[str, 
     obs = ctx.base("Observation", "questionnaire", questionnaire_record(q, index))
     obs["status"] = "final"
     obs["category"] = _category("survey", "Survey")
-    code = cc("observation", INSTRUMENT_KEYS[q.instrument])
-    code["text"] = f"{q.instrument} total score"
-    obs["code"] = code
+    obs["code"] = {
+        **cc("observation", INSTRUMENT_KEYS[q.instrument]),
+        "text": f"{q.instrument} total score",
+    }
     obs["subject"] = ctx.patient_ref
     obs["effectiveDateTime"] = fhir_date(q.date)
     obs["performer"] = [ctx.patient_ref]

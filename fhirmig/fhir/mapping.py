@@ -2,9 +2,9 @@
 
 Order: Patient, Device (fhirmig), Conditions, Medications (the catalogue), per attack its
 Observation, symptom and twitch Observations and MedicationStatements, then day entries,
-treatments, questionnaires, summary Observations, and last the Provenance that names
-every resource before it. The order is part of the output: the reverse mapping reads
-lists back in it.
+treatments, questionnaires, summary Observations of the clinical figures; a Provenance
+follows every 1,000 resources and the last ones, naming them. The order is part of the output: the
+reverse mapping reads lists back in it.
 """
 
 from __future__ import annotations
@@ -23,9 +23,14 @@ from fhirmig.fhir.patient import (
     medication_resource,
     patient_resource,
     provenance_resource,
+    recorded_instant,
 )
 
-__all__ = ["diary_to_resources", "iter_resources"]
+__all__ = ["PROVENANCE_TARGETS", "diary_to_resources", "iter_resources"]
+
+#: A Provenance names at most this many resources; a larger diary gets one per chunk, in
+#: the stream right after its targets, so memory stays flat and no resource grows huge.
+PROVENANCE_TARGETS = 1000
 
 
 def iter_resources(
@@ -33,40 +38,54 @@ def iter_resources(
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
     provenance: bool = True,
+    summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the diary's resources one by one (memory stays flat for huge diaries).
 
-    ``extra`` resources (for example summary Observations) come before the Provenance,
-    which lists every resource yielded as its target.
+    ``summaries`` adds the summary Observations of the clinical figures
+    (:mod:`fhirmig.fhir.summary`); ``extra`` resources (for example a DocumentReference)
+    come after them, before the Provenance, which lists every resource yielded as target.
     """
     ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    recorded = recorded_instant(diary) if provenance else ""
     targets: list[dict[str, Any]] = []
+    chunks = 0
+    device_id = device_resource(ctx)["id"]
 
-    def note(res: dict[str, Any]) -> dict[str, Any]:
-        targets.append({"resourceType": res["resourceType"], "id": res["id"]})
-        return res
+    def note(res: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        nonlocal targets, chunks
+        yield res
+        if provenance:
+            targets.append({"resourceType": res["resourceType"], "id": res["id"]})
+            if len(targets) == PROVENANCE_TARGETS:
+                yield provenance_resource(ctx, chunks, targets, device_id, recorded)
+                targets, chunks = [], chunks + 1
 
-    yield note(patient_resource(ctx, diary.patient, identifier_system, diary))
-    device = device_resource(ctx)
-    yield device
+    yield from note(patient_resource(ctx, diary.patient, identifier_system, diary))
+    yield device_resource(ctx)
     for c in diary.conditions:
-        yield note(condition_resource(ctx, c))
+        yield from note(condition_resource(ctx, c))
     for m in diary.medications:
-        yield note(medication_resource(ctx, m))
+        yield from note(medication_resource(ctx, m))
     for a in diary.attacks:
         for res in attack_resources(ctx, a):
-            yield note(res)
+            yield from note(res)
     for d in diary.days:
-        yield note(day_resource(ctx, d))
+        yield from note(day_resource(ctx, d))
     for t in diary.treatments:
-        yield note(treatment_resource(ctx, t))
+        yield from note(treatment_resource(ctx, t))
     for i, q in enumerate(diary.questionnaires):
-        yield note(questionnaire_resource(ctx, q, i))
+        yield from note(questionnaire_resource(ctx, q, i))
+    if summaries:
+        from fhirmig.fhir.summary import summary_resources
+
+        for res in summary_resources(diary):
+            yield from note(res)
     for res in extra or ():
-        yield note(res)
-    if provenance:
-        yield provenance_resource(ctx, diary, targets, device["id"])
+        yield from note(res)
+    if targets:
+        yield provenance_resource(ctx, chunks, targets, device_id, recorded)
 
 
 def diary_to_resources(
@@ -74,6 +93,7 @@ def diary_to_resources(
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
     provenance: bool = True,
+    summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
@@ -83,6 +103,10 @@ def diary_to_resources(
     """
     return list(
         iter_resources(
-            diary, identifier_system=identifier_system, provenance=provenance, extra=extra
+            diary,
+            identifier_system=identifier_system,
+            provenance=provenance,
+            summaries=summaries,
+            extra=extra,
         )
     )

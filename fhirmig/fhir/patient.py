@@ -154,13 +154,14 @@ def recorded_instant(diary: Diary) -> str:
 
 
 def provenance_resource(
-    ctx: Ctx, diary: Diary, targets: Iterable[dict[str, Any]], device_id: str
+    ctx: Ctx, chunk: int, targets: Iterable[dict[str, Any]], device_id: str, recorded: str
 ) -> dict[str, Any]:
-    """Provenance: the patient is the author, fhirmig (a Device) assembled the resources."""
-    res = ctx.base("Provenance", "provenance", "")
+    """Provenance of one chunk of resources: the patient is the author, fhirmig (a Device)
+    assembled them; ``recorded`` comes from :func:`recorded_instant`."""
+    res = ctx.base("Provenance", "provenance", str(chunk))
     del res["identifier"]  # Provenance has no identifier element in R4
     res["target"] = [reference(t["resourceType"], t["id"]) for t in targets]
-    res["recorded"] = recorded_instant(diary)
+    res["recorded"] = recorded
     res["agent"] = [
         {
             "type": {"coding": [{"system": _PARTICIPANT, "code": "author", "display": "Author"}]},

@@ -25,6 +25,7 @@ __all__ = [
     "key_of",
     "load_table",
     "local_key",
+    "terminology_markdown",
     "terms",
 ]
 
@@ -126,3 +127,43 @@ def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
         return key
     text = cc.get("text") if isinstance(cc, dict) else None
     return text if isinstance(text, str) else None
+
+
+_INTRO = """# Terminology
+
+Every vocabulary key of the diary format, with the codes fhirmig sends for it. This page is
+generated from `fhirmig/fhir/terminology.csv` (a test keeps the two equal).
+
+- Every key has a code in fhirmig's one local code system,
+  `https://fhirmig.org/fhir/CodeSystem/fhirmig`, written `<vocabulary>.<key>` (for example
+  `trigger.caffeine`), with the display as the concept's text. Codes of this system also
+  name fhirmig's own observation elements (vocabulary `observation`).
+- SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes appear only where the project's clinical
+  reference marks them **VERIFIED** (seen in an authoritative source) or **CORROBORATED**
+  (the same code and display in two or more independent sources); the source is named.
+  No code is invented: a key without such a code is sent with the local code and text only.
+- A diary entry that is not a key (free text) is sent as text only, never with a code.
+- Vocabulary `element` lists the LOINC codes of the Observation elements (HL7 Symptoms IG
+  pattern); `attack-kind` and `disability` code the attack's kind and disability.
+
+| vocabulary | key | system | code | display | status | source |
+|---|---|---|---|---|---|---|
+"""
+
+_SHORT = {
+    CODE_SYSTEM: "fhirmig",
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://loinc.org": "LOINC",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+}
+
+
+def terminology_markdown() -> str:
+    """The terminology table as the markdown of docs/terminology.md."""
+    rows = [
+        f"| {t.vocabulary} | {t.key} | {_SHORT.get(t.system, t.system)} | `{t.code}` | "
+        f"{t.display} | {t.status} | {t.source} |"
+        for t in load_table()
+    ]
+    return _INTRO + "\n".join(rows) + "\n"

@@ -1,0 +1,250 @@
+"""Day-level counts: the day table, calendar months, and the ICHD-3 threshold checks.
+
+Every count of the ``fhirmig stats`` contract is derived from one table with a row per day
+of the period (:class:`~fhirmig.analysis.types.DayFigures`), so the period totals and the
+month figures are sums over the same rows and can never disagree. Building the table walks
+each attack's days once, so its cost grows with the days attacks touch, not with
+attacks times days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date
+
+from fhirmig.analysis.days import AttackDays, attack_end, day_range, month_spans
+from fhirmig.analysis.types import (
+    CLASS_KEYS,
+    ICHD_CLASS_KEYS,
+    DayFigures,
+    MigraineDayDefinition,
+    MonthFigures,
+    ThresholdRun,
+)
+from fhirmig.diary.model import Attack, Diary
+from fhirmig.diary.vocabulary import ACUTE_CLASSES, BODY_SITES, ICHD_CLASS_OF
+
+__all__ = [
+    "CHRONIC_HEADACHE_DAYS",
+    "CHRONIC_MIGRAINE_DAYS",
+    "OVERUSE_MULTIPLE_DAYS",
+    "OVERUSE_NON_OPIOID_DAYS",
+    "OVERUSE_SINGLE_CLASS_DAYS",
+    "build_day_table",
+    "class_day_counts",
+    "ichd_migraine_attack",
+    "is_twitching_attack",
+    "month_figures",
+    "sorted_attacks",
+    "threshold_run",
+]
+
+#: ICHD-3 8.2: triptan, ergot, opioid or combination-analgesic days per month.
+OVERUSE_SINGLE_CLASS_DAYS = 10
+#: ICHD-3 8.2.3: simple analgesic and NSAID days (one class) per month.
+OVERUSE_NON_OPIOID_DAYS = 15
+#: ICHD-3 8.2.7: days with any ICHD-3-class medication, two or more classes used.
+OVERUSE_MULTIPLE_DAYS = 10
+#: ICHD-3 1.3: headache days and migraine days per month.
+CHRONIC_HEADACHE_DAYS = 15
+CHRONIC_MIGRAINE_DAYS = 8
+
+_MIGRAINE_SPECIFIC = frozenset({"triptan", "ergot"})
+_LEFT = frozenset(site for site in BODY_SITES if "left-" in site)
+_RIGHT = frozenset(site for site in BODY_SITES if "right-" in site)
+
+
+def is_twitching_attack(attack: Attack) -> bool:
+    """An attack with a twitching entry or ``muscle-twitching`` among its symptoms."""
+    return bool(attack.twitching) or "muscle-twitching" in attack.symptoms
+
+
+def _one_sided(locations: Sequence[str]) -> bool:
+    return bool(locations) and (
+        all(loc in _LEFT for loc in locations) or all(loc in _RIGHT for loc in locations)
+    )
+
+
+def ichd_migraine_attack(attack: Attack) -> bool:
+    """The ``ichd`` migraine-attack features (ICHD-3 1.1 C and D, e-diary duration rule).
+
+    At least 30 minutes (or of unknown duration), two of the four pain features and one
+    of the accompanying symptoms.
+    """
+    end = attack_end(attack)
+    if end is not None and (end - attack.start).total_seconds() < 30 * 60:
+        return False
+    pain = sum(
+        (
+            _one_sided(attack.pain_locations),
+            any(q in ("throbbing", "pulsating") for q in attack.pain_qualities),
+            attack.intensity >= 4,
+            attack.disability in ("moderate", "severe"),
+        )
+    )
+    symptoms = set(attack.symptoms)
+    accompanying = (
+        bool(symptoms & {"nausea", "vomiting"})
+        or {
+            "photophobia",
+            "phonophobia",
+        }
+        <= symptoms
+    )
+    return pain >= 2 and accompanying
+
+
+def _migraine_attack(attack: Attack, definition: MigraineDayDefinition) -> bool:
+    if attack.aura is True:
+        return True
+    if definition == "ichd":
+        return ichd_migraine_attack(attack)
+    return attack.kind == "migraine"
+
+
+def sorted_attacks(diary: Diary) -> list[Attack]:
+    """The attacks in time order (then by id), the order every listing uses."""
+    return sorted(diary.attacks, key=lambda a: (a.start.astimezone(UTC), a.id))
+
+
+@dataclass(slots=True)
+class _Day:
+    headache: bool = False
+    migraine: bool = False
+    aura: bool = False
+    peak: int | None = None
+    twitching: bool = False
+    classes: set[str] = field(default_factory=set)
+    attack_ids: list[str] = field(default_factory=list)
+
+
+def build_day_table(
+    diary: Diary,
+    index: Sequence[AttackDays],
+    first: date,
+    last: date,
+    definition: MigraineDayDefinition,
+) -> tuple[DayFigures, ...]:
+    """One :class:`DayFigures` per day from ``first`` to ``last``.
+
+    ``index`` is :func:`~fhirmig.analysis.days.index_attacks` of the attacks in time order.
+    """
+    class_of = {med.id: med.drug_class for med in diary.medications}
+    acc: dict[date, _Day] = {}
+    for item in index:
+        attack, lo, hi = item.attack, item.first, item.last
+        migraine = _migraine_attack(attack, definition)
+        headache = attack.kind != "aura-only"
+        aura = attack.aura is True or attack.kind == "aura-only"
+        twitching = is_twitching_attack(attack)
+        for day in day_range(max(lo, first), min(hi, last)):
+            cell = acc.get(day)
+            if cell is None:
+                cell = acc[day] = _Day()
+            cell.headache |= headache
+            cell.migraine |= migraine
+            cell.aura |= aura
+            cell.twitching |= twitching
+            cell.peak = attack.intensity if cell.peak is None else max(cell.peak, attack.intensity)
+            cell.attack_ids.append(attack.id)
+        for intake, day in zip(attack.medications, item.intake_days, strict=True):
+            drug_class = class_of.get(intake.medication, "other")
+            if drug_class not in ACUTE_CLASSES or not first <= day <= last:
+                continue
+            cell = acc.get(day)
+            if cell is None:
+                cell = acc[day] = _Day()
+            cell.classes.add(ICHD_CLASS_OF[drug_class])
+            cell.migraine |= drug_class in _MIGRAINE_SPECIFIC
+    empty = _Day()
+    table = []
+    for day in day_range(first, last):
+        cell = acc.get(day, empty)
+        table.append(
+            DayFigures(
+                day=day,
+                headache=cell.headache,
+                migraine=cell.migraine,
+                aura=cell.aura,
+                peak_intensity=cell.peak,
+                classes=frozenset(cell.classes),
+                acute_medication=bool(cell.classes),
+                twitching=cell.twitching,
+                attack_ids=tuple(cell.attack_ids),
+            )
+        )
+    return tuple(table)
+
+
+def class_day_counts(rows: Sequence[DayFigures]) -> dict[str, int]:
+    """Days per class key (CLASS_KEYS order) over ``rows``."""
+    counts = dict.fromkeys(CLASS_KEYS, 0)
+    for row in rows:
+        for key in row.classes:
+            counts[key] += 1
+    return counts
+
+
+def _overuse_reasons(rows: Sequence[DayFigures], class_days: dict[str, int]) -> tuple[str, ...]:
+    reasons = [
+        key
+        for key in ("triptan", "ergot", "opioid", "combination_analgesic")
+        if class_days[key] >= OVERUSE_SINGLE_CLASS_DAYS
+    ]
+    if class_days["non_opioid_analgesic"] >= OVERUSE_NON_OPIOID_DAYS:
+        reasons.append("non_opioid_analgesic")
+    ichd = frozenset(ICHD_CLASS_KEYS)
+    any_class_days = sum(1 for row in rows if row.classes & ichd)
+    classes_used = sum(1 for key in ICHD_CLASS_KEYS if class_days[key] > 0)
+    if any_class_days >= OVERUSE_MULTIPLE_DAYS and classes_used >= 2:
+        reasons.append("multiple_classes")
+    return tuple(reasons)
+
+
+def month_figures(table: Sequence[DayFigures]) -> tuple[MonthFigures, ...]:
+    """The calendar months of a (contiguous) day table; only complete months are judged."""
+    if not table:
+        return ()
+    first = table[0].day
+    months = []
+    for key, lo, hi, complete in month_spans(first, table[-1].day):
+        rows = table[(lo - first).days : (hi - first).days + 1]
+        class_days = class_day_counts(rows)
+        headache = sum(row.headache for row in rows)
+        migraine = sum(row.migraine for row in rows)
+        reasons = _overuse_reasons(rows, class_days) if complete else ()
+        months.append(
+            MonthFigures(
+                month=key,
+                days=len(rows),
+                complete=complete,
+                headache_days=headache,
+                migraine_days=migraine,
+                acute_medication_days=sum(row.acute_medication for row in rows),
+                class_days=class_days,
+                overuse_threshold_reached=bool(reasons),
+                chronic_frequency_reached=complete
+                and headache >= CHRONIC_HEADACHE_DAYS
+                and migraine >= CHRONIC_MIGRAINE_DAYS,
+                overuse_reasons=reasons,
+            )
+        )
+    return tuple(months)
+
+
+def _month_index(key: str) -> int:
+    return int(key[:4]) * 12 + int(key[5:7]) - 1
+
+
+def threshold_run(months: Sequence[str]) -> ThresholdRun:
+    """The months reached (in order) and the longest run of consecutive calendar months."""
+    ordered = sorted(months)
+    longest = run = 0
+    previous: int | None = None
+    for key in ordered:
+        index = _month_index(key)
+        run = run + 1 if previous is not None and index == previous + 1 else 1
+        longest = max(longest, run)
+        previous = index
+    return ThresholdRun(months_reached=tuple(ordered), longest_run=longest)

@@ -1,0 +1,221 @@
+"""Patterns in the attacks: muscle twitching, reported triggers, and exposures.
+
+Twitching is counted per attack (an attack with a twitching entry or with
+``muscle-twitching`` among its symptoms) and per episode (each twitching entry; an attack
+that names the symptom without any entry counts as one episode of unknown site and onset).
+
+Triggers are counted once per attack that names them. An exposure is judged on the day
+before: the attack rate on days that follow an exposed day (sleep under 6 hours, stress 7
+or more, caffeine above the patient's median) is set against the rate on days that follow
+an unexposed day, as a rate ratio with a 95% interval by the log method (Katz). Below
+:data:`MIN_DAYS` exposed or unexposed days, or without an attack day in each group (the log
+interval needs one), the figures say "not enough data" instead of giving a number that
+would look more certain than it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from statistics import median
+
+from fhirmig.analysis.counts import is_twitching_attack
+from fhirmig.analysis.days import ONE_DAY, attack_end, local_day, month_key
+from fhirmig.analysis.output import round_half_up
+from fhirmig.analysis.types import (
+    ExposureFigures,
+    TriggerFigures,
+    TwitchDescription,
+    TwitchingFigures,
+)
+from fhirmig.diary.model import Attack, DayEntry, Twitch
+
+__all__ = [
+    "MIN_DAYS",
+    "ONSET_KEYS",
+    "SHORT_SLEEP_HOURS",
+    "STRESS_HIGH",
+    "Z_95",
+    "exposure_figures",
+    "rate_ratio",
+    "trigger_figures",
+    "twitch_onset",
+    "twitching_figures",
+]
+
+#: Onset of a twitching episode relative to its attack, in the order the figures list it.
+ONSET_KEYS: tuple[str, ...] = ("before", "during", "after", "unknown")
+
+
+def twitch_onset(twitch: Twitch, attack: Attack) -> str:
+    """``before`` the attack's start, ``during`` it, ``after`` its end, or ``unknown``."""
+    if twitch.start is None:
+        return "unknown"
+    if twitch.start < attack.start:
+        return "before"
+    end = attack_end(attack)
+    if end is not None and twitch.start > end:
+        return "after"
+    return "during"
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return round_half_up(sum(values) / len(values), 1) if values else None
+
+
+def twitching_figures(attacks: Sequence[Attack], tz: tzinfo) -> TwitchingFigures:
+    """The twitching figures of ``attacks`` (those of the period, in time order)."""
+    with_twitch = [a for a in attacks if is_twitching_attack(a)]
+    by_site: Counter[str] = Counter()
+    onset: Counter[str] = Counter(dict.fromkeys(ONSET_KEYS, 0))
+    per_month: Counter[str] = Counter()
+    descriptions: list[TwitchDescription] = []
+    for attack in with_twitch:
+        for site in dict.fromkeys(t.location for t in attack.twitching):
+            by_site[site] += 1
+        if not attack.twitching:
+            onset["unknown"] += 1
+            per_month[month_key(local_day(attack.start, tz))] += 1
+            continue
+        for twitch in attack.twitching:
+            onset[twitch_onset(twitch, attack)] += 1
+            day = local_day(twitch.start or attack.start, tz)
+            per_month[month_key(day)] += 1
+            descriptions.append(
+                TwitchDescription(
+                    attack_id=attack.id,
+                    day=day,
+                    location=twitch.location,
+                    description=twitch.description,
+                    intensity=twitch.intensity,
+                )
+            )
+    total = len(attacks)
+    twitching_ids = {a.id for a in with_twitch}
+    return TwitchingFigures(
+        attacks_with=len(with_twitch),
+        attacks_total=total,
+        share=len(with_twitch) / total if total else None,
+        by_site=dict(sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0]))),
+        onset={key: onset[key] for key in ONSET_KEYS},
+        mean_peak_with=_mean([a.intensity for a in with_twitch]),
+        mean_peak_without=_mean([a.intensity for a in attacks if a.id not in twitching_ids]),
+        episodes_per_month=dict(sorted(per_month.items())),
+        descriptions=tuple(descriptions),
+    )
+
+
+#: Fewest exposed and fewest unexposed days for which a ratio is given.
+MIN_DAYS = 5
+SHORT_SLEEP_HOURS = 6.0
+STRESS_HIGH = 7
+Z_95 = 1.959963984540054
+
+
+def trigger_figures(attacks: Sequence[Attack]) -> tuple[TriggerFigures, ...]:
+    """Each trigger named in ``attacks``, with how many attacks name it, most often first."""
+    counts: Counter[str] = Counter()
+    for attack in attacks:
+        counts.update(set(attack.triggers))
+    total = len(attacks)
+    return tuple(
+        TriggerFigures(trigger=name, attacks=n, share=n / total)
+        for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
+def rate_ratio(
+    exposed_events: int, exposed_days: int, unexposed_events: int, unexposed_days: int
+) -> tuple[float, float, float]:
+    """Risk ratio of two proportions with its 95% interval (log method); all counts > 0."""
+    ratio = (exposed_events / exposed_days) / (unexposed_events / unexposed_days)
+    se = math.sqrt(
+        1 / exposed_events - 1 / exposed_days + 1 / unexposed_events - 1 / unexposed_days
+    )
+    return ratio, ratio * math.exp(-Z_95 * se), ratio * math.exp(Z_95 * se)
+
+
+@dataclass(frozen=True, slots=True)
+class _Factor:
+    name: str
+    definition: str
+    value: Callable[[DayEntry], float | None]
+
+
+def _factors(entries: Sequence[DayEntry]) -> list[tuple[_Factor, Callable[[float], bool]]]:
+    caffeine = [e.caffeine_mg for e in entries if e.caffeine_mg is not None]
+    caffeine_median = median(caffeine) if caffeine else 0.0
+    return [
+        (
+            _Factor("short-sleep", "sleep under 6 hours the day before", lambda e: e.sleep_hours),
+            lambda v: v < SHORT_SLEEP_HOURS,
+        ),
+        (
+            _Factor(
+                "high-stress",
+                "stress 7 or more (0-10) the day before",
+                lambda e: None if e.stress is None else float(e.stress),
+            ),
+            lambda v: v >= STRESS_HIGH,
+        ),
+        (
+            _Factor(
+                "high-caffeine",
+                f"caffeine above the patient's median ({caffeine_median:g} mg) the day before",
+                lambda e: e.caffeine_mg,
+            ),
+            lambda v: v > caffeine_median,
+        ),
+    ]
+
+
+def exposure_figures(
+    entries: Sequence[DayEntry], attack_days: set[date], first: date, last: date
+) -> tuple[ExposureFigures, ...]:
+    """Exposure figures for the days of ``first``..``last`` whose previous day has an entry.
+
+    ``attack_days`` are the days on which an attack starts. Nothing is returned without
+    daily entries.
+    """
+    by_date = {e.date: e for e in entries}
+    used = [by_date[d - ONE_DAY] for d in _days_with_previous(by_date, first, last)]
+    if not used:
+        return ()
+    figures = []
+    for factor, exposed in _factors(used):
+        n1 = a1 = n0 = a0 = 0
+        for entry in used:
+            value = factor.value(entry)
+            if value is None:
+                continue
+            attack = (entry.date + ONE_DAY) in attack_days
+            if exposed(value):
+                n1, a1 = n1 + 1, a1 + attack
+            else:
+                n0, a0 = n0 + 1, a0 + attack
+        enough = n1 >= MIN_DAYS and n0 >= MIN_DAYS and a1 > 0 and a0 > 0
+        ratio = low = high = None
+        if enough:
+            ratio, low, high = rate_ratio(a1, n1, a0, n0)
+        figures.append(
+            ExposureFigures(
+                factor=factor.name,
+                definition=factor.definition,
+                exposed_days=n1,
+                exposed_attack_days=a1,
+                unexposed_days=n0,
+                unexposed_attack_days=a0,
+                enough_data=enough,
+                ratio=ratio,
+                ci_low=low,
+                ci_high=high,
+            )
+        )
+    return tuple(figures)
+
+
+def _days_with_previous(by_date: dict[date, DayEntry], first: date, last: date) -> list[date]:
+    return sorted(d + ONE_DAY for d in by_date if first <= d + ONE_DAY <= last)

@@ -1,0 +1,89 @@
+"""Summary Observations: the clinical figures of the diary's period, as FHIR.
+
+One Observation per figure of docs/clinical-definitions (headache days, migraine days,
+acute-medication days over the period, and the ICHD-3 class days as components), each of
+category survey with a local code (no LOINC code for these counts is verified),
+``effectivePeriod`` the period, a value in days, and ``derivedFrom`` the attack
+Observations the figure was counted from. The numbers are those of
+:func:`fhirmig.analysis.compute_stats`, so they equal the report's and ``fhirmig stats``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fhirmig.diary.model import Diary
+from fhirmig.fhir.context import Ctx, cc, fhir_date, quantity
+
+if TYPE_CHECKING:
+    from fhirmig.analysis.types import Stats
+
+__all__ = ["summary_resources"]
+
+_SURVEY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+    ]
+}
+_DEFINITION = {
+    "headache-days": "days touched by an attack that is not aura-only",
+    "migraine-days": "days touched by a migraine attack or an attack with aura, or with a "
+    "triptan or ergot taken",
+    "acute-medication-days": "days on which an acute headache medication was taken",
+    "class-days": "days with intake of each ICHD-3 8.2 acute-medication class",
+}
+
+
+def _days(n: int) -> dict[str, Any]:
+    return quantity(n, "days", "d")
+
+
+def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str, Any]]:
+    """The summary Observations of the diary's whole period (empty for an empty period).
+
+    ``stats`` defaults to ``compute_stats(diary)`` (the default definitions).
+    """
+    if stats is None:
+        from fhirmig.analysis import compute_stats
+
+        stats = compute_stats(diary)
+    if stats.period_from is None or stats.period_to is None:
+        return []
+    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    period = {"start": fhir_date(stats.period_from), "end": fhir_date(stats.period_to)}
+    attack_ids = sorted({a for day in stats.day_table for a in day.attack_ids})
+    derived = [ctx.ref("Observation", "attack", a) for a in attack_ids]
+    known = {a.id for a in diary.attacks}
+    derived = [ref for ref, a in zip(derived, attack_ids, strict=True) if a in known]
+    span = f"{period['start']}..{period['end']}"
+    out = []
+    for key, value in (
+        ("headache-days", stats.headache_days),
+        ("migraine-days", stats.migraine_days),
+        ("acute-medication-days", stats.acute_medication_days),
+        ("class-days", None),
+    ):
+        obs = ctx.base("Observation", "summary", f"{key}@{span}")
+        obs["status"] = "final"
+        obs["category"] = [_SURVEY]
+        obs["code"] = {**cc("observation", key), "text": _DEFINITION[key]}
+        obs["subject"] = ctx.patient_ref
+        obs["effectivePeriod"] = period
+        if value is not None:
+            obs["valueQuantity"] = _days(value)
+        else:
+            obs["component"] = [
+                {
+                    "code": {**cc("observation", "class-days"), "text": cls},
+                    "valueQuantity": _days(n),
+                }
+                for cls, n in stats.class_days.items()
+            ]
+        if derived:
+            obs["derivedFrom"] = derived
+        out.append(obs)
+    return out

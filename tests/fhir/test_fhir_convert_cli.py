@@ -1,0 +1,68 @@
+"""``fhirmig convert``: every shape, the way back, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from fhirmig.cli import cli
+from fhirmig.diary import read_diary
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_convert_default_is_a_transaction(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["convert", str(GOLDEN / "small-diary.json"), "-o", "b.json"])
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(Path("b.json").read_bytes())
+    assert bundle["type"] == "transaction"
+    assert f"b.json: {len(bundle['entry'])} resources (transaction)" in result.output
+
+
+def test_convert_ndjson_and_back(examples: Path) -> None:
+    runner = CliRunner()
+    src = examples / "chronic-overuse.json"
+    result = runner.invoke(cli, ["convert", str(src), "-o", "nd", "--format", "ndjson"])
+    assert result.exit_code == 0, result.output
+    assert Path("nd/Patient.ndjson").read_text().count("\n") == 1
+    result = runner.invoke(cli, ["convert", "nd", "--to", "diary", "-o", "back.json"])
+    assert result.exit_code == 0, result.output
+    assert read_diary("back.json") == read_diary(src)
+
+
+def test_convert_csv_with_patient_options(examples: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["convert", str(examples / "spreadsheet.csv"), "-o", "c.json", "--format", "collection",
+         "--patient-id", "csv-9", "--identifier-system", "urn:oid:1.2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    patient = json.loads(Path("c.json").read_bytes())["entry"][0]["resource"]
+    assert patient["identifier"][0] == {"system": "urn:oid:1.2", "value": "csv-9"}
+
+
+def test_bad_diary_fails_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+    Path("bad.json").write_text(
+        '{"format": "fhirmig-diary/1", "patient": {"id": "x"}, "attacks": [{"id": "a"}]}'
+    )
+    result = CliRunner().invoke(cli, ["convert", "bad.json", "-o", "out.json"])
+    assert result.exit_code == 1
+    assert "bad.json: attacks[0].start" in result.output
+    assert "Traceback" not in result.output
+    assert not Path("out.json").exists()
+
+
+def test_to_diary_refuses_non_fhir_and_option_mix(examples: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["convert", str(examples / "chronic-overuse.json"), "--to", "diary", "-o", "d.json"]
+    )
+    assert result.exit_code == 1
+    assert "not a FHIR Bundle" in result.output
+    result = runner.invoke(
+        cli, ["convert", "x", "--to", "diary", "--format", "ndjson", "-o", "d.json"]
+    )
+    assert result.exit_code == 2
+    assert not Path("d.json").exists()

@@ -1,0 +1,47 @@
+"""The PDF report as a DocumentReference."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import fhirkit
+from fhir.resources.R4B.documentreference import DocumentReference
+
+from fhirmig.diary import read_diary
+from fhirmig.fhir import document_reference, transaction_bundle
+from fhirmig.fhir.gate import problems
+from fhirmig.fhir.ids import resource_id
+
+GOLDEN = Path(__file__).parent / "golden"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_document_reference_describes_the_pdf() -> None:
+    diary = read_diary(GOLDEN / "small-diary.json")
+    doc = document_reference(
+        diary, PDF, start=date(2026, 10, 1), end=date(2026, 10, 31), title="Headache report"
+    )
+    att = doc["content"][0]["attachment"]
+    assert att["contentType"] == "application/pdf"
+    assert att["size"] == len(PDF)
+    assert base64.b64decode(att["hash"]) == hashlib.sha1(PDF).digest()
+    assert base64.b64decode(att["data"]) == PDF
+    assert doc["subject"] == {"reference": f"Patient/{resource_id('golden-1', 'patient', '')}"}
+    assert doc["context"]["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
+    assert doc["type"]["coding"][0]["code"] == "observation.pain-report"
+    assert problems(doc) == []
+    DocumentReference.model_validate(doc)
+    assert not [i for i in fhirkit.validate(doc) if i.severity == "error"]
+    entry = transaction_bundle([doc])["entry"][0]
+    assert entry["request"]["method"] == "POST" and "ifNoneExist" in entry["request"]
+
+
+def test_same_report_same_id_other_pdf_other_id() -> None:
+    diary = read_diary(GOLDEN / "small-diary.json")
+    kw = {"start": date(2026, 10, 1), "end": date(2026, 10, 31), "title": "r"}
+    a, b = document_reference(diary, PDF, **kw), document_reference(diary, PDF, **kw)  # type: ignore[arg-type]
+    c = document_reference(diary, PDF + b" ", **kw)  # type: ignore[arg-type]
+    assert a == b and a["id"] != c["id"]

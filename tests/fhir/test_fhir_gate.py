@@ -1,0 +1,131 @@
+"""The fast gate rejects everything the R4B models reject for fhirmig's shapes, and more."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+from fhir_strategies import diaries
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fhirmig.diary import read_diary
+from fhirmig.errors import ResourceValidationError
+from fhirmig.fhir import check_resource, diary_to_resources
+from fhirmig.fhir.gate import problems
+
+GOLDEN = Path(__file__).parent / "golden"
+
+# Values that break a field in some way: wrong JSON type, empty, malformed primitives.
+BAD_VALUES: list[Any] = [
+    None, "", " ", "bogus value", 0, -1, 2**40, 1.5, float("nan"), True, [], {}, [{}],
+    "2026-13-01", "2026-10-03T07:40+01:00", "a_b", "x\u00a0", {"bogus": 1}, [1], "Observation/",
+]  # fmt: skip
+
+
+def _r4b_accepts(resource: dict[str, Any]) -> bool:
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except Exception:  # any rejection
+        return False
+    return True
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield (*path, k)
+            yield from _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield (*path, i)
+            yield from _paths(v, (*path, i))
+
+
+def _set(resource: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(resource)
+    node: Any = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return out
+
+
+def _drop(resource: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    out = copy.deepcopy(resource)
+    node: Any = out
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return out
+
+
+def _mutants(resource: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for path in _paths(resource):
+        if path == ("resourceType",):
+            continue
+        yield _drop(resource, path)
+        for bad in BAD_VALUES:
+            yield _set(resource, path, bad)
+        if isinstance(path[-1], str):
+            yield _set(resource, (*path[:-1], path[-1] + "X"), 1)  # unknown element
+
+
+def test_every_r4b_rejection_is_a_gate_rejection() -> None:
+    """Broken copies of every resource shape of the golden diary: whatever R4B refuses, the
+    gate refuses too (the gate may refuse more)."""
+    resources = diary_to_resources(read_diary(GOLDEN / "small-diary.json"))
+    seen_shapes = set()
+    checked = passed = 0
+    for res in resources:
+        shape = (res["resourceType"], res.get("identifier", [{}])[0].get("system"))
+        if shape in seen_shapes:
+            continue
+        seen_shapes.add(shape)
+        for mutant in _mutants(res):
+            checked += 1
+            if not problems(mutant):  # the gate lets it through: R4B must accept it too
+                passed += 1
+                assert _r4b_accepts(mutant), mutant
+    assert checked > 5000
+    assert passed > 50  # mutations that stay valid (e.g. dropping an optional element)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(diaries, st.data())
+def test_gate_agrees_on_generated_diaries(diary: Any, data: st.DataObject) -> None:
+    """Generated diaries pass both; a random mutation R4B rejects, the gate rejects."""
+    resources = diary_to_resources(diary)
+    for res in resources:
+        assert problems(res) == []
+    res = data.draw(st.sampled_from(resources))
+    path = data.draw(st.sampled_from([p for p in _paths(res) if p != ("resourceType",)]))
+    mutant = _set(res, path, data.draw(st.sampled_from(BAD_VALUES)))
+    if not _r4b_accepts(mutant):
+        assert problems(mutant)
+
+
+def test_stricter_than_r4b() -> None:
+    obs = {"resourceType": "Observation", "status": "bogus", "code": {"text": "x"}}
+    assert _r4b_accepts(obs)
+    assert problems(obs) == ["Observation.status: 'bogus' is not a valid obs-status"]
+    for bad in (
+        {"valueInteger": "1"},
+        {"valueBoolean": 1},
+        {"category": []},
+        {"valueString": None},
+    ):
+        case = {**obs, "status": "final", **bad}
+        assert _r4b_accepts(case) and problems(case), bad
+
+
+def test_check_resource_names_the_element() -> None:
+    with pytest.raises(ResourceValidationError) as err:
+        check_resource({"resourceType": "Observation", "status": "final"})
+    assert str(err.value) == "Observation.code: required element missing"
+    with pytest.raises(ResourceValidationError, match="not a resource type fhirmig writes"):
+        check_resource({"resourceType": "Claim"})

@@ -1,0 +1,65 @@
+"""diary -> FHIR -> diary loses nothing the format carries (property test and examples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fhir_strategies import diaries
+from hypothesis import HealthCheck, given, settings
+
+from fhirmig.diary import Diary, dumps_diary, read_diary
+from fhirmig.fhir import (
+    collection_bundle,
+    convert_diary,
+    diary_to_resources,
+    load_input,
+    read_fhir,
+    resources_to_diary,
+    transaction_bundle,
+)
+from fhirmig.fhir.reader import _from_bundle
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(diaries)
+def test_round_trip_property(diary: Diary) -> None:
+    resources = diary_to_resources(diary)
+    back = resources_to_diary(resources)
+    assert back == diary
+    assert dumps_diary(back) == dumps_diary(diary)
+    # through a transaction Bundle (urn:uuid references) as well
+    bundle = transaction_bundle(resources)
+    assert resources_to_diary(_from_bundle(bundle, "<bundle>")) == diary
+
+
+@pytest.mark.parametrize(
+    "name", ["episodic-twitching.json", "chronic-overuse.json", "spreadsheet.csv"]
+)
+@pytest.mark.parametrize("fmt", ["transaction", "collection", "ndjson"])
+def test_examples_round_trip_through_every_shape(
+    examples: Path, name: str, fmt: str, tmp_path: Path
+) -> None:
+    diary = read_diary(examples / name)
+    out = tmp_path / ("out" if fmt == "ndjson" else "out.json")
+    convert_diary(diary, out, fmt)  # type: ignore[arg-type]
+    assert load_input(out) == diary
+    assert dumps_diary(resources_to_diary(read_fhir(out))) == dumps_diary(diary)
+
+
+def test_load_input_reads_diaries_too(examples: Path) -> None:
+    for name in ("episodic-twitching.json", "spreadsheet.csv"):
+        assert load_input(examples / name) == read_diary(examples / name)
+
+
+def test_collection_bundle_round_trips(examples: Path) -> None:
+    diary = read_diary(examples / "episodic-twitching.json")
+    bundle = collection_bundle(diary_to_resources(diary))
+    assert resources_to_diary(_from_bundle(bundle, "<b>")) == diary
+
+
+def test_twitching_and_extra_survive(examples: Path) -> None:
+    diary = read_diary(examples / "episodic-twitching.json")
+    back = resources_to_diary(diary_to_resources(diary))
+    twitches = [t for a in back.attacks for t in a.twitching]
+    assert twitches and twitches == [t for a in diary.attacks for t in a.twitching]
