@@ -28,6 +28,17 @@ def converting(diary: Diary) -> list[dict[str, Any]]:
     return diary_to_resources(diary)
 
 
+def resource_counts(path: Path) -> dict[str, int]:
+    """Resources per type that converting the diary at ``path`` alone gives."""
+    from fhirmig.diary import read_diary
+    from fhirmig.fhir import diary_to_resources
+
+    counts: dict[str, int] = {}
+    for resource in diary_to_resources(read_diary(path)):
+        counts[resource["resourceType"]] = counts.get(resource["resourceType"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def diary(pid: str, attacks: int = 3, tz: str = "Europe/Lisbon") -> dict[str, Any]:
     """A valid diary with ``attacks`` attacks."""
     return {
