@@ -28,6 +28,17 @@ def converting(diary: Diary) -> list[dict[str, Any]]:
     return diary_to_resources(diary)
 
 
+def resource_counts(path: Path) -> dict[str, int]:
+    """Resources per type that converting the diary at ``path`` alone gives."""
+    from fhirmig.diary import read_diary
+    from fhirmig.fhir import diary_to_resources
+
+    counts: dict[str, int] = {}
+    for resource in diary_to_resources(read_diary(path)):
+        counts[resource["resourceType"]] = counts.get(resource["resourceType"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def diary(pid: str, attacks: int = 3, tz: str = "Europe/Lisbon") -> dict[str, Any]:
     """A valid diary with ``attacks`` attacks."""
     return {
@@ -54,6 +65,23 @@ def write_diaries(folder: Path, n: int, attacks: int = 3) -> list[Path]:
         p.write_text(json.dumps(diary(f"p-{i:04d}", attacks + i % 3)), encoding="utf-8")
         paths.append(p)
     return paths
+
+
+def mixed_folder(folder: Path) -> None:
+    """Good diaries and one of every kind of bad file."""
+    write_diaries(folder, 9)
+    (folder / "bad-json.json").write_text('{"format": "fhirmig-diary/1", "patient": ', "utf-8")
+    bad = diary("p-bad")
+    bad["attacks"][1]["intensity"] = 15
+    (folder / "bad-value.json").write_text(json.dumps(bad), "utf-8")
+    (folder / "empty.json").write_bytes(b"")
+    (folder / "latin1.json").write_bytes(
+        '{"format": "fhirmig-diary/1", "x": "Müller"}'.encode("latin-1")
+    )
+    (folder / "rows.csv").write_text(
+        "id,start,intensity\nr1,2026-03-01T12:00,3\nr2,2026-03-02T12:00,eleven\n", "utf-8"
+    )
+    (folder / "good.csv").write_text("id,start,intensity\ng1,2026-03-01T12:00,3\n", "utf-8")
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from batch_helpers import tree, write_diaries
+from batch_helpers import mixed_folder, resource_counts, tree, write_diaries
 from click.testing import CliRunner
-from test_batch_run import mixed_folder
 
 from fhirmig.cli import cli
 
@@ -17,8 +16,11 @@ def test_all_good_exits_0_and_says_what_it_wrote(tmp_path: Path) -> None:
     write_diaries(tmp_path / "in", 6)
     result = CliRunner().invoke(cli, ["batch", "in/*.json", "-o", "out", "-j", "2"])
     assert result.exit_code == 0, result.output
-    assert "6 of 6 diaries converted, 42 resources in 4 files" in result.stdout
-    assert "batch: 6/6 diaries, 42 resources, 0 errors" in result.stderr
+    counts = [resource_counts(p) for p in sorted((tmp_path / "in").iterdir())]
+    total = sum(sum(c.values()) for c in counts)
+    types = len(set().union(*counts))
+    assert f"6 of 6 diaries converted, {total} resources in {types} files" in result.stdout
+    assert f"batch: 6/6 diaries, {total} resources, 0 errors" in result.stderr
     assert json.loads((tmp_path / "out/ledger.json").read_text())["summary"]["failed"] == 0
 
 

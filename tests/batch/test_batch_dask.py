@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_helpers import CONVERTER, tree, write_diaries
-from test_batch_run import mixed_folder
+from batch_helpers import CONVERTER, mixed_folder, tree, write_diaries
 
 from fhirmig.batch import run_batch
 
