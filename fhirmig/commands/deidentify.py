@@ -11,7 +11,7 @@ from fhirmig.errors import UsageError
 
 
 @click.command()
-@click.argument("diary", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("diary", required=False, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -49,6 +49,8 @@ def deidentify(
 ) -> None:
     """De-identify DIARY for research (HIPAA Safe Harbor) and write it to OUTPUT.
 
+    DIARY is a diary (JSON or CSV) or fhirmig's FHIR (a Bundle, or NDJSON file or folder).
+
     Names, identifiers and free text are removed, the birth date is reduced to the year,
     the patient id becomes a keyed pseudonym and every date moves by a per-patient number
     of whole weeks derived from the key. Keep the key as safely as the original diaries:
@@ -72,7 +74,12 @@ def deidentify(
     if output.suffix.lower() == ".csv":
         raise UsageError(f"{output}: the de-identified diary is written as JSON (.json)")
     key = load_key(key_file)
-    source = load_diary(diary, csv_patient_id, csv_timezone)
+    if diary.suffix.lower() == ".csv":
+        source = load_diary(diary, csv_patient_id, csv_timezone)
+    else:
+        from fhirmig.fhir import load_input
+
+        source = load_input(diary)
     result = deidentify_diary(source, key, keep_notes=keep_notes)
     write_diary(result, output)
     echo_err(f"{output}: de-identified diary written ({len(result.attacks)} attacks)")

@@ -160,3 +160,14 @@ def test_maybe_deidentify_for_other_commands(examples: Path, key_file: Path) -> 
         maybe_deidentify(diary, False, key_file, False)
     with pytest.raises(PrivacyError):
         maybe_deidentify(diary, True, Path("absent.key"), False)
+
+
+def test_fhir_input_gives_the_same_result_as_the_diary(examples: Path, key_file: Path) -> None:
+    from fhirmig.fhir import collection_bundle, diary_to_resources
+
+    diary = read_diary(examples / "episodic-twitching.json")
+    Path("b.json").write_text(json.dumps(collection_bundle(diary_to_resources(diary))))
+    args = ["deidentify", "--key-file", str(key_file), "-o"]
+    assert _run(*args, "from-fhir.json", "b.json")[0] == 0
+    assert _run(*args, "from-diary.json", str(examples / "episodic-twitching.json"))[0] == 0
+    assert Path("from-fhir.json").read_bytes() == Path("from-diary.json").read_bytes()
