@@ -68,3 +68,13 @@ def test_fhir_identifier_that_is_not_an_object(tmp_path: Path) -> None:
     path.write_text(json.dumps(bundle))
     with pytest.raises(MappingError, match="Observation/o"):
         load_input(path)
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason="csvformat.py read_sidecar: depth")
+def test_deeply_nested_sidecar(tmp_path: Path) -> None:
+    from fhirmig.diary import read_diary
+
+    (tmp_path / "d.csv").write_text("id,start,intensity\r\na,2026-01-01T10:00,3\r\n")
+    (tmp_path / "d.patient.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DiaryError, match=r"d\.patient\.json"):
+        read_diary(tmp_path / "d.csv")
