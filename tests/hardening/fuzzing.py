@@ -243,11 +243,11 @@ KNOWN_FINDINGS: list[Finding] = [
         "str.isdigit() is true for '²' but int('²') fails: test t.isascii() and t.isdigit()",
     ),
     Finding(
-        (AttributeError, KeyError),
+        (AttributeError, KeyError, TypeError),
         "fhirmig/fhir/reverse.py",
         "__init__",
         "_Reader.__init__ calls idents[0].get(...) on whatever Resource.identifier holds (a "
-        "string, a list of strings, an object): check isinstance(list) and isinstance(dict) "
+        "string, a number, a list of strings, an object): check isinstance(list) and isinstance(dict) "
         "and raise MappingError naming Type/id",
     ),
 ]
