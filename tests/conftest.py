@@ -22,3 +22,20 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def examples() -> Path:
     """The folder of bundled example diaries."""
     return EXAMPLES
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--run-fuzz``: also run the long fuzz tests (marker ``fuzz``)."""
+    parser.addoption(
+        "--run-fuzz", action="store_true", help="run the long fuzz tests (marker fuzz)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``fuzz`` unless ``--run-fuzz`` was given."""
+    if config.getoption("--run-fuzz"):
+        return
+    skip = pytest.mark.skip(reason="long fuzz run: give --run-fuzz, or run scripts/fuzz.py")
+    for item in items:
+        if item.get_closest_marker("fuzz") is not None:
+            item.add_marker(skip)

@@ -1,0 +1,210 @@
+"""Which diaries a batch reads: files, folders, glob patterns and fsspec URLs, expanded safely.
+
+The expansion is deterministic (sorted by name, duplicates dropped) so that the same
+inputs always give the same output layout. Folders are walked without following symbolic
+links; a symbolic link met anywhere (given directly, in a folder or from a glob) is not
+read but listed as refused, so a link cannot pull a file from outside the folder the user
+named into a batch. Files inside the output folder are never taken as inputs, and the
+sidecar ``NAME.patient.json`` of a ``NAME.csv`` is the CSV's patient, not a diary.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import importlib
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fhirmig.diary.reader import MAX_FILE_BYTES
+from fhirmig.errors import BatchError, InputError
+
+__all__ = [
+    "DIARY_SUFFIXES",
+    "BatchInput",
+    "expand_inputs",
+    "is_url",
+    "read_input_bytes",
+]
+
+#: File name endings a folder walk or a glob takes as diaries.
+DIARY_SUFFIXES = (".json", ".csv")
+_SIDECAR = ".patient.json"
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInput:
+    """One input of a batch.
+
+    ``name`` is what the ledger and error messages show (the path as expanded, or the URL);
+    ``location`` is where the bytes are read from (an absolute path or a URL). ``refused``
+    holds the reason when the input is not read at all (a symbolic link).
+    """
+
+    name: str
+    location: str
+    refused: str | None = None
+
+
+def is_url(text: str) -> bool:
+    """True for an fsspec URL such as ``s3://bucket/key`` (a Windows drive is not a URL)."""
+    scheme, sep, _ = text.partition("://")
+    return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").isalnum()
+
+
+def expand_inputs(
+    patterns: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str] | None = None
+) -> list[BatchInput]:
+    """The diaries named by ``patterns``, sorted by name, each once.
+
+    Raises:
+        BatchError: a pattern names nothing (a missing file, a glob without match, an
+            empty folder), so that a typo does not pass for an empty batch.
+    """
+    out_root = Path(outdir).resolve() if outdir is not None else None
+    found: dict[str, BatchInput] = {}
+    for raw in patterns:
+        text = os.fspath(raw)
+        items = _expand_url(text) if is_url(text) else _expand_local(text, out_root)
+        if not items:
+            raise BatchError(f"{text}: no diary found (no such file, or no .json/.csv inside)")
+        for item in items:
+            found.setdefault(item.location, item)
+    return sorted(found.values(), key=lambda i: (i.name, i.location))
+
+
+def _expand_local(text: str, out_root: Path | None) -> list[BatchInput]:
+    if _GLOB_CHARS.intersection(text):
+        matches = sorted(glob.glob(text, recursive=True))
+        items: list[BatchInput] = []
+        for match in matches:
+            p = Path(match)
+            if p.is_dir() and not p.is_symlink():
+                items.extend(_walk(p, out_root))
+            elif _is_diary_name(p) and not _is_sidecar(p):
+                items.extend(_one(p, out_root))
+        return items
+    p = Path(text)
+    if p.is_symlink():
+        return [BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")]
+    if p.is_dir():
+        return _walk(p, out_root)
+    if p.is_file():
+        return _one(p, out_root)
+    return []
+
+
+def _one(p: Path, out_root: Path | None) -> list[BatchInput]:
+    if p.is_symlink():
+        return [BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")]
+    resolved = p.resolve()
+    if out_root is not None and resolved.is_relative_to(out_root):
+        return []
+    return [BatchInput(p.as_posix(), str(resolved))]
+
+
+def _walk(root: Path, out_root: Path | None) -> list[BatchInput]:
+    items: list[BatchInput] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        base = Path(folder)
+        if out_root is not None and base.resolve().is_relative_to(out_root):
+            dirs.clear()
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            if (base / d).is_symlink():
+                link = base / d
+                items.append(
+                    BatchInput(link.as_posix(), str(link.absolute()), "is a symbolic link; refused")
+                )
+        for name in sorted(files):
+            p = base / name
+            if name.startswith(".") or not _is_diary_name(p) or _is_sidecar(p):
+                continue
+            items.extend(_one(p, out_root))
+    return items
+
+
+def _is_diary_name(p: Path) -> bool:
+    return p.name.lower().endswith(DIARY_SUFFIXES)
+
+
+def _is_sidecar(p: Path) -> bool:
+    name = p.name
+    if not name.lower().endswith(_SIDECAR):
+        return False
+    stem = name[: -len(_SIDECAR)]
+    return (p.parent / f"{stem}.csv").exists() or (p.parent / f"{stem}.CSV").exists()
+
+
+def _expand_url(text: str) -> list[BatchInput]:
+    fs, path = _fs_of(text)
+    protocol = text.partition("://")[0]
+    if _GLOB_CHARS.intersection(path):
+        paths: Iterable[str] = fs.glob(path)
+    elif fs.isdir(path):
+        paths = fs.find(path)
+    elif fs.exists(path):
+        paths = [path]
+    else:
+        paths = []
+    items = []
+    for found in sorted(paths):
+        name = found.rsplit("/", 1)[-1]
+        if not name.lower().endswith(DIARY_SUFFIXES) or name.lower().endswith(_SIDECAR):
+            continue
+        url = found if is_url(found) else f"{protocol}://{found}"
+        items.append(BatchInput(url, url))
+    return items
+
+
+def _fs_of(url: str) -> tuple[Any, str]:
+    try:
+        url_to_fs = importlib.import_module("fsspec.core").url_to_fs
+    except ImportError:  # pragma: no cover - fsspec comes with the dask extra
+        raise BatchError(
+            f"{url}: reading URLs needs fsspec (pip install 'fhirmig[dask]')"
+        ) from None
+    try:
+        fs, path = url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        raise BatchError(f"{url}: cannot open this storage ({exc})") from None
+    return fs, str(path)
+
+
+def read_input_bytes(item: BatchInput, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of one input, refusing symbolic links, non-regular files and huge files.
+
+    A local file is opened with ``O_NOFOLLOW`` so that a file swapped for a link after the
+    expansion is still refused.
+    """
+    if item.refused:
+        raise InputError(f"{item.name}: {item.refused}")
+    if is_url(item.location):
+        fs, path = _fs_of(item.location)
+        try:
+            with fs.open(path, "rb") as fh:
+                data: bytes = fh.read(limit + 1)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{item.name}: cannot be read ({exc})") from None
+    else:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(item.location, flags)
+        except FileNotFoundError:
+            raise InputError(f"{item.name}: no such file") from None
+        except OSError as exc:
+            reason = "is a symbolic link; refused" if exc.errno == errno.ELOOP else exc.strerror
+            raise InputError(f"{item.name}: cannot be read ({reason})") from None
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError(f"{item.name}: not a regular file")
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{item.name}: more than {limit // 1_000_000} MB; refused")
+    return data

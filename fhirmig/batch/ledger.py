@@ -1,0 +1,167 @@
+"""The batch ledger: what happened to every input, kept so that a batch can be resumed.
+
+While a batch runs, the client records each finished chunk in a journal entry
+(``.fhirmig-batch/chunk-NNNNNN.json``, written atomically). An entry holds the chunk's
+identity (a hash of the settings and of every input's name and sha256), the result of
+each input and the files written. ``--resume`` skips a chunk whose entry matches the
+inputs as they are now and whose files are all present; everything else is converted
+again, which gives the same bytes. At the end the entries are streamed, in input order,
+into ``ledger.json``, the one file a user reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from fhirmig._version import __version__
+from fhirmig.batch.inputs import BatchInput, read_input_bytes
+from fhirmig.batch.ndjson import OutputFile
+from fhirmig.batch.worker import ChunkResult, ChunkTask, InputResult
+from fhirmig.errors import BatchError, FhirmigError
+from fhirmig.files import FILE_MODE, atomic_write, atomic_writer, ensure_dir
+
+__all__ = [
+    "LEDGER_FORMAT",
+    "LEDGER_NAME",
+    "STATE_DIR",
+    "batch_lock",
+    "chunk_id",
+    "journal_path",
+    "load_journal",
+    "read_checksum",
+    "resumable",
+    "write_journal",
+    "write_ledger",
+]
+
+LEDGER_NAME = "ledger.json"
+LEDGER_FORMAT = "fhirmig-batch-ledger/1"
+STATE_DIR = ".fhirmig-batch"
+_LAYOUT = 1
+
+
+def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
+    """The identity of a chunk: settings, position and every input's name and checksum.
+
+    The fhirmig version is part of it: after an upgrade the mapping may differ, so
+    ``--resume`` converts everything again rather than mix two versions' output.
+    """
+    key = {
+        "layout": _LAYOUT,
+        "fhirmig": __version__,
+        "output": task.output,
+        "maxPartBytes": task.max_part_bytes,
+        "converter": task.converter,
+        "index": task.index,
+        "inputs": [[i.name, c] for i, c in zip(task.inputs, checksums, strict=True)],
+    }
+    return hashlib.sha256(orjson.dumps(key)).hexdigest()
+
+
+def journal_path(outdir: Path, index: int) -> Path:
+    """Where the journal entry of chunk ``index`` lives."""
+    return outdir / STATE_DIR / f"chunk-{index:06d}.json"
+
+
+def write_journal(outdir: Path, task: ChunkTask, result: ChunkResult) -> None:
+    """Record a finished chunk (atomically, so a kill leaves the old entry or the new one)."""
+    ident = chunk_id(task, [r.sha256 for r in result.inputs])
+    entry = {
+        "id": ident,
+        "inputs": [r.to_json() for r in result.inputs],
+        "files": [{"type": f.type, "name": f.name, "count": f.count} for f in result.files],
+    }
+    atomic_write(journal_path(outdir, task.index), orjson.dumps(entry) + b"\n")
+
+
+def load_journal(outdir: Path, index: int) -> tuple[str, ChunkResult] | None:
+    """The recorded id and result of chunk ``index``, or None when absent or unreadable."""
+    try:
+        raw = orjson.loads(journal_path(outdir, index).read_bytes())
+        inputs = tuple(InputResult.from_json(e) for e in raw["inputs"])
+        files = tuple(OutputFile(f["type"], f["name"], int(f["count"])) for f in raw["files"])
+        return str(raw["id"]), ChunkResult(index, inputs, files)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def read_checksum(item: BatchInput) -> str | None:
+    """The sha256 of an input as it is now, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(read_input_bytes(item)).hexdigest()
+    except FhirmigError:
+        return None
+
+
+def resumable(outdir: Path, task: ChunkTask) -> ChunkResult | None:
+    """The recorded result of ``task`` when its inputs are unchanged and its files present."""
+    loaded = load_journal(outdir, task.index)
+    if loaded is None:
+        return None
+    ident, result = loaded
+    if [r.input for r in result.inputs] != [i.name for i in task.inputs]:
+        return None
+    if chunk_id(task, [read_checksum(i) for i in task.inputs]) != ident:
+        return None
+    names = [f.name for f in result.files] + [r.output for r in result.inputs if r.output]
+    if not all((outdir / n).is_file() for n in names):
+        return None
+    return result
+
+
+@contextlib.contextmanager
+def batch_lock(outdir: Path) -> Iterator[None]:
+    """Hold the output folder for one batch at a time.
+
+    A POSIX record lock: held by this process only (worker processes forked from it do
+    not inherit it) and released by the system when the process ends, even by SIGKILL.
+
+    Raises:
+        BatchError: another batch is writing to ``outdir``.
+    """
+    state = ensure_dir(outdir / STATE_DIR)
+    fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BatchError(f"{outdir}: another batch is writing to this folder") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def write_ledger(
+    path: Path,
+    output: str,
+    entries: Iterator[dict[str, Any]],
+    summary_of: Any,
+) -> None:
+    """Stream ``entries`` into the ledger file, one input per line, then the summary.
+
+    ``summary_of`` is called after the last entry and returns the summary object, so
+    the entries never have to be held in memory together.
+    """
+    with atomic_writer(path) as fh:
+        _write_ledger(fh, output, entries, summary_of)
+
+
+def _write_ledger(
+    fh: IO[bytes], output: str, entries: Iterator[dict[str, Any]], summary_of: Any
+) -> None:
+    fh.write(b'{"format": ' + orjson.dumps(LEDGER_FORMAT))
+    fh.write(b', "output": ' + orjson.dumps(output) + b',\n "inputs": [')
+    first = True
+    for entry in entries:
+        fh.write((b"\n  " if first else b",\n  ") + orjson.dumps(entry))
+        first = False
+    fh.write(b"\n ],\n" if not first else b"],\n")
+    fh.write(b' "summary": ' + orjson.dumps(summary_of()) + b"}\n")

@@ -1,0 +1,85 @@
+"""The local engine: chunks run in a pool of processes, one per core by default.
+
+At most two chunks per worker are in flight, so the client holds a bounded amount of
+work whatever the number of diaries; results come back in completion order and the
+client records each as it arrives. The output does not depend on that order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk
+from fhirmig.errors import BatchError
+
+__all__ = ["OnResult", "default_jobs", "run_local"]
+
+_PR_SET_PDEATHSIG = 1
+
+#: Called by an engine in the client for every finished chunk.
+OnResult = Callable[[ChunkTask, ChunkResult], None]
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_local(tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult) -> None:
+    """Run ``tasks`` with ``jobs`` processes (in this process when ``jobs`` is 1).
+
+    Raises:
+        BatchError: a worker process died (for example killed by the system); finished
+            chunks are recorded, so ``--resume`` goes on from there.
+    """
+    if jobs <= 1:
+        for task in tasks:
+            on_result(task, run_chunk(task))
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
+    )
+    pending: dict[Future[ChunkResult], ChunkTask] = {}
+    try:
+        for task in tasks:
+            if len(pending) >= 2 * jobs:
+                _collect(pending, on_result)
+            pending[pool.submit(run_chunk, task)] = task
+        while pending:
+            _collect(pending, on_result)
+    except BrokenProcessPool:
+        raise BatchError(
+            "a worker process died; finished diaries are recorded, run again with --resume"
+        ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when the batch process ends, even when it is killed (Linux).
+
+    Without this, workers of a killed batch would finish their chunks unattended.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the batch ended before the line above
+        os._exit(1)
+
+
+def _collect(pending: dict[Future[ChunkResult], ChunkTask], on_result: OnResult) -> None:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in sorted(done, key=lambda f: pending[f].index):
+        task = pending.pop(future)
+        on_result(task, future.result())

@@ -1,0 +1,318 @@
+"""``run_batch``: convert many diaries into bulk NDJSON or one Bundle each, resumably.
+
+The sorted inputs are cut into chunks of ``chunk_size`` diaries. Each chunk is converted
+by a worker (in this process, a process pool or a Dask cluster), which writes the chunk's
+own output files. The client records every finished chunk in the journal and, at the
+end, writes the ledger and the Bulk Data manifest from the journal in input order. The
+output therefore depends only on the inputs and the settings (``format``, ``chunk_size``,
+``max_part_bytes``), never on ``jobs`` or the engine, and a resumed run gives the same
+bytes as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+import orjson
+
+from fhirmig.batch.inputs import BatchInput, expand_inputs
+from fhirmig.batch.ledger import (
+    LEDGER_NAME,
+    STATE_DIR,
+    batch_lock,
+    load_journal,
+    resumable,
+    write_journal,
+    write_ledger,
+)
+from fhirmig.batch.local import default_jobs, run_local
+from fhirmig.batch.ndjson import (
+    DEFAULT_MAX_PART_BYTES,
+    ERRORS_NAME,
+    PART_PATTERN,
+    OutputFile,
+    bulk_manifest,
+    operation_outcome,
+    transaction_time,
+)
+from fhirmig.batch.progress import Progress
+from fhirmig.batch.worker import (
+    BUNDLES_DIR,
+    DEFAULT_CONVERTER,
+    ChunkResult,
+    ChunkTask,
+    InputResult,
+)
+from fhirmig.errors import BatchError, UsageError
+from fhirmig.files import atomic_write, atomic_writer, ensure_dir
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "MANIFEST_NAME", "BatchSummary", "run_batch"]
+
+FORMATS = ("ndjson", "bundles")
+ENGINES = ("local", "dask")
+DEFAULT_CHUNK_SIZE = 50
+MANIFEST_NAME = "manifest.json"
+_TEMP = re.compile(r"^\..+\.tmp$")
+_JOURNAL = re.compile(r"^chunk-(\d{6,})\.json$")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What a batch did. ``failed`` counts inputs reported in the ledger with errors."""
+
+    outdir: Path
+    format: str
+    inputs: int
+    converted: int
+    failed: int
+    skipped: int
+    resources: int
+    files: int
+    ledger: Path
+    manifest: Path | None
+
+    @property
+    def ok(self) -> bool:
+        """True when every input was converted."""
+        return self.failed == 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was converted, 1 when any failed."""
+        return 0 if self.ok else 1
+
+
+def run_batch(
+    inputs: Sequence[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    *,
+    format: str = "ndjson",
+    jobs: int | None = None,
+    resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    max_part_bytes: int = DEFAULT_MAX_PART_BYTES,
+    base_url: str | None = None,
+    progress: TextIO | None = None,
+    converter: str = DEFAULT_CONVERTER,
+) -> BatchSummary:
+    """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
+
+    ``format`` is ``ndjson`` (bulk NDJSON parts plus ``manifest.json``) or ``bundles``
+    (``bundles/<patient id>.json``). ``jobs`` defaults to the usable cores; ``engine`` is
+    ``local`` (process pool) or ``dask`` (on ``scheduler``, or a local Dask cluster).
+    With ``resume``, chunks whose inputs are unchanged since the last run are not
+    converted again. ``progress`` is the stream for the progress display (None: silent).
+    ``converter`` names the diary-to-resources function, as ``module:function``.
+
+    Raises:
+        UsageError: options that do not fit together.
+        BatchError: the batch cannot run (no input found, the folder is in use, a worker
+            died). A bad diary never raises: it is reported in the ledger.
+        OutputError: the output cannot be written.
+    """
+    _check(format, engine, jobs, scheduler, chunk_size, max_part_bytes)
+    workers = jobs or default_jobs()
+    items = expand_inputs(inputs, outdir)
+    out = ensure_dir(outdir).resolve()
+    with batch_lock(out):
+        when = _transaction_time(out, resume)
+        meter = Progress(len(items), progress) if progress is not None else None
+        n_chunks = (len(items) + chunk_size - 1) // chunk_size
+        skipped = 0
+
+        def record(task: ChunkTask, result: ChunkResult) -> None:
+            write_journal(out, task, result)
+            if meter is not None:
+                meter.update(len(result.inputs), result.resources, result.failed)
+
+        def tasks() -> Iterator[ChunkTask]:
+            nonlocal skipped
+            for index in range(n_chunks):
+                chunk = items[index * chunk_size : (index + 1) * chunk_size]
+                task = ChunkTask(index, tuple(chunk), str(out), format, max_part_bytes, converter)
+                earlier = resumable(out, task) if resume else None
+                if earlier is None:
+                    yield task
+                    continue
+                skipped += len(chunk)
+                if meter is not None:
+                    meter.update(len(chunk), earlier.resources, earlier.failed, skipped=True)
+
+        if engine == "dask":
+            from fhirmig.batch.dask_engine import run_dask
+
+            run_dask(tasks(), workers, record, scheduler)
+        else:
+            run_local(tasks(), workers, record)
+        summary = _finish(out, format, n_chunks, items, when, base_url, skipped)
+        if meter is not None:
+            meter.close()
+    return summary
+
+
+def _check(
+    format: str,
+    engine: str,
+    jobs: int | None,
+    scheduler: str | None,
+    chunk_size: int,
+    max_part_bytes: int,
+) -> None:
+    if format not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler goes with --engine dask")
+    if chunk_size < 1 or max_part_bytes < 1024:
+        raise UsageError("the chunk size must be 1 or more and parts at least 1 KiB")
+
+
+def _transaction_time(out: Path, resume: bool) -> str:
+    """``SOURCE_DATE_EPOCH``, else the start of the first run (kept for ``--resume``)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return transaction_time()
+    stamp = out / STATE_DIR / "started"
+    if resume and stamp.is_file():
+        return stamp.read_text(encoding="ascii").strip()
+    when = transaction_time()
+    atomic_write(stamp, when.encode("ascii") + b"\n")
+    return when
+
+
+def _results(out: Path, n_chunks: int) -> Iterator[ChunkResult]:
+    for index in range(n_chunks):
+        loaded = load_journal(out, index)
+        if loaded is None:
+            raise BatchError(f"{out}: the record of chunk {index} is missing; run with --resume")
+        yield loaded[1]
+
+
+def _finish(
+    out: Path,
+    format: str,
+    n_chunks: int,
+    items: Sequence[BatchInput],
+    when: str,
+    base_url: str | None,
+    skipped: int,
+) -> BatchSummary:
+    """Write the ledger and the manifest from the journal; remove files of older runs."""
+    patients: Counter[str] = Counter()
+    files: list[OutputFile] = []
+    for result in _results(out, n_chunks):
+        files.extend(result.files)
+        patients.update(r.patient_key for r in result.inputs if r.patient_key)
+    shared = {key for key, n in patients.items() if n > 1}
+    totals = {"converted": 0, "failed": 0, "resources": 0}
+    by_type: Counter[str] = Counter()
+    outputs: set[str] = set()
+
+    def entries(errors: IO[bytes]) -> Iterator[dict[str, Any]]:
+        for result in _results(out, n_chunks):
+            for item in result.inputs:
+                entry = _entry(item, format, shared, patients, out)
+                if entry["status"] == "done":
+                    totals["converted"] += 1
+                    by_type.update(item.resources)
+                    if item.output:
+                        outputs.add(item.output)
+                else:
+                    totals["failed"] += 1
+                    errors.write(orjson.dumps(operation_outcome(entry)) + b"\n")
+                yield entry
+
+    def summary() -> dict[str, Any]:
+        totals["resources"] = sum(by_type.values())
+        return {"inputs": len(items), **totals, "resourcesByType": dict(sorted(by_type.items()))}
+
+    ledger = out / LEDGER_NAME
+    with atomic_writer(out / ERRORS_NAME) as errors:
+        write_ledger(ledger, format, entries(errors), summary)
+    failures = [OutputFile("OperationOutcome", ERRORS_NAME, totals["failed"])]
+    if not totals["failed"] or format != "ndjson":
+        (out / ERRORS_NAME).unlink()
+        failures = []
+    manifest: Path | None = None
+    keep = {f.name for f in files}
+    if format == "ndjson":
+        manifest = out / MANIFEST_NAME
+        ordered = sorted(files, key=lambda f: (f.type, f.name))
+        body = bulk_manifest(ordered, when=when, base_url=base_url, errors=failures)
+        atomic_write(manifest, orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+    _remove_stale(out, keep, outputs, n_chunks, format)
+    return BatchSummary(
+        outdir=out,
+        format=format,
+        inputs=len(items),
+        converted=totals["converted"],
+        failed=totals["failed"],
+        skipped=skipped,
+        resources=totals["resources"],
+        files=len(files) if format == "ndjson" else len(outputs),
+        ledger=ledger,
+        manifest=manifest,
+    )
+
+
+def _entry(
+    item: InputResult, format: str, shared: set[str], patients: Counter[str], out: Path
+) -> dict[str, Any]:
+    entry = item.to_json()
+    entry.pop("patientKey", None)
+    if item.patient_key not in shared:
+        return entry
+    others = patients[item.patient_key] - 1
+    if format == "bundles":
+        if item.output:
+            (out / item.output).unlink(missing_ok=True)
+        return {
+            "input": item.input,
+            "sha256": item.sha256,
+            "status": "failed",
+            "errors": [
+                f"{item.input}: patient.id: the same patient id is in {others} other input(s) "
+                "of this batch; their bundles would overwrite each other"
+            ],
+        }
+    entry["warnings"] = [
+        f"{item.input}: patient.id: the same patient id is in {others} other input(s) "
+        "of this batch; their resources share ids"
+    ]
+    return entry
+
+
+def _remove_stale(
+    out: Path,
+    parts: set[str],
+    bundles: set[str],
+    n_chunks: int,
+    format: str,
+) -> None:
+    """Remove output of earlier runs that this run did not produce (only fhirmig's names)."""
+    for path in out.iterdir():
+        name = path.name
+        if (PART_PATTERN.match(name) and name not in parts) or _TEMP.match(name):
+            path.unlink(missing_ok=True)
+    if format != "ndjson":
+        (out / MANIFEST_NAME).unlink(missing_ok=True)
+    folder = out / BUNDLES_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            rel = f"{BUNDLES_DIR}/{path.name}"
+            if (path.suffix == ".json" and rel not in bundles) or _TEMP.match(path.name):
+                path.unlink(missing_ok=True)
+    for path in (out / STATE_DIR).iterdir():
+        match = _JOURNAL.match(path.name)
+        if (match and int(match.group(1)) >= n_chunks) or _TEMP.match(path.name):
+            path.unlink(missing_ok=True)

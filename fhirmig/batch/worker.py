@@ -1,0 +1,237 @@
+"""The unit of work of a batch: convert one chunk of diaries and write its output files.
+
+A chunk task is a small picklable value, so the same function runs in-process, in a
+process pool or on a Dask worker. It reads each diary, converts it and writes the chunk's
+NDJSON parts (or one Bundle per diary); a diary that fails is recorded with its error
+lines and the chunk goes on. All resources of a diary are serialised before any of them
+is written, so a diary is in the output whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fhirmig.batch.inputs import BatchInput, is_url, read_input_bytes
+from fhirmig.batch.ndjson import ChunkParts, OutputFile
+from fhirmig.errors import DiaryError, FhirmigError, OutputError
+from fhirmig.files import atomic_writer, ensure_dir
+
+if TYPE_CHECKING:
+    from fhirmig.diary.model import Diary
+
+__all__ = [
+    "BUNDLES_DIR",
+    "DEFAULT_CONVERTER",
+    "ChunkResult",
+    "ChunkTask",
+    "InputResult",
+    "bundle_file_name",
+    "run_chunk",
+]
+
+#: The converter (diary -> list of FHIR resources as dicts), as ``module:function``.
+DEFAULT_CONVERTER = "fhirmig.fhir:diary_to_resources"
+#: The sub-folder holding one Bundle per diary with ``--format bundles``.
+BUNDLES_DIR = "bundles"
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkTask:
+    """Everything a worker needs to convert one chunk (picklable, no open resources)."""
+
+    index: int
+    inputs: tuple[BatchInput, ...]
+    outdir: str
+    output: str
+    max_part_bytes: int
+    converter: str = DEFAULT_CONVERTER
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    """The outcome for one input: its checksum, status, resource counts or error lines.
+
+    ``patient_key`` is a hash of the patient id, enough to find two diaries of one patient
+    without carrying the id itself.
+    """
+
+    input: str
+    sha256: str | None
+    status: str
+    resources: dict[str, int] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    output: str | None = None
+    patient_key: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ledger entry of this input."""
+        entry: dict[str, Any] = {"input": self.input, "sha256": self.sha256, "status": self.status}
+        if self.status == "done":
+            entry["resources"] = self.resources
+        if self.output:
+            entry["output"] = self.output
+        if self.errors:
+            entry["errors"] = list(self.errors)
+        if self.patient_key:
+            entry["patientKey"] = self.patient_key
+        return entry
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> InputResult:
+        """Read back a ledger entry written by :meth:`to_json`."""
+        return cls(
+            input=entry["input"],
+            sha256=entry.get("sha256"),
+            status=entry["status"],
+            resources=dict(entry.get("resources", {})),
+            errors=tuple(entry.get("errors", ())),
+            output=entry.get("output"),
+            patient_key=entry.get("patientKey"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """What a worker hands back: one result per input and the files it wrote."""
+
+    index: int
+    inputs: tuple[InputResult, ...]
+    files: tuple[OutputFile, ...]
+
+    @property
+    def resources(self) -> int:
+        """Resources written by this chunk."""
+        return sum(sum(r.resources.values()) for r in self.inputs)
+
+    @property
+    def failed(self) -> int:
+        """Inputs of this chunk that failed."""
+        return sum(1 for r in self.inputs if r.status != "done")
+
+
+@cache
+def _resolve(spec: str) -> Callable[..., Any]:
+    module, _, name = spec.partition(":")
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return func
+
+
+def bundle_file_name(patient_id: str) -> str:
+    """A safe file name for a patient's Bundle: the id itself, or a hash of an unsafe id."""
+    if _SAFE_NAME.fullmatch(patient_id) and ".." not in patient_id:
+        return f"{patient_id}.json"
+    return f"patient-{hashlib.sha256(patient_id.encode()).hexdigest()[:16]}.json"
+
+
+def _parse(item: BatchInput, data: bytes) -> Diary:
+    from fhirmig.diary.reader import parse_diary_json
+
+    if not item.name.lower().endswith(".csv"):
+        return parse_diary_json(data, item.name)
+    from fhirmig.diary.csvformat import parse_diary_csv, read_sidecar
+
+    stem = item.name.rsplit("/", 1)[-1][:-4]
+    patient, medications = (
+        (None, None) if is_url(item.location) else read_sidecar(Path(item.location))
+    )
+    return parse_diary_csv(
+        data, item.name, patient=patient, medications=medications, default_id=stem
+    )
+
+
+def _error_lines(exc: Exception) -> tuple[str, ...]:
+    if isinstance(exc, DiaryError):
+        return tuple(str(p) for p in exc.problems)
+    if isinstance(exc, FhirmigError):
+        return tuple(str(exc).splitlines()) or (type(exc).__name__,)
+    return (f"internal error ({type(exc).__name__}) while converting; this is a bug in fhirmig",)
+
+
+def _convert(
+    item: BatchInput, task: ChunkTask
+) -> tuple[InputResult, list[tuple[str, bytes]], list[dict[str, Any]], str]:
+    """Read, check, convert, gate and serialise one diary; a failure becomes its result."""
+    from fhirmig.fhir.bundle import dumps
+    from fhirmig.fhir.gate import check_resource
+
+    sha: str | None = None
+    try:
+        data = read_input_bytes(item)
+        sha = hashlib.sha256(data).hexdigest()
+        diary = _parse(item, data)
+        resources: list[dict[str, Any]] = list(_resolve(task.converter)(diary))
+        for resource in resources:
+            check_resource(resource)
+        lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]
+    except Exception as exc:  # one bad diary never stops the batch
+        return InputResult(item.name, sha, "failed", errors=_error_lines(exc)), [], [], ""
+    counts = Counter(t for t, _ in lines)
+    key = hashlib.sha256(diary.patient.id.encode()).hexdigest()[:16]
+    result = InputResult(item.name, sha, "done", dict(sorted(counts.items())), patient_key=key)
+    return result, lines, resources, diary.patient.id
+
+
+def _write_bundle(
+    folder: Path, result: InputResult, resources: list[dict[str, Any]], patient_id: str
+) -> InputResult:
+    """Write the diary's transaction Bundle, byte for byte what ``fhirmig convert`` writes."""
+    from fhirmig.fhir.bundle import write_bundle
+
+    name = bundle_file_name(patient_id)
+    with atomic_writer(folder / name) as fh:
+        write_bundle(iter(resources), fh, "transaction")
+    return InputResult(
+        result.input,
+        result.sha256,
+        "done",
+        result.resources,
+        output=f"{BUNDLES_DIR}/{name}",
+        patient_key=result.patient_key,
+    )
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Convert every input of ``task`` and write its output; never raises for a bad diary.
+
+    Raises:
+        OutputError: an output file cannot be written (the chunk's unfinished parts are
+            removed first).
+    """
+    outdir = Path(task.outdir)
+    results: list[InputResult] = []
+    if task.output == "bundles":
+        folder = ensure_dir(outdir / BUNDLES_DIR)
+        try:
+            for item in task.inputs:
+                result, _, resources, patient_id = _convert(item, task)
+                if result.status == "done":
+                    result = _write_bundle(folder, result, resources, patient_id)
+                results.append(result)
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write a bundle ({exc.strerror})") from None
+        return ChunkResult(task.index, tuple(results), ())
+    parts = ChunkParts(outdir, task.index, task.max_part_bytes)
+    try:
+        for item in task.inputs:
+            result, lines, _, _ = _convert(item, task)
+            for resource_type, line in lines:
+                parts.add(resource_type, line)
+            results.append(result)
+        files = parts.close()
+    except OSError as exc:
+        parts.abort()
+        raise OutputError(f"{outdir}: cannot write a part ({exc.strerror})") from None
+    except BaseException:
+        parts.abort()
+        raise
+    return ChunkResult(task.index, tuple(results), tuple(files))

@@ -1,0 +1,96 @@
+"""``fhirmig batch INPUT... -o OUTDIR``: convert many diaries at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fhirmig.commands._common import echo_err, handle_errors
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (created when missing).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["ndjson", "bundles"]),
+    default="ndjson",
+    show_default=True,
+    help="ndjson: bulk NDJSON parts and a Bulk Data manifest; bundles: one Bundle per diary.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [all cores].")
+@click.option("--resume", is_flag=True, help="Skip diaries finished by an earlier run.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: a process pool; dask: a Dask cluster (pip install 'fhirmig[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler address.")
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Diaries per unit of work (the output layout depends on it).",
+)
+@click.option(
+    "--max-part-mb",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Upper size of one NDJSON part in MiB.",
+)
+@click.option("--base-url", metavar="URL", help="Prefix for the file URLs in the manifest.")
+@handle_errors
+def batch(
+    inputs: tuple[str, ...],
+    outdir: Path,
+    output_format: str,
+    jobs: int | None,
+    resume: bool,
+    engine: str,
+    scheduler: str | None,
+    chunk_size: int,
+    max_part_mb: int,
+    base_url: str | None,
+) -> None:
+    """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
+    as s3://bucket/diaries/) to FHIR R4.
+
+    Writes OUTDIR/ledger.json (every input with its sha256, status, resource counts or
+    errors) and, for NDJSON, OUTDIR/manifest.json. A bad diary is reported and skipped.
+    Exits 0 when every diary was converted, 1 when any failed, 2 on a usage error.
+    """
+    from fhirmig.batch import run_batch
+
+    summary = run_batch(
+        list(inputs),
+        outdir,
+        format=output_format,
+        jobs=jobs,
+        resume=resume,
+        engine=engine,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        max_part_bytes=max_part_mb * 1024 * 1024,
+        base_url=base_url,
+        progress=sys.stderr,
+    )
+    click.echo(
+        f"{summary.converted} of {summary.inputs} diaries converted, "
+        f"{summary.resources} resources in {summary.files} files; ledger: {summary.ledger}"
+    )
+    if summary.failed:
+        echo_err(f"{summary.failed} diaries failed; their errors are in {summary.ledger}")
+        sys.exit(1)

@@ -1,0 +1,167 @@
+"""The secret key of de-identification, and what is derived from it.
+
+One key gives every patient the same pseudonym and the same date shift on every run, so
+exports made months apart can be joined by a researcher without anyone learning who the
+patients are. Whoever holds the key can recompute a known patient's pseudonym and shift
+(and so find that patient's rows): the key must be kept like the original data.
+
+A key file holds at least :data:`KEY_BYTES` bytes of secret: either hexadecimal text
+(what :func:`write_new_key` writes) or raw bytes. Surrounding whitespace is ignored. The
+file must be readable by its owner only (mode 0600), as an SSH key must: a key that
+others can read is refused rather than trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+import string
+from pathlib import Path
+
+from fhirmig.errors import OutputError, PrivacyError
+
+__all__ = [
+    "KEY_BYTES",
+    "MAX_SHIFT_WEEKS",
+    "date_shift_days",
+    "derive",
+    "load_key",
+    "new_key",
+    "pseudonym",
+    "record_pseudonym",
+    "write_new_key",
+]
+
+#: Bytes of secret a key must hold (256 bits).
+KEY_BYTES = 32
+#: The date shift is a whole number of weeks, at most this many either way (never zero).
+MAX_SHIFT_WEEKS = 52
+_MAX_KEY_FILE = 4096
+_MIN_DISTINCT = 10
+_HEX = frozenset(string.hexdigits)
+
+
+def new_key() -> bytes:
+    """A fresh random key of :data:`KEY_BYTES` bytes from the operating system's CSPRNG."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def write_new_key(path: str | os.PathLike[str]) -> Path:
+    """Create a key file at ``path`` (hexadecimal, mode 0600); never overwrite one.
+
+    The file is created with ``O_EXCL``: an existing key is never replaced, because losing
+    a key breaks the link between old and new exports for good.
+    """
+    p = Path(path)
+    data = (new_key().hex() + "\n").encode("ascii")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(p, flags, 0o600)
+    except FileExistsError:
+        raise OutputError(f"{p}: already exists; a key file is never overwritten") from None
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot create the key file ({exc.strerror})") from None
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+        os.fsync(fd)
+    except OSError as exc:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            p.unlink()
+        raise OutputError(f"{p}: cannot write the key file ({exc.strerror})") from None
+    os.close(fd)
+    return p
+
+
+def load_key(path: str | os.PathLike[str]) -> bytes:
+    """The key held in the file at ``path``.
+
+    Raises:
+        PrivacyError: the file is missing, not a regular file, readable by others than its
+            owner, too large to be a key, or holds fewer than :data:`KEY_BYTES` bytes of
+            secret (or an obviously regular one, such as one repeated character).
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise PrivacyError(
+            f"{p}: no such key file (make one with: fhirmig deidentify --new-key {p})"
+        ) from None
+    except OSError as exc:
+        raise PrivacyError(f"{p}: key file cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PrivacyError(f"{p}: key file is not a regular file")
+    if os.name == "posix" and st.st_mode & 0o077:
+        raise PrivacyError(
+            f"{p}: key file can be read or changed by other users "
+            f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {p}"
+        )
+    if st.st_size > _MAX_KEY_FILE:
+        raise PrivacyError(f"{p}: {st.st_size} bytes is too large for a key file")
+    try:
+        raw = p.read_bytes()[: _MAX_KEY_FILE + 1]
+    except OSError as exc:
+        raise PrivacyError(f"{p}: key file cannot be read ({exc.strerror})") from None
+    return _parse_key(raw, str(p))
+
+
+def _parse_key(raw: bytes, file: str) -> bytes:
+    text = raw.strip()
+    try:
+        decoded = text.decode("ascii")
+    except UnicodeDecodeError:
+        decoded = ""
+    if decoded and len(decoded) % 2 == 0 and set(decoded) <= _HEX:
+        key = bytes.fromhex(decoded)
+    else:
+        key = text
+    if len(key) < KEY_BYTES:
+        raise PrivacyError(
+            f"{file}: key holds {len(key)} bytes; at least {KEY_BYTES} are needed "
+            f"({KEY_BYTES * 2} hexadecimal digits)"
+        )
+    if len(set(key)) < _MIN_DISTINCT:
+        raise PrivacyError(f"{file}: key is too regular to be secret; make a random one")
+    return key
+
+
+def derive(key: bytes, purpose: str, value: str) -> bytes:
+    """HMAC-SHA256 of ``value`` under ``key``, separated by ``purpose``.
+
+    Each purpose (pseudonym, date shift, record ids) gets unrelated outputs from the same
+    key, so knowing one derived value tells nothing about another.
+    """
+    message = purpose.encode("utf-8") + b"\x00" + value.encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def pseudonym(patient_id: str, key: bytes) -> str:
+    """The patient's pseudonym: ``pt-`` and 32 hex digits of a keyed hash of the id.
+
+    Not reversible without the key; with it, only by trying candidate ids.
+    """
+    return "pt-" + derive(key, "fhirmig/pseudonym", patient_id).hex()[:32]
+
+
+def record_pseudonym(patient_id: str, kind: str, record_id: str, key: bytes) -> str:
+    """A stable replacement for a record id (ids such as ``a-2026-05-03`` can leak dates)."""
+    digest = derive(key, f"fhirmig/record/{kind}", patient_id + "\x00" + record_id).hex()
+    return f"{kind[0]}-{digest[:16]}"
+
+
+def date_shift_days(patient_id: str, key: bytes) -> int:
+    """The patient's date shift: a whole number of weeks, never zero, within a year.
+
+    Whole weeks keep the day of the week, which headache research uses (weekend attacks).
+    """
+    digest = derive(key, "fhirmig/date-shift", patient_id)
+    weeks = int.from_bytes(digest[:8], "big") % (2 * MAX_SHIFT_WEEKS) - MAX_SHIFT_WEEKS
+    if weeks >= 0:
+        weeks += 1
+    return 7 * weeks

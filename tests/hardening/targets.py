@@ -1,0 +1,100 @@
+"""Every fuzz target: the diary readers, the Migraine Buddy importer and the FHIR reader."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from fhirmig.diary import read_diary
+from fhirmig.errors import FhirmigError
+from fhirmig.fhir import collection_bundle, diary_to_resources, load_input, transaction_bundle
+from fhirmig.importers import parse_migraine_buddy
+
+from .fuzzing import (
+    EXAMPLES,
+    HOSTILE,
+    Target,
+    check_accepted,
+    check_diary_csv,
+    check_diary_json,
+    csv_patients,
+    diary_csv_inputs,
+    diary_json_inputs,
+    mutated,
+    mutated_csv,
+    to_json,
+    tolerating_known,
+)
+
+IMPORTER_DATA = Path(__file__).resolve().parents[1] / "importers" / "data"
+MB_EXPORTS = [
+    (IMPORTER_DATA / name).read_text(encoding="utf-8")
+    for name in ("mb_standard.csv", "mb_us_variant.csv", "mb_semicolon.csv")
+]
+mb_inputs = st.tuples(
+    st.one_of(
+        st.sampled_from(MB_EXPORTS).flatmap(lambda text: mutated_csv(text, max_rows=12)),
+        st.binary(max_size=300),
+        st.sampled_from(MB_EXPORTS).map(str.encode),
+    ),
+    st.sampled_from(["UTC", "Europe/Lisbon", "America/New_York"]),
+    st.sampled_from([None, True, False]),
+)
+
+
+def check_migraine_buddy(case: tuple[bytes, str, bool | None]) -> None:
+    """Importing a Migraine Buddy export: a diary or a FhirmigError, nothing else."""
+    data, tz, day_first = case
+    try:
+        result = parse_migraine_buddy(
+            data, "mb.csv", patient_id="p-1", timezone=tz, day_first=day_first
+        )
+    except FhirmigError:
+        return
+    check_accepted(result.diary)
+
+
+def _bundles() -> list[dict[str, Any]]:
+    diary = read_diary(EXAMPLES / "episodic-twitching.json")
+    small = diary.model_copy(update={"attacks": diary.attacks[:3], "days": diary.days[:2]})
+    resources = diary_to_resources(small)
+    return [collection_bundle(resources), transaction_bundle(resources)]
+
+
+BUNDLES = _bundles()
+_SCRATCH = Path(tempfile.mkdtemp(prefix="fhirmig-fuzz-"))
+fhir_inputs = st.one_of(
+    st.sampled_from(BUNDLES).flatmap(mutated).map(to_json),
+    st.sampled_from(BUNDLES)
+    .map(lambda b: {**b, "entry": [*b["entry"], {"resource": {"resourceType": "Observation"}}]})
+    .map(to_json),
+    st.sampled_from(HOSTILE)
+    .map(lambda s: json.dumps({"resourceType": "Bundle", "entry": s}))
+    .map(str.encode),
+    st.binary(max_size=200),
+)
+
+
+def check_fhir(data: bytes) -> None:
+    """Reading a FHIR Bundle back: a diary or a FhirmigError (references included)."""
+    path = _SCRATCH / "bundle.json"
+    path.write_bytes(data)
+    try:
+        diary = load_input(path)
+    except FhirmigError:
+        return
+    check_accepted(diary)
+
+
+TARGETS: list[Target] = [
+    Target("diary-json", diary_json_inputs, tolerating_known(check_diary_json)),
+    Target(
+        "diary-csv", st.tuples(diary_csv_inputs, csv_patients), tolerating_known(check_diary_csv)
+    ),
+    Target("migraine-buddy", mb_inputs, tolerating_known(check_migraine_buddy)),
+    Target("fhir-bundle", fhir_inputs, tolerating_known(check_fhir)),
+]

@@ -1,0 +1,80 @@
+"""Known bugs the fuzzer found in the diary readers (see fuzzing.KNOWN_FINDINGS).
+
+Each is a strict expected failure: when the bug is fixed the test passes, pytest reports
+XPASS as a failure, and the finding (and this marker) must be removed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fhirmig.diary import parse_diary_csv, parse_diary_json
+from fhirmig.errors import DiaryError, MappingError
+
+
+def _json(**parts: Any) -> bytes:
+    data: dict[str, Any] = {"format": "fhirmig-diary/1", "patient": {"id": "p"}}
+    data.update(parts)
+    return json.dumps(data).encode()
+
+
+ATTACK = {"id": "a", "start": "2026-01-01T10:00Z", "end": "2026-01-01T12:00Z", "intensity": 3}
+
+
+@pytest.mark.xfail(strict=True, raises=OverflowError, reason="checks.py cross_check: inf")
+def test_infinite_duration_in_json() -> None:
+    with pytest.raises(DiaryError):
+        parse_diary_json(_json(attacks=[{**ATTACK, "durationMinutes": 1e300}]), "d.json")
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason="checks.py cross_check: NaN")
+def test_nan_duration_in_csv() -> None:
+    data = (
+        b"id,start,end,duration_minutes,intensity\r\na,2026-01-01T10:00,2026-01-01T11:00,NaN,3\r\n"
+    )
+    with pytest.raises(DiaryError):
+        parse_diary_csv(data, "d.csv")
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError, reason="checks.py cross_check: list id")
+def test_list_as_medication_id() -> None:
+    with pytest.raises(DiaryError, match=r"medications\[0\]\.id"):
+        parse_diary_json(_json(medications=[{"id": [], "name": "x"}]), "d.json")
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason="reader.py _order: '²'.isdigit()")
+def test_superscript_digit_in_a_key() -> None:
+    with pytest.raises(DiaryError):
+        parse_diary_json(_json(patient={"²": None}), "d.json")
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError, reason="fhir/reverse.py _Reader.__init__")
+def test_fhir_identifier_that_is_not_an_object(tmp_path: Path) -> None:
+    from fhirmig.fhir import load_input
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p"}},
+            {"resource": {"resourceType": "Observation", "id": "o", "identifier": ["x"]}},
+        ],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    with pytest.raises(MappingError, match="Observation/o"):
+        load_input(path)
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason="csvformat.py read_sidecar: depth")
+def test_deeply_nested_sidecar(tmp_path: Path) -> None:
+    from fhirmig.diary import read_diary
+
+    (tmp_path / "d.csv").write_text("id,start,intensity\r\na,2026-01-01T10:00,3\r\n")
+    (tmp_path / "d.patient.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DiaryError, match=r"d\.patient\.json"):
+        read_diary(tmp_path / "d.csv")
