@@ -7,8 +7,9 @@ field still has its duplicate ids and unknown catalogue ids reported in the same
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from pydantic import ValidationError
@@ -85,6 +86,18 @@ def _dt(value: Any, tz: tzinfo) -> datetime | None:
         return None
 
 
+def _minutes(value: Any) -> float | None:
+    """A duration in minutes fit to compare (the model reports any other value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and 0 <= value < 1e8 else None
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    # Datetimes sharing a zone subtract as wall-clock times; elapsed time needs UTC.
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
 def _patient_tz(raw: dict[str, Any]) -> tzinfo:
     patient = raw.get("patient")
     name = patient.get("timezone", "UTC") if isinstance(patient, dict) else "UTC"
@@ -111,10 +124,11 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
                 else:
                     seen[ident] = i
 
-    catalogue = {m.get("id") for _, m in _items(raw, "medications")}
+    catalogue = {m["id"] for _, m in _items(raw, "medications") if isinstance(m.get("id"), str)}
     tz = _patient_tz(raw)
     for i, attack in _items(raw, "attacks"):
-        for j, intake in enumerate(attack.get("medications") or []):
+        intakes = attack.get("medications")
+        for j, intake in enumerate(intakes if isinstance(intakes, list) else []):
             if isinstance(intake, dict):
                 med = intake.get("medication")
                 if isinstance(med, str) and med not in catalogue:
@@ -125,13 +139,12 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
         start, end = _dt(attack.get("start"), tz), _dt(attack.get("end"), tz)
         if start is not None and end is not None and end < start:
             add(("attacks", i, "end"), "end is before start")
-        duration = attack.get("durationMinutes")
+        duration = _minutes(attack.get("durationMinutes"))
         if (
             start is not None
             and end is not None
-            and isinstance(duration, int | float)
-            and not isinstance(duration, bool)
-            and abs((end - start) - timedelta(minutes=duration)) > timedelta(minutes=1)
+            and duration is not None
+            and abs(_elapsed(start, end) - timedelta(minutes=duration)) > timedelta(minutes=1)
         ):
             add(
                 ("attacks", i, "durationMinutes"), "disagrees with end - start; give one of the two"

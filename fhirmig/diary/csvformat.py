@@ -84,6 +84,8 @@ def read_sidecar(csv_path: Path) -> tuple[dict[str, Any] | None, list[dict[str, 
         raise DiaryError.single(
             str(side), f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise DiaryError.single(str(side), "", "invalid JSON: nested too deeply") from None
     if not isinstance(obj, dict):
         raise DiaryError.single(str(side), "", "the sidecar holds a JSON object (the patient)")
     obj = dict(obj)

@@ -54,9 +54,11 @@ FORMAT_VERSION = "fhirmig-diary/1"
 SUPPORTED_FORMATS = (FORMAT_VERSION,)
 MAX_NOTES = 10_000
 MAX_TEXT = 1_000
+#: The longest duration accepted, in minutes (a year; longer is a typo).
+MAX_MINUTES = 525_600
 #: Dates and datetimes outside these years are refused as typos.
-MIN_YEAR = 1900
-MAX_YEAR = 2199
+MIN_YEAR = 1800
+MAX_YEAR = 2299
 _D = TypeVar("_D", date, datetime)
 
 
@@ -254,7 +256,7 @@ class Twitch(_Model):
     description: Notes | None = None
     intensity: Score10 | None = None
     start: DateTime | None = None
-    duration_minutes: Annotated[Number, Field(ge=0)] | None = None
+    duration_minutes: Annotated[Number, Field(ge=0, le=MAX_MINUTES)] | None = None
 
 
 class Intake(_Model):
@@ -279,7 +281,7 @@ class Attack(_Model):
     id: Id
     start: DateTime
     end: DateTime | None = None
-    duration_minutes: Annotated[Number, Field(ge=0)] | None = None
+    duration_minutes: Annotated[Number, Field(ge=0, le=MAX_MINUTES)] | None = None
     intensity: Score10
     kind: Literal["migraine", "headache", "tension", "cluster", "aura-only"] = "migraine"
     aura: bool | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
     if p.is_dir():
         raise InputError(f"{p}: is a folder, not a diary file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{p}: not a regular file (a device, pipe or socket cannot be read)")
     if st.st_size > limit:
         raise InputError(
             f"{p}: file is {st.st_size / 2**20:.1f} MB; diaries larger than {limit // 2**20} MB "
@@ -164,7 +167,7 @@ def _order(location: str) -> tuple[Any, ...]:
     import re
 
     parts = re.findall(r"\d+|[^\d\[\].,]+", location)
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in parts)
+    return tuple((0, int(t), "") if t.isascii() and t.isdigit() else (1, 0, t) for t in parts)
 
 
 def _unique(problems: Sequence[Problem]) -> list[Problem]:

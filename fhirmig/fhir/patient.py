@@ -55,7 +55,8 @@ def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary)
     if p.sex is not None:
         res["gender"] = p.sex
     if p.birth_date is not None:
-        res["birthDate"] = fhir_date(p.birth_date)
+        # De-identified diaries keep only the year (Safe Harbor); FHIR can say just that.
+        res["birthDate"] = str(p.birth_date.year) if ctx.deidentified else fhir_date(p.birth_date)
     res["communication"] = [
         {"language": {"coding": [{"system": BCP47, "code": p.language}]}, "preferred": True}
     ]

@@ -73,6 +73,8 @@ class _Reader:
                 self.patients.append(res)
                 continue
             idents = res.get("identifier") or [{}]
+            if not isinstance(idents, list) or not all(isinstance(i, dict) for i in idents):
+                raise self.fail(res, "identifier is not a list of Identifier objects")
             kind = record_kind_of(str(idents[0].get("system", "")))
             if kind is not None:
                 self.kinds.append((kind, res))
@@ -103,7 +105,10 @@ class _Reader:
         if res.get("name"):
             name = res["name"][0]
             out["name"] = {k: name[k] for k in ("given", "family") if k in name}
-        _put(out, "birthDate", res.get("birthDate"))
+        birth = res.get("birthDate")
+        if isinstance(birth, str) and len(birth) == 4:
+            birth += "-01-01"  # a de-identified year; the diary format holds full dates
+        _put(out, "birthDate", birth)
         _put(out, "sex", res.get("gender"))
         if len(idents) > 1:
             out["identifiers"] = [{"system": i["system"], "value": i["value"]} for i in idents[1:]]
@@ -299,9 +304,8 @@ def resources_to_diary(resources: Iterable[dict[str, Any]], *, source: str = "<f
     """
     from fhirmig.diary.reader import diary_from_raw
 
-    reader = _Reader(resources, source)
     try:
-        raw = reader.diary()
+        raw = _Reader(resources, source).diary()
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise MappingError(f"{source}: not fhirmig's FHIR shape ({type(exc).__name__})") from None
     try:

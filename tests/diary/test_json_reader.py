@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -135,9 +136,9 @@ def test_unknown_format_names_value_and_supported_versions() -> None:
         ({"patient": {"id": "x", "timezone": "Mars/Olympus"}}, "d.json: patient.timezone: unknown IANA time zone 'Mars/Olympus'"),
         ({"patient": {"id": "x", "timezone": "../../etc/passwd"}}, "patient.timezone: unknown IANA time zone"),
         ({"patient": {"id": "x", "birthDate": "1988-13-01"}}, "patient.birthDate: '1988-13-01' is not a real date"),
-        ({"attacks": [attack(start="0026-10-03T07:40")]}, "attacks[0].start: '0026-10-03T07:40' lies outside the years 1900-2199 (a typo?)"),
+        ({"attacks": [attack(start="0026-10-03T07:40")]}, "attacks[0].start: '0026-10-03T07:40' lies outside the years 1800-2299 (a typo?)"),
         ({"days": [{"date": "20261-01-01"}]}, "days[0].date: '20261-01-01' is not a date written YYYY-MM-DD"),
-        ({"days": [{"date": "2260-01-01"}]}, "days[0].date: '2260-01-01' lies outside the years 1900-2199"),
+        ({"days": [{"date": "2360-01-01"}]}, "days[0].date: '2360-01-01' lies outside the years 1800-2299"),
         ({"patient": {"id": "x", "sex": "f"}}, "patient.sex: input should be 'female', 'male', 'other' or 'unknown'"),
         ({"patient": {"id": ""}}, "patient.id: string should have at least 1 character"),
         ({"days": [{"date": "2026-10-01", "sleepHours": 25}]}, "d.json: days[0].sleepHours: input should be less than or equal to 24"),
@@ -252,3 +253,26 @@ def test_duration_is_elapsed_time_across_a_dst_change() -> None:
     assert a.effective_end.replace(tzinfo=None) == datetime(
         2026, 11, 2, 0, 0
     )  # 25 h, one of them the repeated hour
+
+
+def test_a_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "diary.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_diary(fifo)
+
+
+def test_end_and_duration_agree_in_elapsed_time_across_dst() -> None:
+    # 00:00 to 12:00 on the autumn change in New York lasts 13 hours
+    ok = attack(start="2026-11-01T00:00", end="2026-11-01T12:00", durationMinutes=13 * 60)
+    d = parse_diary_json(
+        json.dumps(
+            diary(patient={"id": "x", "timezone": "America/New_York"}, attacks=[ok])
+        ).encode()
+    )
+    assert d.attacks[0].duration == timedelta(hours=13)
+    wrong = {**ok, "durationMinutes": 12 * 60}
+    found = problems(diary(patient={"id": "x", "timezone": "America/New_York"}, attacks=[wrong]))
+    assert found == [
+        "d.json: attacks[0].durationMinutes: disagrees with end - start; give one of the two"
+    ]

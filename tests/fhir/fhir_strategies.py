@@ -224,6 +224,9 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
         questionnaires.append(q)
     raw["questionnaires"] = questionnaires
     _opt(draw, raw, "deidentified", st.booleans())
+    if raw.get("deidentified") and "birthDate" in raw["patient"]:
+        # de-identification keeps the birth year only, written as 1 January
+        raw["patient"]["birthDate"] = raw["patient"]["birthDate"][:4] + "-01-01"
     return raw
 
 

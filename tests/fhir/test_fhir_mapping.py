@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,14 @@ def test_control_characters_become_replacement_characters(small: Diary) -> None:
     assert "note" not in obs
     assert _component(obs, "100752-5")[0]["valueCodeableConcept"] == {"text": "\ufffd"}
     assert problems({**obs, "note": [{"text": "  "}]})
+
+
+def test_deidentified_birth_date_is_only_the_year(small: Diary) -> None:
+    from fhirmig.fhir import resources_to_diary
+
+    patient = small.patient.model_copy(update={"birth_date": date(1988, 1, 1)})
+    pseudo = small.model_copy(update={"deidentified": True, "patient": patient})
+    resources = diary_to_resources(pseudo)
+    (res,) = [r for r in resources if r["resourceType"] == "Patient"]
+    assert res["birthDate"] == "1988"
+    assert resources_to_diary(resources).patient.birth_date == date(1988, 1, 1)

@@ -222,35 +222,7 @@ class Finding:
     fix: str
 
 
-KNOWN_FINDINGS: list[Finding] = [
-    Finding(
-        (OverflowError, ValueError),
-        "fhirmig/diary/checks.py",
-        "cross_check",
-        "durationMinutes of NaN, inf or 1e300 overflows timedelta(minutes=...): check "
-        "math.isfinite and a sane range before comparing",
-    ),
-    Finding(
-        TypeError,
-        "fhirmig/diary/checks.py",
-        "cross_check",
-        "a non-string medication id (a list) is put in a set: keep only str ids",
-    ),
-    Finding(
-        ValueError,
-        "fhirmig/diary/reader.py",
-        "_order",
-        "str.isdigit() is true for '²' but int('²') fails: test t.isascii() and t.isdigit()",
-    ),
-    Finding(
-        (AttributeError, KeyError, TypeError),
-        "fhirmig/fhir/reverse.py",
-        "__init__",
-        "_Reader.__init__ calls idents[0].get(...) on whatever Resource.identifier holds (a "
-        "string, a number, a list of strings, an object): check isinstance(list) and isinstance(dict) "
-        "and raise MappingError naming Type/id",
-    ),
-]
+KNOWN_FINDINGS: list[Finding] = []
 seen_findings: dict[Finding, int] = {}
 #: ``file:line function ErrorType`` of each known finding hit, and how often.
 seen_sites: dict[str, int] = {}

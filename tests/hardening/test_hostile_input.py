@@ -14,7 +14,7 @@ from fhirmig.diary import MAX_FILE_BYTES, dumps_diary, parse_diary_csv, parse_di
 from fhirmig.errors import DiaryError, InputError
 from fhirmig.privacy import deidentify_diary
 
-from .fuzzing import HOSTILE, KEY, KNOWN_FINDINGS
+from .fuzzing import HOSTILE, KEY
 
 MARKUP = '<b>x</b> </para> <font size="90">&amp;</font> \x1b[2J\x07\t{{7*7}}'
 
@@ -121,8 +121,8 @@ def test_a_folder_is_not_a_diary(tmp_path: Path) -> None:
         read_diary(tmp_path)
 
 
-def test_an_endless_device_is_cut_at_the_limit() -> None:
-    with pytest.raises(InputError, match=r"more than \d+ MB; refused"):
+def test_an_endless_device_is_refused_unread() -> None:
+    with pytest.raises(InputError, match=r"/dev/zero: not a regular file"):
         read_diary("/dev/zero")
 
 
@@ -169,9 +169,3 @@ def test_hostile_strings_in_free_text_never_crash(text: str) -> None:
         for keep in (False, True):
             out = dumps_diary(deidentify_diary(diary, KEY, keep_notes=keep))
             assert parse_diary_json(out, "o.json").deidentified is True
-
-
-def test_known_findings_are_each_stated() -> None:
-    for finding in KNOWN_FINDINGS:
-        assert finding.file.startswith("fhirmig/")
-        assert finding.fix
