@@ -71,6 +71,10 @@ def convert(
         write_diary(diary, out)
         click.echo(f"{out}: diary with {len(diary.attacks)} attacks")
         return
+    if identifier_system is not None and (
+        not identifier_system or any(ch.isspace() for ch in identifier_system)
+    ):
+        raise UsageError("--identifier-system must be a URI without spaces")
     diary = maybe_deidentify(
         load_diary(source, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )

@@ -10,6 +10,7 @@ identifier element in R4; it is sent as ``PUT Provenance/<id>``, which is idempo
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Literal
@@ -67,11 +68,24 @@ def _search_token(system: str, value: str) -> str:
     return f"identifier={esc(system)}|{esc(value)}"
 
 
-def bundle_entry(resource: dict[str, Any], bundle_type: BundleType) -> dict[str, Any]:
+# In compact JSON an unescaped quote only bounds a string, so this matches reference values
+# and never text inside a string (where quotes are escaped).
+_REFERENCE = re.compile(rb'"reference":"[A-Z][A-Za-z]+/')
+
+
+def _entry_bytes(resource: dict[str, Any], bundle_type: BundleType) -> bytes:
+    """``dumps(bundle_entry(resource, bundle_type))``, rewriting references on the bytes."""
+    entry = bundle_entry(resource, bundle_type, rewrite=False)
+    return _REFERENCE.sub(b'"reference":"urn:uuid:', dumps(entry))
+
+
+def bundle_entry(
+    resource: dict[str, Any], bundle_type: BundleType, *, rewrite: bool = True
+) -> dict[str, Any]:
     """One Bundle entry: fullUrl, the resource with urn:uuid references, and the request."""
     entry: dict[str, Any] = {
         "fullUrl": f"urn:uuid:{resource['id']}",
-        "resource": rewrite_references(resource),
+        "resource": rewrite_references(resource) if rewrite else resource,
     }
     if bundle_type == "transaction":
         rtype = resource["resourceType"]
@@ -133,7 +147,7 @@ def write_bundle(
         fh.write(b'{"entry":[\n' if count == 0 else b",\n")
         if count == 0:
             first_id = res["id"]
-        fh.write(dumps(bundle_entry(res, bundle_type)))
+        fh.write(_entry_bytes(res, bundle_type))
         count += 1
     head = b'{"entry":[\n' if count == 0 else b"\n"
     tail = {"id": _bundle_id(first_id, bundle_type), "resourceType": "Bundle", "type": bundle_type}

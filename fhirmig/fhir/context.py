@@ -44,25 +44,30 @@ PSEUDED: Final = {
 }
 
 
-# Whitespace other than space, tab, CR and LF is not allowed in a FHIR string (its regex is
-# [ \r\n\t\S]+), yet diaries may hold it (a no-break space in a note, an ideographic space).
-_FOREIGN_SPACE: Final = str.maketrans(
-    dict.fromkeys(
-        [0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
-         0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF],
-        " ",
-    )
-)  # fmt: skip
+# A FHIR string's regex is [ \r\n\t\S]+ and control characters below U+0020 other than
+# tab, CR and LF are not allowed either, yet a diary may hold them (a no-break space or an
+# ideographic space in a note, a stray control character pasted from another app).
+_FOREIGN_SPACE: Final = [
+    0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+    0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF,
+]  # fmt: skip
+_CONTROL: Final = [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D, *_FOREIGN_SPACE)]
+_TRANSLATE: Final = str.maketrans(
+    {**dict.fromkeys(_FOREIGN_SPACE, " "), **dict.fromkeys(_CONTROL, "\ufffd")}
+)
 
 
 def text(value: str) -> str:
-    """A diary text as a FHIR string: whitespace FHIR forbids becomes a plain space."""
-    return value.translate(_FOREIGN_SPACE)
+    """A diary text as a FHIR string: whitespace FHIR forbids becomes a plain space, a
+    control character the replacement character U+FFFD, and a text of whitespace only
+    (a FHIR string must hold more) U+FFFD."""
+    out = value.translate(_TRANSLATE)
+    return out if out.strip() else "\ufffd"
 
 
 def note(value: str | None) -> list[dict[str, Any]] | None:
-    """``Annotation`` list for a note; None for no note or an empty one (FHIR has no "")."""
-    if not value:
+    """``Annotation`` list for a note; None for no note or an empty or blank one."""
+    if not value or not value.strip():
         return None
     return [{"text": text(value)}]
 
@@ -73,7 +78,9 @@ def cc(vocabulary: str, key: str) -> dict[str, Any]:
 
     Shared, not copied (resources are only read once built): never modify the result.
     """
-    return {"coding": [coding(vocabulary, key)]}
+    from fhirmig.fhir.gate import share
+
+    return share({"coding": [coding(vocabulary, key)]}, "CodeableConcept")
 
 
 def fhir_datetime(value: datetime) -> str:

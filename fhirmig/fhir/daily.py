@@ -77,7 +77,7 @@ def day_resource(ctx: Ctx, d: DayEntry) -> dict[str, Any]:
 
 def treatment_resource(ctx: Ctx, t: Treatment) -> dict[str, Any]:
     """A MedicationStatement (preventives, supplements) or a Procedure (every other type)."""
-    kind_cc = concept("treatment-type", t.type)
+    kind_cc = dict(concept("treatment-type", t.type))
     display = kind_cc.pop("text")
     if t.name is not None:
         kind_cc["text"] = text(t.name)

@@ -7,7 +7,8 @@ shapes fhirmig emits: allowed elements and their types, cardinality, required el
 status enumerations. It rejects everything the ``fhir.resources.R4B`` models reject for
 these shapes (a test proves it over generated diaries and deliberately broken resources)
 and more: empty objects and lists, ``null``, a bogus ``status``, a string where a number
-belongs, or a string holding whitespace the FHIR string regex does not allow. It costs a
+belongs, a blank string, or a string holding a control character or whitespace FHIR does
+not allow. It costs a
 fraction of model validation.
 """
 
@@ -20,7 +21,7 @@ from typing import Any, Final
 
 from fhirmig.errors import ResourceValidationError
 
-__all__ = ["RESOURCE_TYPES", "check_resource", "problems"]
+__all__ = ["RESOURCE_TYPES", "check_resource", "problems", "share"]
 
 _DT = (
     r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|"
@@ -48,10 +49,17 @@ def _enum(*codes: str) -> Callable[[Any], bool]:
 
 
 _STRING = re.compile(r"[ \r\n\t\S]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _string(v: Any) -> bool:
-    return isinstance(v, str) and len(v) <= 1_048_576 and _STRING.fullmatch(v) is not None
+    return (
+        isinstance(v, str)
+        and len(v) <= 1_048_576
+        and _STRING.fullmatch(v) is not None
+        and _CONTROL.search(v) is None
+        and not v.isspace()
+    )
 
 
 def _integer(v: Any) -> bool:
@@ -247,7 +255,28 @@ RESOURCE_TYPES: Final = frozenset(
 )  # fmt: skip
 
 
+# Immutable values shared by many resources (fixed codes, coded vocabulary keys), checked
+# once when shared. Holding the object keeps its id from being reused.
+_SHARED: dict[int, tuple[object, str]] = {}
+
+
+def share(value: dict[str, Any], type_name: str) -> dict[str, Any]:
+    """Check ``value`` as a ``type_name`` once and trust it from then on; return it.
+
+    Only for values that are never modified after this call (they are shared).
+    """
+    found: list[str] = []
+    _walk(value, type_name, type_name, found)
+    if found:
+        raise ResourceValidationError(type_name, "", found[0])
+    _SHARED[id(value)] = (value, type_name)
+    return value
+
+
 def _walk(value: Any, type_name: str, path: str, out: list[str]) -> None:
+    hit = _SHARED.get(id(value))
+    if hit is not None and hit[0] is value and hit[1] == type_name:
+        return
     prim = _PRIMITIVES.get(type_name)
     if prim is not None:
         if not prim(value):

@@ -42,7 +42,7 @@ def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary)
     res: dict[str, Any] = {"resourceType": "Patient", "id": ctx.patient_rid}
     if ctx.deidentified:
         res["meta"] = ctx.meta()
-    res["identifier"] = [{"system": identifier_system, "value": p.id}] + [
+    res["identifier"] = [{"system": identifier_system, "value": text(p.id)}] + [
         {"system": _uri(i.system), "value": text(i.value)} for i in p.identifiers
     ]
     if p.name is not None:
@@ -80,7 +80,7 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
             ]
         }
     ]
-    code = concept("condition", c.code) if c.code is not None else {}
+    code = dict(concept("condition", c.code)) if c.code is not None else {}
     if c.text is not None:
         code["text"] = text(c.text)
     else:

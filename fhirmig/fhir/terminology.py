@@ -80,28 +80,29 @@ def coding(vocabulary: str, key: str) -> dict[str, Any]:
     return _coding(found[0])
 
 
-@lru_cache(maxsize=4096)
-def _concept(vocabulary: str, value: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
-    found = terms(vocabulary, value)
-    if not found:
-        return (), value
-    return tuple((t.system, t.code, t.display) for t in found), found[0].display
+@lru_cache(maxsize=1024)
+def _key_concept(vocabulary: str, key: str) -> dict[str, Any]:
+    from fhirmig.fhir.gate import share
+
+    found = terms(vocabulary, key)
+    cc = {
+        "coding": [{"system": t.system, "code": t.code, "display": t.display} for t in found],
+        "text": found[0].display,
+    }
+    return share(cc, "CodeableConcept")
 
 
 def concept(vocabulary: str, value: str) -> dict[str, Any]:
     """A CodeableConcept for a diary value: every code of a key, or text only for free text.
 
     The ``text`` of a key is the display of its local code; free text is kept as written.
+    The concept of a key is shared between resources: copy it before changing it.
     """
-    codes, text = _concept(vocabulary, value)
-    if not codes:
-        from fhirmig.fhir.context import text as fhir_text
+    if terms(vocabulary, value):
+        return _key_concept(vocabulary, value)
+    from fhirmig.fhir.context import text as fhir_text
 
-        return {"text": fhir_text(value)}
-    return {
-        "coding": [{"system": s, "code": c, "display": d} for s, c, d in codes],
-        "text": text,
-    }
+    return {"text": fhir_text(value)}
 
 
 def local_key(vocabulary: str, cc: Any) -> str | None:

@@ -21,14 +21,16 @@ from fhirmig.diary.vocabulary import (
     TRIGGERS,
 )
 
-# Whitespace a FHIR string cannot hold is written as a plain space (documented in
-# docs/mapping.md), so generated text leaves it out; everything else of Unicode is in.
+# Whitespace a FHIR string cannot hold is written as a plain space and a control character
+# and a blank text as U+FFFD (documented in docs/mapping.md), so generated text leaves them
+# out; everything else of Unicode is in.
 FOREIGN_SPACE = (
     "\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
     + "".join(chr(c) for c in range(0x2000, 0x200B))
 )
-_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters=FOREIGN_SPACE)
-text = st.text(_chars, min_size=1, max_size=12)
+CONTROL = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
+_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters=FOREIGN_SPACE + CONTROL)
+text = st.text(_chars, min_size=1, max_size=12).filter(lambda t: not t.isspace())
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._#/|%é-]{0,8}[A-Za-z0-9]|[A-Za-z0-9]", fullmatch=True)
 # Dates near the attacks keep the period (and the summary figures) a few years long.
 days_near = st.dates(date(2024, 1, 1), date(2027, 12, 31))

@@ -66,3 +66,23 @@ def test_to_diary_refuses_non_fhir_and_option_mix(examples: Path) -> None:
     )
     assert result.exit_code == 2
     assert not Path("d.json").exists()
+
+
+def test_no_summaries_leaves_out_the_figures(examples: Path) -> None:
+    runner = CliRunner()
+    src = str(examples / "episodic-twitching.json")
+    assert runner.invoke(cli, ["convert", src, "-o", "with.json"]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["convert", src, "-o", "without.json", "--no-summaries"]).exit_code == 0
+    )
+
+    def kinds(name: str) -> set[str]:
+        entries = json.loads(Path(name).read_bytes())["entry"]
+        return {
+            e["resource"].get("identifier", [{}])[0].get("system", "").rsplit("/", 1)[-1]
+            for e in entries
+        }
+
+    assert "summary" in kinds("with.json")
+    assert "summary" not in kinds("without.json")
+    assert kinds("with.json") - kinds("without.json") == {"summary"}

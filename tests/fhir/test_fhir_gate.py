@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from fhirmig.diary import read_diary
 from fhirmig.errors import ResourceValidationError
-from fhirmig.fhir import check_resource, diary_to_resources
+from fhirmig.fhir import check_resource, diary_to_resources, document_reference
 from fhirmig.fhir.gate import problems
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -78,7 +79,11 @@ def _mutants(resource: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def test_every_r4b_rejection_is_a_gate_rejection() -> None:
     """Broken copies of every resource shape of the golden diary: whatever R4B refuses, the
     gate refuses too (the gate may refuse more)."""
-    resources = diary_to_resources(read_diary(GOLDEN / "small-diary.json"))
+    diary = read_diary(GOLDEN / "small-diary.json")
+    doc = document_reference(
+        diary, b"%PDF-1.4\n", start=date(2026, 10, 1), end=date(2026, 10, 9), title="r"
+    )
+    resources = [*diary_to_resources(diary), doc]
     seen_shapes = set()
     checked = passed = 0
     for res in resources:

@@ -186,3 +186,17 @@ def test_large_diary_gets_one_provenance_per_thousand_resources(examples: Path) 
     # each Provenance comes right after the resources it names
     first = resources.index(provs[0])
     assert resources[first - 1]["id"] == named[PROVENANCE_TARGETS - 1].split("/")[1]
+
+
+def test_control_characters_become_replacement_characters(small: Diary) -> None:
+    from fhirmig.fhir.gate import problems
+
+    attack = small.attacks[0].model_copy(update={"notes": "a\x18b\tc"})
+    obs = _by_kind(diary_to_resources(small.model_copy(update={"attacks": [attack]})), "attack")[0]
+    assert obs["note"] == [{"text": "a\ufffdb\tc"}]
+    assert problems({**obs, "note": [{"text": "a\x18b"}]})  # the gate refuses them
+    blank = small.attacks[0].model_copy(update={"notes": "  ", "triggers": ["  "]})
+    obs = _by_kind(diary_to_resources(small.model_copy(update={"attacks": [blank]})), "attack")[0]
+    assert "note" not in obs
+    assert _component(obs, "100752-5")[0]["valueCodeableConcept"] == {"text": "\ufffd"}
+    assert problems({**obs, "note": [{"text": "  "}]})

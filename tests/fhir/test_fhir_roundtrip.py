@@ -63,3 +63,12 @@ def test_twitching_and_extra_survive(examples: Path) -> None:
     back = resources_to_diary(diary_to_resources(diary))
     twitches = [t for a in back.attacks for t in a.twitching]
     assert twitches and twitches == [t for a in diary.attacks for t in a.twitching]
+
+
+def test_load_input_reads_one_ndjson_file(tmp_path: Path) -> None:
+    from fhirmig.fhir import dumps
+
+    diary = read_diary(Path(__file__).parent / "golden" / "small-diary.json")
+    lines = b"".join(dumps(r) + b"\n" for r in diary_to_resources(diary))
+    (tmp_path / "all.ndjson").write_bytes(lines)
+    assert load_input(tmp_path / "all.ndjson") == diary
