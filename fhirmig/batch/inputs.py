@@ -71,7 +71,7 @@ def expand_inputs(
     for raw in patterns:
         text = os.fspath(raw)
         items = _expand_url(text) if is_url(text) else _expand_local(text, out_root)
-        if not items:
+        if not items and not _named_sidecar(text):
             raise BatchError(f"{text}: no diary found (no such file, or no .json/.csv inside)")
         for item in items:
             found.setdefault(item.location, item)
@@ -94,7 +94,7 @@ def _expand_local(text: str, out_root: Path | None) -> list[BatchInput]:
         return [BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")]
     if p.is_dir():
         return _walk(p, out_root)
-    if p.is_file():
+    if p.is_file() and not _is_sidecar(p):  # a shell-expanded *.json names sidecars too
         return _one(p, out_root)
     return []
 
@@ -128,6 +128,12 @@ def _walk(root: Path, out_root: Path | None) -> list[BatchInput]:
                 continue
             items.extend(_one(p, out_root))
     return items
+
+
+def _named_sidecar(text: str) -> bool:
+    """True for the sidecar of a CSV named on its own (left out, not an error)."""
+    p = Path(text)
+    return not is_url(text) and p.is_file() and _is_sidecar(p)
 
 
 def _is_diary_name(p: Path) -> bool:

@@ -60,6 +60,7 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "output": task.output,
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,
+        "summaries": task.summaries,
         "index": task.index,
         "inputs": [[i.name, c] for i, c in zip(task.inputs, checksums, strict=True)],
     }

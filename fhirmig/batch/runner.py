@@ -101,6 +101,7 @@ def run_batch(
     max_part_bytes: int = DEFAULT_MAX_PART_BYTES,
     base_url: str | None = None,
     progress: TextIO | None = None,
+    summaries: bool = True,
     converter: str = DEFAULT_CONVERTER,
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
@@ -110,7 +111,9 @@ def run_batch(
     ``local`` (process pool) or ``dask`` (on ``scheduler``, or a local Dask cluster).
     With ``resume``, chunks whose inputs are unchanged since the last run are not
     converted again. ``progress`` is the stream for the progress display (None: silent).
-    ``converter`` names the diary-to-resources function, as ``module:function``.
+    ``summaries`` adds the Observations of the clinical figures to each diary's resources
+    (as ``fhirmig convert`` does); ``converter`` names the diary-to-resources function, as
+    ``module:function``.
 
     Raises:
         UsageError: options that do not fit together.
@@ -137,7 +140,9 @@ def run_batch(
             nonlocal skipped
             for index in range(n_chunks):
                 chunk = items[index * chunk_size : (index + 1) * chunk_size]
-                task = ChunkTask(index, tuple(chunk), str(out), format, max_part_bytes, converter)
+                task = ChunkTask(
+                    index, tuple(chunk), str(out), format, max_part_bytes, converter, summaries
+                )
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:
                     yield task

@@ -37,7 +37,7 @@ __all__ = [
     "run_chunk",
 ]
 
-#: The converter (diary -> list of FHIR resources as dicts), as ``module:function``.
+#: The converter, as ``module:function``: ``f(diary, summaries=bool)`` -> FHIR resources (dicts).
 DEFAULT_CONVERTER = "fhirmig.fhir:diary_to_resources"
 #: The sub-folder holding one Bundle per diary with ``--format bundles``.
 BUNDLES_DIR = "bundles"
@@ -55,6 +55,7 @@ class ChunkTask:
     output: str
     max_part_bytes: int
     converter: str = DEFAULT_CONVERTER
+    summaries: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,8 @@ def _convert(
         data = read_input_bytes(item)
         sha = hashlib.sha256(data).hexdigest()
         diary = _parse(item, data)
-        resources: list[dict[str, Any]] = list(_resolve(task.converter)(diary))
+        convert = _resolve(task.converter)
+        resources: list[dict[str, Any]] = list(convert(diary, summaries=task.summaries))
         for resource in resources:
             check_resource(resource)
         lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]

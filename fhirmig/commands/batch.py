@@ -52,6 +52,12 @@ from fhirmig.commands._common import echo_err, handle_errors
     help="Upper size of one NDJSON part in MiB.",
 )
 @click.option("--base-url", metavar="URL", help="Prefix for the file URLs in the manifest.")
+@click.option(
+    "--summaries/--no-summaries",
+    default=True,
+    show_default=True,
+    help="Add Observations of the clinical figures (headache, migraine, medication days).",
+)
 @handle_errors
 def batch(
     inputs: tuple[str, ...],
@@ -64,6 +70,7 @@ def batch(
     chunk_size: int,
     max_part_mb: int,
     base_url: str | None,
+    summaries: bool,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
@@ -85,6 +92,7 @@ def batch(
         chunk_size=chunk_size,
         max_part_bytes=max_part_mb * 1024 * 1024,
         base_url=base_url,
+        summaries=summaries,
         progress=sys.stderr,
     )
     click.echo(

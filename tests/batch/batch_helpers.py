@@ -13,7 +13,7 @@ from fhirmig.diary.model import Diary
 CONVERTER = "batch_helpers:converting"
 
 
-def converting(diary: Diary) -> list[dict[str, Any]]:
+def converting(diary: Diary, summaries: bool = True) -> list[dict[str, Any]]:
     """fhirmig's own conversion, slowed down or failing on request of the environment.
 
     ``BATCH_TEST_SLOW`` (seconds per diary) lets a test kill a batch half-way;
@@ -25,16 +25,16 @@ def converting(diary: Diary) -> list[dict[str, Any]]:
         time.sleep(float(os.environ["BATCH_TEST_SLOW"]))
     if any(a.id == os.environ.get("BATCH_TEST_CRASH_ON") for a in diary.attacks):
         raise RuntimeError("injected failure")
-    return diary_to_resources(diary)
+    return diary_to_resources(diary, summaries=summaries)
 
 
-def resource_counts(path: Path) -> dict[str, int]:
+def resource_counts(path: Path, summaries: bool = True) -> dict[str, int]:
     """Resources per type that converting the diary at ``path`` alone gives."""
     from fhirmig.diary import read_diary
     from fhirmig.fhir import diary_to_resources
 
     counts: dict[str, int] = {}
-    for resource in diary_to_resources(read_diary(path)):
+    for resource in diary_to_resources(read_diary(path), summaries=summaries):
         counts[resource["resourceType"]] = counts.get(resource["resourceType"], 0) + 1
     return dict(sorted(counts.items()))
 

@@ -73,3 +73,13 @@ def test_dask_engine_with_its_own_local_cluster(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert runner.invoke(cli, ["batch", "in", "-o", "local", "-j", "1"]).exit_code == 0
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+def test_no_summaries(tmp_path: Path) -> None:
+    write_diaries(tmp_path / "in", 2)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["batch", "in", "-o", "out", "--no-summaries"]).exit_code == 0
+    ledger = json.loads((tmp_path / "out/ledger.json").read_text())
+    first = ledger["inputs"][0]["resources"]
+    assert first == resource_counts(tmp_path / "in/d0000.json", summaries=False)
+    assert first != resource_counts(tmp_path / "in/d0000.json")

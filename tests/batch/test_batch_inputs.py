@@ -34,6 +34,8 @@ def test_csv_sidecar_is_not_a_diary(tmp_path: Path, examples: Path) -> None:
         (tmp_path / name).write_bytes((examples / name).read_bytes())
     (tmp_path / "alone.patient.json").write_text(json.dumps(diary("x")))
     assert names(expand_inputs(["."])) == ["alone.patient.json", "spreadsheet.csv"]
+    shell_expanded = ["alone.patient.json", "spreadsheet.csv", "spreadsheet.patient.json"]
+    assert names(expand_inputs(shell_expanded)) == ["alone.patient.json", "spreadsheet.csv"]
 
 
 def test_nothing_found_is_an_error(tmp_path: Path) -> None:
