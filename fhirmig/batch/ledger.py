@@ -61,6 +61,12 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,
         "summaries": task.summaries,
+        # the key itself never reaches the journal: only whether and with which key
+        "deidentify": (
+            None
+            if task.deidentify_key is None
+            else [hashlib.sha256(task.deidentify_key).hexdigest()[:16], task.keep_notes]
+        ),
         "index": task.index,
         "inputs": [[i.name, c] for i, c in zip(task.inputs, checksums, strict=True)],
     }

@@ -103,6 +103,8 @@ def run_batch(
     progress: TextIO | None = None,
     summaries: bool = True,
     converter: str = DEFAULT_CONVERTER,
+    deidentify_key: bytes | None = None,
+    keep_notes: bool = False,
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
 
@@ -113,7 +115,8 @@ def run_batch(
     converted again. ``progress`` is the stream for the progress display (None: silent).
     ``summaries`` adds the Observations of the clinical figures to each diary's resources
     (as ``fhirmig convert`` does); ``converter`` names the diary-to-resources function, as
-    ``module:function``.
+    ``module:function``. With ``deidentify_key`` every diary is de-identified first
+    (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there).
 
     Raises:
         UsageError: options that do not fit together.
@@ -141,7 +144,15 @@ def run_batch(
             for index in range(n_chunks):
                 chunk = items[index * chunk_size : (index + 1) * chunk_size]
                 task = ChunkTask(
-                    index, tuple(chunk), str(out), format, max_part_bytes, converter, summaries
+                    index,
+                    tuple(chunk),
+                    str(out),
+                    format,
+                    max_part_bytes,
+                    converter,
+                    summaries,
+                    deidentify_key,
+                    keep_notes,
                 )
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:

@@ -56,6 +56,9 @@ class ChunkTask:
     max_part_bytes: int
     converter: str = DEFAULT_CONVERTER
     summaries: bool = True
+    #: with a key, each diary is de-identified (fhirmig.privacy) before it is converted
+    deidentify_key: bytes | None = field(default=None, repr=False)
+    keep_notes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,10 @@ def _convert(
         data = read_input_bytes(item)
         sha = hashlib.sha256(data).hexdigest()
         diary = _parse(item, data)
+        if task.deidentify_key is not None:
+            from fhirmig.privacy import deidentify_diary
+
+            diary = deidentify_diary(diary, task.deidentify_key, keep_notes=task.keep_notes)
         convert = _resolve(task.converter)
         resources: list[dict[str, Any]] = list(convert(diary, summaries=task.summaries))
         for resource in resources:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEBUG_ENV",
     "csv_patient_options",
+    "deidentify_key",
     "deidentify_options",
     "echo_err",
     "handle_errors",
@@ -136,19 +137,28 @@ def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def maybe_deidentify(
-    diary: Diary, deidentify: bool, key_file: Path | None, keep_notes: bool
-) -> Diary:
-    """The diary itself, or its de-identified form when ``--deidentify`` was given."""
+def deidentify_key(deidentify: bool, key_file: Path | None, keep_notes: bool) -> bytes | None:
+    """The secret key when ``--deidentify`` was given (checked), else None."""
     from fhirmig.errors import UsageError
 
     if not deidentify:
         if key_file is not None or keep_notes:
             raise UsageError("--key-file and --keep-notes go with --deidentify")
-        return diary
+        return None
     if key_file is None:
         raise UsageError("--deidentify needs --key-file (a file holding the secret key)")
-    from fhirmig.privacy import deidentify_diary, load_key  # type: ignore[import-not-found,unused-ignore]
+    from fhirmig.privacy import load_key
 
-    result: Diary = deidentify_diary(diary, load_key(key_file), keep_notes=keep_notes)
-    return result
+    return load_key(key_file)
+
+
+def maybe_deidentify(
+    diary: Diary, deidentify: bool, key_file: Path | None, keep_notes: bool
+) -> Diary:
+    """The diary itself, or its de-identified form when ``--deidentify`` was given."""
+    key = deidentify_key(deidentify, key_file, keep_notes)
+    if key is None:
+        return diary
+    from fhirmig.privacy import deidentify_diary
+
+    return deidentify_diary(diary, key, keep_notes=keep_notes)

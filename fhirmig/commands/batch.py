@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import echo_err, handle_errors
+from fhirmig.commands._common import deidentify_key, deidentify_options, echo_err, handle_errors
 
 
 @click.command()
@@ -58,6 +58,7 @@ from fhirmig.commands._common import echo_err, handle_errors
     show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )
+@deidentify_options
 @handle_errors
 def batch(
     inputs: tuple[str, ...],
@@ -71,6 +72,9 @@ def batch(
     max_part_mb: int,
     base_url: str | None,
     summaries: bool,
+    deidentify: bool,
+    key_file: Path | None,
+    keep_notes: bool,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
@@ -81,6 +85,7 @@ def batch(
     """
     from fhirmig.batch import run_batch
 
+    key = deidentify_key(deidentify, key_file, keep_notes)
     summary = run_batch(
         list(inputs),
         outdir,
@@ -94,6 +99,8 @@ def batch(
         base_url=base_url,
         summaries=summaries,
         progress=sys.stderr,
+        deidentify_key=key,
+        keep_notes=keep_notes,
     )
     click.echo(
         f"{summary.converted} of {summary.inputs} diaries converted, "

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from fhirmig.commands._common import csv_patient_options, handle_errors, load_input
+from fhirmig.commands._common import (
+    csv_patient_options,
+    deidentify_key,
+    deidentify_options,
+    handle_errors,
+    load_input,
+)
 from fhirmig.errors import UsageError
 
 if TYPE_CHECKING:
@@ -58,6 +64,7 @@ def generated_date() -> date:
     help="Migraine-day definition (see the report's methods section).",
 )
 @csv_patient_options
+@deidentify_options
 @handle_errors
 def report(
     input_path: Path,
@@ -69,19 +76,32 @@ def report(
     migraine_day: str,
     csv_patient_id: str | None,
     csv_timezone: str | None,
+    deidentify: bool,
+    key_file: Path | None,
+    keep_notes: bool,
 ) -> None:
     """Write the clinician-ready PDF report of INPUT (a diary, JSON or CSV, or fhirmig's FHIR).
 
     The "generated" date is SOURCE_DATE_EPOCH when set (reproducible output), else today.
+    With --deidentify the report shows no identity and shifted dates; --from and --to are
+    given in real dates and shifted alike.
     """
     from fhirmig.report import render_report
 
     diary = load_input(input_path, csv_patient_id, csv_timezone)
+    first, last = (start.date() if start else None), (end.date() if end else None)
+    key = deidentify_key(deidentify, key_file, keep_notes)
+    if key is not None:
+        from fhirmig.privacy import date_shift_days, deidentify_diary
+
+        shift = timedelta(days=date_shift_days(diary.patient.id, key))
+        first, last = (first + shift if first else None), (last + shift if last else None)
+        diary = deidentify_diary(diary, key, keep_notes=keep_notes)
     out = render_report(
         diary,
         output,
-        start=start.date() if start else None,
-        end=end.date() if end else None,
+        start=first,
+        end=last,
         paper="letter" if paper == "letter" else "a4",
         templates=templates,
         migraine_day="ichd" if migraine_day == "ichd" else "diary",
