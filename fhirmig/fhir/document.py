@@ -1,9 +1,9 @@
 """The PDF report as a DocumentReference, for sending it beside the diary's resources.
 
-No LOINC document type code for a headache-diary report is marked verified in the
-project's clinical reference, so the type is the local code ``observation.pain-report``
-with its text. The PDF travels inline (``attachment.data``) with its size and SHA-1
-hash (base64), as FHIR R4 defines them.
+LOINC has no document code for a headache-diary report, so the type carries the generic
+LOINC note type 34109-9 "Note" (corroborated, see docs/terminology.md) beside the local
+code ``observation.pain-report`` and the text "Headache diary report". The PDF travels
+inline (``attachment.data``) with its size and SHA-1 hash (base64), as FHIR R4 defines them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from fhirmig.diary.model import Diary
-from fhirmig.fhir.context import Ctx, cc, fhir_date, text
+from fhirmig.fhir.context import Ctx, fhir_date, text
+from fhirmig.fhir.terminology import concept
 
 __all__ = ["document_reference"]
 
@@ -32,7 +33,7 @@ def document_reference(
     record = f"{fhir_date(start)}..{fhir_date(end)}#{digest.hex()}"
     res = ctx.base("DocumentReference", "document", record)
     res["status"] = "current"
-    res["type"] = {**cc("observation", "pain-report"), "text": "Headache diary report"}
+    res["type"] = concept("observation", "pain-report")
     res["subject"] = ctx.patient_ref
     res["description"] = text(title)
     res["content"] = [

@@ -32,6 +32,10 @@ def test_document_reference_describes_the_pdf() -> None:
     assert doc["subject"] == {"reference": f"Patient/{resource_id('golden-1', 'patient', '')}"}
     assert doc["context"]["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
     assert doc["type"]["coding"][0]["code"] == "observation.pain-report"
+    assert {"system": "http://loinc.org", "code": "34109-9", "display": "Note"} in doc["type"][
+        "coding"
+    ]
+    assert doc["type"]["text"] == "Headache diary report"
     assert problems(doc) == []
     DocumentReference.model_validate(doc)
     assert not [i for i in fhirkit.validate(doc) if i.severity == "error"]
