@@ -138,11 +138,12 @@ def parse_migraine_buddy(
         attacks.append((record.line, attack))
     days = _health_events(table.events, order, findings)
     if catalogue.free_text:
-        words = sorted(catalogue.free_text, key=lambda w: catalogue.free_text[w])
-        shown = ", ".join(w if len(w) <= 40 else w[:39] + "…" for w in words[:20])
-        more = f" and {len(words) - 20} more" if len(words) > 20 else ""
+        # Counted, not listed: the words may be the patient's own (custom triggers, notes),
+        # and they stand in the diary as written.
         findings.note(
-            None, f"{len(words)} app words kept as free text (no vocabulary key): {shown}{more}"
+            None,
+            f"{len(catalogue.free_text)} app words kept as free text (no vocabulary key); "
+            "they are in the diary as written",
         )
     if not table.attacks and table.header is not None:
         findings.note(table.header.line, "the attack table has no rows")

@@ -65,7 +65,8 @@ def test_standard_export_maps_every_column() -> None:
     assert third.start.isoformat() == "2026-10-25T16:00:00+00:00"  # after the DST change
     assert any("line 9: the pain level is empty" in n for n in notes)
     assert any("line 9: the attack has no end" in n for n in notes)
-    assert any("Worse pain if moving, Hot shower, Red wine, Right Front Head" in n for n in notes)
+    assert any("app words kept as free text" in n for n in notes)
+    assert not any("Worse pain if moving" in n for n in notes)  # counted, not repeated
     assert any("line 11: medication 'Fancy Herbal Drops'" in n for n in notes)
 
 
@@ -273,3 +274,16 @@ def test_drug_named_only_in_the_notes_still_becomes_an_intake() -> None:
     assert result.diary.medication("metoclopramide").drug_class == "antiemetic"  # type: ignore[union-attr]
     assert attack.notes == "bad: I took this drug: X"  # unreadable time: the line is kept
     assert any("unreadable time" in str(n) for n in result.notes)
+
+
+def test_notes_count_free_text_words_without_repeating_them() -> None:
+    from fhirmig.importers import import_migraine_buddy
+
+    result = import_migraine_buddy(
+        DATA / "mb_standard.csv", patient_id="p-1", timezone="Europe/London"
+    )
+    free = [str(n) for n in result.notes if "kept as free text" in str(n)]
+    assert len(free) == 1 and "they are in the diary as written" in free[0]
+    kept = {s for a in result.diary.attacks for s in (*a.symptoms, *a.triggers)}
+    assert any(" " in word for word in kept)  # app phrases are in the diary
+    assert not any(word in free[0] for word in kept if " " in word)
