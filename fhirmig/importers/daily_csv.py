@@ -164,7 +164,7 @@ def _row(
     try:
         stamp = parse_local(cell, order)
     except AmbiguousOrder as exc:
-        findings.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+        findings.ambiguous_order(line, exc)
         return None
     except ValueError as exc:
         findings.problem(line, f"column date: {exc}")

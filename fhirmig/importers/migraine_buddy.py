@@ -207,7 +207,7 @@ def _stamp(
     try:
         stamp = parse_local(text, order)
     except AmbiguousOrder as exc:
-        findings.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+        findings.ambiguous_order(line, exc)
         return None
     except ValueError as exc:
         findings.problem(line, str(exc))
@@ -343,7 +343,7 @@ def _health_events(
         try:
             day = parse_local(parts[0], order).day
         except AmbiguousOrder as exc:
-            findings.problem_once("order", record.line, f"{exc}; pass --day-first or --month-first")
+            findings.ambiguous_order(record.line, exc)
             continue
         except ValueError as exc:
             words = [vocab.normal_word(c) for c in cells if c]

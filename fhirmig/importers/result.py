@@ -55,6 +55,10 @@ class Findings:
             self._once.add(kind)
             self.problem(line, message + " (reported at the first line only)")
 
+    def ambiguous_order(self, line: int | None, exc: Exception) -> None:
+        """Dates that read both day-first and month-first: one problem naming the options."""
+        self.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+
     def problem(self, line: int | None, message: str) -> None:
         """Something that cannot be read; the import will fail and list it."""
         self.problems.append(Problem(self.file, _where(line), message))
