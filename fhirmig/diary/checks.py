@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fhirmig.diary.model import MAX_MINUTES
 from fhirmig.diary.timeparse import parse_datetime, zone
 from fhirmig.errors import Problem
 
@@ -90,7 +91,7 @@ def _minutes(value: Any) -> float | None:
     """A duration in minutes fit to compare (the model reports any other value)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) and 0 <= value < 1e8 else None
+    return float(value) if math.isfinite(value) and 0 <= value <= MAX_MINUTES else None
 
 
 def _elapsed(start: datetime, end: datetime) -> timedelta:
