@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import click
 
 from fhirmig.cli import cli
-from tests.conftest import ROOT
-
-
-def _gen() -> object:
-    spec = importlib.util.spec_from_file_location(
-        "gen_cli_docs", ROOT / "scripts" / "gen_cli_docs.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import ROOT, load_script
 
 
 def test_cli_reference_equals_the_commands_help() -> None:
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert committed == _gen().render(), (
+    assert committed == load_script("gen_cli_docs").render(), (
         "docs/cli.md is out of date: python scripts/gen_cli_docs.py"
-    )  # type: ignore[attr-defined]
+    )
 
 
 def test_every_command_has_help_and_appears_in_the_readme() -> None:

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from fhirmig.diary import read_diary
 from fhirmig.diary.vocabulary import ACUTE_CLASSES
-from tests.conftest import EXAMPLES, ROOT
-
-
-def _generator() -> object:
-    spec = importlib.util.spec_from_file_location(
-        "make_examples", ROOT / "scripts" / "make_examples.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import EXAMPLES, load_script
 
 
 def test_examples_equal_a_fresh_regeneration(tmp_path: Path) -> None:
-    written = _generator().write_all(tmp_path)  # type: ignore[attr-defined]
+    written = load_script("make_examples").write_all(tmp_path)
     for path in written:
         assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), (
             f"{path.name} differs; run scripts/make_examples.py"
