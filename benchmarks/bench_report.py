@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
+import reportlab
 
 from fhirmig.diary import Diary, parse_diary_json
 from fhirmig.report import render_report
@@ -133,6 +134,13 @@ def bare_document(path: Path, pages: int, *, filled: bool = True) -> None:
     SimpleDocTemplate(str(path), invariant=1).build(story[:-1])
 
 
+def accelerator() -> str:
+    """Whether reportlab runs its optional C helpers: they speed the bare document more."""
+    from reportlab.lib import rl_accel
+
+    return "in use" if "fp_str" in getattr(rl_accel, "_c_funcs", {}) else "not installed"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attacks", type=int, default=1000)
@@ -156,7 +164,8 @@ def main() -> None:
     best = {kind: min(values) for kind, values in times.items()}
     print(
         f"diary: {len(diary.attacks)} attacks, {len(diary.days)} daily entries; "
-        f"report: {pages} pages; best of {args.repeat} runs"
+        f"report: {pages} pages; best of {args.repeat} runs; "
+        f"reportlab {reportlab.Version}, C accelerator (rl_accel) {accelerator()}"
     )
     print(
         f"CPU time: report {best['report']:.2f} s; bare reportlab document of {pages} pages: "

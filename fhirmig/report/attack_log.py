@@ -1,11 +1,11 @@
 """Appendix A: every attack of the period as a table row, header repeated on each page.
 
-The rows are split into tables of :data:`BLOCK_ROWS`: reportlab re-lays out the rest of a
-table at each page break, so one table of n rows costs about n squared while blocks keep
-the cost linear. Notes longer than :data:`NOTE_CELL_CHARS` are cut in the table (a table
-row cannot run over a page) and printed in full after it. Cells are plain text wrapped
-here (a Paragraph per cell costs several times more); only text with CJK characters,
-which needs a second font, becomes a Paragraph.
+The log is one :class:`~fhirmig.report.log_table.LogTable`, whose cost grows linearly with
+its rows (a reportlab ``Table`` lays out the rest of itself again at every page break).
+Notes longer than :data:`NOTE_CELL_CHARS` are cut in the table (a table row cannot run
+over a page) and printed in full after it. Cells are plain text wrapped here (a Paragraph
+per cell costs several times more); only text with CJK characters, which needs a second
+font, becomes a Paragraph.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from typing import Any
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
-from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
+from fhirmig.report.styles import HEADER_FILL, INK, RULE, STRIPE, paragraph, styles, wrap_plain
 
-__all__ = ["BLOCK_ROWS", "COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
+__all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 
-BLOCK_ROWS = 200
 CELL_SIZE = 7.0
 PADDING = 3.0
 NOTE_CELL_CHARS = 300
@@ -140,9 +139,11 @@ def _row(
 
 
 def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[Any]:
-    """The flowables of Appendix A on landscape pages: tables of BLOCK_ROWS rows, then the
-    long notes. ``width`` is the width of the landscape frame."""
-    from reportlab.platypus import NextPageTemplate, PageBreak, Table
+    """The flowables of Appendix A on landscape pages: the log table, then the long notes.
+    ``width`` is the width of the landscape frame."""
+    from reportlab.platypus import NextPageTemplate, PageBreak
+
+    from fhirmig.report.log_table import LogStyle, LogTable
 
     st = styles()
     out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
@@ -159,19 +160,27 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
-    header = [title for title, _ in COLUMNS]
-    style = table_style()
-    style.add("FONT", (0, 0), (-1, 0), BOLD_FONT, CELL_SIZE, CELL_SIZE * 1.2)
-    style.add("FONT", (0, 1), (-1, -1), BODY_FONT, CELL_SIZE, CELL_SIZE * 1.2)
-    style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
-    style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)
+    header = [
+        wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
+        for (title, _), w in zip(COLUMNS, widths, strict=True)
+    ]
     long_notes: list[Attack] = []
-    for first in range(0, len(attacks), BLOCK_ROWS):
-        block = attacks[first : first + BLOCK_ROWS]
-        rows = [header] + [_row(diary, a, tz, widths, long_notes) for a in block]
-        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(style)
-        out.append(table)
+    rows = [_row(diary, a, tz, widths, long_notes) for a in attacks]
+    look = LogStyle(
+        font=BODY_FONT,
+        bold=BOLD_FONT,
+        size=CELL_SIZE,
+        leading=CELL_SIZE * 1.2,
+        pad_left=PADDING,
+        pad_right=PADDING,
+        pad_top=1.5,
+        pad_bottom=1.5,
+        ink=INK,
+        header_fill=HEADER_FILL,
+        stripe=STRIPE,
+        rule=RULE,
+    )
+    out.append(LogTable(header, rows, widths, look))
     if long_notes:
         out.append(paragraph("Long notes in full", st.h2))
         for attack in long_notes:

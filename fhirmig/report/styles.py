@@ -7,17 +7,29 @@ carries is also carried by a grey level, a letter or a mark.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, plain, register_fonts
 
-__all__ = ["INK", "MUTED", "RULE", "Styles", "paragraph", "styles", "table_style", "wrap_plain"]
+__all__ = [
+    "HEADER_FILL",
+    "INK",
+    "MUTED",
+    "RULE",
+    "STRIPE",
+    "Styles",
+    "paragraph",
+    "styles",
+    "table_style",
+    "wrap_plain",
+]
 
 INK = "#1a1a1a"
 MUTED = "#555555"
 RULE = "#9a9a9a"
 HEADER_FILL = "#e4e4e4"
+STRIPE = "#f2f2f2"
 
 
 @dataclass(frozen=True)
@@ -109,39 +121,43 @@ def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     if zebra:
-        shades = [colors.white, colors.HexColor("#f2f2f2")]
+        shades = [colors.white, colors.HexColor(STRIPE)]
         commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), shades))
     return TableStyle(commands)
 
 
 @cache
-def _widest_em() -> float:
-    """The advance width of the body font's widest glyph, in em (no text is wider per char)."""
+def _widest_em(font: str) -> float:
+    """The advance width of ``font``'s widest glyph, in em (no text is wider per char)."""
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    return float(max(getFont(BODY_FONT).face.charWidths.values())) / 1000
+    return float(max(getFont(font).face.charWidths.values())) / 1000
 
 
-def wrap_plain(text: str, width: float, size: float = 7.0) -> str:
-    """``text`` broken into lines that fit ``width`` in the body font at ``size`` points.
+def wrap_plain(text: str, width: float, size: float = 7.0, font: str = BODY_FONT) -> str:
+    """``text`` broken into lines that fit ``width`` in ``font`` at ``size`` points.
 
     For plain table cells: reportlab draws a string cell line by line, several times
     cheaper than a Paragraph, and never parses it as markup. Words wider than the cell are
-    broken.
+    broken. Results are remembered: a diary repeats the same cell texts many times.
     """
+    return _wrap(plain(text), width, size, font)
+
+
+@lru_cache(maxsize=8192)
+def _wrap(text: str, width: float, size: float, font: str) -> str:
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    text = plain(text)
     if "\n" not in text and (
-        len(text) * size * _widest_em() <= width or stringWidth(text, BODY_FONT, size) <= width
+        len(text) * size * _widest_em(font) <= width or stringWidth(text, font, size) <= width
     ):
         return text
     lines: list[str] = []
-    for line in simpleSplit(text, BODY_FONT, size, width):
-        while stringWidth(line, BODY_FONT, size) > width and len(line) > 1:
+    for line in simpleSplit(text, font, size, width):
+        while stringWidth(line, font, size) > width and len(line) > 1:
             cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], BODY_FONT, size) > width:
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
                 cut = max(1, cut * 3 // 4)
             lines.append(line[:cut])
             line = line[cut:]
