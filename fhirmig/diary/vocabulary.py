@@ -107,6 +107,12 @@ Effect = Literal["none", "some", "good", "complete"]
 _ALL_KEYS: Final = frozenset(key for keys in VOCABULARIES.values() for key in keys)
 
 
+#: Keys whose words are not the key with spaces.
+_WORDS: Final = {"nsaid": "NSAID"}
+
+
 def label(text: str) -> str:
     """A vocabulary key in words (``lack-of-sleep`` -> ``lack of sleep``); free text unchanged."""
-    return text.replace("-", " ") if text in _ALL_KEYS else text
+    if text not in _ALL_KEYS:
+        return text
+    return _WORDS.get(text) or text.replace("-", " ")

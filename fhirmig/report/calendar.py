@@ -16,6 +16,7 @@ from typing import Any
 
 from fhirmig.analysis.types import DayFigures
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT
+from fhirmig.report.summary import class_words
 
 __all__ = ["CLASS_LETTERS", "SHADES", "calendar_flowables", "legend_text", "shade_for"]
 
@@ -51,10 +52,7 @@ def shade_for(peak: int | None) -> tuple[str, str]:
 
 def legend_text() -> str:
     """The legend under the calendar heading (plain text)."""
-    letters = ", ".join(
-        f"{v} {k.replace('_', ' ').replace('other acute', 'gepant or ditan')}"
-        for k, v in CLASS_LETTERS.items()
-    )
+    letters = ", ".join(f"{v} {class_words(k)}" for k, v in CLASS_LETTERS.items())
     return (
         "Shading by the day's peak intensity: white no attack; palest grey 0 (aura only); "
         "light grey 1-3; mid grey 4-6; dark 7-10. "

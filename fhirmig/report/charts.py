@@ -12,6 +12,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures
 from fhirmig.report.fonts import BODY_FONT
+from fhirmig.report.summary import class_words
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
 
@@ -126,7 +127,7 @@ def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
         d,
         chart.x + chart.width + 2,
         HEIGHT - 30,
-        [(CLASS_FILLS[k], k.replace("_", " ")) for k in used],
+        [(CLASS_FILLS[k], class_words(k)) for k in used],
     )
     return d
 

@@ -16,6 +16,7 @@ from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
 from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
+from fhirmig.report.summary import grade_text
 
 __all__ = ["calendar_section", "charts_section", "factors_section", "twitching_section"]
 
@@ -210,7 +211,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
             rows.append(
                 [
                     markup(m.name),
-                    markup(m.drug_class),
+                    markup(label(m.drug_class)),
                     str(m.intakes),
                     str(m.rated),
                     f"{m.good_or_complete} ({_pct(m.good_or_complete_share)})",
@@ -236,7 +237,13 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         out.append(paragraph("Questionnaires", st.h2))
         rows = [["Date", "Instrument", "Score", "Grade", "Meaning"]]
         rows += [
-            [q.date.isoformat(), q.instrument, str(q.score), markup(q.grade), markup(q.band)]
+            [
+                q.date.isoformat(),
+                q.instrument,
+                str(q.score),
+                markup(grade_text(q.grade)),
+                markup(q.band),
+            ]
             for q in sorted(stats.questionnaires, key=lambda q: q.date)
         ]
         out.append(_table(rows, [60, 60, 40, 50, width - 210]))
@@ -251,12 +258,12 @@ def _treatments(diary: Diary, width: float) -> list[Any]:
     rows = [["Treatment", "Type", "From", "To", "Sessions", "Notes"]]
     for t in diary.treatments:
         med = diary.medication(t.medication) if t.medication else None
-        name = t.name or (med.name if med else t.type.replace("-", " "))
+        name = t.name or (med.name if med else label(t.type))
         sessions = ", ".join(d.isoformat() for d in t.dates) or "–"
         rows.append(
             [
                 markup(name),
-                t.type.replace("-", " "),
+                label(t.type),
                 t.start.isoformat() if t.start else "–",
                 t.end.isoformat() if t.end else "–",
                 sessions,

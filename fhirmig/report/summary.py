@@ -15,7 +15,16 @@ from fhirmig.diary.vocabulary import ACUTE_CLASSES
 from fhirmig.report.fonts import markup
 from fhirmig.report.styles import paragraph, styles, table_style
 
-__all__ = ["class_label", "figure_rows", "page_one", "patient_name", "period_text", "topics"]
+__all__ = [
+    "class_label",
+    "class_words",
+    "figure_rows",
+    "grade_text",
+    "page_one",
+    "patient_name",
+    "period_text",
+    "topics",
+]
 
 _CLASS_LABELS = {
     "triptan": "Triptan days",
@@ -27,9 +36,27 @@ _CLASS_LABELS = {
 }
 
 
+_CLASS_WORDS = {
+    "combination_analgesic": "combination analgesic",
+    "non_opioid_analgesic": "non-opioid analgesic",
+    "other_acute": "gepant or ditan",
+    "multiple_classes": "two or more classes",
+}
+
+
 def class_label(key: str) -> str:
-    """Words for an ICHD-3 class key, e.g. ``Triptan days``."""
+    """Words for an ICHD-3 class key as a figure, e.g. ``Triptan days``."""
     return _CLASS_LABELS.get(key, key.replace("_", " "))
+
+
+def class_words(key: str) -> str:
+    """An ICHD-3 class key (or ``multiple_classes``) in words: ``non-opioid analgesic``."""
+    return _CLASS_WORDS.get(key, key.replace("_", " "))
+
+
+def grade_text(grade: str) -> str:
+    """A questionnaire grade for print: ``>=60`` becomes ``≥60``; others unchanged."""
+    return grade.replace(">=", "≥").replace("<=", "≤")
 
 
 def patient_name(diary: Diary) -> str:
@@ -99,8 +126,7 @@ def _threshold_lines(stats: Stats) -> list[str]:
             for r in m.overuse_reasons:
                 reasons[r] = reasons.get(r, 0) + 1
         why = ", ".join(
-            f"{'two or more classes' if r == 'multiple_classes' else r.replace('_', ' ')}"
-            f" in {n} month{'s' if n > 1 else ''}"
+            f"{class_words(r)} in {n} month{'s' if n > 1 else ''}"
             for r, n in sorted(reasons.items())
         )
         lines.append(
@@ -222,8 +248,8 @@ def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -
     latest = _latest_questionnaires(stats)
     if latest:
         text = "; ".join(
-            f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {markup(q.grade)}, "
-            f"{markup(q.band)})"
+            f"{q.instrument} {q.score} on {q.date.isoformat()} "
+            f"(grade {markup(grade_text(q.grade))}, {markup(q.band)})"
             for q in latest.values()
         )
         out.append(paragraph(f"Latest questionnaires: {text}", st.body))

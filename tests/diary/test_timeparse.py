@@ -59,3 +59,4 @@ def test_vocabulary_labels_word_keys_and_keep_free_text() -> None:
 
     assert label("lack-of-sleep") == "lack of sleep" and label("left-eyelid") == "left eyelid"
     assert label("X-ray glare") == "X-ray glare"  # free text is the patient's own words
+    assert label("nsaid") == "NSAID" and label("simple-analgesic") == "simple analgesic"

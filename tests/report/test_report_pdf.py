@@ -114,6 +114,17 @@ def test_sections_calendar_charts_methods(episodic: Rendered) -> None:
         assert label(trigger.trigger) in text
 
 
+def test_classes_print_in_words(chronic: Rendered, episodic: Rendered) -> None:
+    text = " ".join(chronic.text.split())
+    for key in ("simple-analgesic", "combination analgesic days", "non opioid", "other_acute"):
+        assert key not in text, key
+    assert "Paracetamol 1 g simple analgesic 25" in text  # medication effect table
+    assert "Aspirin/paracetamol/caffeine combination analgesic 3" in text
+    assert "A non-opioid analgesic" in text  # calendar legend
+    assert text.count("non-opioid analgesic") >= 3  # and chart legend
+    assert "2 nsaid " not in episodic.text and "NSAID" in episodic.text
+
+
 def test_notes_print_markup_literally(episodic: Rendered) -> None:
     text = " ".join(episodic.text.split())
     assert "Better after lying in the dark <b>two hours</b> & a cold pack." in text
@@ -190,7 +201,9 @@ def test_page_one_questionnaires_treatments_and_topics(
         latest[q.instrument] = q
     assert latest, "the example has questionnaires"
     for q in latest.values():
-        assert f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {q.grade}" in page
+        grade = q.grade.replace(">=", "≥")
+        assert f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {grade}" in page
+    assert ">=" not in chronic.text
     botox = next(t for t in chronic.diary.treatments if t.type == "botulinum-toxin")
     assert f"{len(botox.dates)} sessions" in page
     text = " ".join(chronic.text.split())
