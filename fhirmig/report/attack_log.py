@@ -17,7 +17,16 @@ from typing import Any
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
-from fhirmig.report.styles import HEADER_FILL, INK, RULE, STRIPE, paragraph, styles, wrap_plain
+from fhirmig.report.styles import (
+    HEADER_FILL,
+    INK,
+    RULE,
+    STRIPE,
+    paragraph,
+    styles,
+    wrap_plain,
+    wrapped_markup,
+)
 
 __all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 
@@ -186,6 +195,7 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         for attack in long_notes:
             start = _local(attack.start, tz)
             out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
-            out.append(paragraph(markup(attack.notes or "", newlines=True), st.body))
+            note = wrapped_markup(attack.notes or "", width, st.body.fontSize)
+            out.append(paragraph(note, st.body))
     out.append(NextPageTemplate("page"))
     return out

@@ -15,7 +15,14 @@ from fhirmig.diary.vocabulary import label
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
-from fhirmig.report.styles import paragraph, styles, table_style, wrap_plain
+from fhirmig.report.styles import (
+    UserText,
+    paragraph,
+    styles,
+    table_style,
+    wrap_plain,
+    wrapped_markup,
+)
 from fhirmig.report.summary import grade_text
 
 __all__ = ["calendar_section", "charts_section", "factors_section", "twitching_section"]
@@ -39,6 +46,11 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
     st = styles()
 
     def cell(value: Any, row: int, width: float) -> Any:
+        if isinstance(value, UserText):
+            text = str(value)
+            if row and not has_cjk(text) and len(text) <= PLAIN_CELL_CHARS:
+                return wrap_plain(text, width - 6)
+            return paragraph(wrapped_markup(text, width - 6, 7), st.cell)
         if not isinstance(value, str):
             return value
         plain_text = "<" not in value and "&" not in value and not has_cjk(value)
@@ -130,7 +142,7 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     onset = [(k, tw.onset.get(k, 0)) for k in ("before", "during", "after", "unknown")]
     onset = [(k, n) for k, n in onset if n or k in ("before", "during")]
     months = sorted(tw.episodes_per_month.items())
-    rows = [["Body site", "Attacks"]] + [[markup(label(s)), str(n)] for s, n in sites]
+    rows = [["Body site", "Attacks"]] + [[UserText(label(s)), str(n)] for s, n in sites]
     rows2 = [["Onset relative to the attack", "Entries"]] + [[k, str(n)] for k, n in onset]
     rows3 = [["Month", "Entries"]] + [[m, str(n)] for m, n in months]
     from reportlab.platypus import Table
@@ -148,9 +160,9 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         desc += [
             [
                 d.day.isoformat(),
-                markup(label(d.location)),
+                UserText(label(d.location)),
                 "–" if d.intensity is None else str(d.intensity),
-                markup(d.description or "–"),
+                UserText(d.description or "–"),
             ]
             for d in tw.descriptions
         ]
@@ -166,7 +178,9 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     out: list[Any] = [CondPageBreak(250), paragraph("Triggers and daily factors", st.h1)]
     if stats.triggers:
         rows = [["Suspected trigger (as reported)", "Attacks", "Share of attacks"]]
-        rows += [[markup(label(t.trigger)), str(t.attacks), _pct(t.share)] for t in stats.triggers]
+        rows += [
+            [UserText(label(t.trigger)), str(t.attacks), _pct(t.share)] for t in stats.triggers
+        ]
         out.append(_table(rows, [200, 60, 80]))
     else:
         out.append(paragraph("No triggers were recorded.", st.body))
@@ -210,7 +224,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         for m in stats.medication_effect:
             rows.append(
                 [
-                    markup(m.name),
+                    UserText(m.name),
                     markup(label(m.drug_class)),
                     str(m.intakes),
                     str(m.rated),
@@ -226,7 +240,7 @@ def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         effects = ("none", "some", "good", "complete", "unrated")
         rows = [["Method", "Uses", *effects]]
         rows += [
-            [markup(label(r.method)), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
+            [UserText(label(r.method)), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
             for r in stats.relief_methods
         ]
         out.append(_table(rows, [width - 290, 40, 50, 50, 50, 50, 50]))
@@ -262,12 +276,12 @@ def _treatments(diary: Diary, width: float) -> list[Any]:
         sessions = ", ".join(d.isoformat() for d in t.dates) or "–"
         rows.append(
             [
-                markup(name),
+                UserText(name),
                 label(t.type),
                 t.start.isoformat() if t.start else "–",
                 t.end.isoformat() if t.end else "–",
                 sessions,
-                markup(t.notes or ""),
+                UserText(t.notes or ""),
             ]
         )
     out.append(_table(rows, [100, 75, 52, 52, 110, width - 389]))

@@ -9,7 +9,8 @@ loaded only when a text has such characters, since reading it costs a quarter se
 
 :func:`markup` is the only way user text enters a reportlab ``Paragraph``: it escapes
 ``& < >`` and wraps CJK runs in ``<font>`` tags, so ``<b>``, ``<img src=..>`` or
-``</para>`` in a note print literally.
+``</para>`` in a note print literally. It also puts each line of right-to-left text in
+display order (:mod:`fhirmig.report.rtl`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from fhirmig.report.rtl import Direction
 
 __all__ = [
     "BODY_FONT",
@@ -93,22 +98,26 @@ def plain(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def markup(text: object, *, newlines: bool = False) -> str:
+def markup(text: object, *, newlines: bool = False, base: Direction | None = None) -> str:
     """Paragraph markup that prints ``text`` literally, in a font that has its glyphs.
 
     With ``newlines`` the line breaks of the text are kept (``<br/>``); otherwise they are
-    spaces, as in any paragraph.
+    spaces, as in any paragraph. Right-to-left text is put in display order line by line,
+    so a paragraph that wraps it should get it already broken into lines; ``base`` is then
+    the direction of the whole text (:func:`fhirmig.report.rtl.base_direction`).
     """
+    from fhirmig.report.rtl import display_line
+
+    flat = plain(str(text)).replace("\r\n", "\n")
+    lines = flat.split("\n") if newlines else [flat.replace("\r", " ").replace("\n", " ")]
+    return "<br/>".join(_escape_runs(display_line(line, base)) for line in lines)
+
+
+def _escape_runs(line: str) -> str:
     parts: list[str] = []
-    for i, chunk in enumerate(_CJK_RUN.split(plain(str(text)))):
+    for i, chunk in enumerate(_CJK_RUN.split(line)):
         if not chunk:
             continue
         escaped = escape(chunk)
-        if i % 2:
-            parts.append(f'<font face="{cjk_font()}">{escaped}</font>')
-        else:
-            parts.append(escaped)
-    joined = "".join(parts)
-    if newlines:
-        return "<br/>".join(line for line in joined.replace("\r\n", "\n").split("\n"))
-    return joined.replace("\r", " ").replace("\n", " ")
+        parts.append(f'<font face="{cjk_font()}">{escaped}</font>' if i % 2 else escaped)
+    return "".join(parts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, plain, register_fonts
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, markup, plain, register_fonts
 
 __all__ = [
     "HEADER_FILL",
@@ -19,10 +19,13 @@ __all__ = [
     "RULE",
     "STRIPE",
     "Styles",
+    "UserText",
     "paragraph",
     "styles",
     "table_style",
+    "wrap_lines",
     "wrap_plain",
+    "wrapped_markup",
 ]
 
 INK = "#1a1a1a"
@@ -139,20 +142,37 @@ def wrap_plain(text: str, width: float, size: float = 7.0, font: str = BODY_FONT
 
     For plain table cells: reportlab draws a string cell line by line, several times
     cheaper than a Paragraph, and never parses it as markup. Words wider than the cell are
-    broken. Results are remembered: a diary repeats the same cell texts many times.
+    broken; right-to-left lines are put in display order. Results are remembered: a diary
+    repeats the same cell texts many times.
     """
     return _wrap(plain(text), width, size, font)
 
 
 @lru_cache(maxsize=8192)
 def _wrap(text: str, width: float, size: float, font: str) -> str:
+    from fhirmig.report.rtl import base_direction, display_line
+
+    base = base_direction(text)
+    return "\n".join(display_line(line, base) for line in wrap_lines(text, width, size, font))
+
+
+def wrap_lines(text: str, width: float, size: float = 7.0, font: str = BODY_FONT) -> list[str]:
+    """``text`` broken into lines that fit ``width``, in logical (reading) order.
+
+    Arabic letters are measured in their joined forms. For text that goes on into a
+    Paragraph: pass each line through :func:`~fhirmig.report.fonts.markup`.
+    """
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    from fhirmig.report.rtl import shape
+
+    register_fonts()
+    text = shape(text)
     if "\n" not in text and (
         len(text) * size * _widest_em(font) <= width or stringWidth(text, font, size) <= width
     ):
-        return text
+        return [text]
     lines: list[str] = []
     for line in simpleSplit(text, font, size, width):
         while stringWidth(line, font, size) > width and len(line) > 1:
@@ -162,4 +182,25 @@ def _wrap(text: str, width: float, size: float, font: str) -> str:
             lines.append(line[:cut])
             line = line[cut:]
         lines.append(line)
-    return "\n".join(lines)
+    return lines
+
+
+class UserText(str):
+    """A table cell of the patient's own text (not markup): wrapped and escaped by the
+    table, so that right-to-left lines are put in display order one by one."""
+
+    __slots__ = ()
+
+
+def wrapped_markup(text: str, width: float, size: float) -> str:
+    """Paragraph markup of user text for a column ``width`` wide at ``size`` points.
+
+    Right-to-left text is broken into lines here, in reading order, so that each line is
+    put in display order on its own; other text is left for the Paragraph to wrap.
+    """
+    from fhirmig.report.rtl import base_direction
+
+    base = base_direction(text)
+    if base is None:
+        return markup(text, newlines=True)
+    return "<br/>".join(markup(line, base=base) for line in wrap_lines(text, width, size))

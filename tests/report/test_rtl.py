@@ -1,0 +1,123 @@
+"""Right-to-left text: joined Arabic letters, display order, mirrored brackets, in the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fhirmig.diary import parse_diary_json
+from fhirmig.report import rtl
+from fhirmig.report.rtl import display_line, has_rtl, shape
+from fhirmig.report.styles import wrap_lines, wrap_plain
+from tests.report.pdfhelp import render
+
+HEBREW = "כאב ראש חזק"  # "strong headache"
+ARABIC = "صداع نصفي"  # "migraine"
+
+
+def test_lines_without_rtl_are_unchanged() -> None:
+    for text in ("", "Sumatriptan 50 mg (good)", "Ελένη Παπαδοπούλου", "頭痛 [3]"):
+        assert not has_rtl(text)
+        assert display_line(text) == text
+
+
+def test_hebrew_prints_right_to_left_with_numbers_left_to_right() -> None:
+    assert display_line(HEBREW) == "קזח שאר באכ"
+    assert display_line("אחרי 30 דקות") == "תוקד 30 ירחא"
+
+
+def test_arabic_letters_join_and_run_right_to_left() -> None:
+    shaped = shape(ARABIC)
+    assert shaped != ARABIC and len(shaped) == len(ARABIC)
+    assert all("\ufe70" <= c <= "\ufeff" or c == " " for c in shaped)  # presentation forms
+    assert display_line(ARABIC) == shaped[::-1]
+
+
+def test_brackets_on_right_to_left_runs_are_mirrored() -> None:
+    assert display_line("כאב (חזק)") == "(קזח) באכ"
+    assert display_line("Patient שלום (123) abc") == "Patient (123) םולש abc"
+    assert display_line("Ibuprofen 400 mg: עזר") == "Ibuprofen 400 mg: רזע"
+
+
+def test_unreadable_levels_fall_back_to_plain_reordering(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rtl, "_levels", lambda text, base=None: None)
+    rtl.display_line.cache_clear()
+    try:
+        assert display_line("שלום עולם") == "םלוע םולש"
+    finally:
+        rtl.display_line.cache_clear()
+
+
+def test_wrapped_rtl_lines_keep_reading_order() -> None:
+    words = "אחת שתיים שלוש ארבע חמש שש שבע"
+    lines = wrap_lines(words, 40, 7.0)
+    assert len(lines) > 2
+    assert " ".join(lines) == words  # logical order, nothing lost
+    shown = wrap_plain(words, 40, 7.0).split("\n")
+    assert shown == [display_line(line) for line in lines]
+    assert shown[0].endswith("תחא")  # the first word is on the first line, at the right
+
+
+def test_lines_of_one_cell_share_its_base_direction() -> None:
+    cell = "left eyelid: רעד קל בעפעף השמאלי (כמה דקות)"
+    lines = wrap_lines(cell, 60, 7.0)
+    assert len(lines) >= 3 and lines[0].startswith("left")
+    shown = wrap_plain(cell, 60, 7.0).split("\n")
+    # the cell starts left-to-right, so an all-Hebrew line is a run inside it
+    assert shown == [display_line(line, "L") for line in lines]
+    # a closing bracket at the end of a line: outside the run in a left-to-right cell,
+    # mirrored and leftmost in a right-to-left one
+    assert display_line("כמה דקות)", "L") == "תוקד המכ)"
+    assert display_line("כמה דקות)", "R") == "(תוקד המכ"
+
+
+def _read_back(tmp_path: Path, drawn: str) -> str:
+    """What the PDF reader used by these tests extracts from ``drawn`` drawn left to right."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fhirmig.report.fonts import BODY_FONT, register_fonts
+    from tests.report.pdfhelp import pdf_pages
+
+    register_fonts()
+    out = tmp_path / "line.pdf"
+    canvas = Canvas(str(out), invariant=1)
+    canvas.setFont(BODY_FONT, 10)
+    canvas.drawString(50, 700, drawn)
+    canvas.save()
+    return pdf_pages(out)[0][0].strip()
+
+
+def test_the_pdf_reader_turns_drawn_rtl_back_into_reading_order(tmp_path: Path) -> None:
+    """The yardstick of the next test: text drawn in display order reads back in logical
+    order, text drawn in logical order (as reportlab does unaided) reads back reversed."""
+    assert _read_back(tmp_path, display_line(HEBREW)) == HEBREW
+    assert _read_back(tmp_path, HEBREW) == "קזח שאר באכ"
+    assert _read_back(tmp_path, display_line(ARABIC)) == shape(ARABIC)
+
+
+def test_rtl_name_cells_and_notes_read_back_in_reading_order(tmp_path: Path) -> None:
+    long_note = " ".join(["الصداع بدأ بعد قلة النوم (ليلتين)"] * 12) + " النهاية"
+    data = {
+        "format": "fhirmig-diary/1",
+        "patient": {"id": "p-rtl", "timezone": "Asia/Jerusalem", "name": {"given": ["שרה"]}},
+        "attacks": [
+            {
+                "id": "a1",
+                "start": "2026-03-02T08:00:00+02:00",
+                "durationMinutes": 120,
+                "intensity": 6,
+                "triggers": ["לחץ בעבודה"],
+                "notes": long_note,
+            }
+        ],
+    }
+    out = render(parse_diary_json(orjson.dumps(data), "rtl.json"), tmp_path / "r.pdf")
+    assert all(page.startswith("שרה · born") for page in out.pages)  # header of every page
+    text = out.text
+    assert "לחץ בעבודה" in text and "הדובעב" not in text  # a log cell
+    flat = " ".join(text.split())
+    phrase = shape("الصداع بدأ بعد قلة النوم")
+    assert flat.count(phrase) >= 12 + 8  # the cut cell, then the note in full
+    assert shape("النهاية") in flat  # the end of the long note
