@@ -1,9 +1,12 @@
-"""Writing output files safely: atomically, readable by the owner only.
+"""Writing output files safely, and reading secrets only from private files.
 
 Every file fhirmig writes may hold health data, so it is created with mode 0600 and
 appears only when complete: content goes to a temporary file in the same folder, is
 flushed to disk, then renamed over the target. A crash or kill leaves either the whole
 file or none, never half of one.
+
+Secrets (de-identification keys, bearer tokens, signing keys) are read only from regular
+files that no other user can read or change, as ssh does with its keys.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from fhirmig.errors import OutputError
+from fhirmig.errors import FhirmigError, OutputError
 
 __all__ = [
     "DIR_MODE",
@@ -25,6 +29,7 @@ __all__ = [
     "atomic_writer",
     "ensure_dir",
     "private_tempdir",
+    "read_private_file",
 ]
 
 FILE_MODE = 0o600
@@ -86,3 +91,50 @@ def private_tempdir(prefix: str = "fhirmig-") -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def read_private_file(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    limit: int,
+    error: type[FhirmigError],
+    missing_hint: str = "",
+) -> bytes:
+    """The bytes of the secret file at ``path``: a regular file of at most ``limit`` bytes
+    that, on POSIX systems, only its owner can read or change.
+
+    ``what`` names the file in messages (``token file``); problems raise ``error``. The
+    file is opened without blocking and checked through the open handle, so a pipe or a
+    file swapped after the check cannot hang or slip through.
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise error(f"{p}: no such {what}{missing_hint}") from None
+    except OSError as exc:
+        raise error(f"{p}: {what} cannot be read ({exc.strerror})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise error(f"{p}: {what} is not a regular file")
+        if os.name == "posix" and st.st_mode & 0o077:
+            raise error(
+                f"{p}: {what} can be read or changed by other users "
+                f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {p}"
+            )
+        if st.st_size > limit:
+            raise error(f"{p}: {st.st_size} bytes is too large for a {what}")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew after the check
+            raise error(f"{p}: too large for a {what}")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(f"{p}: {what} cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)

@@ -18,11 +18,11 @@ import hashlib
 import hmac
 import os
 import secrets
-import stat
 import string
 from pathlib import Path
 
 from fhirmig.errors import OutputError, PrivacyError
+from fhirmig.files import read_private_file
 
 __all__ = [
     "KEY_BYTES",
@@ -87,27 +87,13 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
             secret (or an obviously regular one, such as one repeated character).
     """
     p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise PrivacyError(
-            f"{p}: no such key file (make one with: fhirmig deidentify --new-key {p})"
-        ) from None
-    except OSError as exc:
-        raise PrivacyError(f"{p}: key file cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise PrivacyError(f"{p}: key file is not a regular file")
-    if os.name == "posix" and st.st_mode & 0o077:
-        raise PrivacyError(
-            f"{p}: key file can be read or changed by other users "
-            f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {p}"
-        )
-    if st.st_size > _MAX_KEY_FILE:
-        raise PrivacyError(f"{p}: {st.st_size} bytes is too large for a key file")
-    try:
-        raw = p.read_bytes()[: _MAX_KEY_FILE + 1]
-    except OSError as exc:
-        raise PrivacyError(f"{p}: key file cannot be read ({exc.strerror})") from None
+    raw = read_private_file(
+        p,
+        "key file",
+        limit=_MAX_KEY_FILE,
+        error=PrivacyError,
+        missing_hint=f" (make one with: fhirmig deidentify --new-key {p})",
+    )
     return _parse_key(raw, str(p))
 
 

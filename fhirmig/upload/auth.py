@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from fhirmig.errors import AuthError
+from fhirmig.files import read_private_file
 from fhirmig.upload.keys import SigningKey
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 TOKEN_ENV = "FHIRMIG_TOKEN"  # noqa: S105 (a variable name, not a secret)
+_MAX_TOKEN_FILE = 64 * 1024
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
@@ -111,14 +113,16 @@ def read_token(token_file: Path | None = None, environ: dict[str, str] | None = 
     """The bearer token from ``token_file`` when given, else from ``$FHIRMIG_TOKEN``.
 
     The token is never accepted as a command-line value: those end up in shell history
-    and in the process list.
+    and in the process list. A token file must be a regular file only its owner can read
+    (mode 0600), like an ssh key.
     """
     env = os.environ if environ is None else environ
     if token_file is not None:
+        raw = read_private_file(token_file, "token file", limit=_MAX_TOKEN_FILE, error=AuthError)
         try:
-            text = token_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AuthError(f"{token_file}: cannot read the token file ({exc})") from None
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise AuthError(f"{token_file}: the token file is not UTF-8 text") from None
         token = text.strip()
         if not token:
             raise AuthError(f"{token_file}: the token file is empty")

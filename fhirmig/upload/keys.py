@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.errors import AuthError
+from fhirmig.files import read_private_file
 
 __all__ = ["SigningKey", "load_signing_key", "public_jwk"]
+
+_MAX_KEY_FILE = 1024 * 1024  # a JWKS of many keys stays far below
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,7 @@ def public_jwk(key: Any) -> dict[str, Any]:
 
 def load_signing_key(path: Path, kid: str | None = None) -> SigningKey:
     """Read the private key at ``path`` (PEM or JWKS JSON); pick ``kid`` from a key set."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AuthError(f"{path}: cannot read the private key ({exc.strerror})") from None
+    data = read_private_file(path, "private key file", limit=_MAX_KEY_FILE, error=AuthError)
     if data.lstrip().startswith(b"{"):
         return _from_jwks(path, data, kid)
     from cryptography.hazmat.primitives.serialization import load_pem_private_key

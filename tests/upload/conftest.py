@@ -31,6 +31,15 @@ OBS_SYSTEM = "urn:fhirmig:test:observation"
 START = datetime(2026, 3, 1, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _private_files() -> Iterator[None]:
+    """Token and key files these tests write are private (umask 077), as fhirmig demands
+    of a user's; test_secrets.py checks the refusals."""
+    old = os.umask(0o077)
+    yield
+    os.umask(old)
+
+
 def _die_with_parent() -> None:
     """In the server's process (Linux): be killed when the test process dies, even by
     SIGKILL or a CI timeout, so that no server outlives its tests."""

@@ -38,6 +38,8 @@ def smart_server(
     jwks_key = ec.generate_private_key(ec.SECP384R1())
     private_jwk = dict(ECAlgorithm.to_jwk(jwks_key, as_dict=True), kid="lab-key-1")
     (folder / "lab.jwks").write_text(json.dumps({"keys": [private_jwk]}))
+    for secret in ("clinic.pem", "lab.jwks"):  # module-wide: before the umask fixture
+        (folder / secret).chmod(0o600)
     public_lab = dict(public_jwk(jwks_key), kid="lab-key-1")
     clients = [
         {"client_id": "clinic-7", "jwks": {"keys": [public_jwk(pem_key)]}, "scopes": "system/*.*"},
