@@ -121,6 +121,24 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
     return out
 
 
+#: Tables of at most this many rows stand side by side; longer ones go one below the other.
+SIDE_BY_SIDE_ROWS = 25
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _year_grid(counts: dict[str, int], period_months: Sequence[str], width: float) -> Any:
+    """Counts per ``YYYY-MM`` as one row per year and one column per month: months of the
+    period without entries show 0, months outside it stay blank."""
+    in_period = set(period_months)
+    years = sorted({m[:4] for m in (*in_period, *counts)})
+    rows: list[list[Any]] = [["Year", *MONTH_ABBR, "Total"]]
+    for year in years:
+        keys = [f"{year}-{n:02d}" for n in range(1, 13)]
+        cells = [str(counts.get(k, 0)) if k in in_period or k in counts else "" for k in keys]
+        rows.append([year, *cells, str(sum(counts.get(k, 0) for k in keys))])
+    return _table(rows, [40, *([min(32.0, (width - 80) / 12)] * 12), 40])
+
+
 def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     """Muscle twitching: how often, where, when, and in the patient's words."""
     from reportlab.platypus import CondPageBreak
@@ -145,15 +163,24 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     rows = [["Body site", "Attacks"]] + [[UserText(label(s)), str(n)] for s, n in sites]
     rows2 = [["Onset relative to the attack", "Entries"]] + [[k, str(n)] for k, n in onset]
     rows3 = [["Month", "Entries"]] + [[m, str(n)] for m, n in months]
-    from reportlab.platypus import Table
+    tables = [_table(rows, [110, 45]), _table(rows2, [120, 45])]
+    by_year = len(rows3) > SIDE_BY_SIDE_ROWS  # years of months: a year-by-month grid below
+    if not by_year:
+        tables.append(_table(rows3, [60, 45]))
+    if max(len(rows), len(rows2)) <= SIDE_BY_SIDE_ROWS:
+        from reportlab.platypus import Table
 
-    side = Table(
-        [[_table(rows, [110, 45]), _table(rows2, [120, 45]), _table(rows3, [60, 45])]],
-        hAlign="LEFT",
-        colWidths=[170, 180, width - 350],
-    )
-    side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    out.append(side)
+        side = Table([tables], hAlign="LEFT", colWidths=[170, 180, width - 350][: len(tables)])
+        side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        out.append(side)
+    else:  # one below the other, so that each can run over pages
+        from reportlab.platypus import Spacer
+
+        for table in tables:
+            out += [table, Spacer(1, 6)]
+    if by_year:
+        out.append(paragraph("Twitching entries per month", st.h2))
+        out.append(_year_grid(tw.episodes_per_month, [m.month for m in stats.months], width))
     if tw.descriptions:
         out.append(paragraph("In the patient's words", st.h2))
         desc = [["Date", "Site", "Intensity", "Description"]]

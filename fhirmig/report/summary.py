@@ -26,6 +26,9 @@ __all__ = [
     "topics",
 ]
 
+#: Identifiers listed on page one; a note says how many more the diary has.
+PAGE_ONE_IDENTIFIERS = 5
+
 _CLASS_LABELS = {
     "triptan": "Triptan days",
     "ergot": "Ergot days",
@@ -135,10 +138,12 @@ def _threshold_lines(stats: Stats) -> list[str]:
             f"({', '.join(over.months_reached)}; longest run {over.longest_run} months"
             f"{'; ' + why if why else ''}). A pattern for discussion, not a diagnosis."
         )
-    else:
+    elif judged:
         lines.append(
             f"Medication-overuse threshold not reached in any of {judged} complete months."
         )
+    else:
+        lines.append("Medication-overuse threshold not judged: no complete month in the period.")
     chronic = stats.chronic_frequency
     if chronic.months_reached:
         lines.append(
@@ -209,7 +214,10 @@ def _latest_questionnaires(stats: Stats) -> dict[str, Any]:
 def _patient_block(diary: Diary, stats: Stats, generated: date | None) -> list[list[Any]]:
     st = styles()
     p = diary.patient
-    ids = "; ".join(f"{markup(i.value)} ({markup(i.system)})" for i in p.identifiers) or "–"
+    shown = p.identifiers[:PAGE_ONE_IDENTIFIERS]
+    ids = "; ".join(f"{markup(i.value)} ({markup(i.system)})" for i in shown) or "–"
+    if len(p.identifiers) > len(shown):
+        ids += f"; and {len(p.identifiers) - len(shown)} more"
     rows = [
         ("Patient", f"<b>{markup(patient_name(diary))}</b>"),
         ("Birth date", p.birth_date.isoformat() if p.birth_date else "–"),
@@ -226,7 +234,8 @@ def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -
 
     st = styles()
     out: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 4)]
-    who = Table(_patient_block(diary, stats, generated), colWidths=[70, width - 70])
+    # splitInRow: a very long name still lays out, running over to the next page
+    who = Table(_patient_block(diary, stats, generated), colWidths=[70, width - 70], splitInRow=1)
     who.setStyle(table_style(0, zebra=False))
     out += [who, paragraph("Key figures", st.h2)]
     data: list[list[Any]] = [["", "Total", "Per 28 days"]]

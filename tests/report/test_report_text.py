@@ -185,3 +185,40 @@ def test_layout_failure_is_a_report_error_without_patient_text(
         render_report(_diary([_attack(0, notes="secret patient note")]), out)
     assert "ValueError" in str(info.value) and "secret" not in str(info.value)
     assert not out.exists()
+
+
+def test_years_of_twitching_and_many_sites_lay_out(tmp_path: Path) -> None:
+    """Thirty months of twitching and thirty body sites: tables too long to stand side by
+    side go one below the other, and the months become a year-by-month grid."""
+    attacks = [
+        _attack(n, twitching=[{"location": f"site number {i}", "description": "pulses"}])
+        for i, n in enumerate(range(0, 30 * 36, 36))  # every 30 days (_attack: 20 h apart)
+    ]
+    out = render(_diary(attacks), tmp_path / "r.pdf")
+    flat = " ".join(out.text.split())
+    assert "Twitching entries per month" in flat
+    assert "Year Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Total" in flat
+    counts = out.stats.twitching.episodes_per_month  # type: ignore[union-attr]
+    assert sum(counts.values()) == 30
+    in_period = {m.month for m in out.stats.months}
+    for year in ("2026", "2027", "2028"):
+        keys = [f"{year}-{n:02d}" for n in range(1, 13)]
+        cells = [str(counts.get(k, 0)) for k in keys if k in in_period]
+        row = f"{year} {' '.join(cells)} {sum(counts.get(k, 0) for k in keys)}"
+        assert row in flat, row
+    for n in range(30):
+        assert f"site number {n} 1" in flat  # every site, with its count
+
+
+def test_many_identifiers_stay_short_on_page_one_and_a_short_period_is_not_judged(
+    tmp_path: Path,
+) -> None:
+    identifiers = [
+        {"system": f"urn:oid:1.2.{i}", "value": f"ID-{i:05d}-" + "x" * 40} for i in range(300)
+    ]
+    out = render(_diary([_attack(0)], identifiers=identifiers), tmp_path / "r.pdf")
+    page = " ".join(out.pages[0].split())
+    assert "ID-00004-" in page and "ID-00005-" not in page
+    assert "and 295 more" in page
+    assert "Medication-overuse threshold not judged: no complete month in the period." in page
+    assert "Chronic-migraine frequency not judged: no complete month in the period." in page
