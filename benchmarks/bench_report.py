@@ -1,6 +1,6 @@
 """Time the full PDF report of a three-year diary against a bare reportlab document.
 
-    .venv/bin/python benchmarks/bench_report.py [--attacks 1000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_report.py [--attacks 1000] [--repeat 3] [--linearity]
 
 The diary is synthetic and seeded (about 1,000 attacks over three years, with
 medication, twitching, triggers, notes and daily entries). The baseline is a bare
@@ -9,6 +9,10 @@ plain table of text in the standard font (the ratio printed against the 3x targe
 for information, each page one line of text (reportlab's bare page overhead). Times are
 CPU times of this process (``time.process_time``), best of ``--repeat`` runs, so other
 work on a shared machine moves the ratio less than it moves wall-clock times.
+
+``--linearity`` also renders 5,000 and 10,000 attacks over the same 14 years: the attack
+log dominates both, so a cost linear in the attacks gives a time ratio near 2 (a table
+laid out again at each page break would give near 4).
 """
 
 from __future__ import annotations
@@ -141,10 +145,25 @@ def accelerator() -> str:
     return "in use" if "fp_str" in getattr(rl_accel, "_c_funcs", {}) else "not installed"
 
 
+def linearity(folder: Path) -> None:
+    """Print the CPU time of reports of 5,000 and 10,000 attacks over 14 years, and their
+    ratio."""
+    seconds: dict[int, float] = {}
+    for attacks in (5000, 10000):
+        diary = synthetic_diary(attacks, years=14)
+        out = folder / f"linear-{attacks}.pdf"
+        t0 = time.process_time()
+        render_report(diary, out, generated=date(2026, 11, 30))
+        seconds[attacks] = time.process_time() - t0
+        print(f"{attacks} attacks over 14 years: {seconds[attacks]:.2f} s, {page_count(out)} pages")
+    print(f"ratio 10,000/5,000 attacks: {seconds[10000] / seconds[5000]:.2f} (linear: about 2)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attacks", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--linearity", action="store_true", help="also time 5,000 and 10,000")
     args = parser.parse_args()
     diary = synthetic_diary(args.attacks)
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +196,9 @@ def main() -> None:
         "(target: within 3x)"
     )
     print(f"ratio report/bare (one-line pages): {best['report'] / best['empty']:.2f}")
+    if args.linearity:
+        with tempfile.TemporaryDirectory() as tmp:
+            linearity(Path(tmp))
 
 
 if __name__ == "__main__":
