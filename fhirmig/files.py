@@ -102,7 +102,8 @@ def read_private_file(
     missing_hint: str = "",
 ) -> bytes:
     """The bytes of the secret file at ``path``: a regular file of at most ``limit`` bytes
-    that, on POSIX systems, only its owner can read or change.
+    that, on POSIX systems, belongs to the user (or root) and only its owner can read or
+    change.
 
     ``what`` names the file in messages (``token file``); problems raise ``error``. The
     file is opened without blocking and checked through the open handle, so a pipe or a
@@ -119,6 +120,8 @@ def read_private_file(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise error(f"{p}: {what} is not a regular file")
+        if os.name == "posix" and st.st_uid not in (os.geteuid(), 0):
+            raise error(f"{p}: {what} belongs to another user; use a file of your own")
         if os.name == "posix" and st.st_mode & 0o077:
             raise error(
                 f"{p}: {what} can be read or changed by other users "

@@ -93,3 +93,27 @@ def test_upload_command_refuses_a_shared_token_file_with_exit_3(
     assert result.exit_code == 3, result.output
     assert "chmod 600" in result.output and "secret-token-value" not in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(os.name == "posix" and os.geteuid() != 0, reason="needs chown (root)")
+def test_a_file_of_another_user_is_refused(tmp_path: Path) -> None:
+    token = _file(tmp_path / "token", "secret-token-value", 0o600)
+    os.chown(token, 65534, 65534)
+    with pytest.raises(AuthError, match="belongs to another user"):
+        read_token(token, {})
+    os.chown(token, 0, 0)  # root's own file is accepted, as ssh does
+    assert read_token(token, {}) == "secret-token-value"
+
+
+def test_reading_leaves_no_file_open(tmp_path: Path) -> None:
+    fds = Path("/proc/self/fd")
+    if not fds.exists():
+        pytest.skip("no /proc")
+    token = _file(tmp_path / "token", "secret-token-value", 0o600)
+    shared = _file(tmp_path / "shared", "x", 0o644)
+    before = len(list(fds.iterdir()))
+    for _ in range(20):
+        read_token(token, {})
+        with pytest.raises(AuthError):
+            read_token(shared, {})
+    assert len(list(fds.iterdir())) == before
