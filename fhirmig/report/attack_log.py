@@ -2,10 +2,10 @@
 
 The log is one :class:`~fhirmig.report.log_table.LogTable`, whose cost grows linearly with
 its rows (a reportlab ``Table`` lays out the rest of itself again at every page break).
-Notes longer than :data:`NOTE_CELL_CHARS` are cut in the table (a table row cannot run
-over a page) and printed in full after it. Cells are plain text wrapped here (a Paragraph
-per cell costs several times more); only text with CJK characters, which needs a second
-font, becomes a Paragraph.
+Notes longer than :data:`NOTE_CELL_CHARS` characters or :data:`NOTE_CELL_LINES` lines are
+cut in the table (a table row cannot run over a page) and printed in full after it. Cells
+are plain text wrapped here (a Paragraph per cell costs several times more); only text
+with CJK characters, which needs a second font, becomes a Paragraph.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ __all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
 CELL_SIZE = 7.0
 PADDING = 3.0
 NOTE_CELL_CHARS = 300
+NOTE_CELL_LINES = 10
 CELL_CHARS = 500
+CELL_LINES = 30
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Start", 0.085),
@@ -114,23 +116,32 @@ def _cell(text: str, width: float) -> Any:
     """A table cell: plain wrapped text (fast), or a Paragraph for scripts needing CJK fonts.
 
     Plain strings are never parsed as markup, so ``<b>`` or ``&`` in them print as typed.
-    Text beyond CELL_CHARS is cut with "…", so that one row always fits on a page.
+    Text beyond CELL_CHARS characters or CELL_LINES lines is cut with "…", so that one row
+    always fits on a page.
     """
     if len(text) > CELL_CHARS:
         text = text[:CELL_CHARS] + "…"
     if has_cjk(text):
-        return paragraph(markup(text, newlines=True), styles().cell)
-    return wrap_plain(text, width, CELL_SIZE)
+        cell = paragraph(wrapped_markup(text, width, CELL_SIZE), styles().cell)
+        while cell.wrap(width, 1e6)[1] > CELL_LINES * CELL_SIZE * 1.2 and len(text) > 2:
+            text = text[: len(text) // 2] + "…"
+            cell = paragraph(wrapped_markup(text, width, CELL_SIZE), styles().cell)
+        return cell
+    lines = wrap_plain(text, width, CELL_SIZE).split("\n")
+    if len(lines) > CELL_LINES:
+        lines = [*lines[: CELL_LINES - 1], "…"]
+    return "\n".join(lines)
 
 
 def _row(
     diary: Diary, attack: Attack, tz: tzinfo, widths: Sequence[float], long_notes: list[Attack]
 ) -> list[Any]:
     start = _local(attack.start, tz)
-    notes = attack.notes or ""
-    if len(notes) > NOTE_CELL_CHARS:
+    notes = (attack.notes or "").strip()
+    if len(notes) > NOTE_CELL_CHARS or notes.count("\n") >= NOTE_CELL_LINES:
         long_notes.append(attack)
-        notes = notes[:NOTE_CELL_CHARS] + "… (in full after the table)"
+        cut = "\n".join(notes.split("\n")[:NOTE_CELL_LINES])[:NOTE_CELL_CHARS]
+        notes = cut + "… (in full after the table)"
     kind = "" if attack.kind == "migraine" else f" {attack.kind}"
     aura = " aura" if attack.aura else ""
     cells = [

@@ -217,24 +217,38 @@ def _template_line(exc: BaseException) -> int | None:
     return lines[-1] if lines else None
 
 
-_LINK = re.compile(r'\[([^\]\n]+)\]\((https?://[^)\s"<>]+)\)')
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_INLINE = re.compile(
+    r'\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^)\s"<>]+)\)|\*\*(?P<bold>.+?)\*\*'
+)
 
 
 def _inline(text: str) -> str:
     """Markdown inline -> Paragraph markup; only links and bold become markup.
 
-    The template output is unescaped once and escaped again through
-    :func:`~fhirmig.report.fonts.markup`, so escaped variables and any literal ``<``/``&`` of
-    the template itself print as text, and CJK runs get a font that has them.
+    The template output is unescaped once, split into plain, bold and link pieces, and each
+    piece escaped again through :func:`~fhirmig.report.fonts.markup`: escaped variables
+    and any literal ``<``/``&`` of the template itself print as text, CJK runs get a font
+    that has them, and right-to-left pieces are put in display order without breaking a
+    link apart.
     """
     from html import unescape
+    from xml.sax.saxutils import escape
 
     from fhirmig.report.fonts import markup
 
-    safe = markup(unescape(text))
-    safe = _BOLD.sub(r"<b>\1</b>", safe)
-    return _LINK.sub(r'<a href="\2" color="#1f4e99"><u>\1</u></a>', safe)
+    source = unescape(text)
+    parts: list[str] = []
+    position = 0
+    for found in _INLINE.finditer(source):
+        parts.append(markup(source[position : found.start()]))
+        if found["url"]:
+            href = escape(found["url"], {'"': "&quot;"})
+            parts.append(f'<a href="{href}" color="#1f4e99"><u>{markup(found["label"])}</u></a>')
+        else:
+            parts.append(f"<b>{markup(found['bold'])}</b>")
+        position = found.end()
+    parts.append(markup(source[position:]))
+    return "".join(parts)
 
 
 def markdown_flowables(text: str) -> list[Any]:

@@ -15,6 +15,7 @@ from fhirmig.diary.vocabulary import label
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
+from fhirmig.report.rtl import has_rtl
 from fhirmig.report.styles import (
     UserText,
     paragraph,
@@ -53,7 +54,9 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
             return paragraph(wrapped_markup(text, width - 6, 7), st.cell)
         if not isinstance(value, str):
             return value
+        # our own markup; text in display order (markup() output) is never wrapped again
         plain_text = "<" not in value and "&" not in value and not has_cjk(value)
+        plain_text = plain_text and not has_rtl(value)
         if row and plain_text and len(value) <= PLAIN_CELL_CHARS:
             return wrap_plain(value, width - 6)
         # long text stays a Paragraph, which splitInRow can continue on the next page
@@ -121,8 +124,11 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
     return out
 
 
-#: Tables of at most this many rows stand side by side; longer ones go one below the other.
+#: Month lists longer than this become a year-by-month grid.
 SIDE_BY_SIDE_ROWS = 25
+#: Tables up to this tall (points) stand side by side; taller ones go one below the other,
+#: where each can run over pages.
+SIDE_BY_SIDE_HEIGHT = 400.0
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -167,10 +173,12 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     by_year = len(rows3) > SIDE_BY_SIDE_ROWS  # years of months: a year-by-month grid below
     if not by_year:
         tables.append(_table(rows3, [60, 45]))
-    if max(len(rows), len(rows2)) <= SIDE_BY_SIDE_ROWS:
+    columns = [170, 180, width - 350][: len(tables)]
+    tallest = max(t.wrap(w, 1e6)[1] for t, w in zip(tables, columns, strict=True))
+    if tallest <= SIDE_BY_SIDE_HEIGHT:
         from reportlab.platypus import Table
 
-        side = Table([tables], hAlign="LEFT", colWidths=[170, 180, width - 350][: len(tables)])
+        side = Table([tables], hAlign="LEFT", colWidths=columns)
         side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
         out.append(side)
     else:  # one below the other, so that each can run over pages

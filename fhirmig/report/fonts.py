@@ -34,6 +34,7 @@ __all__ = [
     "markup",
     "plain",
     "register_fonts",
+    "text_width",
 ]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -44,8 +45,9 @@ _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HAN = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff65"
 _CJK_RUN = re.compile(f"([{_HANGUL}]+|[{_KANA}{_HAN}]+)")
-#: characters that are never printable text (controls other than tab/newline)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: characters that are never printable text (controls other than newline; tabs too,
+#: which the fonts have no glyph for)
+_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
 
 CJK_FONT = "DroidSansFallback"
 
@@ -91,6 +93,20 @@ def cjk_font() -> str:
 def has_cjk(text: str) -> bool:
     """Whether ``text`` has characters the body font lacks (Chinese, Japanese, Korean)."""
     return _CJK_RUN.search(text) is not None
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The printed width of ``text``: CJK runs in the CJK font, the rest in ``font``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if not has_cjk(text):
+        return float(stringWidth(text, font, size))
+    return float(
+        sum(
+            stringWidth(run, cjk_font() if i % 2 else font, size)
+            for i, run in enumerate(_CJK_RUN.split(text))
+        )
+    )
 
 
 def plain(text: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["Direction", "base_direction", "display_line", "has_rtl", "shape"]
 
@@ -49,9 +49,15 @@ def shape(text: str) -> str:
     """
     if not has_rtl(text):
         return text
-    import arabic_reshaper
+    return str(_reshaper().reshape(text))
 
-    return str(arabic_reshaper.reshape(text))
+
+@lru_cache(maxsize=1)
+def _reshaper() -> Any:
+    """arabic-reshaper set to keep every character the patient typed (vowel marks too)."""
+    from arabic_reshaper import ArabicReshaper
+
+    return ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def base_direction(text: str) -> Direction | None:
@@ -91,7 +97,8 @@ def _levels(text: str, base: Direction | None = None) -> list[int] | None:
     from bidi import get_base_level, get_display
 
     report = str(get_display(text, base_dir=base, debug=True))
-    _, _, rest = report.partition("levels:")
+    # the text itself comes first in the report: take the last "levels:" field
+    _, _, rest = report.rpartition("levels:")
     per_byte = [int(n) for n in _LEVEL.findall(rest.partition("paragraphs:")[0])]
     if len(per_byte) != len(text.encode("utf-8")):
         return None

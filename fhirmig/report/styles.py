@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, markup, plain, register_fonts
+from fhirmig.report.fonts import (
+    BODY_FONT,
+    BOLD_FONT,
+    has_cjk,
+    markup,
+    plain,
+    register_fonts,
+    text_width,
+)
 
 __all__ = [
     "HEADER_FILL",
@@ -23,6 +31,7 @@ __all__ = [
     "paragraph",
     "styles",
     "table_style",
+    "text_paragraph",
     "wrap_lines",
     "wrap_plain",
     "wrapped_markup",
@@ -148,6 +157,10 @@ def wrap_plain(text: str, width: float, size: float = 7.0, font: str = BODY_FONT
     return _wrap(plain(text), width, size, font)
 
 
+#: Slack left at the end of pre-wrapped lines, so that the Paragraph never breaks them again.
+_EDGE = 0.01
+
+
 @lru_cache(maxsize=8192)
 def _wrap(text: str, width: float, size: float, font: str) -> str:
     from fhirmig.report.rtl import base_direction, display_line
@@ -159,30 +172,66 @@ def _wrap(text: str, width: float, size: float, font: str) -> str:
 def wrap_lines(text: str, width: float, size: float = 7.0, font: str = BODY_FONT) -> list[str]:
     """``text`` broken into lines that fit ``width``, in logical (reading) order.
 
-    Arabic letters are measured in their joined forms. For text that goes on into a
-    Paragraph: pass each line through :func:`~fhirmig.report.fonts.markup`.
+    Line breaks of the text are kept, blank lines too. Arabic letters are measured in their
+    joined forms and CJK characters in the CJK font, as they will print. For text that goes
+    on into a Paragraph: pass each line through :func:`~fhirmig.report.fonts.markup`.
     """
     from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from fhirmig.report.rtl import shape
 
     register_fonts()
     text = shape(text)
+    cjk = has_cjk(text)
     if "\n" not in text and (
-        len(text) * size * _widest_em(font) <= width or stringWidth(text, font, size) <= width
+        (not cjk and len(text) * size * _widest_em(font) <= width)
+        or text_width(text, font, size) <= width
     ):
         return [text]
     lines: list[str] = []
-    for line in simpleSplit(text, font, size, width):
-        while stringWidth(line, font, size) > width and len(line) > 1:
-            cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
-                cut = max(1, cut * 3 // 4)
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
+    for part in text.split("\n"):
+        if not part.strip():
+            lines.append("")
+        elif cjk:
+            lines += _greedy_lines(part, width, font, size)
+        else:
+            for line in simpleSplit(part, font, size, width):
+                lines += _cut_word(line, width, font, size)
     return lines
+
+
+def _greedy_lines(text: str, width: float, font: str, size: float) -> list[str]:
+    """Words (space-separated) filled into lines; a word wider than a line is cut."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        *whole, current = _cut_word(word, width, font, size)
+        lines += whole
+    lines.append(current)
+    return lines
+
+
+def _cut_word(word: str, width: float, font: str, size: float) -> list[str]:
+    """``word`` cut into pieces that fit ``width`` (itself when it fits)."""
+    pieces: list[str] = []
+    while len(word) > 1 and text_width(word, font, size) > width:
+        low, high = 1, len(word) - 1  # the longest prefix that fits, at least one char
+        while low < high:
+            mid = (low + high + 1) // 2
+            if text_width(word[:mid], font, size) <= width:
+                low = mid
+            else:
+                high = mid - 1
+        pieces.append(word[:low])
+        word = word[low:]
+    pieces.append(word)
+    return pieces
 
 
 class UserText(str):
@@ -192,15 +241,27 @@ class UserText(str):
     __slots__ = ()
 
 
-def wrapped_markup(text: str, width: float, size: float) -> str:
+def wrapped_markup(text: str, width: float, size: float, font: str = BODY_FONT) -> str:
     """Paragraph markup of user text for a column ``width`` wide at ``size`` points.
 
     Right-to-left text is broken into lines here, in reading order, so that each line is
-    put in display order on its own; other text is left for the Paragraph to wrap.
+    put in display order on its own (with the base direction of the whole text); other
+    text is left for the Paragraph to wrap.
     """
     from fhirmig.report.rtl import base_direction
 
     base = base_direction(text)
     if base is None:
         return markup(text, newlines=True)
-    return "<br/>".join(markup(line, base=base) for line in wrap_lines(text, width, size))
+    lines = wrap_lines(plain(text), width - _EDGE, size, font)
+    return "<br/>".join(markup(line, base=base) for line in lines)
+
+
+def text_paragraph(text: str, style: Any, width: float, **kwargs: Any) -> Any:
+    """A Paragraph of plain text (never markup) in a frame or cell ``width`` points wide.
+
+    For every paragraph that holds the patient's words: right-to-left lines come out in
+    reading order (see :func:`wrapped_markup`).
+    """
+    room = width - style.leftIndent - style.rightIndent
+    return paragraph(wrapped_markup(text, room, style.fontSize, style.fontName), style, **kwargs)

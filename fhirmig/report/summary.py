@@ -11,9 +11,9 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, Stats
 from fhirmig.diary.model import Diary
-from fhirmig.diary.vocabulary import ACUTE_CLASSES
+from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
 from fhirmig.report.fonts import markup
-from fhirmig.report.styles import paragraph, styles, table_style
+from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
 
 __all__ = [
     "class_label",
@@ -160,7 +160,7 @@ def _threshold_lines(stats: Stats) -> list[str]:
 
 
 def topics(diary: Diary, stats: Stats) -> list[str]:
-    """A few "topics to discuss", derived from the figures (Paragraph markup)."""
+    """A few "topics to discuss", derived from the figures (plain text, not markup)."""
     out: list[str] = []
     if stats.overuse.months_reached:
         out.append(
@@ -177,7 +177,7 @@ def topics(diary: Diary, stats: Stats) -> list[str]:
         out.append(
             f"Muscle twitching with {tw.attacks_with} of {tw.attacks_total} attacks "
             f"({tw.share:.0%})"
-            + (f", most often at {markup(site.replace('-', ' '))}" if site else "")
+            + (f", most often at {label(site)}" if site else "")
             + ": what it means and whether it needs a look."
         )
     for med in stats.medication_effect:
@@ -185,20 +185,20 @@ def topics(diary: Diary, stats: Stats) -> list[str]:
         acute = med.drug_class in ACUTE_CLASSES  # an antiemetic is not judged on pain relief
         if acute and med.rated >= 3 and share is not None and share < 0.5:
             out.append(
-                f"{markup(med.name)} gave good or complete relief in {med.good_or_complete} of "
+                f"{med.name} gave good or complete relief in {med.good_or_complete} of "
                 f"{med.rated} rated intakes: whether another acute treatment would help more."
             )
     for exp in stats.exposures:
         if exp.enough_data and exp.ci_low is not None and exp.ci_low > 1 and exp.ratio:
             out.append(
-                f"More attack days after {markup(exp.definition)} (rate ratio {exp.ratio:.1f}, "
+                f"More attack days after {exp.definition} (rate ratio {exp.ratio:.1f}, "
                 f"95% interval {exp.ci_low:.1f}-{exp.ci_high or 0:.1f}): a factor to work on."
             )
     for q in _latest_questionnaires(stats).values():
         if (q.instrument == "MIDAS" and q.grade in ("III", "IV")) or (
             q.instrument == "HIT-6" and q.score >= 60
         ):
-            out.append(f"Disability is high ({q.instrument} {q.score}, {markup(q.band)}).")
+            out.append(f"Disability is high ({q.instrument} {q.score}, {q.band}).")
     if not out:
         out.append("No threshold reached in this period: how well the current plan works.")
     return out[:6]
@@ -211,21 +211,31 @@ def _latest_questionnaires(stats: Stats) -> dict[str, Any]:
     return latest
 
 
-def _patient_block(diary: Diary, stats: Stats, generated: date | None) -> list[list[Any]]:
+def _patient_block(
+    diary: Diary, stats: Stats, generated: date | None, width: float
+) -> list[list[Any]]:
+    """Rows of label and value; ``width`` is that of the value column."""
     st = styles()
     p = diary.patient
     shown = p.identifiers[:PAGE_ONE_IDENTIFIERS]
-    ids = "; ".join(f"{markup(i.value)} ({markup(i.system)})" for i in shown) or "–"
+    ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += f"; and {len(p.identifiers) - len(shown)} more"
     rows = [
-        ("Patient", f"<b>{markup(patient_name(diary))}</b>"),
-        ("Birth date", p.birth_date.isoformat() if p.birth_date else "–"),
-        ("Identifiers", ids),
-        ("Period", f"{period_text(stats)} ({stats.days_in_period} days, {markup(p.timezone)})"),
-        ("Generated", generated.isoformat() if generated else "not stated"),
+        ("Patient", text_paragraph(patient_name(diary), st.cell_bold, width - 6)),
+        ("Birth date", paragraph(p.birth_date.isoformat() if p.birth_date else "–", st.cell)),
+        ("Identifiers", text_paragraph(ids, st.cell, width - 6)),
+        (
+            "Period",
+            text_paragraph(
+                f"{period_text(stats)} ({stats.days_in_period} days, {p.timezone})",
+                st.cell,
+                width - 6,
+            ),
+        ),
+        ("Generated", paragraph(generated.isoformat() if generated else "not stated", st.cell)),
     ]
-    return [[paragraph(k, st.cell_bold), paragraph(v, st.cell)] for k, v in rows]
+    return [[paragraph(k, st.cell_bold), v] for k, v in rows]
 
 
 def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -> list[Any]:
@@ -235,35 +245,36 @@ def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -
     st = styles()
     out: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 4)]
     # splitInRow: a very long name still lays out, running over to the next page
-    who = Table(_patient_block(diary, stats, generated), colWidths=[70, width - 70], splitInRow=1)
+    block = _patient_block(diary, stats, generated, width - 70)
+    who = Table(block, colWidths=[70, width - 70], splitInRow=1)
     who.setStyle(table_style(0, zebra=False))
     out += [who, paragraph("Key figures", st.h2)]
     data: list[list[Any]] = [["", "Total", "Per 28 days"]]
-    data += [
-        [paragraph(markup(label), st.cell), str(n), per] for label, n, per in figure_rows(stats)
-    ]
+    data += [[paragraph(markup(name), st.cell), str(n), per] for name, n, per in figure_rows(stats)]
     figures = Table(data, colWidths=[width - 140, 70, 70], repeatRows=1)
     figures.setStyle(table_style())
     out += [figures, paragraph("Threshold patterns (for discussion)", st.h2)]
     out += [paragraph(line, st.bullet, bulletText="•") for line in _threshold_lines(stats)]
     out.append(paragraph("Diagnoses and treatments (as reported)", st.h2))
     conditions = [
-        f"{markup(c.text or (c.code or '').replace('-', ' '))} ({c.clinical_status}, "
+        f"{c.text or label(c.code or '')} ({c.clinical_status}, "
         f"{c.verification_status}{', since ' + c.onset if c.onset else ''})"
         for c in diary.conditions
     ]
-    out.append(paragraph("Diagnoses: " + ("; ".join(conditions) or "none recorded"), st.body))
-    out.append(paragraph("Treatments: " + (_treatments_line(diary) or "none recorded"), st.body))
+    diagnoses = "Diagnoses: " + ("; ".join(conditions) or "none recorded")
+    out.append(text_paragraph(diagnoses, st.body, width))
+    treatments = "Treatments: " + (_treatments_line(diary) or "none recorded")
+    out.append(text_paragraph(treatments, st.body, width))
     latest = _latest_questionnaires(stats)
     if latest:
         text = "; ".join(
             f"{q.instrument} {q.score} on {q.date.isoformat()} "
-            f"(grade {markup(grade_text(q.grade))}, {markup(q.band)})"
+            f"(grade {grade_text(q.grade)}, {q.band})"
             for q in latest.values()
         )
-        out.append(paragraph(f"Latest questionnaires: {text}", st.body))
+        out.append(text_paragraph(f"Latest questionnaires: {text}", st.body, width))
     out.append(paragraph("Topics to discuss", st.h2))
-    out += [paragraph(t, st.bullet, bulletText="•") for t in topics(diary, stats)]
+    out += [text_paragraph(t, st.bullet, width, bulletText="•") for t in topics(diary, stats)]
     return out
 
 
@@ -271,11 +282,11 @@ def _treatments_line(diary: Diary) -> str:
     items = []
     for t in diary.treatments:
         med = diary.medication(t.medication) if t.medication else None
-        name = t.name or (med.name if med else t.type.replace("-", " "))
+        name = t.name or (med.name if med else label(t.type))
         span = ""
         if t.start or t.end:
             span = f" {t.start or ''}–{t.end or 'ongoing'}"
         if t.dates:
             span += f", {len(t.dates)} session{'s' if len(t.dates) > 1 else ''}"
-        items.append(f"{markup(name)}{span}")
+        items.append(f"{name}{span}")
     return "; ".join(items)

@@ -97,3 +97,28 @@ def test_draws_text_flowable_cells_and_header_on_each_page(tmp_path: Path) -> No
         if n != 5:
             assert f"note {n}\nsecond {n}" in text
     assert "頭痛 headache" in text
+
+
+def test_every_row_is_measured_once_however_many_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cost is linear: a build measures each row once, never again at a page break."""
+    from reportlab.lib.pagesizes import A6
+    from reportlab.platypus import SimpleDocTemplate
+
+    from fhirmig.report import log_table
+
+    calls = 0
+    measure = log_table._row_height
+
+    def counted(*args: Any) -> float:
+        nonlocal calls
+        calls += 1
+        return measure(*args)
+
+    monkeypatch.setattr(log_table, "_row_height", counted)
+    rows: list[list[Any]] = [[f"day {n}", f"note {n}"] for n in range(2000)]
+    out = tmp_path / "t.pdf"
+    SimpleDocTemplate(str(out), pagesize=A6, invariant=1).build([_table(rows)])
+    assert calls == 2000 + 1  # the rows and the header
+    assert len(pdf_pages(out)[0]) > 50

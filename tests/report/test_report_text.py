@@ -222,3 +222,19 @@ def test_many_identifiers_stay_short_on_page_one_and_a_short_period_is_not_judge
     assert "and 295 more" in page
     assert "Medication-overuse threshold not judged: no complete month in the period." in page
     assert "Chronic-migraine frequency not judged: no complete month in the period." in page
+
+
+def test_cells_of_many_lines_or_cjk_and_long_site_names_still_lay_out(tmp_path: Path) -> None:
+    lined = "x\n" * 149  # short in characters, taller than a page in lines
+    cjk = "頭痛がひどい" * 80  # 480 characters that need the CJK font
+    sites = [{"location": f"{'long site name ' * 6}{n}", "description": "d"} for n in range(24)]
+    attacks = [
+        _attack(0, notes=lined, triggers=[cjk]),
+        _attack(1, twitching=sites, symptoms=["line\n" * 60]),
+    ]
+    out = render(_diary(attacks), tmp_path / "r.pdf")
+    flat = " ".join(out.text.split())
+    assert "(in full after the table)" in flat and "Long notes in full" in flat
+    assert flat.count("x") >= 149  # the note in full
+    for n in range(24):
+        assert f"long site name {n}" in flat or f"name {n}" in flat

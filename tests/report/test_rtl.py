@@ -121,3 +121,60 @@ def test_rtl_name_cells_and_notes_read_back_in_reading_order(tmp_path: Path) -> 
     phrase = shape("الصداع بدأ بعد قلة النوم")
     assert flat.count(phrase) >= 12 + 8  # the cut cell, then the note in full
     assert shape("النهاية") in flat  # the end of the long note
+
+
+def test_text_that_looks_like_the_level_report_is_still_mirrored() -> None:
+    assert display_line("levels: Level(1) שלום (כאב)") == "levels: Level(1) (באכ) םולש"
+
+
+def test_vowel_marks_are_kept_and_tabs_print_as_spaces() -> None:
+    name = "مُحَمَّد"
+    marks = [c for c in name if "\u064b" <= c <= "\u0652"]
+    assert [c for c in shape(name) if "\u064b" <= c <= "\u0652"] == marks
+    from fhirmig.report.fonts import markup
+
+    assert markup("כאב\t2") == display_line("כאב 2") and "\t" not in markup("a\tb")
+
+
+def test_cjk_and_rtl_lines_are_measured_in_the_fonts_they_print_in() -> None:
+    from reportlab.platypus import Paragraph
+
+    from fhirmig.report.fonts import text_width
+    from fhirmig.report.styles import styles, wrapped_markup
+
+    text = "כאב ראש 頭痛がひどい " * 6 + "וגם בחילה קלה"
+    width = 90.0
+    lines = wrap_lines(text, width, 7.0)
+    assert all(text_width(line, "DejaVuSans", 7.0) <= width for line in lines)
+    assert " ".join(lines).split() == shape(text).split()  # nothing lost, in reading order
+    para = Paragraph(wrapped_markup(text, width, 7.0), styles().cell)
+    para.wrap(width, 1e6)
+    assert len(para.blPara.lines) == len(lines)  # the Paragraph breaks no line again
+
+
+def test_templates_keep_links_whole_in_right_to_left_lines() -> None:
+    from fhirmig.report.content import _inline
+
+    out = _inline("[עמותת מיגרנה](https://example.org.il/a?b=1&c=2) **חשוב** טקסט")
+    assert '<a href="https://example.org.il/a?b=1&amp;c=2"' in out
+    assert f"<u>{display_line('עמותת מיגרנה')}</u></a>" in out
+    assert f"<b>{display_line('חשוב')}</b>" in out
+    assert "](" not in out
+
+
+def test_a_long_rtl_diagnosis_on_page_one_reads_from_its_first_line(tmp_path: Path) -> None:
+    words = ["אחת", "שתיים", "שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה", "תשע", "עשר"]
+    tags = ["ק", "ר", "ט"]
+    text = " ".join(f"{w}{t}" for t in tags for w in words)  # 30 distinct words
+    data = {
+        "format": "fhirmig-diary/1",
+        "patient": {"id": "p-rtl", "timezone": "Asia/Jerusalem"},
+        "conditions": [{"id": "c1", "code": "migraine", "text": text}],
+        "attacks": [],
+    }
+    out = render(parse_diary_json(orjson.dumps(data), "rtl.json"), tmp_path / "r.pdf")
+    page = " ".join(out.pages[0].split())
+    start = page.index("Diagnoses:")
+    found = [page.find(f" {w}{t}", start) for t in tags for w in words]
+    assert -1 not in found
+    assert found == sorted(found)  # every word after the one before it: lines in order
