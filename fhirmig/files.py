@@ -120,13 +120,14 @@ def read_private_file(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise error(f"{p}: {what} is not a regular file")
-        if os.name == "posix" and st.st_uid not in (os.geteuid(), 0):
-            raise error(f"{p}: {what} belongs to another user; use a file of your own")
-        if os.name == "posix" and st.st_mode & 0o077:
-            raise error(
-                f"{p}: {what} can be read or changed by other users "
-                f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {p}"
-            )
+        if os.name == "posix":
+            if st.st_uid not in (os.geteuid(), 0):
+                raise error(f"{p}: {what} belongs to another user; use a file of your own")
+            if st.st_mode & 0o077:
+                raise error(
+                    f"{p}: {what} can be read or changed by other users "
+                    f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {p}"
+                )
         if st.st_size > limit:
             raise error(f"{p}: {st.st_size} bytes is too large for a {what}")
         chunks: list[bytes] = []

@@ -24,8 +24,8 @@ from fhirmig.report.styles import (
     STRIPE,
     paragraph,
     styles,
+    text_paragraph,
     wrap_plain,
-    wrapped_markup,
 )
 
 __all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
@@ -122,10 +122,10 @@ def _cell(text: str, width: float) -> Any:
     if len(text) > CELL_CHARS:
         text = text[:CELL_CHARS] + "…"
     if has_cjk(text):
-        cell = paragraph(wrapped_markup(text, width, CELL_SIZE), styles().cell)
+        cell = text_paragraph(text, styles().cell, width)
         while cell.wrap(width, 1e6)[1] > CELL_LINES * CELL_SIZE * 1.2 and len(text) > 2:
             text = text[: len(text) // 2] + "…"
-            cell = paragraph(wrapped_markup(text, width, CELL_SIZE), styles().cell)
+            cell = text_paragraph(text, styles().cell, width)
         return cell
     lines = wrap_plain(text, width, CELL_SIZE).split("\n")
     if len(lines) > CELL_LINES:
@@ -206,7 +206,6 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         for attack in long_notes:
             start = _local(attack.start, tz)
             out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
-            note = wrapped_markup(attack.notes or "", width, st.body.fontSize)
-            out.append(paragraph(note, st.body))
+            out.append(text_paragraph(attack.notes or "", st.body, width))
     out.append(NextPageTemplate("page"))
     return out

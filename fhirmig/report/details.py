@@ -21,8 +21,8 @@ from fhirmig.report.styles import (
     paragraph,
     styles,
     table_style,
+    text_paragraph,
     wrap_plain,
-    wrapped_markup,
 )
 from fhirmig.report.summary import grade_text
 
@@ -51,12 +51,11 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
             text = str(value)
             if row and not has_cjk(text) and len(text) <= PLAIN_CELL_CHARS:
                 return wrap_plain(text, width - 6)
-            return paragraph(wrapped_markup(text, width - 6, 7), st.cell)
+            return text_paragraph(text, st.cell, width - 6)
         if not isinstance(value, str):
             return value
         # our own markup; text in display order (markup() output) is never wrapped again
-        plain_text = "<" not in value and "&" not in value and not has_cjk(value)
-        plain_text = plain_text and not has_rtl(value)
+        plain_text = not ("<" in value or "&" in value or has_cjk(value) or has_rtl(value))
         if row and plain_text and len(value) <= PLAIN_CELL_CHARS:
             return wrap_plain(value, width - 6)
         # long text stays a Paragraph, which splitInRow can continue on the next page
@@ -125,7 +124,7 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
 
 
 #: Month lists longer than this become a year-by-month grid.
-SIDE_BY_SIDE_ROWS = 25
+MONTH_LIST_ROWS = 25
 #: Tables up to this tall (points) stand side by side; taller ones go one below the other,
 #: where each can run over pages.
 SIDE_BY_SIDE_HEIGHT = 400.0
@@ -170,7 +169,7 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     rows2 = [["Onset relative to the attack", "Entries"]] + [[k, str(n)] for k, n in onset]
     rows3 = [["Month", "Entries"]] + [[m, str(n)] for m, n in months]
     tables = [_table(rows, [110, 45]), _table(rows2, [120, 45])]
-    by_year = len(rows3) > SIDE_BY_SIDE_ROWS  # years of months: a year-by-month grid below
+    by_year = len(rows3) > MONTH_LIST_ROWS  # years of months: a year-by-month grid below
     if not by_year:
         tables.append(_table(rows3, [60, 45]))
     columns = [170, 180, width - 350][: len(tables)]

@@ -56,6 +56,7 @@ class _Rows:
     running: tuple[float, ...]  # running[i] = sum(heights[:i])
     header_height: float
     widths: tuple[float, ...]
+    width: float  # sum(widths)
     style: LogStyle
 
 
@@ -96,6 +97,7 @@ class LogTable(Flowable):  # type: ignore[misc]
             running=(0.0, *accumulate(heights)),
             header_height=_row_height(header, widths, style),
             widths=tuple(widths),
+            width=sum(widths),
             style=style,
         )
         self._start, self._stop = 0, len(heights)
@@ -116,7 +118,7 @@ class LogTable(Flowable):  # type: ignore[misc]
         return self._rows.running[self._stop] - self._rows.running[self._start]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = sum(self._rows.widths)
+        self.width = self._rows.width
         self.height = self._rows.header_height + self._body_height()
         return self.width, self.height
 
@@ -137,7 +139,7 @@ class LogTable(Flowable):  # type: ignore[misc]
 
         rows, st = self._rows, self._rows.style
         canvas = self.canv
-        width = sum(rows.widths)
+        width = rows.width
         lefts = tuple(accumulate(rows.widths, initial=0.0))[:-1]
         top = rows.header_height + self._body_height()
         # Row tops from the top of the flowable down, header first.
@@ -157,7 +159,8 @@ class LogTable(Flowable):  # type: ignore[misc]
         text.setFillColor(HexColor(st.ink))
         flowables: list[tuple[Any, float, float]] = []
         for n, row in enumerate((rows.header, *(rows.cells[i] for i in self.row_range))):
-            text.setFont(st.bold if n == 0 else st.font, st.size, st.leading)
+            if n <= 1:  # the header in bold, every row after it in the body font
+                text.setFont(st.bold if n == 0 else st.font, st.size, st.leading)
             baseline = tops[n] - st.pad_top - st.size
             for cell, left in zip(row, lefts, strict=True):
                 if isinstance(cell, str):
