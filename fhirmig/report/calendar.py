@@ -35,8 +35,11 @@ SHADES: tuple[tuple[int, str, str], ...] = (
     (1, "#c4c4c4", "#000000"),
     (0, "#ececec", "#000000"),
 )
-CELL = 20.0
-GAP = 14.0
+#: Cell side (points): three months fit an A4 or Letter row with every mark at 6 pt or more.
+CELL = 22.0
+GAP = 12.0
+#: The smallest type of the calendar (points).
+MIN_TYPE = 6.0
 WEEKDAYS = "MTWTFSS"
 
 
@@ -80,7 +83,7 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
             c = self.canv
             c.setFont(BOLD_FONT, 8)
             c.drawString(0, height - 9, title)
-            c.setFont(BODY_FONT, 6)
+            c.setFont(BODY_FONT, MIN_TYPE)
             c.setFillColor(HexColor("#555555"))
             for col, letter in enumerate(WEEKDAYS):
                 c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
@@ -109,17 +112,19 @@ def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> N
     c.setStrokeColor(HexColor("#888888"))
     c.rect(x, y, CELL, CELL, stroke=1, fill=1)
     c.setFillColor(HexColor(ink))
-    c.setFont(BODY_FONT, 5.5)
-    c.drawString(x + 1.5, y + CELL - 6.5, str(day.day))
+    c.setFont(BODY_FONT, MIN_TYPE)
+    c.drawString(x + 1.5, y + CELL - 6.8, str(day.day))
     if figures.twitching:
         c.setStrokeColor(HexColor(ink))
         c.setLineWidth(0.9)
-        c.line(x + 1.5, y + CELL - 8.5, x + 8, y + CELL - 8.5)
+        c.line(x + 1.5, y + CELL - 8.8, x + 8.5, y + CELL - 8.8)
         c.setLineWidth(0.3)
     letters = "".join(CLASS_LETTERS[k] for k in CLASS_LETTERS if k in figures.classes)
-    if letters:
-        c.setFont(BOLD_FONT, 6 if len(letters) < 3 else 4.5)
-        c.drawRightString(x + CELL - 1.2, y + 1.8, letters)
+    if letters:  # up to three letters a line, never smaller than MIN_TYPE
+        c.setFont(BOLD_FONT, MIN_TYPE)
+        lines = [letters[i : i + 3] for i in range(0, len(letters), 3)]
+        for n, line in enumerate(reversed(lines)):
+            c.drawRightString(x + CELL - 1.2, y + 1.8 + n * 6.2, line)
     if figures.aura:
         path = c.beginPath()
         path.moveTo(x + CELL - 6, y + CELL - 0.8)
@@ -130,7 +135,8 @@ def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> N
 
 
 def calendar_flowables(day_table: Sequence[DayFigures], per_row: int = 3) -> list[Any]:
-    """The month grids of the period, ``per_row`` months side by side."""
+    """The month grids of the period, ``per_row`` months side by side (three fit the
+    frame of A4 and Letter at :data:`CELL`)."""
     from reportlab.platypus import Table, TableStyle
 
     if not day_table:
