@@ -16,6 +16,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, Stats
 from fhirmig.diary.model import Condition, Diary
+from fhirmig.diary.timeparse import zone
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.findings import (
     class_words,
@@ -37,6 +38,7 @@ __all__ = [
     "condition_text",
     "figure_rows",
     "grade_text",
+    "not_counted_text",
     "page_one",
     "patient_name",
     "period_text",
@@ -140,6 +142,27 @@ def figure_rows(stats: Stats, compare: bool = False) -> list[tuple[str, int, str
         change = _change(now, prior) if now is not None and prior is not None else ""
         rows.append((name, count, _fmt(now), _fmt(prior) if before else "", change))
     return rows
+
+
+def not_counted_text(diary: Diary, stats: Stats) -> str | None:
+    """``Not counted as acute medication: A, B`` for drugs of class ``other`` taken in the period.
+
+    A name the drug table could not classify stays ``other`` and so is in no figure above;
+    the reader sees it named rather than missing.
+    """
+    from fhirmig.diary.drugs import left_other, not_counted_line
+
+    tz = zone(diary.patient.timezone)
+    used: set[str] = set()
+    for attack in diary.attacks:
+        day = attack.start.astimezone(tz).date()
+        if stats.period_from is not None and day < stats.period_from:
+            continue
+        if stats.period_to is not None and day > stats.period_to:
+            continue
+        used.update(i.medication for i in attack.medications)
+    line = not_counted_line(left_other(m for m in diary.medications if m.id in used))
+    return line[:1].upper() + line[1:] if line else None
 
 
 def condition_text(c: Condition) -> str:
@@ -299,6 +322,9 @@ def page_one(
     head: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 3)]
     head.append(_who(diary, stats, generated, width))
     head += [paragraph("Key figures", st.h2), *_figures(diary, stats, width)]
+    not_counted = not_counted_text(diary, stats)
+    if not_counted:
+        head.append(text_paragraph(not_counted, st.body, width))
     rows: list[tuple[str, Sequence[str]]] = [
         ("Threshold patterns (for discussion)", threshold_lines(stats)),
         ("Questionnaires", questionnaire_lines(stats)),
