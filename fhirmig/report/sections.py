@@ -34,7 +34,7 @@ SECTIONS: tuple[str, ...] = (
 SECTION_PRESETS: dict[str, tuple[str, ...]] = {
     "neurologist": SECTIONS,
     "gp": ("summary", "calendar", "medication", "appendices"),
-    "payer": ("summary", "treatment-response", "medication", "questionnaires", "log"),
+    "payer": ("summary", "medication", "treatment-response", "questionnaires", "log"),
 }
 DEFAULT_PRESET = "neurologist"
 
