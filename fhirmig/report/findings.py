@@ -134,11 +134,14 @@ def threshold_lines(stats: Stats) -> list[str]:
                     months=_months(run.months_reached),
                     run=run.longest_run,
                     run_unit=plural(run.longest_run, "month"),
+                    judged_unit=plural(judged, "month"),
                     why=because,
                 )
             )
         elif judged:
-            lines.append(message("threshold.not_reached", name=name, judged=judged))
+            lines.append(
+                message("threshold.not_reached", name=name, judged_text=judged_text(judged))
+            )
         else:
             lines.append(message("threshold.not_judged", name=name))
     maxima = class_maxima(stats)
@@ -149,6 +152,11 @@ def threshold_lines(stats: Stats) -> list[str]:
         )
         lines.append(message("threshold.maxima", items=items))
     return lines
+
+
+def judged_text(judged: int) -> str:
+    """``the 1 complete month`` or ``any of 6 complete months``."""
+    return "the 1 complete month" if judged == 1 else f"any of {judged} complete months"
 
 
 def latest_questionnaires(stats: Stats) -> dict[str, Any]:
@@ -238,7 +246,7 @@ def profile_lines(profile: AttackProfile) -> list[str]:
         )
     else:
         lines.append(message("profile.no_disability"))
-    return [" ".join(lines)]
+    return [lines[0], lines[1], " ".join(lines[2:])]
 
 
 def most_often_sites(by_site: dict[str, int]) -> tuple[list[str], int]:

@@ -19,15 +19,15 @@ MESSAGES: dict[str, str] = {
     "chronic.name": "Chronic-migraine frequency (15+ headache days with 8+ migraine days)",
     "threshold.long": (
         "<b>{name} reached for more than 3 consecutive months</b>: in {count} of {judged} "
-        "complete months ({months}); longest run {run} months{why}. "
+        "complete {judged_unit} ({months}); longest run {run} months{why}. "
         "A pattern for discussion, not a diagnosis."
     ),
     "threshold.short": (
-        "{name} reached in {count} of {judged} complete months ({months}); longest run "
+        "{name} reached in {count} of {judged} complete {judged_unit} ({months}); longest run "
         "{run} {run_unit}, while ICHD-3 asks for more than 3 months{why}. "
         "A pattern for discussion, not a diagnosis."
     ),
-    "threshold.not_reached": "{name} not reached in any of {judged} complete months.",
+    "threshold.not_reached": "{name} not reached in {judged_text}.",
     "threshold.not_judged": "{name} not judged: no complete month in the period.",
     "threshold.nothing": "{name} not judged: the diary has no entries in this period.",
     "threshold.maxima": "Highest complete month per class, against its threshold: {items}.",
@@ -86,9 +86,7 @@ MESSAGES: dict[str, str] = {
         "More attack days after {definition} (rate ratio {ratio}, 95% interval {low}-{high}): "
         "an association worth discussing, not proof of a cause."
     ),
-    "topic.calm": (
-        "No threshold reached in {judged} complete months: how well the current plan works."
-    ),
+    "topic.calm": ("No threshold reached in {judged_text}: how well the current plan works."),
     "topic.unjudged": (
         "No complete month in the period, so no threshold was judged: a longer diary "
         "(three full months or more) lets the checks judge."

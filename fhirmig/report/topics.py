@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary, Treatment
 from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
-from fhirmig.report.findings import latest_questionnaires, sites_text
+from fhirmig.report.findings import judged_text, latest_questionnaires, sites_text
 from fhirmig.report.messages import message, plural
 from fhirmig.report.profile import AttackProfile
 
@@ -162,7 +162,7 @@ def ranked_topics(diary: Diary, stats: Stats, profile: AttackProfile) -> list[To
         if not stats.months:
             found.append(Topic(90, message("topic.empty")))
         elif judged:
-            found.append(Topic(90, message("topic.calm", judged=judged)))
+            found.append(Topic(90, message("topic.calm", judged_text=judged_text(judged))))
         else:
             found.append(Topic(90, message("topic.unjudged")))
     return sorted(found, key=lambda t: t.rank)
