@@ -28,7 +28,7 @@ from fhirmig.report.styles import (
     wrap_plain,
 )
 
-__all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
+__all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period", "entries_table"]
 
 CELL_SIZE = 7.0
 PADDING = 3.0
@@ -172,6 +172,40 @@ def _row(
     return [_cell(c, w - 2 * PADDING) for c, w in zip(cells, widths, strict=True)]
 
 
+def _log_table(titles: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> Any:
+    """A :class:`LogTable` in the log's look: ``rows`` of cells made by :func:`_cell`."""
+    from fhirmig.report.log_table import LogStyle, LogTable
+
+    header = [
+        wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
+        for title, w in zip(titles, widths, strict=True)
+    ]
+    look = LogStyle(
+        font=BODY_FONT,
+        bold=BOLD_FONT,
+        size=CELL_SIZE,
+        leading=CELL_SIZE * 1.2,
+        pad_left=PADDING,
+        pad_right=PADDING,
+        pad_top=1.5,
+        pad_bottom=1.5,
+        ink=INK,
+        header_fill=HEADER_FILL,
+        stripe=STRIPE,
+        rule=RULE,
+    )
+    return LogTable(header, rows, list(widths), look)
+
+
+def entries_table(
+    titles: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Any:
+    """A long table of plain text (user text included, never markup) in the log's lean
+    table: linear in its rows, however many pages it runs over."""
+    cells = [[_cell(c, w - 2 * PADDING) for c, w in zip(row, widths, strict=True)] for row in rows]
+    return _log_table(titles, cells, widths)
+
+
 def attack_log(
     diary: Diary,
     attacks: Sequence[Attack],
@@ -184,8 +218,6 @@ def attack_log(
     full, then ``after`` (the twitching entries in full). ``width`` is the width of the
     landscape frame; ``scope`` says which attacks the log holds."""
     from reportlab.platypus import NextPageTemplate, PageBreak
-
-    from fhirmig.report.log_table import LogStyle, LogTable
 
     st = styles()
     out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
@@ -203,27 +235,9 @@ def attack_log(
         return [*out, *after, NextPageTemplate("page")]
     tz = diary.patient.tz
     widths = [width * share for _, share in COLUMNS]
-    header = [
-        wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
-        for (title, _), w in zip(COLUMNS, widths, strict=True)
-    ]
     long_notes: list[Attack] = []
     rows = [_row(diary, a, tz, widths, long_notes) for a in attacks]
-    look = LogStyle(
-        font=BODY_FONT,
-        bold=BOLD_FONT,
-        size=CELL_SIZE,
-        leading=CELL_SIZE * 1.2,
-        pad_left=PADDING,
-        pad_right=PADDING,
-        pad_top=1.5,
-        pad_bottom=1.5,
-        ink=INK,
-        header_fill=HEADER_FILL,
-        stripe=STRIPE,
-        rule=RULE,
-    )
-    out.append(LogTable(header, rows, widths, look))
+    out.append(_log_table([title for title, _ in COLUMNS], rows, widths))
     if long_notes:
         out.append(paragraph("Long notes in full", st.h2))
         for attack in long_notes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as _cal
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from fhirmig.analysis.types import DayFigures
@@ -43,6 +44,14 @@ MIN_TYPE = 6.0
 WEEKDAYS = "MTWTFSS"
 
 
+@cache
+def _colour(hex_colour: str) -> Any:
+    """A reportlab colour, parsed once (a three-year calendar sets thousands)."""
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_colour)
+
+
 def shade_for(peak: int | None) -> tuple[str, str]:
     """(fill, text colour) of a day with this peak intensity (None: no headache)."""
     if peak is None:
@@ -68,7 +77,6 @@ def legend_text() -> str:
 def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
     """One month as a flowable that draws straight on the canvas (vectors, no shape tree:
     a three-year calendar has thousands of marks)."""
-    from reportlab.lib.colors import HexColor
     from reportlab.platypus import Flowable
 
     weeks = _cal.Calendar(firstweekday=0).monthdatescalendar(year, month)
@@ -84,7 +92,7 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
             c.setFont(BOLD_FONT, 8)
             c.drawString(0, height - 9, title)
             c.setFont(BODY_FONT, MIN_TYPE)
-            c.setFillColor(HexColor("#555555"))
+            c.setFillColor(_colour("#555555"))
             for col, letter in enumerate(WEEKDAYS):
                 c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
             c.setLineWidth(0.3)
@@ -98,24 +106,23 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
 
 def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> None:
-    from reportlab.lib.colors import HexColor
 
     if figures is None:  # outside the period: crossed out
-        c.setFillColor(HexColor("#f7f7f7"))
-        c.setStrokeColor(HexColor("#bbbbbb"))
+        c.setFillColor(_colour("#f7f7f7"))
+        c.setStrokeColor(_colour("#bbbbbb"))
         c.rect(x, y, CELL, CELL, stroke=1, fill=1)
-        c.setStrokeColor(HexColor("#cccccc"))
+        c.setStrokeColor(_colour("#cccccc"))
         c.line(x, y, x + CELL, y + CELL)
         return
     fill, ink = shade_for(figures.peak_intensity)
-    c.setFillColor(HexColor(fill))
-    c.setStrokeColor(HexColor("#888888"))
+    c.setFillColor(_colour(fill))
+    c.setStrokeColor(_colour("#888888"))
     c.rect(x, y, CELL, CELL, stroke=1, fill=1)
-    c.setFillColor(HexColor(ink))
+    c.setFillColor(_colour(ink))
     c.setFont(BODY_FONT, MIN_TYPE)
     c.drawString(x + 1.5, y + CELL - 6.8, str(day.day))
     if figures.twitching:
-        c.setStrokeColor(HexColor(ink))
+        c.setStrokeColor(_colour(ink))
         c.setLineWidth(0.9)
         c.line(x + 1.5, y + CELL - 8.8, x + 8.5, y + CELL - 8.8)
         c.setLineWidth(0.3)

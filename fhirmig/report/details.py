@@ -16,7 +16,7 @@ from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.findings import sites_text
 from fhirmig.report.fonts import markup
-from fhirmig.report.styles import UserText, paragraph, styles
+from fhirmig.report.styles import UserText, paragraph, styles, text_paragraph
 from fhirmig.report.tables import data_table as _table
 from fhirmig.report.tables import num as _num
 from fhirmig.report.tables import pct as _pct
@@ -163,21 +163,33 @@ def twitching_section(
 
 
 def twitching_entries(stats: Stats, width: float) -> list[Any]:
-    """Every twitching entry of the period in the patient's words (date, site, intensity)."""
+    """Every twitching entry of the period in the patient's words (date, site, intensity),
+    in the attack log's lean table (years of entries stay linear in their number)."""
+    from fhirmig.report.attack_log import entries_table
+
     tw = stats.twitching
     if tw is None or not tw.descriptions:
         return []
     st = styles()
     out: list[Any] = [paragraph("Twitching entries in the patient's words", st.h2)]
-    desc = [["Date", "Site", "Intensity", "Description"]]
-    desc += [
-        [
-            d.day.isoformat(),
-            UserText(label(d.location)),
-            "–" if d.intensity is None else str(d.intensity),
-            UserText(d.description or "–"),
-        ]
-        for d in tw.descriptions
-    ]
-    out.append(_table(desc, [55, 110, 45, width - 210]))
+    from fhirmig.report.attack_log import NOTE_CELL_CHARS, NOTE_CELL_LINES
+
+    rows = []
+    long: list[tuple[str, str]] = []
+    for d in tw.descriptions:
+        text = (d.description or "–").strip()
+        if len(text) > NOTE_CELL_CHARS or text.count("\n") >= NOTE_CELL_LINES:
+            long.append((d.day.isoformat(), text))
+            cut = "\n".join(text.split("\n")[:NOTE_CELL_LINES])[:NOTE_CELL_CHARS]
+            text = cut + "… (in full after the table)"
+        site = label(d.location)
+        intensity = "–" if d.intensity is None else str(d.intensity)
+        rows.append([d.day.isoformat(), site, intensity, text])
+    widths = [60.0, 120.0, 45.0, width - 225]
+    out.append(entries_table(["Date", "Site", "Intensity", "Description"], rows, widths))
+    if long:
+        out.append(paragraph("Long descriptions in full", st.h2))
+        for day, text in long:
+            out.append(paragraph(f"<b>{day}</b>", st.body))
+            out.append(text_paragraph(text, st.body, width))
     return out

@@ -73,16 +73,15 @@ def combined_class_days(stats: Stats) -> dict[str, int]:
     or more of those classes were used that month, else 0 (the combined rule of ICHD-3
     8.2, counted as :func:`fhirmig.analysis.compute_stats` counts it)."""
     ichd = frozenset(ICHD_CLASS_KEYS)
+    any_class: dict[str, int] = {}
+    for day in stats.day_table:  # one pass: a three-year table has a thousand days
+        if day.classes & ichd:
+            key = day.day.isoformat()[:7]
+            any_class[key] = any_class.get(key, 0) + 1
     out: dict[str, int] = {}
     for month in stats.months:
         used = sum(1 for key in ICHD_CLASS_KEYS if month.class_days.get(key, 0))
-        out[month.month] = 0
-        if used >= 2:
-            out[month.month] = sum(
-                1
-                for day in stats.day_table
-                if day.day.isoformat()[:7] == month.month and day.classes & ichd
-            )
+        out[month.month] = any_class.get(month.month, 0) if used >= 2 else 0
     return out
 
 
