@@ -56,7 +56,70 @@ MESSAGES: dict[str, str] = {
     "twitching.share": (
         "With {attacks} of {total} attacks ({share}), most often at {sites} ({count} {unit}{each})."
     ),
+    # treatment response
+    "response.none": "No preventive medication or botulinum toxin with a start in the diary.",
+    "response.method": (
+        "Baseline: the 28 days before the start. Assessment: days 57 to 84 of treatment "
+        "(weeks 9-12), the window of preventive trials and of payers' 3-month reviews. "
+        "Each window needs 21 of its 28 days recorded, so that an unkept diary does not "
+        "look like a response. Responder: migraine days fell by at least 50, 75 or 100%."
+    ),
+    "response.assessed": (
+        "{name} (from {start}): migraine days {before} in the baseline, {after} in weeks "
+        "9-12: {change}. Responder {responders}."
+    ),
+    "response.no_baseline": (
+        "{name} (from {start}): no migraine day in the baseline ({after} in weeks 9-12): "
+        "no reduction to compute."
+    ),
+    "response.not_assessable": "{name} (from {start}): not assessable, {reason}.",
+    # completeness
+    "coverage.line": (
+        "{recorded} of {days} days recorded ({share}); {free} {free_unit} marked headache-free"
+    ),
+    "coverage.empty": "no days in the period",
+    # menstrual pattern
+    "menstrual.judged": (
+        "Migraine in the window (days −2 to +3) of {with_migraine} of {cycles} cycles; "
+        "{outside} migraine {outside_unit} outside the windows: {pattern}. ICHD-3 asks for "
+        "prospectively kept records over at least three cycles."
+    ),
+    "menstrual.not_judged": (
+        "Not judged: {cycles} {cycle_unit} lie wholly in the period, and ICHD-3 asks for "
+        "prospectively kept records over at least three cycles."
+    ),
+    "menstrual.pure-menstrual": (
+        "a pattern like pure menstrual migraine (ICHD-3 A1.1.1), for discussion"
+    ),
+    "menstrual.menstrually-related": (
+        "a pattern like menstrually related migraine (ICHD-3 A1.1.2), for discussion"
+    ),
+    "menstrual.none": "no menstrual pattern (migraine in fewer than two cycles in three)",
+    # twitching and triggers
+    "twitching.associated": (
+        "Twitching came more often with {items}: an association, not a cause."
+    ),
+    "twitching.not_associated": (
+        "No trigger was associated with twitching ({count} {unit} had enough attacks with "
+        "and without {pronoun} to compare)."
+    ),
+    "twitching.too_few": (
+        "Too few attacks to relate twitching to a trigger (at least 5 attacks with and 5 "
+        "without a trigger are needed)."
+    ),
     # topics
+    "topic.menstrual": (
+        "Migraine with {with_migraine} of {cycles} menstrual cycles ({pattern}): whether a "
+        "treatment timed to the cycle fits."
+    ),
+    "topic.coverage": (
+        "The diary covers {share} of the days of the period: counts may be lower than the "
+        "real ones."
+    ),
+    "topic.response": (
+        "{name}: migraine days {change} from baseline to weeks 9-12, under the 50% response: "
+        "whether to continue."
+    ),
     "topic.overuse": (
         "Acute medication was taken on many days (overuse threshold reached in {count} "
         "{unit}): limits for acute treatment and whether a preventive treatment fits."
