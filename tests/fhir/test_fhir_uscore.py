@@ -45,7 +45,7 @@ def _patient_ref(ref: Any, patient_id: str) -> bool:
     return isinstance(ref, dict) and ref.get("reference") == f"Patient/{patient_id}"
 
 
-def check_us_core(res: dict[str, Any], patient_id: str) -> None:  # noqa: C901 - one rule a line
+def check_us_core(res: dict[str, Any], patient_id: str) -> None:
     """Assert the US Core 6.1.0 rules for one resource of fhirmig's shapes."""
     rtype = res["resourceType"]
     claimed = res.get("meta", {}).get("profile", [])
