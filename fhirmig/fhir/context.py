@@ -74,6 +74,7 @@ def text(value: str) -> str:
 #: full text is in the resource's elements).
 NARRATIVE_LIMIT: Final = 80
 _XHTML: Final = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_MARKUP: Final = frozenset("<>&")
 
 
 def narrative(*parts: str | None) -> dict[str, Any]:
@@ -86,7 +87,9 @@ def narrative(*parts: str | None) -> dict[str, Any]:
     for part in parts:
         if part:
             cut = part if len(part) <= NARRATIVE_LIMIT else part[: NARRATIVE_LIMIT - 1] + "\u2026"
-            shown.append(escape(text(cut), quote=False))
+            if not (cut.isascii() and cut.isprintable()):  # only diary texts need cleaning
+                cut = text(cut)
+            shown.append(escape(cut, quote=False) if _MARKUP.intersection(cut) else cut)
     body = "; ".join(shown) or "(no details)"
     return {"status": "generated", "div": f"{_XHTML}{body}</div>"}
 
