@@ -22,8 +22,8 @@ from fhirmig.commands._common import (
     "-o",
     "--outdir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (created when missing).",
+    metavar="OUTDIR",
+    help="Output folder (created when missing), or an fsspec URL such as s3://bucket/export/.",
 )
 @click.option(
     "--format",
@@ -57,7 +57,11 @@ from fhirmig.commands._common import (
     show_default=True,
     help="Upper size of one NDJSON part in MiB.",
 )
-@click.option("--base-url", metavar="URL", help="Prefix for the file URLs in the manifest.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Prefix for the file URLs in the manifest [the OUTDIR URL for object storage].",
+)
 @click.option(
     "--summaries/--no-summaries",
     default=True,
@@ -69,7 +73,7 @@ from fhirmig.commands._common import (
 @handle_errors
 def batch(
     inputs: tuple[str, ...],
-    outdir: Path,
+    outdir: str,
     output_format: str,
     jobs: int | None,
     resume: bool,
