@@ -138,10 +138,10 @@ def bundle_file_name(patient_id: str) -> str:
 
 
 def _parse(item: BatchInput, data: bytes) -> Diary:
-    from fhirmig.diary.reader import parse_diary_json
-
     if not item.name.lower().endswith(".csv"):
-        return parse_diary_json(data, item.name)
+        from fhirmig.fhir.reader import parse_input
+
+        return parse_input(data, item.name)  # a diary, or fhirmig's Bundle: as every command
     from fhirmig.diary.csvformat import parse_diary_csv, read_sidecar
 
     stem = item.name.rsplit("/", 1)[-1][:-4]

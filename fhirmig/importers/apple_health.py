@@ -194,7 +194,7 @@ def import_apple_health(
     try:
         tz = zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     p = Path(path)
     findings = Findings(str(p))
     flow: dict[date, bool] = {}

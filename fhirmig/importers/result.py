@@ -57,7 +57,7 @@ class Findings:
 
     def ambiguous_order(self, line: int | None, exc: Exception) -> None:
         """Dates that read both day-first and month-first: one problem naming the options."""
-        self.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+        self.problem_once("order", line, f"{exc}; say which comes first (day first or month first)")
 
     def problem(self, line: int | None, message: str) -> None:
         """Something that cannot be read; the import will fail and list it."""

@@ -45,7 +45,10 @@ def render_report(
     from fhirmig.analysis import compute_stats
 
     if start is not None and end is not None and end < start:
-        raise UsageError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise UsageError(
+            "{end} " + f"{end.isoformat()} is before " + "{start} " + f"{start.isoformat()}",
+            params=("end", "start"),
+        )
     stats = compute_stats(diary, start=start, end=end, migraine_day=migraine_day)
     return render_stats_report(
         diary, stats, out, paper=paper, templates=templates, generated=generated
@@ -90,7 +93,7 @@ def _template_dir(templates: str | os.PathLike[str] | None) -> Path | None:
         return None
     folder = Path(templates)
     if not folder.is_dir():
-        raise UsageError(f"--templates {folder}: not a folder")
+        raise UsageError("{templates} " + f"{folder}: not a folder", params=("templates",))
     return folder.resolve()
 
 

@@ -129,7 +129,10 @@ def read_token(token_file: Path | None = None, environ: dict[str, str] | None = 
         return token
     token = env.get(TOKEN_ENV, "").strip()
     if not token:
-        raise AuthError(f"--auth bearer needs a token: set {TOKEN_ENV} or give --token-file")
+        raise AuthError(
+            "bearer sign-in needs a token: set " + TOKEN_ENV + " or give {token_file}",
+            params=("token_file",),
+        )
     return token
 
 
@@ -156,7 +159,7 @@ class SmartBackendAuth:
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not client_id:
-            raise AuthError("--auth smart-backend needs --client-id")
+            raise AuthError("SMART backend sign-in needs {client_id}", params=("client_id",))
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self.key = key
