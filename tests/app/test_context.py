@@ -80,12 +80,12 @@ def test_library_errors_name_parameters_and_the_cli_names_flags(tmp_path: Path) 
     with pytest.raises(UsageError) as info:
         run_batch([str(EXAMPLES / "chronic-overuse.json")], tmp_path / "o", format="x")
     assert str(info.value) == "format must be one of ndjson, bundles, not 'x'"
-    with pytest.raises(UsageError, match="^jobs must be 1 or more$"):
+    with pytest.raises(UsageError, match=r"^jobs must be 1 or more$"):
         run_batch([str(EXAMPLES / "chronic-overuse.json")], tmp_path / "o", jobs=0)
-    with pytest.raises(UsageError, match="^scheduler goes with engine dask$"):
+    with pytest.raises(UsageError, match=r"^scheduler goes with engine dask$"):
         run_batch([str(EXAMPLES / "chronic-overuse.json")], tmp_path / "o", scheduler="tcp://x")
     diary = read_diary(EXAMPLES / "chronic-overuse.json")
-    with pytest.raises(UsageError, match="^end 2026-02-01 is before start 2026-03-01$"):
+    with pytest.raises(UsageError, match=r"^end 2026-02-01 is before start 2026-03-01$"):
         render_report(diary, tmp_path / "r.pdf", start=date(2026, 3, 1), end=date(2026, 2, 1))
     code, _, err = run(
         "report", str(EXAMPLES / "chronic-overuse.json"), "-o", "r.pdf",

@@ -116,7 +116,7 @@ def test_other_inputs_are_refused_in_one_line(
         "upload": ["--server", "http://127.0.0.1:9/fhir", "--dry-run"],
         "deidentify": ["-o", str(tmp_path / "d.json"), "--key-file", str(_key(tmp_path))],
     }[command]
-    code, out, err = run(command, str(path), *extra)
+    code, _, err = run(command, str(path), *extra)
     assert code == 1
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

@@ -109,7 +109,7 @@ def test_import_onto_an_existing_diary_is_refused_unless_forced(diary: Path) -> 
     assert code == 2
     assert f"--into {diary}" in err and "--force" in err
     assert diary.read_bytes() == before
-    code, out, err = run(*args, "--patient-id", "p", "--force")
+    code, _, err = run(*args, "--patient-id", "p", "--force")
     assert code == 0, err
     assert diary.read_bytes() != before
 
@@ -150,7 +150,7 @@ def test_dash_is_standard_output_for_json(diary: Path) -> None:
     assert code == 0, err
     assert out.startswith('{"entry":[') and "standard output: 360 resources" in err
     assert not Path("-").exists()
-    code, out, _ = run("convert", str(diary), "--format", "ndjson", "-o", "-")
+    code, _, _ = run("convert", str(diary), "--format", "ndjson", "-o", "-")
     assert code == 2 and not Path("-").exists()
 
 
@@ -179,19 +179,19 @@ def _leftovers(folder: Path) -> list[str]:
 def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: int) -> None:
     """Kill convert while it writes (slowed down), then look for its temporary file."""
     out = tmp_path / "out.json"
+    started, source = str(tmp_path / "started"), str(EXAMPLES / "chronic-overuse.json")
     code = (
         "import time, fhirmig.fhir.bundle as b\n"
         "orig = b.write_bundle\n"
         "def slow(*a, **k):\n"
-        "    open(%r, 'w').close()\n"
+        f"    open({started!r}, 'w').close()\n"
         "    time.sleep(30)\n"
         "    return orig(*a, **k)\n"
-        "b.write_bundle = slow\n"
         "import fhirmig.fhir.convert as c\n"
         "c.write_bundle = slow\n"
         "from fhirmig.cli import main\n"
-        "main(['convert', %r, '-o', %r])\n"
-    ) % (str(tmp_path / "started"), str(EXAMPLES / "chronic-overuse.json"), str(out))
+        f"main(['convert', {source!r}, '-o', {str(out)!r}])\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not (tmp_path / "started").exists():
