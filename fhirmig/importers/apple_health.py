@@ -158,6 +158,11 @@ def sleep_hours_by_day(
         line, column = exc.position
         findings.problem(line, f"not well-formed XML at column {column}: {exc.msg}")
         return {}
+    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read
+        findings.problem(
+            1, f"the XML declares an encoding that cannot be read ({exc}); save it as UTF-8"
+        )
+        return {}
     if root is None or root.tag != "HealthData":
         findings.problem(None, "not an Apple Health export (the root element is not HealthData)")
         return {}
