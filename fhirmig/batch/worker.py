@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: The converter, as ``module:function``: ``f(diary, summaries=bool)`` -> FHIR resources (dicts).
-DEFAULT_CONVERTER = "fhirmig.fhir:diary_to_resources"
+DEFAULT_CONVERTER = "fhirmig.fhir.mapping:shared_resources"  # serialised at once: no copies
 #: The sub-folder holding one Bundle per diary with ``--format bundles``.
 BUNDLES_DIR = "bundles"
 
