@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from fhirmig.wording import plural
+
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
 
 __all__ = ["period_warning", "plural"]
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 day``, ``2 days``: a count with its noun in the right number."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
 
 
 def period_warning(diary: Diary, start: date | None, end: date | None) -> str | None:

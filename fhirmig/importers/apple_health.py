@@ -32,6 +32,7 @@ from typing import IO
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.wording import plural
 
 __all__ = [
     "ASLEEP_VALUES",
@@ -167,12 +168,12 @@ def sleep_hours_by_day(
         findings.problem(None, "not an Apple Health export (the root element is not HealthData)")
         return {}
     if skipped:
-        findings.note(None, f"{skipped} sleep record(s) with unreadable dates were left out")
+        findings.note(None, f"{plural(skipped, 'sleep record')} with unreadable dates left out")
     only_in_bed = in_bed_days - spans.keys()
     if only_in_bed:
         findings.note(
             None,
-            f"{len(only_in_bed)} day(s) have only in-bed time, no asleep stages; left out",
+            f"{plural(len(only_in_bed), 'day')} with only in-bed time, no asleep stages; left out",
         )
     if not records:
         findings.note(None, "the export holds no sleep-analysis records")

@@ -14,6 +14,7 @@ from fhirmig.diary.model import Diary
 from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
 from fhirmig.report.fonts import markup
 from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
+from fhirmig.wording import plural
 
 __all__ = [
     "class_label",
@@ -228,7 +229,7 @@ def _patient_block(
         (
             "Period",
             text_paragraph(
-                f"{period_text(stats)} ({stats.days_in_period} days, {p.timezone})",
+                f"{period_text(stats)} ({plural(stats.days_in_period, 'day')}, {p.timezone})",
                 st.cell,
                 width - 6,
             ),

@@ -36,12 +36,12 @@ def test_into_twice_changes_nothing(examples: Path) -> None:
     shutil.copy(examples / "chronic-overuse.json", "diary.json")
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
-    assert "diary.json: added 2 attack(s)" in out
+    assert "diary.json: added 2 attacks" in out
     after_first = Path("diary.json").read_bytes()
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
     assert "diary.json: nothing changed" in out
-    assert "left out 2 attack(s) already in the diary" in out
+    assert "left out 2 attacks already in the diary" in out
     assert Path("diary.json").read_bytes() == after_first
 
 
