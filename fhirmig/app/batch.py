@@ -28,6 +28,7 @@ def batch_convert(
     max_part_bytes: int = 32 * 1024 * 1024,
     base_url: str | None = None,
     summaries: bool = True,
+    profile: str = "r4",
     context: RunContext | None = None,
     progress: TextIO | None = None,
 ) -> BatchSummary:
@@ -57,4 +58,5 @@ def batch_convert(
         progress=progress,
         deidentify_key=None if d is None else d.key,
         keep_notes=False if d is None else d.keep_notes,
+        profile=profile,
     )

@@ -18,7 +18,7 @@ ConvertFormat = Literal["transaction", "collection", "ndjson"]
 
 @dataclass(frozen=True, slots=True)
 class Converted:
-    """What a conversion wrote: where (``label``), how many items, and of what."""
+    """What a conversion wrote: where (``label``), how many items, and in what shape."""
 
     label: str
     count: int
@@ -44,6 +44,7 @@ def convert_to_fhir(
     summaries: bool = True,
     patient_id: str | None = None,
     timezone: str | None = None,
+    profile: str = "r4",
     context: RunContext | None = None,
 ) -> Converted:
     """Convert the diary ``source`` to FHIR at ``output`` (``-``: standard output).
@@ -54,6 +55,9 @@ def convert_to_fhir(
     """
     ctx = context or RunContext.create()
     _check_system(identifier_system)
+    from fhirmig.fhir.profiles import US_CORE_VERSION, check_profile
+
+    checked = check_profile(profile)
     out = check_output(
         output,
         protect=[("input", source), *(("key", k) for k in ctx.protected)],
@@ -71,10 +75,12 @@ def convert_to_fhir(
             format,
             identifier_system=identifier_system or DEFAULT_PATIENT_SYSTEM,
             summaries=summaries,
+            profile=checked,
         ),
         name="bundle.json",
     )
-    return Converted(out.label, count, f"resources ({format})", out.is_stdout)
+    shape = format if checked == "r4" else f"{format}, US Core {US_CORE_VERSION}"
+    return Converted(out.label, count, shape, out.is_stdout)
 
 
 def convert_to_diary(
@@ -94,4 +100,4 @@ def convert_to_diary(
         "diary.csv" if out.path is not None and out.path.suffix.lower() == ".csv" else "diary.json"
     )
     out.produce(lambda path: write_diary(diary, path), name=name)
-    return Converted(out.label, len(diary.attacks), "attacks", out.is_stdout)
+    return Converted(out.label, len(diary.attacks), "diary", out.is_stdout)

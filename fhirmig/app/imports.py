@@ -24,16 +24,14 @@ __all__ = ["SOURCES", "ImportOutcome", "ImportSource", "import_export"]
 
 ImportSource = Literal["migraine-buddy", "apple-health", "daily-csv"]
 
-#: source -> (importer in fhirmig.importers, input kinds it takes, default patient id from
-#: the file name)
-SOURCES: dict[str, tuple[str, frozenset[InputKind], bool]] = {
+#: source -> (importer in fhirmig.importers, input kinds it takes)
+SOURCES: dict[str, tuple[str, frozenset[InputKind]]] = {
     "migraine-buddy": (
         "import_migraine_buddy",
         frozenset({InputKind.MIGRAINE_BUDDY, InputKind.CSV, InputKind.DAILY_CSV}),
-        False,
     ),
-    "apple-health": ("import_apple_health", frozenset({InputKind.APPLE_HEALTH}), True),
-    "daily-csv": ("import_daily_csv", frozenset({InputKind.DAILY_CSV, InputKind.CSV}), True),
+    "apple-health": ("import_apple_health", frozenset({InputKind.APPLE_HEALTH})),
+    "daily-csv": ("import_daily_csv", frozenset({InputKind.DAILY_CSV, InputKind.CSV})),
 }
 
 
@@ -62,15 +60,20 @@ def _patient(
     output: Path | None,
     patient_id: str | None,
     timezone: str | None,
-    default_id: str | None,
     notes: list[str],
 ) -> tuple[str, str]:
-    """The patient id and zone to import with, checked against the ``into`` diary."""
+    """The patient id and zone to import with, checked against the ``into`` diary.
+
+    An export names nobody, so the id is never made up (from the file name, say: every
+    ``export.xml`` would become the same patient): without ``into`` it must be given.
+    """
     if into is None:
-        pid = patient_id or default_id
+        pid = patient_id
         if not pid:
             raise UsageError(
-                "{patient_id} is required without {into}", params=("patient_id", "into")
+                "{patient_id} ID is required for a new diary (an export names nobody), "
+                "or add to an existing diary with {into} DIARY",
+                params=("patient_id", "into"),
             )
         if timezone is None:
             notes.append("no time zone given; times and calendar days are read in UTC")
@@ -110,15 +113,15 @@ def import_export(
     """Import ``export`` (of kind ``source``) to a new diary ``output`` or into ``into``.
 
     ``options`` go to the importer (``day_first``, ``missing_pain``, ``columns``). Without
-    ``into``, the patient id is ``patient_id`` (or the export's file name for apple-health
-    and daily-csv); with it, the diary's patient, which the two must not contradict.
+    ``into``, the patient id is ``patient_id`` (required); with it, the diary's patient,
+    which the two must not contradict.
 
     Raises:
         UsageError: neither ``output`` nor ``into``, an ``output`` that exists without
             ``force``, or patient options that contradict the ``into`` diary.
         InputError: the export is of another kind (the message names the command for it).
     """
-    importer_name, kinds, id_from_name = SOURCES[source]
+    importer_name, kinds = SOURCES[source]
     src = Path(export)
     out = Path(output) if output is not None else None
     base = Path(into) if into is not None else None
@@ -138,7 +141,7 @@ def import_export(
     if base is not None:
         check_output(base, protect=protect, param="into")
     notes: list[str] = []
-    pid, zone = _patient(base, out, patient_id, timezone, src.stem if id_from_name else None, notes)
+    pid, zone = _patient(base, out, patient_id, timezone, notes)
     import fhirmig.importers as importers
 
     importer: Callable[..., ImportResult] = getattr(importers, importer_name)

@@ -35,14 +35,19 @@ def write_report(
     migraine_day: Literal["diary", "ichd"] = "diary",
     patient_id: str | None = None,
     timezone: str | None = None,
+    sections: str | None = None,
     context: RunContext | None = None,
 ) -> ReportWritten:
     """Write the report of ``source`` (any diary input) to ``output`` (``-``: stdout).
 
     ``start`` and ``end`` are real dates; a de-identified run shifts them as it shifts the
     diary. The "generated" date is the context's day (``SOURCE_DATE_EPOCH`` when set).
+    ``sections`` picks the sections (comma-separated names or a preset; default: all).
     """
     ctx = context or RunContext.create()
+    from fhirmig.report import render_report, resolve_sections
+
+    resolve_sections(sections)  # a bad name is a usage error before the input is read
     out = check_output(
         output,
         protect=[
@@ -52,8 +57,6 @@ def write_report(
         ],
         binary=True,
     )
-    from fhirmig.report import render_report
-
     original = open_diary(source, command="report", patient_id=patient_id, timezone=timezone)
     warning = period_warning(original, start, end)
     first, last = ctx.period(original, start, end)
@@ -68,6 +71,7 @@ def write_report(
             templates=templates,
             migraine_day=migraine_day,
             generated=ctx.today,
+            sections=sections,
         ),
         name="report.pdf",
     )

@@ -134,6 +134,7 @@ def upload_input(
     receipt: str | os.PathLike[str] | None = None,
     patient_id: str | None = None,
     timezone: str | None = None,
+    profile: str = "r4",
     context: RunContext | None = None,
     progress: Progress | None = None,
 ) -> UploadOutcome:
@@ -164,9 +165,12 @@ def upload_input(
         open_diary(source, command="upload", patient_id=patient_id, timezone=timezone)
     )
     from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
+    from fhirmig.fhir.profiles import check_profile
 
     system = identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources: list[dict[str, Any]] = diary_to_resources(diary, identifier_system=system)
+    resources: list[dict[str, Any]] = diary_to_resources(
+        diary, identifier_system=system, profile=check_profile(profile)
+    )
     if include_report:
         from fhirmig.files import private_tempdir
 

@@ -6,21 +6,27 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fhirmig.app.inputs import InputKind, detect_input, open_diary, sidecar_owner
 from fhirmig.app.period import plural
 from fhirmig.errors import DiaryError, FhirmigError
 
-__all__ = ["Checked", "validate_inputs"]
+if TYPE_CHECKING:
+    from fhirmig.diary.model import Diary
+
+__all__ = ["Checked", "medication_notes", "validate_inputs"]
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """The outcome for one input: ``summary`` when fine, else ``error`` (every problem)."""
+    """The outcome for one input: ``summary`` when fine, else ``error`` (every problem);
+    ``notes`` are what a user should know about a valid diary (its catalogue)."""
 
     path: Path
     summary: str = ""
     error: FhirmigError | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -58,7 +64,26 @@ def _check(path: Path, patient_id: str | None, timezone: str | None) -> Checked:
     return Checked(
         path,
         f"OK ({what}{plural(len(diary.attacks), 'attack')}, {plural(len(diary.days), 'day')})",
+        notes=tuple(medication_notes(diary)),
     )
+
+
+def medication_notes(diary: Diary) -> list[str]:
+    """What a user should know about the catalogue: names left ``other``, and for each one
+    the drug table would classify, the class it would give."""
+    from fhirmig.diary.drugs import left_other, match_drug, not_counted_line
+
+    names = left_other(diary.medications)
+    line = not_counted_line(names)
+    out = [line] if line else []
+    for name in names:
+        found = match_drug(name)
+        if found.classified:
+            out.append(
+                f"medication {name!r} has class 'other'; the drug table reads it as "
+                f"{found.drug_class!r} (set its class to count it)"
+            )
+    return out
 
 
 def validate_inputs(

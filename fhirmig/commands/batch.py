@@ -8,7 +8,12 @@ from pathlib import Path
 import click
 
 from fhirmig.app import RunContext, batch_convert, plural
-from fhirmig.commands._common import deidentify_options, echo_err, handle_errors
+from fhirmig.commands._common import (
+    deidentify_options,
+    echo_err,
+    handle_errors,
+    profile_option,
+)
 
 __all__ = ["batch"]
 
@@ -19,8 +24,8 @@ __all__ = ["batch"]
     "-o",
     "--outdir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (created when missing).",
+    metavar="OUTDIR",
+    help="Output folder (created when missing), or an fsspec URL such as s3://bucket/export/.",
 )
 @click.option(
     "--format",
@@ -54,18 +59,23 @@ __all__ = ["batch"]
     show_default=True,
     help="Upper size of one NDJSON part in MiB.",
 )
-@click.option("--base-url", metavar="URL", help="Prefix for the file URLs in the manifest.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Prefix for the file URLs in the manifest [the OUTDIR URL for object storage].",
+)
 @click.option(
     "--summaries/--no-summaries",
     default=True,
     show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )
+@profile_option
 @deidentify_options
 @handle_errors
 def batch(
     inputs: tuple[str, ...],
-    outdir: Path,
+    outdir: str,
     output_format: str,
     jobs: int | None,
     resume: bool,
@@ -78,6 +88,7 @@ def batch(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
@@ -106,6 +117,7 @@ def batch(
         base_url=base_url,
         summaries=summaries,
         progress=sys.stderr,
+        profile=profile,
         context=context,
     )
     click.echo(

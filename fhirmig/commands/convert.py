@@ -12,6 +12,7 @@ from fhirmig.commands._common import (
     deidentify_options,
     echo_err,
     handle_errors,
+    profile_option,
 )
 from fhirmig.errors import UsageError
 
@@ -40,6 +41,7 @@ __all__ = ["convert"]
     "--summaries/--no-summaries", default=True, show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )  # fmt: skip
+@profile_option
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -55,6 +57,7 @@ def convert(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Convert the diary SOURCE (JSON or CSV) to FHIR R4, or with --to diary, read
     fhirmig's FHIR (a Bundle JSON file or an NDJSON folder) back into a diary JSON file.
@@ -88,10 +91,11 @@ def convert(
         summaries=summaries,
         patient_id=csv_patient_id,
         timezone=csv_timezone,
+        profile=profile,
         context=context,
     )
     noun = "resource" if done.count == 1 else "resources"
-    _say(f"{done.label}: {done.count} {noun} ({fmt})", done.to_stdout)
+    _say(f"{done.label}: {done.count} {noun} ({done.what})", done.to_stdout)
 
 
 def _say(line: str, data_on_stdout: bool) -> None:

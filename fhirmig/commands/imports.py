@@ -119,7 +119,6 @@ def apple_health(
 ) -> None:
     """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours.
 
-    Without --into and --patient-id, the patient id is the export's file name.
 
     \b
     Examples:
@@ -161,7 +160,6 @@ def daily_csv(
 ) -> None:
     """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app.
 
-    Without --into and --patient-id, the patient id is the CSV's file name.
 
     \b
     Examples:

@@ -45,6 +45,15 @@ __all__ = ["report"]
     show_default=True,
     help="Migraine-day definition (see the report's methods section).",
 )
+@click.option(
+    "--sections",
+    default="neurologist",
+    show_default=True,
+    metavar="LIST",
+    help="Sections to print, comma-separated: summary, calendar, charts, twitching, "
+    "triggers, medication, treatment-response, questionnaires, log, appendices; or a "
+    "preset: neurologist (all), gp, payer.",
+)
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -56,6 +65,7 @@ def report(
     paper: str,
     templates: Path | None,
     migraine_day: str,
+    sections: str,
     csv_patient_id: str | None,
     csv_timezone: str | None,
     deidentify: bool,
@@ -85,6 +95,7 @@ def report(
         migraine_day="ichd" if migraine_day == "ichd" else "diary",
         patient_id=csv_patient_id,
         timezone=csv_timezone,
+        sections=sections,
         context=context,
     )
     for warning in done.warnings:

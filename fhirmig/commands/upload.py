@@ -14,6 +14,7 @@ from fhirmig.commands._common import (
     csv_patient_options,
     deidentify_options,
     handle_errors,
+    profile_option,
 )
 
 __all__ = ["upload"]
@@ -83,6 +84,7 @@ __all__ = ["upload"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JSON record of the server's answer for every resource.",
 )
+@profile_option
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -108,6 +110,7 @@ def upload(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Send INPUT (a diary, or fhirmig's FHIR Bundle or NDJSON folder) to a FHIR server.
 
@@ -138,6 +141,7 @@ def upload(
             receipt=receipt,
             patient_id=csv_patient_id,
             timezone=csv_timezone,
+            profile=profile,
             context=context,
             progress=advance,
         )

@@ -39,6 +39,8 @@ def validate(
         if checked.ok:
             if not quiet:
                 click.echo(f"{checked.path}: {checked.summary}")
+            for line in checked.notes:
+                echo_err(f"{checked.path}: note: {line}")
             continue
         bad += 1
         for line in checked.problem_lines(word):

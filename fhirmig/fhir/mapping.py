@@ -18,7 +18,7 @@ import orjson
 from fhirmig.diary.model import Diary
 from fhirmig.fhir.attack import attack_resources
 from fhirmig.fhir.context import Ctx
-from fhirmig.fhir.daily import day_resource, questionnaire_resource, treatment_resource
+from fhirmig.fhir.daily import day_resources, questionnaire_resource, treatment_resource
 from fhirmig.fhir.ids import DEFAULT_PATIENT_SYSTEM
 from fhirmig.fhir.patient import (
     condition_resource,
@@ -28,6 +28,7 @@ from fhirmig.fhir.patient import (
     provenance_resource,
     recorded_instant,
 )
+from fhirmig.fhir.profiles import Profile, check_profile
 
 __all__ = [
     "PROVENANCE_TARGETS",
@@ -49,12 +50,17 @@ def iter_resources(
     provenance: bool = True,
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
 ) -> Iterator[dict[str, Any]]:
     """Yield the diary's resources one by one (memory stays flat for huge diaries).
 
     ``summaries`` adds the summary Observations of the clinical figures
     (:mod:`fhirmig.fhir.summary`); ``extra`` resources (for example a DocumentReference)
     come after them, before the Provenance, which lists every resource yielded as target.
+
+    ``profile="us-core"`` claims and meets the US Core 6.1.0 profiles
+    (:mod:`fhirmig.fhir.profiles`); there the Device is left out (see
+    :func:`~fhirmig.fhir.patient.provenance_resource`).
 
     Every resource is the caller's own value: changing it changes no other resource and
     no later conversion (the codes :func:`shared_resources` shares are copied).
@@ -65,6 +71,7 @@ def iter_resources(
         provenance=provenance,
         summaries=summaries,
         extra=extra,
+        profile=profile,
     ):
         yield fresh(resource)
 
@@ -85,6 +92,7 @@ def shared_resources(
     provenance: bool = True,
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
 ) -> Iterator[dict[str, Any]]:
     """The resources of :func:`iter_resources` without the copies, for writers that only
     serialise them (the Bundle and NDJSON writers, batch workers).
@@ -93,11 +101,15 @@ def shared_resources(
     every conversion of the process (checked once by the gate, which then trusts them):
     never change what this yields.
     """
-    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    ctx = Ctx(
+        diary.patient.id, deidentified=bool(diary.deidentified), profile=check_profile(profile)
+    )
     recorded = recorded_instant(diary) if provenance else ""
     targets: list[dict[str, Any]] = []
     chunks = 0
-    device_id = device_resource(ctx)["id"]
+    device = None if ctx.us_core else device_resource(ctx)
+    device_id = None if device is None else str(device["id"])
+    names = {m.id: m.name for m in diary.medications}
 
     def note(res: dict[str, Any]) -> Iterator[dict[str, Any]]:
         nonlocal targets, chunks
@@ -109,16 +121,18 @@ def shared_resources(
                 targets, chunks = [], chunks + 1
 
     yield from note(patient_resource(ctx, diary.patient, identifier_system, diary))
-    yield device_resource(ctx)
+    if device is not None:
+        yield device
     for c in diary.conditions:
         yield from note(condition_resource(ctx, c))
     for m in diary.medications:
         yield from note(medication_resource(ctx, m))
     for a in diary.attacks:
-        for res in attack_resources(ctx, a):
+        for res in attack_resources(ctx, a, names):
             yield from note(res)
     for d in diary.days:
-        yield from note(day_resource(ctx, d))
+        for res in day_resources(ctx, d):
+            yield from note(res)
     for t in diary.treatments:
         yield from note(treatment_resource(ctx, t))
     for i, q in enumerate(diary.questionnaires):
@@ -126,7 +140,7 @@ def shared_resources(
     if summaries:
         from fhirmig.fhir.summary import summary_resources
 
-        for res in summary_resources(diary):
+        for res in summary_resources(diary, profile=ctx.profile):
             yield from note(res)
     for res in extra or ():
         yield from note(res)
@@ -141,6 +155,7 @@ def diary_to_resources(
     provenance: bool = True,
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
 ) -> list[dict[str, Any]]:
     """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
 
@@ -154,5 +169,6 @@ def diary_to_resources(
             provenance=provenance,
             summaries=summaries,
             extra=extra,
+            profile=profile,
         )
     )
