@@ -39,7 +39,7 @@ def test_an_unknown_xml_encoding_is_a_clear_import_error(tmp_path: Path) -> None
     export.write_text('<?xml version="1.0" encoding="x-klingon"?>\n<HealthData/>\n')
     with pytest.raises(ImportSourceError, match="declares an encoding that cannot be read"):
         import_apple_health(export, patient_id="p")
-    code, _, err = run("import", "apple-health", str(export), "-o", "d.json")
+    code, _, err = run("import", "apple-health", str(export), "-o", "d.json", "--patient-id", "p")
     assert code == 1 and "save it as UTF-8" in err and "internal error" not in err
 
 
@@ -126,7 +126,15 @@ def _every_command(tmp: Path) -> dict[str, list[str]]:
         "report": ["report", str(DIARY), "-o", "-"],
         "deidentify": ["deidentify", str(DIARY), "-o", "-", "--key-file", str(_key(tmp))],
         "batch": ["batch", str(DIARY), "-o", str(tmp / "out"), "-j", "1"],
-        "import": ["import", "daily-csv", str(csv), "-o", str(tmp / "days.json"), "--force"],
+        "import": [
+            "import",
+            "daily-csv",
+            str(csv),
+            "-o",
+            str(tmp / "days.json"),
+            "--patient-id",
+            "p",
+        ],
         "upload": ["upload", str(DIARY), "--server", "https://ehr.example/fhir", "--dry-run"],
         "help": ["--help"],
     }
