@@ -36,6 +36,7 @@ DAY_FACTORS: dict[str, tuple[str, str, str, str]] = {
     "alcohol_units": ("alcohol", "quantity", "standard drink unit", "{drink}"),
     "exercise_minutes": ("exercise", "quantity", "min", "min"),
     "menstruation": ("menstruation", "boolean", "", ""),
+    "headache_free": ("headache-free", "boolean", "", ""),
 }
 INSTRUMENT_KEYS: dict[str, str] = {"MIDAS": "midas-score", "HIT-6": "hit6-score"}
 MEDICATION_TREATMENTS = frozenset({"preventive-medication", "supplement"})
