@@ -50,15 +50,23 @@ def katz_risk_ratio(a: int, b: int, c: int, d: int) -> tuple[Fraction, float, fl
 def twitching_triggers(attacks: Sequence[Attack]) -> tuple[TwitchingTrigger, ...]:
     """One :class:`TwitchingTrigger` per trigger listed by any of ``attacks`` (those of the
     period), sorted by the trigger text in code-point order; free text is kept as written."""
+    # Attacks mostly repeat a few trigger lists: count each list once, then spread it.
+    by_list: dict[tuple[str, ...], list[int]] = {}
+    for attack in attacks:
+        key = tuple(attack.triggers)
+        cell = by_list.get(key)
+        if cell is None:
+            cell = by_list[key] = [0, 0]
+        cell[0] += 1
+        cell[1] += is_twitching_attack(attack)
     listing: Counter[str] = Counter()
     listing_twitching: Counter[str] = Counter()
     twitching_total = 0
-    for attack in attacks:
-        names = set(attack.triggers)
-        listing.update(names)
-        if is_twitching_attack(attack):
-            twitching_total += 1
-            listing_twitching.update(names)
+    for key, (n, twitching) in by_list.items():
+        twitching_total += twitching
+        for name in set(key):
+            listing[name] += n
+            listing_twitching[name] += twitching
     total = len(attacks)
     out = []
     for name in sorted(listing):
