@@ -1,16 +1,20 @@
 """Summary Observations: the clinical figures of the diary's period, as FHIR.
 
 One Observation per figure of docs/clinical-definitions (headache days, migraine days,
-acute-medication days over the period, and the ICHD-3 class days as components), each of
-category survey with a local code (no LOINC code for these counts is verified),
-``effectivePeriod`` the period, a value in days, and ``derivedFrom`` the attack
-Observations the figure was counted from. The numbers are those of
+acute-medication days over the period, and the ICHD-3 class days as components). They are
+computed, not answers to a survey: each carries the local category
+``observation.diary-summary`` (no category of the FHIR observation-category code system
+fits a computed figure), its own local code (no LOINC code for these counts is verified;
+every class-days component has its own ``class-days.<class>`` code), ``effectivePeriod``
+the period, a value in days, and ``derivedFrom`` the attack Observations the figure was
+counted from. The numbers are those of
 :func:`fhirmig.analysis.compute_stats`, so they equal the report's and ``fhirmig stats``.
 
 Two more kinds follow: diary completeness (recorded days of the period, with the days, the
 share and the headache-free days as components), and one treatment response per
 preventive or botulinum-toxin treatment (the migraine-day reduction in percent, ``focus``
-on the treatment's MedicationStatement or Procedure, ``effectivePeriod`` from the
+on the treatment's MedicationStatement (MedicationRequest under US Core) or Procedure,
+``effectivePeriod`` from the
 baseline's first day to the assessment's last, the windows' migraine and recorded days and
 the 50/75/100 % responder flags as components). A figure that cannot be given has a
 ``dataAbsentReason`` whose text says why, never a made-up value.
@@ -21,23 +25,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fhirmig.diary.model import Diary
-from fhirmig.fhir.context import UCUM, Ctx, cc, fhir_date, quantity
+from fhirmig.fhir.context import UCUM, Ctx, cc, fhir_date, narrative, plural, quantity
 from fhirmig.fhir.daily import MEDICATION_TREATMENTS
+from fhirmig.fhir.profiles import Profile
 
 if TYPE_CHECKING:
     from fhirmig.analysis.types import Stats, TreatmentResponse
 
-__all__ = ["summary_resources"]
+__all__ = ["SUMMARY_CATEGORY", "summary_resources"]
 
-_SURVEY = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-            "code": "survey",
-            "display": "Survey",
-        }
-    ]
-}
+
+def _summary_category() -> dict[str, Any]:
+    return cc("observation", "diary-summary")
+
+
+#: The category of every summary Observation (a figure computed from the diary).
+SUMMARY_CATEGORY = "observation.diary-summary"
 _DEFINITION = {
     "headache-days": "days touched by an attack that is not aura-only",
     "migraine-days": "days touched by a migraine attack or an attack with aura, or with a "
@@ -51,10 +54,13 @@ def _days(n: int) -> dict[str, Any]:
     return quantity(n, "days", "d")
 
 
-def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str, Any]]:
+def summary_resources(
+    diary: Diary, stats: Stats | None = None, *, profile: Profile = "r4"
+) -> list[dict[str, Any]]:
     """The summary Observations of the diary's whole period (empty for an empty period).
 
-    ``stats`` defaults to ``compute_stats(diary)`` (the default definitions).
+    ``stats`` defaults to ``compute_stats(diary)`` (the default definitions); ``profile``
+    ``us-core`` makes them claim US Core's simple observation.
     """
     if stats is None:
         from fhirmig.analysis import compute_stats
@@ -62,7 +68,7 @@ def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str
         stats = compute_stats(diary)
     if stats.period_from is None or stats.period_to is None:
         return []
-    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified), profile=profile)
     period = {"start": fhir_date(stats.period_from), "end": fhir_date(stats.period_to)}
     attack_ids = sorted({a for day in stats.day_table for a in day.attack_ids})
     derived = [ctx.ref("Observation", "attack", a) for a in attack_ids]
@@ -78,7 +84,7 @@ def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str
     ):
         obs = ctx.base("Observation", "summary", f"{key}@{span}")
         obs["status"] = "final"
-        obs["category"] = [_SURVEY]
+        obs["category"] = [_summary_category()]
         obs["code"] = {**cc("observation", key), "text": _DEFINITION[key]}
         obs["subject"] = ctx.patient_ref
         obs["effectivePeriod"] = period
@@ -86,14 +92,19 @@ def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str
             obs["valueQuantity"] = _days(value)
         else:
             obs["component"] = [
-                {
-                    "code": {**cc("observation", "class-days"), "text": cls},
-                    "valueQuantity": _days(n),
-                }
+                {"code": cc("class-days", cls), "valueQuantity": _days(n)}
                 for cls, n in stats.class_days.items()
             ]
         if derived:
             obs["derivedFrom"] = derived
+        if value is not None:
+            shown = plural(value, "day")
+        else:
+            used = [f"{cls.replace('_', ' ')} {n}" for cls, n in stats.class_days.items() if n]
+            shown = ", ".join(used) or "none"
+        obs["text"] = narrative(
+            f"{cc('observation', key)['coding'][0]['display']}: {shown}", f"{span}", "computed"
+        )
         out.append(obs)
     out.append(_completeness(ctx, stats, period, span))
     treatments = {t.id: t for t in diary.treatments}
@@ -123,7 +134,7 @@ def _completeness(ctx: Ctx, stats: Stats, period: dict[str, str], span: str) -> 
     cov = stats.coverage
     obs = ctx.base("Observation", "summary", f"diary-completeness@{span}")
     obs["status"] = "final"
-    obs["category"] = [_SURVEY]
+    obs["category"] = [_summary_category()]
     obs["code"] = {
         **cc("observation", "diary-completeness"),
         "text": "days with an attack, a medication intake or a daily entry",
@@ -139,6 +150,12 @@ def _completeness(ctx: Ctx, stats: Stats, period: dict[str, str], span: str) -> 
             "valueQuantity": _days(stats.headache_free_days),
         },
     ]
+    obs["text"] = narrative(
+        f"Recorded days: {cov.recorded_days} of {cov.days} (share {cov.share:.3f})",
+        plural(stats.headache_free_days, "headache-free day") + " marked",
+        span,
+        "computed",
+    )
     return obs
 
 
@@ -158,15 +175,16 @@ def _treatment_response(
     none), ``focus`` on the treatment's resource, the windows' counts as components."""
     obs = ctx.base("Observation", "summary", f"treatment-response@{r.treatment}@{span}")
     obs["status"] = "final"
-    obs["category"] = [_SURVEY]
+    obs["category"] = [_summary_category()]
     obs["code"] = {
         **cc("observation", "treatment-response"),
         "text": "migraine days in days 57-84 of treatment against the 28 days before the start",
     }
     obs["subject"] = ctx.patient_ref
-    resource_type = (
-        "MedicationStatement" if treatment_type in MEDICATION_TREATMENTS else "Procedure"
-    )
+    if treatment_type not in MEDICATION_TREATMENTS:
+        resource_type = "Procedure"
+    else:  # the type fhirmig.fhir.daily.treatment_resource writes under this profile
+        resource_type = "MedicationRequest" if ctx.us_core else "MedicationStatement"
     obs["focus"] = [ctx.ref(resource_type, "treatment", r.treatment)]
     obs["effectivePeriod"] = {
         "start": fhir_date(r.baseline.first),
@@ -190,4 +208,20 @@ def _treatment_response(
             {"code": cc("observation", f"responder-{level}"), "valueBoolean": reached}
         )
     obs["component"] = components
+    if r.migraine_day_reduction_percent is not None and r.responder is not None:
+        met = [f"{level} %" for level, hit in r.responder.items() if hit]
+        said = f"migraine days reduced by {r.migraine_day_reduction_percent:.1f} %" + (
+            f" (responder threshold reached: {', '.join(met)})" if met else ""
+        )
+    elif r.reason is not None:
+        said = f"not assessable: {r.reason}"
+    else:
+        said = "no reduction: the baseline has no migraine day"
+    obs["text"] = narrative(
+        f"Treatment response of {r.name or r.treatment} (started {r.start})",
+        said,
+        f"baseline {r.baseline.first}..{r.baseline.last}, "
+        f"weeks 9-12 {r.assessment.first}..{r.assessment.last}",
+        "computed",
+    )
     return obs
