@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fhirmig.analysis.output import NOT_ENOUGH_DATA
 from fhirmig.analysis.types import CLASS_KEYS, Stats
+from fhirmig.wording import plural
 
 __all__ = ["format_stats_table"]
 
@@ -32,7 +33,7 @@ _COUNT_LABELS = {
 def _period(stats: Stats) -> str:
     if stats.period_from is None or stats.period_to is None:
         return "(empty)"
-    return f"{stats.period_from} to {stats.period_to} ({stats.days_in_period} days)"
+    return f"{stats.period_from} to {stats.period_to} ({plural(stats.days_in_period, 'day')})"
 
 
 def _rows(stats: Stats) -> list[tuple[str, str]]:
@@ -149,9 +150,9 @@ def _menstrual_lines(stats: Stats) -> list[str]:
     return [
         "",
         "Menstrual pattern (ICHD-3 A1.1.1, A1.1.2; a pattern for discussion):",
-        f"  {m.cycles_with_migraine} of {m.cycles} counted cycles with a migraine day "
+        f"  {m.cycles_with_migraine} of {plural(m.cycles, 'counted cycle')} with a migraine day "
         "from day -2 to day +3; "
-        f"{m.migraine_days_outside_windows} migraine days outside those days; "
+        f"{plural(m.migraine_days_outside_windows, 'migraine day')} outside those days; "
         f"pattern: {m.pattern}",
         "  ICHD-3 asks for prospectively kept records over at least three cycles.",
     ]
@@ -167,8 +168,9 @@ def _twitching_trigger_lines(stats: Stats) -> list[str]:
         else:
             figure = NOT_ENOUGH_DATA
         lines.append(
-            f"  {t.trigger}: twitching in {t.with_twitching} of {t.with_trigger} attacks "
-            f"listing it, {t.without_twitching} of {t.without_trigger} not; {figure}"
+            f"  {t.trigger}: twitching in {t.with_twitching} of "
+            f"{plural(t.with_trigger, 'attack')} listing it, {t.without_twitching} of "
+            f"{t.without_trigger} not; {figure}"
         )
     if not lines:
         return []
