@@ -24,12 +24,17 @@ from fhirmig.report.tables import pct as _pct
 __all__ = ["calendar_section", "charts_section", "twitching_entries", "twitching_section"]
 
 
+#: Room (points) the calendar needs to start on a page: its heading, legend and a month row.
+CALENDAR_START = 260.0
+
+
 def calendar_section(stats: Stats) -> list[Any]:
     """The headache calendar with its legend."""
-    from reportlab.platypus import PageBreak
+    from reportlab.platypus import CondPageBreak
 
     st = styles()
-    out: list[Any] = [PageBreak(), paragraph("Headache calendar", st.h1)]
+    # after page one's continued topics the calendar may share page 2
+    out: list[Any] = [CondPageBreak(CALENDAR_START), paragraph("Headache calendar", st.h1)]
     out.append(paragraph(markup(legend_text()), st.note))
     grids = calendar_flowables(stats.day_table)
     out += grids or [paragraph("No days in the period.", st.body)]

@@ -179,7 +179,9 @@ def _story(
         story += response_section(diary, stats, width)
     if "questionnaires" in chosen:
         story += questionnaires_section(stats, width)
-    story += [PageBreak(), *markdown_flowables(methods)]
+    if not story or not isinstance(story[-1], PageBreak):  # page one already ends with one
+        story.append(PageBreak())
+    story += markdown_flowables(methods)
     if "log" in chosen:
         logged, scope = attacks, "of the period"
         if payer:

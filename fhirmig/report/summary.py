@@ -316,7 +316,7 @@ def page_one(
     height: float,
 ) -> list[Any]:
     """The flowables of page one (``width`` x ``height``: the page's frame), and after a
-    page break the topics that did not fit, if any."""
+    page break the topics that did not fit, if any; a page break ends them."""
     from reportlab.platypus import PageBreak, Spacer
 
     st = styles()
@@ -346,7 +346,7 @@ def page_one(
         out.append(paragraph(message("topic.more", count=len(rest), unit=unit, page=2), st.note))
         out += [PageBreak(), paragraph(message("topic.more_heading"), st.h2)]
         out += [_topic(t, width) for t in rest]
-    return out
+    return [*out, PageBreak()]  # page one stays one page; what follows starts on page 2
 
 
 def _topic(topic: Topic, width: float) -> Any:
