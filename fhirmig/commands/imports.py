@@ -128,6 +128,11 @@ def import_group() -> None:
     show_default=True,
     help="Intensity for attacks whose pain level is empty (their notes say so).",
 )
+@click.option(
+    "--keep-setting",
+    is_flag=True,
+    help="Keep each attack's location (Home, Work, Out) as its setting; left out by default.",
+)
 @handle_errors
 def migraine_buddy(
     export: Path,
@@ -137,13 +142,19 @@ def migraine_buddy(
     timezone: str | None,
     day_first: bool | None,
     missing_pain: int,
+    keep_setting: bool,
 ) -> None:
     """Import EXPORT, the CSV Migraine Buddy exports for doctors."""
     from fhirmig.importers import import_migraine_buddy
 
     pid, zone = _patient(into, output, patient_id, timezone)
     result = import_migraine_buddy(
-        export, patient_id=pid, timezone=zone, day_first=day_first, missing_pain=missing_pain
+        export,
+        patient_id=pid,
+        timezone=zone,
+        day_first=day_first,
+        missing_pain=missing_pain,
+        keep_setting=keep_setting,
     )
     _finish(result, output, into)
 

@@ -44,8 +44,11 @@ _SIMPLE: dict[str, str] = {
     **dict.fromkeys(
         ("pain position", "pain positions", "pain location", "pain locations"), "positions"
     ),
-    **dict.fromkeys(("attack type", "type", "kind"), "kind"),
-    **dict.fromkeys(("location", "place"), "place"),
+    **dict.fromkeys(("attack type", "attack types", "type", "kind"), "kind"),
+    **dict.fromkeys(("location", "place", "attack location"), "place"),
+    **dict.fromkeys(("start utc offset", "start offset", "utc offset"), "start_offset"),
+    **dict.fromkeys(("end utc offset", "end offset"), "end_offset"),
+    **dict.fromkeys(("geohash", "geo hash", "geolocation", "coordinates", "gps"), "geohash"),
     **dict.fromkeys(("notes", "note", "comments", "comment"), "notes"),
 }  # fmt: skip
 _EFFECT_WORDS = (
@@ -63,6 +66,8 @@ def column_key(header: str) -> str | None:
 
     Medication and non-drug relief columns become ``med:<effect>`` and ``relief:<effect>``
     (effect ``helpful``, ``somewhat helpful``, ``unhelpful``, ``unsure`` or empty).
+    ``Premonitory Symptoms`` is its own key (a prodrome, never an aura); ``Geohash`` (the
+    phone's location) is recognised only so that it can be left out.
     """
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", header).replace("-", " ")
     n = normal_word(text)
@@ -75,7 +80,7 @@ def column_key(header: str) -> str | None:
     if "bothersome" in n:
         return "bothersome"
     if "premonitory" in n or "prodrome" in n:
-        return "aura"
+        return "premonitory"
     if n.startswith("pain position"):
         return "positions"
     relief = "non drug" in n or "nondrug" in n or "relief" in n
