@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -61,6 +62,7 @@ _EFFECT_WORDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def column_key(header: str) -> str | None:
     """The importer's name for an attack-table column, or None for a column it does not know.
 
@@ -159,6 +161,8 @@ def _delimiter(text: str) -> str | None:
             if score > best_score:
                 best, best_score = delimiter, score
                 break
+        if best == ",":
+            break  # a comma header reads as one cell with any other separator
     return best
 
 
@@ -178,7 +182,7 @@ def read_table(text: str, findings: Findings) -> Table:
             elif record.nonempty():
                 table.events.append(record)
         elif record.nonempty():
-            if _is_header(record) > 2 and record.cells == table.header.cells:
+            if record.cells == table.header.cells:
                 continue  # the header repeated, as happens when two exports are pasted together
             table.attacks.append(record)
     return table

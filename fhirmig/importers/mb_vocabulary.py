@@ -9,6 +9,7 @@ word here is the whole of teaching the importer a new app word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def normal_word(text: str) -> str:
     """The form words are compared in: lower case, letters and digits, single spaces."""
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
