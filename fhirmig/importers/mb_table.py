@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings
