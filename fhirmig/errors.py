@@ -129,6 +129,8 @@ class ImportSourceError(FhirmigError):
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        #: The first line alone, for callers that print the problems themselves.
+        self.summary = message
         text = message if not self.problems else message + "\n" + "\n".join(map(str, self.problems))
         super().__init__(text)
 

@@ -23,7 +23,13 @@ __all__ = ["import_group"]
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o``, ``--into``, ``--patient-id`` and ``--timezone``, shared by every source."""
+    """``-o``, ``--into``, ``--patient-id``, ``--timezone`` and ``--all-problems``."""
+    func = click.option(
+        "--all-problems",
+        "all_problems",
+        is_flag=True,
+        help=f"List every problem and note (default: the first {MAX_LINES}, then a count).",
+    )(func)
     func = click.option(
         "--timezone",
         metavar="ZONE",
@@ -83,12 +89,41 @@ def _patient(
     return base.id, base.timezone
 
 
-def _finish(result: ImportResult, output: Path | None, into: Path | None) -> None:
+#: Problem and note lines printed for one file before "and N more".
+MAX_LINES = 20
+
+
+def _capped(lines: list[str], all_lines: bool, what: str) -> list[str]:
+    """At most :data:`MAX_LINES` lines, then ``and N more`` (all with --all-problems)."""
+    if all_lines or len(lines) <= MAX_LINES:
+        return lines
+    rest = len(lines) - MAX_LINES
+    return [*lines[:MAX_LINES], f"and {rest} more {what} (--all-problems lists every one)"]
+
+
+def _imported(run: Callable[[], ImportResult], all_lines: bool) -> ImportResult:
+    """Run an import; a refused export prints at most 20 problem lines, exit status 1."""
+    from fhirmig.errors import ImportSourceError
+
+    try:
+        return run()
+    except ImportSourceError as exc:
+        if not exc.problems:
+            raise
+        echo_err(exc.summary)
+        for line in _capped([str(p) for p in exc.problems], all_lines, "problems"):
+            echo_err(line)
+        raise SystemExit(exc.exit_code) from None
+
+
+def _finish(
+    result: ImportResult, output: Path | None, into: Path | None, all_lines: bool = False
+) -> None:
     from fhirmig.diary import read_diary, write_diary
     from fhirmig.importers import merge_diaries
 
-    for note in result.notes:
-        echo_err(f"note: {note}")
+    for line in _capped([f"note: {note}" for note in result.notes], all_lines, "notes"):
+        echo_err(line)
     click.echo(result.summary())
     if into is None:
         if output is None:  # pragma: no cover - _patient refuses this earlier
@@ -143,20 +178,24 @@ def migraine_buddy(
     day_first: bool | None,
     missing_pain: int,
     keep_setting: bool,
+    all_problems: bool,
 ) -> None:
     """Import EXPORT, the CSV Migraine Buddy exports for doctors."""
     from fhirmig.importers import import_migraine_buddy
 
     pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_migraine_buddy(
-        export,
-        patient_id=pid,
-        timezone=zone,
-        day_first=day_first,
-        missing_pain=missing_pain,
-        keep_setting=keep_setting,
+    result = _imported(
+        lambda: import_migraine_buddy(
+            export,
+            patient_id=pid,
+            timezone=zone,
+            day_first=day_first,
+            missing_pain=missing_pain,
+            keep_setting=keep_setting,
+        ),
+        all_problems,
     )
-    _finish(result, output, into)
+    _finish(result, output, into, all_problems)
 
 
 @import_group.command("apple-health")
@@ -169,12 +208,16 @@ def apple_health(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    all_problems: bool,
 ) -> None:
     """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours."""
     from fhirmig.importers import import_apple_health
 
     pid, zone = _patient(into, output, patient_id, timezone)
-    _finish(import_apple_health(export, patient_id=pid, timezone=zone), output, into)
+    result = _imported(
+        lambda: import_apple_health(export, patient_id=pid, timezone=zone), all_problems
+    )
+    _finish(result, output, into, all_problems)
 
 
 @import_group.command("daily-csv")
@@ -202,6 +245,7 @@ def daily_csv(
     timezone: str | None,
     columns: tuple[str, ...],
     day_first: bool | None,
+    all_problems: bool,
 ) -> None:
     """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app."""
     from fhirmig.importers import import_daily_csv
@@ -213,7 +257,10 @@ def daily_csv(
             raise UsageError(f"--column {item!r}: write it FIELD=HEADER, e.g. sleep_hours=Sleep")
         mapping[field.strip()] = header.strip()
     pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_daily_csv(
-        csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
+    result = _imported(
+        lambda: import_daily_csv(
+            csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
+        ),
+        all_problems,
     )
-    _finish(result, output, into)
+    _finish(result, output, into, all_problems)

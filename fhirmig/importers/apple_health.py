@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import IO
 
 from fhirmig.diary.timeparse import zone
-from fhirmig.errors import InputError, UsageError
+from fhirmig.errors import ImportSourceError, InputError, UsageError
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.importers.sniff import apple_members, refuse_unless, sniff
 
 __all__ = [
     "ASLEEP_VALUES",
@@ -97,10 +98,17 @@ def _open_export(path: Path) -> Iterator[IO[bytes]]:
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
-                names = [n for n in archive.namelist() if n.endswith("export.xml")]
+                # found by content: localised exports are exportar.xml, eksport.xml, ...
+                names = apple_members(archive)
                 if not names:
-                    raise InputError(f"{path}: the archive holds no export.xml")
-                with archive.open(sorted(names, key=len)[0]) as fh:
+                    raise ImportSourceError(sniff(path).line("an Apple Health export"))
+                if len(names) > 1:
+                    listed = ", ".join(sorted(names)[:5])
+                    raise ImportSourceError(
+                        f"{path}: the archive holds {len(names)} Apple Health exports "
+                        f"({listed}); import them one at a time, each for its own patient"
+                    )
+                with archive.open(names[0]) as fh:
                     yield fh
             return
         with path.open("rb") as fh:
@@ -196,6 +204,7 @@ def import_apple_health(
     except ValueError as exc:
         raise UsageError(f"--timezone: {exc}") from None
     p = Path(path)
+    refuse_unless(p, frozenset({"apple-health-xml", "zip-apple-health"}), "an Apple Health export")
     findings = Findings(str(p))
     flow: dict[date, bool] = {}
     with _open_export(p) as stream:

@@ -35,9 +35,12 @@ from fhirmig.importers.mb_attack import AttackBuilder, Catalogue
 from fhirmig.importers.mb_events import RANGE_SPLIT, health_event_days
 from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.importers.sniff import refuse_unless
 
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
+#: What the CSV importer reads; anything else gets one line naming what the file is.
+_ACCEPTED = frozenset({"migraine-buddy-csv", "text"})
 _INTAKE_LINE = re.compile(
     r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
     r"(?P<what>.+?)\s*$",
@@ -73,6 +76,7 @@ def import_migraine_buddy(
         UsageError: an unknown time zone.
     """
     p = Path(path)
+    refuse_unless(p, _ACCEPTED, "a Migraine Buddy export")
     return parse_migraine_buddy(
         read_bytes(p),
         str(p),
