@@ -117,7 +117,11 @@ def _imported(run: Callable[[], ImportResult], all_lines: bool) -> ImportResult:
 
 
 def _finish(
-    result: ImportResult, output: Path | None, into: Path | None, all_lines: bool = False
+    result: ImportResult,
+    output: Path | None,
+    into: Path | None,
+    all_lines: bool = False,
+    same_start_within_minutes: int = 0,
 ) -> None:
     from fhirmig.diary import read_diary, write_diary
     from fhirmig.importers import merge_diaries
@@ -131,7 +135,10 @@ def _finish(
         write_diary(result.diary, output)
         click.echo(f"wrote {output}")
         return
-    merged = merge_diaries(read_diary(into), result.diary)
+    from datetime import timedelta
+
+    window = timedelta(minutes=same_start_within_minutes)
+    merged = merge_diaries(read_diary(into), result.diary, same_start_within=window)
     for change in (*merged.changes, *merged.kept):
         click.echo(f"{into}: {change}")
     target = output or into
@@ -201,6 +208,13 @@ def migraine_buddy(
 @import_group.command("apple-health")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @_target_options
+@click.option(
+    "--missing-pain",
+    type=click.IntRange(0, 10),
+    default=0,
+    show_default=True,
+    help="Intensity for headaches logged with severity 'unspecified' (their notes say so).",
+)
 @handle_errors
 def apple_health(
     export: Path,
@@ -209,15 +223,23 @@ def apple_health(
     patient_id: str | None,
     timezone: str | None,
     all_problems: bool,
+    missing_pain: int,
 ) -> None:
-    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours."""
+    """Import sleep, menstruation and headaches from an Apple Health EXPORT (xml or zip).
+
+    Headaches merge with attacks already in the --into diary: one starting within 15
+    minutes of an attack there is that attack.
+    """
     from fhirmig.importers import import_apple_health
 
     pid, zone = _patient(into, output, patient_id, timezone)
     result = _imported(
-        lambda: import_apple_health(export, patient_id=pid, timezone=zone), all_problems
+        lambda: import_apple_health(
+            export, patient_id=pid, timezone=zone, missing_pain=missing_pain
+        ),
+        all_problems,
     )
-    _finish(result, output, into, all_problems)
+    _finish(result, output, into, all_problems, same_start_within_minutes=15)
 
 
 @import_group.command("daily-csv")

@@ -333,6 +333,8 @@ class DayEntry(_Model):
     alcohol_units: Annotated[Number, Field(ge=0, le=1_000)] | None = None
     exercise_minutes: Annotated[Number, Field(ge=0, le=1_440)] | None = None
     menstruation: bool | None = None
+    #: The patient says the day had no headache (an app's "not present" headache record).
+    headache_free: bool | None = None
     notes: Notes | None = None
 
 
