@@ -33,6 +33,8 @@ from fhirmig.importers.dates import (
 )
 from fhirmig.importers.mb_attack import AttackBuilder, Catalogue
 from fhirmig.importers.mb_events import RANGE_SPLIT, health_event_days
+from fhirmig.importers.mb_html import Report, looks_like_html, read_html_report
+from fhirmig.importers.mb_overview import compare_overview, report_patient
 from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
@@ -40,7 +42,7 @@ from fhirmig.importers.sniff import refuse_unless
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
 #: What the CSV importer reads; anything else gets one line naming what the file is.
-_ACCEPTED = frozenset({"migraine-buddy-csv", "text"})
+_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "text"})
 _INTAKE_LINE = re.compile(
     r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
     r"(?P<what>.+?)\s*$",
@@ -108,7 +110,12 @@ def parse_migraine_buddy(
     findings = Findings(file)
     text = decode_export(data, findings)
     findings.raise_if_problems("Migraine Buddy export")
-    table = read_table(text, findings)
+    report: Report | None = None
+    if looks_like_html(text):
+        table, report = read_html_report(text, findings)
+        findings.raise_if_problems("Migraine Buddy report")
+    else:
+        table = read_table(text, findings)
     if table.header is None:
         if not table.events:
             findings.problem(
@@ -168,14 +175,19 @@ def parse_migraine_buddy(
     if not table.attacks and table.header is not None:
         findings.note(table.header.line, "the attack table has no rows")
     attacks.sort(key=lambda item: datetime.fromisoformat(item[1]["start"]))
+    patient: dict[str, Any] = {"id": patient_id, "timezone": timezone}
+    if report is not None:
+        report_patient(report, patient, findings)
     raw = {
-        "patient": {"id": patient_id, "timezone": timezone},
+        "patient": patient,
         "medications": catalogue.entries(findings),
         "attacks": [a for _, a in attacks],
         "days": [d for _, d in days],
     }
     lines = {"attacks": [ln for ln, _ in attacks], "days": [ln for ln, _ in days]}
     diary = build_diary(raw, findings, "Migraine Buddy export", lambda s, i: lines[s][i])
+    if report is not None:
+        compare_overview(report, diary, order, findings)
     return ImportResult(diary, tuple(findings.notes), file)
 
 

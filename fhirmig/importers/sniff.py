@@ -140,7 +140,7 @@ def _text_kind(head: bytes) -> Kind:
     low = text[:4096].lower()
     if low.startswith(("<!doctype html", "<html")) or "<html" in low[:1024]:
         lowered = text.lower()
-        markers = ("migraine buddy", "migrainebuddy", "healint")
+        markers = ("migraine buddy", "migrainebuddy", "healint", "migraine listing")
         return "migraine-buddy-html" if any(m in lowered for m in markers) else "html"
     if low.startswith("<"):
         return "apple-health-xml" if "<healthdata" in text.lower() else "xml"

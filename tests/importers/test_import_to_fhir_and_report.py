@@ -25,6 +25,7 @@ FIXTURES = [
     ("mb_semicolon.csv", "Europe/Berlin"),
     ("mb_events_only.csv", "UTC"),
     ("mb_2024.csv", "Europe/Berlin"),
+    ("mb_report_dmy.html", "Europe/London"),
 ]
 
 
