@@ -151,7 +151,7 @@ def _finish(
 
 @click.group("import")
 def import_group() -> None:
-    """Import Migraine Buddy, Apple Health or wearable data as a diary."""
+    """Import Migraine Buddy, Apple Health, Fitbit or other wearable data as a diary."""
 
 
 @import_group.command("migraine-buddy")
@@ -284,5 +284,30 @@ def daily_csv(
             csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
         ),
         all_problems,
+    )
+    _finish(result, output, into, all_problems)
+
+
+@import_group.command("fitbit-sleep")
+@click.argument(
+    "sources", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+@_target_options
+@handle_errors
+def fitbit_sleep(
+    sources: tuple[Path, ...],
+    output: Path | None,
+    into: Path | None,
+    patient_id: str | None,
+    timezone: str | None,
+    all_problems: bool,
+) -> None:
+    """Import sleep from Fitbit: Takeout sleep-YYYY-MM-DD.json files (or their folder) or
+    the sleep CSV export, as daily hours asleep of the main sleep."""
+    from fhirmig.importers import import_fitbit_sleep
+
+    pid, zone = _patient(into, output, patient_id, timezone)
+    result = _imported(
+        lambda: import_fitbit_sleep(sources, patient_id=pid, timezone=zone), all_problems
     )
     _finish(result, output, into, all_problems)

@@ -35,6 +35,8 @@ Kind = Literal[
     "html",
     "migraine-buddy-csv",
     "diary-csv",
+    "fitbit-sleep-json",
+    "fitbit-sleep-csv",
     "text",
     "empty",
     "binary",
@@ -80,6 +82,8 @@ _SAYS: Final[dict[str, tuple[str, str]]] = {
         "report of Migraine Buddy, and this page is neither",
     ),
     "migraine-buddy-csv": ("a Migraine Buddy export", "fhirmig import migraine-buddy reads it"),
+    "fitbit-sleep-json": ("Fitbit sleep logs (JSON)", "fhirmig import fitbit-sleep reads it"),
+    "fitbit-sleep-csv": ("a Fitbit sleep export (CSV)", "fhirmig import fitbit-sleep reads it"),
     "diary-csv": (
         "a fhirmig CSV diary",
         "fhirmig validate, stats, convert and report read it as it is",
@@ -149,6 +153,11 @@ def _text_kind(head: bytes) -> Kind:
             obj = json.loads(text)
         except ValueError:
             obj = None
+        if isinstance(obj, list) and obj and isinstance(obj[0], dict):
+            if "minutesAsleep" in obj[0] or "dateOfSleep" in obj[0]:
+                return "fitbit-sleep-json"
+        if obj is None and '"dateofsleep"' in low and '"minutesasleep"' in low:
+            return "fitbit-sleep-json"  # a file longer than the part read
         if isinstance(obj, dict):
             if str(obj.get("format", "")).startswith("fhirmig-diary"):
                 return "fhirmig-diary"
@@ -158,6 +167,8 @@ def _text_kind(head: bytes) -> Kind:
             return "fhirmig-diary"
         return "json"
     first = low.splitlines()[0] if low else ""
+    if first.strip('", ') == "sleep":
+        return "fitbit-sleep-csv"
     if first.strip('" ').startswith("health events"):
         return "migraine-buddy-csv"
     cells = [c.strip().strip('"') for c in first.replace(";", ",").split(",")]
