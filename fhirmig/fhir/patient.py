@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fhirmig._version import __version__
+from fhirmig.diary.drugs import medication_codes
 from fhirmig.diary.model import Condition, Diary, Medication, Patient
 from fhirmig.fhir.context import Ctx, ext, fhir_date, narrative, note, text
 from fhirmig.fhir.ids import identifier, reference, resource_id
@@ -137,13 +138,20 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
 
 
 def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
-    """A catalogue entry: RxNorm and ATC codes where known, the name as text, the class."""
+    """A catalogue entry: RxNorm and ATC codes where known, the name as text, the class.
+
+    Codes the diary does not give come from the drug table, and only when the table
+    classifies the name as the diary does (a user's own class never gets a code invented).
+    """
     res = ctx.base("Medication", "medication", m.id)
-    codings = []
-    if m.rxnorm is not None:
-        codings.append({"system": RXNORM, "code": m.rxnorm})
-    if m.atc is not None:
-        codings.append({"system": ATC, "code": m.atc})
+    known = medication_codes(m.name, m.drug_class)
+    codings: list[dict[str, Any]] = []
+    for system, given, key in ((RXNORM, m.rxnorm, "rxnorm"), (ATC, m.atc, "atc")):
+        if given is not None:
+            codings.append({"system": system, "code": given})
+        elif key in known:
+            # userSelected false: fhirmig added it; reading the FHIR back leaves it out
+            codings.append({"system": system, "code": known[key], "userSelected": False})
     code: dict[str, Any] = {"coding": codings} if codings else {}
     code["text"] = text(m.name)
     res["code"] = code

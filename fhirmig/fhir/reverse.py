@@ -159,6 +159,8 @@ class _Reader:
         drug_class = local_key("drug-class", _first(_ext(res, "drug-class")))
         _put(out, "class", drug_class)
         for c in code.get("coding", ()):
+            if c.get("userSelected") is False:
+                continue  # added from fhirmig's drug table, not a code the diary gave
             if c.get("system") == RXNORM:
                 out["rxnorm"] = c.get("code")
             elif c.get("system") == ATC:
