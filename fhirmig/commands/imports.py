@@ -289,25 +289,23 @@ def daily_csv(
 
 
 @import_group.command("fitbit-sleep")
-@click.argument(
-    "sources", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=Path)
-)
+@click.argument("source", metavar="PATH", type=click.Path(path_type=Path))
 @_target_options
 @handle_errors
 def fitbit_sleep(
-    sources: tuple[Path, ...],
+    source: Path,
     output: Path | None,
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
     all_problems: bool,
 ) -> None:
-    """Import sleep from Fitbit: Takeout sleep-YYYY-MM-DD.json files (or their folder) or
-    the sleep CSV export, as daily hours asleep of the main sleep."""
+    """Import sleep from Fitbit: a Takeout folder of sleep-YYYY-MM-DD.json files, one such
+    file, or the sleep CSV export, as daily hours asleep of the main sleep."""
     from fhirmig.importers import import_fitbit_sleep
 
     pid, zone = _patient(into, output, patient_id, timezone)
     result = _imported(
-        lambda: import_fitbit_sleep(sources, patient_id=pid, timezone=zone), all_problems
+        lambda: import_fitbit_sleep(source, patient_id=pid, timezone=zone), all_problems
     )
     _finish(result, output, into, all_problems)

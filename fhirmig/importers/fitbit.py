@@ -40,10 +40,13 @@ _KINDS = frozenset({"fitbit-sleep-json", "fitbit-sleep-csv"})
 _CSV_TIMES = ("%Y-%m-%d %I:%M%p", "%Y-%m-%d %H:%M", "%Y-%m-%d %I:%M %p")
 
 
-def sleep_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def sleep_files(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> list[Path]:
     """The files to read: each file given, and every ``sleep-*.json`` under a folder."""
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     out: list[Path] = []
-    for item in paths:
+    for item in items:
         p = Path(item)
         if p.is_dir():
             found = sorted(p.rglob("sleep-*.json"))
@@ -101,7 +104,10 @@ def _csv_rows(p: Path, findings: Findings) -> list[tuple[int, datetime | None, s
 
 
 def import_fitbit_sleep(
-    paths: Iterable[str | os.PathLike[str]], *, patient_id: str, timezone: str = "UTC"
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    patient_id: str,
+    timezone: str = "UTC",
 ) -> ImportResult:
     """Read Fitbit sleep files (Takeout JSON, a folder of them, or the CSV) into a diary.
 
