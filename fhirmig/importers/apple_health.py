@@ -37,6 +37,7 @@ from fhirmig.diary.timeparse import format_datetime, zone
 from fhirmig.errors import ImportSourceError, InputError, UsageError
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import apple_members, refuse_unless, sniff
+from fhirmig.wording import plural
 
 __all__ = [
     "ASLEEP_VALUES",
@@ -210,16 +211,21 @@ def read_export(stream: IO[bytes], tz: tzinfo, findings: Findings) -> ExportData
         line, column = exc.position
         findings.problem(line, f"not well-formed XML at column {column}: {exc.msg}")
         return out
+    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read
+        findings.problem(
+            1, f"the XML declares an encoding that cannot be read ({exc}); save it as UTF-8"
+        )
+        return out
     if root is None or root.tag != "HealthData":
         findings.problem(None, "not an Apple Health export (the root element is not HealthData)")
         return out
     if skipped:
-        findings.note(None, f"{skipped} record(s) with unreadable dates were left out")
+        findings.note(None, f"{plural(skipped, 'record')} with unreadable dates left out")
     only_in_bed = in_bed_days - spans.keys()
     if only_in_bed:
         findings.note(
             None,
-            f"{len(only_in_bed)} day(s) have only in-bed time, no asleep stages; left out",
+            f"{plural(len(only_in_bed), 'day')} with only in-bed time, no asleep stages; left out",
         )
     if not records and not out.headaches and not out.not_present:
         findings.note(None, "the export holds no sleep-analysis or headache records")
@@ -281,9 +287,9 @@ def import_apple_health(
     try:
         tz = zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     if not 0 <= missing_pain <= 10:
-        raise UsageError("--missing-pain must be 0-10")
+        raise UsageError("{missing_pain} must be 0-10", params=("missing_pain",))
     p = Path(path)
     refuse_unless(p, frozenset({"apple-health-xml", "zip-apple-health"}), "an Apple Health export")
     findings = Findings(str(p))
@@ -302,8 +308,8 @@ def import_apple_health(
     if data.not_present & touched:
         findings.note(
             None,
-            f"{len(data.not_present & touched)} day(s) with a 'not present' headache sample "
-            "also have a headache; not marked headache-free",
+            f"{plural(len(data.not_present & touched), 'day')} with a 'not present' headache "
+            "sample also had a headache; not marked headache-free",
         )
     raw = {
         "patient": {"id": patient_id, "timezone": timezone},
@@ -354,12 +360,13 @@ def headache_attacks(
         out.append((start, end, {"id": new_id, **attack}))
     if duplicates:
         findings.note(
-            None, f"{duplicates} headache sample(s) within 15 minutes of another: one attack"
+            None,
+            f"{plural(duplicates, 'headache sample')} within 15 minutes of another: one attack",
         )
     if unspecified:
         findings.note(
             None,
-            f"{unspecified} headache(s) with severity 'unspecified' imported with intensity "
-            f"{missing_pain} (--missing-pain)",
+            f"{plural(unspecified, 'headache')} with severity 'unspecified' imported with "
+            f"intensity {missing_pain} (the missing-pain setting)",
         )
     return out

@@ -33,6 +33,7 @@ from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
+from fhirmig.wording import plural
 
 __all__ = ["import_fitbit_sleep", "sleep_files"]
 
@@ -119,10 +120,10 @@ def import_fitbit_sleep(
     try:
         zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     files = sleep_files(paths)
     if not files:
-        raise UsageError("give at least one Fitbit sleep file or folder")
+        raise UsageError("{paths}: give a Fitbit sleep file or folder", params=("paths",))
     minutes: dict[date, float] = {}
     seen: set[object] = set()
     naps = 0
@@ -149,7 +150,7 @@ def import_fitbit_sleep(
                 continue
             _add(minutes, end.date(), log.get("minutesAsleep"), None, findings)
     if naps:
-        findings.note(None, f"{naps} nap(s) (mainSleep false) left out")
+        findings.note(None, f"{plural(naps, 'nap')} (mainSleep false) left out")
     days = []
     for day in sorted(minutes):
         hours = round(minutes[day] / 60, 2)

@@ -38,6 +38,7 @@ from fhirmig.importers.mb_overview import compare_overview, report_patient
 from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
+from fhirmig.wording import plural
 
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
@@ -104,9 +105,9 @@ def parse_migraine_buddy(
     try:
         tz = zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     if not 0 <= missing_pain <= 10:
-        raise UsageError("--missing-pain must be 0-10")
+        raise UsageError("{missing_pain} must be 0-10", params=("missing_pain",))
     findings = Findings(file)
     text = decode_export(data, findings)
     findings.raise_if_problems("Migraine Buddy export")
@@ -160,8 +161,8 @@ def parse_migraine_buddy(
     if places and not keep_setting:
         findings.note(
             None,
-            f"{places} attack(s) had a location (Attack Location) left out; "
-            "--keep-setting keeps it as the attack's setting",
+            f"{plural(places, 'attack')} had a location (Attack Location) left out; "
+            "keeping the setting keeps it as each attack's setting",
         )
     days = health_event_days(table.events, order, findings, menstruation)
     if catalogue.free_text:
@@ -205,7 +206,7 @@ def _day_order(table: Table, day_first: bool | None, findings: Findings) -> bool
     try:
         return infer_day_first(values)
     except ValueError as exc:
-        findings.problem(None, f"{exc}; pass --day-first or --month-first")
+        findings.problem(None, f"{exc}; say which comes first (day first or month first)")
         return None
 
 

@@ -64,8 +64,8 @@ _SAYS: Final[dict[str, tuple[str, str]]] = {
     "xml": ("an XML file", "only an Apple Health export is read (fhirmig import apple-health)"),
     "fhirmig-diary": (
         "a fhirmig diary",
-        "fhirmig validate, stats, convert and report read it as it is; to add an export "
-        "to it, give it to an import with --into",
+        "fhirmig validate, stats, convert and report read it as it is; an export is "
+        "imported into it",
     ),
     "fhir": (
         "FHIR JSON",

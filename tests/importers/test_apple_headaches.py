@@ -41,7 +41,7 @@ def test_headache_samples_become_attacks_by_the_severity_table() -> None:
     )
     assert attacks[2].notes == "Apple Health headache, severity not recorded (imported as 0)."
     notes = [str(n) for n in result.notes]
-    assert any("1 headache sample(s) within 15 minutes of another: one attack" in n for n in notes)
+    assert any("1 headache sample within 15 minutes of another: one attack" in n for n in notes)
     assert any("severity 'unspecified' imported with intensity 0" in n for n in notes)
 
 
@@ -53,7 +53,7 @@ def test_not_present_marks_headache_free_only_where_no_attack_touches() -> None:
     result = _diary()
     free = [d.date.isoformat() for d in result.diary.days if d.headache_free]
     assert free == ["2026-10-07"]  # 12 October had a mild headache in the evening
-    assert any("also have a headache; not marked headache-free" in str(n) for n in result.notes)
+    assert any("also had a headache; not marked headache-free" in str(n) for n in result.notes)
     sleep = {d.date.isoformat(): d.sleep_hours for d in result.diary.days if d.sleep_hours}
     assert sleep == {"2026-10-07": 7.5}
 

@@ -31,7 +31,7 @@ def test_single_json_file_and_the_nap_note() -> None:
     path = TAKEOUT / "Global Export Data" / "sleep-2026-10-01.json"
     result = import_fitbit_sleep([path], patient_id="p", timezone="UTC")
     assert [d.sleep_hours for d in result.diary.days] == [6.7, 7.0]
-    assert any("1 nap(s) (mainSleep false) left out" in str(n) for n in result.notes)
+    assert any("1 nap (mainSleep false) left out" in str(n) for n in result.notes)
 
 
 def test_csv_export_with_its_title_line() -> None:

@@ -88,7 +88,7 @@ def test_no_location_leaves_the_phone(tmp_path: Path) -> None:
         assert geohash not in text
     assert '"setting"' not in text and "Home" not in text and '"extra"' not in text
     notes = [str(n) for n in result.notes]
-    assert any("3 attack(s) had a location (Attack Location) left out" in n for n in notes)
+    assert any("3 attacks had a location (Attack Location) left out" in n for n in notes)
     assert any("'Geohash' (the phone's location) is never imported" in n for n in notes)
     fhir = str(diary_to_resources(result.diary))
     assert not any(g in fhir for g in GEOHASHES)
