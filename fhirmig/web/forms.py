@@ -59,6 +59,8 @@ def _value(spec: Field, text: str) -> Any:
         return _number(text, whole=False)
     if spec.kind == "yesno":
         return {"yes": True, "no": False}.get(text, text)
+    if spec.kind == "choice" and spec.choices and all(k.isdigit() for k, _ in spec.choices):
+        return _number(text, whole=True)  # a numbered scale (sleep quality 1-5)
     if spec.kind == "dates":
         return [d for d in re.split(r"[\s,;]+", text) if d]
     return text

@@ -129,12 +129,12 @@ def _form(
 async def new_diary(request: Request) -> Response:
     """The short form that starts a diary: patient id, name, birth date, sex, zone, language."""
     web = web_of(request)
+    form = await read_form(request) if request.method == "POST" else None
     if web.store.exists():
         return redirect("/")
     entry: dict[str, Any] = {"timezone": local_zone(), "language": "en"}
     problems: tuple[Any, ...] = ()
-    if request.method == "POST":
-        form = await read_form(request)
+    if form is not None:
         patient = _patient_data(form, {})
         ident = form.get("id") or suggest_patient_id(
             form.get("given"), form.get("family"), form.get("birthDate")

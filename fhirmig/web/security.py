@@ -44,7 +44,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer a browser posts "Origin: null"
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
@@ -124,7 +125,7 @@ class Guard:
         return host is not None and host == f"127.0.0.1:{self.port}"
 
     def origin_ok(self, origin: str | None) -> bool:
-        """No Origin (a plain navigation) or this very page's origin."""
+        """No Origin (a client that sends none) or this very page's origin."""
         return origin is None or origin == f"http://127.0.0.1:{self.port}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -153,8 +154,9 @@ class Guard:
         if not self.secrets.token_ok(_cookie(scope)):
             await _refuse(send, 403, "Open the page from fhirmig", _OPEN_AGAIN)
             return
-        if scope.get("method") not in ("GET", "HEAD") and not self.origin_ok(
-            _header(scope, b"origin")
+        if scope.get("method") not in ("GET", "HEAD") and not (
+            self.origin_ok(_header(scope, b"origin"))
+            and _header(scope, b"sec-fetch-site") in (None, "same-origin", "none")
         ):
             await _refuse(send, 403, "Refused", "A form from another page cannot change the diary.")
             return
