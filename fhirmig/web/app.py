@@ -12,7 +12,7 @@ import mimetypes
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,19 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["words"] = label
+    env.filters["hm"] = _hours_minutes
     env.filters["idify"] = lambda name: re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-")
     return env
+
+
+def _hours_minutes(span: timedelta | None) -> str:
+    """``5 h 30 min``, ``3 h``, ``45 min`` or ``not said``."""
+    if span is None:
+        return "not said"
+    minutes = round(span.total_seconds() / 60)
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest or not hours else [])
+    return " ".join(parts)
 
 
 def web_of(request: Request) -> Web:

@@ -42,7 +42,7 @@ _ID_FIELD = Field(
     required=True,
     hint="Suggested from your name and birth date; you may change it. It cannot be changed later.",
 )
-NEW_DIARY = FormSpec((_ID_FIELD, *PATIENT.fields))
+NEW_DIARY = FormSpec((*PATIENT.fields[:3], _ID_FIELD, *PATIENT.fields[3:]))
 
 
 def local_zone() -> str:

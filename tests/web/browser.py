@@ -124,6 +124,11 @@ class Browser:
         self.driver.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
         )
+        if width < 600:  # a phone: its width, its pixel ratio and touch, as DevTools emulates
+            self.driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True},
+            )
         self.downloads = downloads
         self.shots = shots
         self.count = 0
