@@ -46,7 +46,8 @@ typecheck: $(VENV)/.installed-test
 
 # The web page's end-to-end tests drive Debian's Chromium through its chromedriver and check
 # accessibility with axe-core from npm. As root with apt, `make test` installs them; elsewhere
-# the browser tests skip and say how to enable them. With both present they are required.
+# the browser tests skip and say how to enable them. With both present, or in CI, they are
+# required: a missing browser is then a failure, not a skip.
 CHROMEDRIVER ?= /usr/bin/chromedriver
 AXE_DIR := $(VENV)/axe
 AXE_VERSION ?= >=4.10 <5
@@ -66,7 +67,7 @@ browser: | $(BIN)/python
 
 pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed browser
 	FHIRMIG_TEST_SERVER=required \
-	FHIRMIG_BROWSER_TESTS=$$( [ -x $(CHROMEDRIVER) ] && [ -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ] && echo required ) \
+	FHIRMIG_BROWSER_TESTS=$$( { [ -n "$$CI" ] || { [ -x $(CHROMEDRIVER) ] && [ -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ]; }; } && echo required ) \
 	FHIRMIG_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core/axe.min.js \
 	$(BIN)/pytest
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, Stats
 from fhirmig.diary.model import Diary
+from fhirmig.diary.timeparse import zone
 from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
 from fhirmig.report.fonts import markup
 from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
@@ -20,6 +21,7 @@ __all__ = [
     "class_words",
     "figure_rows",
     "grade_text",
+    "not_counted_text",
     "page_one",
     "patient_name",
     "period_text",
@@ -253,7 +255,11 @@ def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -
     data += [[paragraph(markup(name), st.cell), str(n), per] for name, n, per in figure_rows(stats)]
     figures = Table(data, colWidths=[width - 140, 70, 70], repeatRows=1)
     figures.setStyle(table_style())
-    out += [figures, paragraph("Threshold patterns (for discussion)", st.h2)]
+    out.append(figures)
+    not_counted = not_counted_text(diary, stats)
+    if not_counted:
+        out.append(text_paragraph(not_counted, st.body, width))
+    out.append(paragraph("Threshold patterns (for discussion)", st.h2))
     out += [paragraph(line, st.bullet, bulletText="•") for line in _threshold_lines(stats)]
     out.append(paragraph("Diagnoses and treatments (as reported)", st.h2))
     conditions = [
@@ -276,6 +282,27 @@ def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -
     out.append(paragraph("Topics to discuss", st.h2))
     out += [text_paragraph(t, st.bullet, width, bulletText="•") for t in topics(diary, stats)]
     return out
+
+
+def not_counted_text(diary: Diary, stats: Stats) -> str | None:
+    """``Not counted as acute medication: A, B`` for drugs of class ``other`` taken in the period.
+
+    A name the drug table could not classify stays ``other`` and so is in no figure above;
+    the reader sees it named rather than missing.
+    """
+    from fhirmig.diary.drugs import left_other, not_counted_line
+
+    tz = zone(diary.patient.timezone)
+    used: set[str] = set()
+    for attack in diary.attacks:
+        day = attack.start.astimezone(tz).date()
+        if stats.period_from is not None and day < stats.period_from:
+            continue
+        if stats.period_to is not None and day > stats.period_to:
+            continue
+        used.update(i.medication for i in attack.medications)
+    line = not_counted_line(left_other(m for m in diary.medications if m.id in used))
+    return line[:1].upper() + line[1:] if line else None
 
 
 def _treatments_line(diary: Diary) -> str:
