@@ -33,7 +33,7 @@ from fhirmig.report import render_report
 from fhirmig.web import Secrets, bind, create_app
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_report import synthetic_diary  # noqa: E402
+from bench_report import synthetic_diary
 
 
 def _times(client: httpx.Client, path: str, repeat: int) -> list[float]:
