@@ -60,6 +60,7 @@ class Field:
     suggest: tuple[tuple[str, str], ...] = ()  # free text with suggestions (a datalist)
     required: bool = False
     default: str = ""  # the diary's value when the field is left out (no empty choice then)
+    blank: str = "Not said"  # the words of the empty choice
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,14 @@ DAY = FormSpec(tuple(_DAY_FIELDS))
 MEDICATION = FormSpec(
     (
         Field("name", "Name", required=True, hint="As on the pack, for example Sumatriptan 50 mg."),
-        Field("class", "Kind of medication", "choice", _words(DRUG_CLASSES), default="other"),
+        Field(
+            "class",
+            "Kind of medication",
+            "choice",
+            _words(DRUG_CLASSES),
+            blank="Work it out from the name",
+            hint="Left to the name, a known drug gets its class and ATC code.",
+        ),
         Field("rxnorm", "RxNorm code", hint="Optional; digits only."),
         Field("atc", "ATC code", hint="Optional; for example N02CC01."),
     )

@@ -167,9 +167,12 @@ async def import_apply(request: Request) -> Response:
     pending = web.pending.pop(request.path_params["key"], None)
     if pending is None:
         raise HTTPException(404, "This import is no longer waiting; drop the file again.")
-    merged = merge_diaries(web.store.load(), pending.incoming)
-    if merged.changed:
-        web.store.replace(merged.diary)
+
+    def merge(diary: Diary) -> Diary | None:
+        merged = merge_diaries(diary, pending.incoming)
+        return merged.diary if merged.changed else None
+
+    web.store.update(merge)
     return redirect("/", "imported")
 
 

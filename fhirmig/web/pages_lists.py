@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirmig.diary import FORMAT_VERSION, Diary, diary_to_json
+from fhirmig.diary.drugs import drug_class, medication_codes
 from fhirmig.diary.model import slug
 from fhirmig.diary.timeparse import zone
 from fhirmig.web.app import page, read_form, redirect, web_of
@@ -195,6 +196,17 @@ async def patient_page(request: Request) -> Response:
     )
 
 
+def _classified(entry: dict[str, Any]) -> dict[str, Any]:
+    """A medication whose kind was left to its name: the drug table's class and codes."""
+    name = entry.get("name")
+    if "class" in entry or not isinstance(name, str) or not name.strip():
+        return entry
+    found = drug_class(name)
+    if found == "other":
+        return entry
+    return {**medication_codes(name, found), **entry, "class": found}
+
+
 def _unique(base: str, taken: set[str]) -> str:
     ident, n = base, 2
     while ident in taken:
@@ -220,6 +232,8 @@ def _listed(section: str, spec: FormSpec, template: str, done: str, title: str) 
         if request.method == "POST":
             form = await read_form(request)
             entry = entry_from_form(spec, form, entry)
+            if section == "medications":
+                entry = _classified(entry)
             if index is None:
                 name = str(entry.get("name") or entry.get("type") or "item")
                 entry = {"id": _unique(slug(name), {str(i.get("id")) for i in items}), **entry}

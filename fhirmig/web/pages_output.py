@@ -34,7 +34,13 @@ from fhirmig.report.calendar import CLASS_LETTERS, SHADES, legend_text, shade_fo
 from fhirmig.report.summary import class_words, figure_rows, period_text
 from fhirmig.web.app import page, read_form, redirect, web_of
 from fhirmig.web.pages_import import ROUTES as IMPORT_ROUTES
-from fhirmig.web.reporting import SECTIONS, section_words, sections_argument
+from fhirmig.web.reporting import (
+    PRESET_WORDS,
+    SECTION_PRESETS,
+    SECTIONS,
+    section_words,
+    sections_argument,
+)
 from fhirmig.web.uploads import UPLOAD_LIMIT
 
 __all__ = ["ROUTES", "Period", "calendar_css", "month_grids"]
@@ -52,7 +58,8 @@ class Period:
         if self.start and self.end and self.end < self.start:
             self.errors.setdefault("to", []).append("The last day is before the first day.")
         chosen = [s for s in query.getlist("sections") if s in SECTIONS]
-        self.sections = tuple(chosen) if chosen else SECTIONS
+        preset = SECTION_PRESETS.get(query.get("preset", ""))
+        self.sections = preset or (tuple(chosen) if chosen else SECTIONS)
         self.paper = "letter" if query.get("paper") == "letter" else "a4"
         self.text = {k: query.get(k, "") for k in ("from", "to")}
 
@@ -177,6 +184,7 @@ async def report_page(request: Request) -> Response:
         legend=legend_text(),
         sections=SECTIONS,
         section_words=section_words,
+        presets=PRESET_WORDS,
         upload_mb=UPLOAD_LIMIT // 2**20,
     )
 

@@ -1,25 +1,18 @@
 """The report's sections as the page offers them: names from the report, words for people.
 
-The report decides which sections exist (:data:`fhirmig.report.SECTIONS`); the page only
-lists them as check boxes and passes the ticked ones to ``render_report(sections=...)``.
+The report decides which sections and presets exist (:data:`fhirmig.report.SECTIONS`,
+:data:`fhirmig.report.SECTION_PRESETS`); the page lists them as check boxes and passes the
+ticked ones to ``render_report(sections=...)``.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable
 from typing import Any
 
-import fhirmig.report as _report
+from fhirmig.report import SECTION_PRESETS, SECTIONS
 
-__all__ = ["SECTIONS", "section_words", "sections_argument"]
-
-_IN_PRINT_ORDER = (
-    "summary", "calendar", "charts", "twitching", "triggers", "medication",
-    "treatment-response", "questionnaires", "log", "appendices",
-)  # fmt: skip
-#: The report's sections in print order.
-SECTIONS: tuple[str, ...] = tuple(getattr(_report, "SECTIONS", _IN_PRINT_ORDER))
+__all__ = ["PRESET_WORDS", "SECTIONS", "SECTION_PRESETS", "section_words", "sections_argument"]
 
 _WORDS = {
     "summary": "Page one: key figures and what to discuss",
@@ -33,6 +26,12 @@ _WORDS = {
     "log": "Attack log (every attack)",
     "appendices": "Appendices: patient resources and support groups",
 }
+#: The presets in words, for the links that tick their sections.
+PRESET_WORDS = {
+    "neurologist": "Everything, for a neurologist",
+    "gp": "Short, for a family doctor",
+    "payer": "Treatment response, for an insurer",
+}
 
 
 def section_words(name: str) -> str:
@@ -41,8 +40,6 @@ def section_words(name: str) -> str:
 
 
 def sections_argument(chosen: Iterable[str]) -> dict[str, Any]:
-    """``{"sections": [...]}`` for ``render_report``, or nothing if it prints every section."""
-    if "sections" not in inspect.signature(_report.render_report).parameters:
-        return {}
+    """``{"sections": [...]}`` for ``render_report`` (nothing when every section is ticked)."""
     names = list(chosen)
     return {} if tuple(names) == SECTIONS else {"sections": names}

@@ -79,12 +79,20 @@ class DiaryStore:
                 raise Refused((Problem(str(self.path), "", "a diary file is already there"),))
             return self._write(data)
 
-    def replace(self, diary: Diary) -> Diary:
-        """Write ``diary`` (already checked, e.g. a merged import) over the file."""
+    def update(self, compute: Callable[[Diary], Diary | None]) -> Diary:
+        """Write ``compute(diary)`` (a checked diary, e.g. a merged import) over the file.
+
+        ``compute`` sees the diary as it is on disk now and runs under the store's lock; when
+        it returns None nothing is written.
+        """
         with self._lock:
-            write_diary(diary, self.path)
+            current = self.load()
+            changed = compute(current)
+            if changed is None:
+                return current
+            write_diary(changed, self.path)
             self._cached = None
-            return diary
+            return changed
 
     def _write(self, data: dict[str, Any]) -> Diary:
         try:

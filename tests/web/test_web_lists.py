@@ -173,3 +173,22 @@ def test_a_questionnaire_needs_its_date(
     assert answer.status_code == 422
     assert "required field is missing" in problem_beside(answer.text, "date")
     assert diary_path.read_bytes() == before
+
+
+def test_a_medication_left_to_its_name_gets_the_drug_tables_class(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    assert (
+        post(
+            client, secrets, "/medications", {"name": "Zolmitriptan 2.5 mg", "class": ""}
+        ).status_code
+        == 303
+    )
+    med = read_diary(diary_path).medication("zolmitriptan-2-5-mg")
+    assert med is not None and med.drug_class == "triptan" and med.atc == "N02CC03"
+    assert (
+        post(client, secrets, "/medications", {"name": "Grandma's tea", "class": ""}).status_code
+        == 303
+    )
+    tea = read_diary(diary_path).medication("grandma-s-tea")
+    assert tea is not None and tea.drug_class == "other" and tea.atc is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 import zipfile
 from pathlib import Path
@@ -196,3 +197,19 @@ def test_a_bad_key_file_is_refused(client: TestClient, secrets: Secrets) -> None
         files={"key": ("study.key", b"short", "application/octet-stream")},
     )
     assert answer.status_code == 422 and "the key file" in answer.text
+
+
+def test_the_pdf_holds_only_the_ticked_sections(client: TestClient) -> None:
+    def read(query: str) -> tuple[int, str]:
+        pdf = PdfReader(io.BytesIO(client.get(f"/report.pdf?{query}").content))
+        return len(pdf.pages), " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+
+    full_pages, full = read("paper=a4")
+    short_pages, short = read("sections=summary&sections=calendar&paper=letter")
+    assert short_pages < full_pages
+    assert "left trapezius flickers" in full and "left trapezius flickers" not in short
+    page = client.get("/report?preset=gp").text
+    ticked = set(re.findall(r'name="sections" value="([a-z-]+)" checked', page))
+    assert ticked == {"summary", "calendar", "medication", "appendices"}
+    assert "preset=gp" not in page.split("Download the PDF report")[0].split("/report.pdf?")[-1]
+    assert "sections=medication" in page  # the download asks for the ticked sections
