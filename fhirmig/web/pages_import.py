@@ -38,11 +38,17 @@ __all__ = ["ROUTES", "SOURCES", "Pending"]
 
 #: The exports the page reads: key -> (words, the file types the field accepts).
 SOURCES: dict[str, tuple[str, str]] = {
-    "migraine-buddy": ("Migraine Buddy export (CSV or HTML report)", ".csv,.html,.htm,text/csv"),
-    "fitbit": ("Fitbit sleep export (CSV)", ".csv,text/csv"),
-    "daily-csv": ("A daily table from another app or wearable (CSV)", ".csv,text/csv"),
+    "migraine-buddy": ("Migraine Buddy export (CSV)", ".csv,text/csv"),
+    "daily-csv": (
+        "A daily table from Fitbit, Garmin, Oura or another app (CSV, one row per day)",
+        ".csv,text/csv",
+    ),
     "apple-health": ("Apple Health export (export.zip or export.xml)", ".zip,.xml"),
 }
+_HTML_REPORT = (
+    "Migraine Buddy's HTML report cannot be read yet: in the app, export the CSV "
+    "(the export for your doctor) and drop that file here."
+)
 _DAY_ORDER = {"": None, "day-first": True, "month-first": False}
 _MAX_PENDING = 8
 
@@ -115,6 +121,8 @@ async def import_upload(request: Request) -> Response:
             )
         if upload is None:
             return _import_page(request, 422, errors={"export": ["Choose the file to import."]})
+        if source == "migraine-buddy" and upload.path.suffix in (".html", ".htm"):
+            return _import_page(request, 422, errors={"export": [_HTML_REPORT]})
         day_first = _DAY_ORDER.get(form.get("order"))
         read = _reader(source, day_first, diary)
         try:

@@ -55,7 +55,7 @@ def test_a_cancelled_import_changes_nothing(
     client: TestClient, secrets: Secrets, diary_path: Path
 ) -> None:
     before = diary_path.read_bytes()
-    preview = _upload(client, secrets, "/import", DATA / "daily_wearable.csv", source="fitbit")
+    preview = _upload(client, secrets, "/import", DATA / "daily_wearable.csv", source="daily-csv")
     html = preview.text  # type: ignore[attr-defined]
     assert "Filled" in html or "Added" in html, text_of(html)[:1500]
     key = html.split("/import/")[1].split("/apply")[0]
@@ -79,6 +79,19 @@ def test_an_export_that_cannot_be_read_lists_its_problems(
     html = answer.text  # type: ignore[attr-defined]
     assert "The file could not be imported" in html and "line 4" in html
     assert "mb_bad_rows.csv" in html and str(tmp_path) not in html  # our temp path is not shown
+    assert diary_path.read_bytes() == before
+
+
+def test_a_migraine_buddy_html_report_is_refused_with_what_to_do_instead(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    before = diary_path.read_bytes()
+    answer = client.post(
+        "/import",
+        data={"csrf": secrets.csrf, "source": "migraine-buddy"},
+        files={"export": ("report.html", b"<html><table></table></html>", "text/html")},
+    )
+    assert answer.status_code == 422 and "export the CSV" in answer.text
     assert diary_path.read_bytes() == before
 
 
