@@ -216,10 +216,21 @@ async def attack_save(request: Request) -> Response:
     )
 
 
+def _confirm(request: Request, what: str, back: str) -> Response:
+    return page(request, "confirm.html", title="Delete?", what=what, back=back)
+
+
 async def attack_delete(request: Request) -> Response:
-    """Remove the attack ``{id}`` from the diary."""
-    await read_form(request)
+    """Remove the attack ``{id}`` from the diary, once the patient has confirmed."""
+    form = await read_form(request)
     ident = request.path_params["ident"]
+    if form.get("confirm") != "yes":
+        diary = web_of(request).store.load()
+        attack = next((a for a in diary.attacks if a.id == ident), None)
+        if attack is None:
+            raise HTTPException(404, "There is no such entry in the diary.")
+        when = attack.start.astimezone(diary.patient.tz).strftime("%a %d %b %Y, %H:%M")
+        return _confirm(request, f"the attack of {when}", f"/attacks/{ident}")
 
     def edit(data: dict[str, Any]) -> None:
         listed = data.get("attacks", [])
@@ -293,9 +304,11 @@ async def day_save(request: Request) -> Response:
 
 
 async def day_delete(request: Request) -> Response:
-    """Remove the day entry ``{day}``."""
-    await read_form(request)
+    """Remove the day entry ``{day}``, once the patient has confirmed."""
+    form = await read_form(request)
     day = request.path_params["day"]
+    if form.get("confirm") != "yes":
+        return _confirm(request, f"the entry of {day}", f"/days/{day}")
 
     def edit(data: dict[str, Any]) -> None:
         listed = data.get("days", [])

@@ -120,7 +120,13 @@ def test_add_another_row_shows_the_form_again_without_saving(
 
 
 def test_deleting_an_attack(client: TestClient, secrets: Secrets, diary_path: Path) -> None:
-    assert post(client, secrets, "/attacks/a-2026-05-03/delete", {}).status_code == 303
+    before = diary_path.read_bytes()
+    asked = post(client, secrets, "/attacks/a-2026-05-03/delete", {})
+    assert asked.status_code == 200 and "Delete the attack of Sun 03 May 2026, 13:20?" in asked.text
+    assert diary_path.read_bytes() == before  # only asked
+    assert (
+        post(client, secrets, "/attacks/a-2026-05-03/delete", {"confirm": "yes"}).status_code == 303
+    )
     assert "a-2026-05-03" not in {a.id for a in read_diary(diary_path).attacks}
 
 
@@ -185,7 +191,11 @@ def test_logging_a_day(client: TestClient, secrets: Secrets, diary_path: Path) -
     assert post(client, secrets, "/days/2026-11-03", {**DAY, "stress": "2"}).status_code == 303
     day = next(d for d in read_diary(diary_path).days if d.date.isoformat() == "2026-11-03")
     assert day.stress == 2
-    assert post(client, secrets, "/days/2026-11-03/delete", {}).status_code == 303
+    assert (
+        "Delete the entry of 2026-11-03?"
+        in post(client, secrets, "/days/2026-11-03/delete", {}).text
+    )
+    assert post(client, secrets, "/days/2026-11-03/delete", {"confirm": "yes"}).status_code == 303
     assert "2026-11-03" not in {d.date.isoformat() for d in read_diary(diary_path).days}
 
 
