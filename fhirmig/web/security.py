@@ -68,8 +68,8 @@ def loopback_url(port: int, token: str) -> str:
 class Secrets:
     """The per-run secrets: the session token (address, then cookie) and the CSRF token."""
 
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def token_ok(self, value: str | None) -> bool:
         """True when ``value`` is this run's session token (compared in constant time)."""
@@ -109,8 +109,7 @@ _REFUSED = (
 class Guard:
     """ASGI middleware: Host check, session token, Origin check and security headers.
 
-    ``port`` is the port the server listens on (known once the socket is bound; 0 lets any
-    port through, for tests that do not bind). CSRF tokens in form bodies are checked by the
+    ``port`` is the port the server listens on (known once the socket is bound). CSRF tokens in form bodies are checked by the
     routes that read the bodies (:func:`fhirmig.web.forms.read_form`), because only they
     parse them.
     """

@@ -199,3 +199,7 @@ def test_a_request_that_is_not_a_form_is_refused(client: TestClient, diary_path:
     )
     assert answer.status_code == 400
     assert diary_path.read_bytes() == before
+
+
+def test_the_secrets_never_show_in_their_repr(secrets: Secrets) -> None:
+    assert secrets.token not in repr(secrets) and secrets.csrf not in repr(secrets)
