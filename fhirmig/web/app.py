@@ -20,7 +20,6 @@ from typing import Any
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -168,8 +167,8 @@ def create_app(
     secrets: Secrets | None = None,
     port: int = 0,
     today: Callable[[], date] | None = None,
-) -> Starlette:
-    """The web application for the diary file ``diary`` (created by its first form if absent).
+) -> Guard:
+    """The web application (ASGI) for the diary file ``diary`` (made by its first form if absent).
 
     ``port`` is the port the server listens on: the Host header must be ``127.0.0.1:PORT``.
     ``today`` gives the report's "generated" date (default: today in UTC; the command
@@ -188,18 +187,15 @@ def create_app(
         Exception: _error,
     }
     keys = secrets or Secrets()
-    app = Starlette(
-        routes=routes,
-        exception_handlers=handlers,
-        middleware=[Middleware(Guard, secrets=keys, port=port)],
-    )
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.web = Web(
         store=DiaryStore(Path(diary)),
         secrets=keys,
         today=today or _today,
         env=_environment(),
     )
-    return app
+    # outermost, so that even an internal error's answer carries the security headers
+    return Guard(app, keys, port)
 
 
 def _today() -> date:

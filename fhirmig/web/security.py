@@ -109,9 +109,9 @@ _REFUSED = (
 class Guard:
     """ASGI middleware: Host check, session token, Origin check and security headers.
 
-    ``port`` is the port the server listens on (known once the socket is bound). CSRF tokens in form bodies are checked by the
-    routes that read the bodies (:func:`fhirmig.web.forms.read_form`), because only they
-    parse them.
+    ``port`` is the port the server listens on (known once the socket is bound). CSRF
+    tokens in form bodies are checked by the routes that read the bodies
+    (:func:`fhirmig.web.app.read_form`), because only they parse them.
     """
 
     def __init__(self, app: ASGIApp, secrets: Secrets, port: int) -> None:

@@ -85,3 +85,46 @@ def test_a_new_diary_from_serve_is_a_diary_the_cli_validates(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / "fresh.json")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "fresh.json").read_text())["patient"]["timezone"] == "Asia/Tokyo"
+
+
+def test_an_error_is_logged_by_its_kind_only(monkeypatch: object) -> None:
+    import logging
+    import sys
+
+    from fhirmig.web.server import NoPatientData
+
+    try:
+        raise ValueError("Ana Maria Silva, eyelid flutters")
+    except ValueError:
+        record = logging.LogRecord(
+            "uvicorn.error",
+            logging.ERROR,
+            __file__,
+            1,
+            "Exception in ASGI application: %s",
+            ("Silva",),
+            sys.exc_info(),
+        )
+    assert NoPatientData().filter(record)
+    text = logging.Formatter().format(record)
+    assert text == "internal error (ValueError); this is a bug in fhirmig, please report it"
+
+
+def test_a_failing_page_answers_500_without_details(diary_path: Path, monkeypatch: object) -> None:
+    from starlette.testclient import TestClient
+
+    from fhirmig.web import Secrets, create_app
+    from fhirmig.web.store import DiaryStore
+
+    def broken(self: DiaryStore) -> None:
+        raise RuntimeError("Ana Maria Silva")
+
+    monkeypatch.setattr(DiaryStore, "load", broken)  # type: ignore[attr-defined]
+    keys = Secrets()
+    app = create_app(diary_path, secrets=keys, port=8765)
+    with TestClient(app, base_url="http://127.0.0.1:8765", raise_server_exceptions=False) as client:
+        client.cookies.set("fhirmig_session", keys.token)
+        answer = client.get("/")
+    assert answer.status_code == 500
+    assert "Something went wrong." in answer.text and "Silva" not in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
