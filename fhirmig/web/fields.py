@@ -144,7 +144,13 @@ ATTACK = FormSpec(
             "Medications taken",
             "Medication",
             (
-                Field("medication", "Medication", "choice", hint="From your medication list."),
+                Field(
+                    "medication",
+                    "Medication",
+                    "choice",
+                    hint="From your medication list.",
+                    blank="Choose a medication",
+                ),
                 Field("taken", "Taken at", "datetime"),
                 Field("dose", "Dose", hint="For example 50 mg."),
                 Field("relief", "Did it help?", "choice", EFFECTS),
@@ -221,7 +227,13 @@ TREATMENT = FormSpec(
     (
         Field("type", "Type", "choice", _words(TREATMENT_TYPES), default="other"),
         Field("name", "Name"),
-        Field("medication", "Medication", "choice", hint="When it is one of your medications."),
+        Field(
+            "medication",
+            "Medication",
+            "choice",
+            hint="When it is one of your medications.",
+            blank="None of them",
+        ),
         Field("start", "From", "date"),
         Field("end", "Until", "date"),
         Field(
