@@ -6,12 +6,10 @@ from pathlib import Path
 
 import click
 
+from fhirmig.app import serve_page
 from fhirmig.commands._common import handle_errors
-from fhirmig.errors import UsageError
 
 __all__ = ["serve"]
-
-DEFAULT_DIARY = Path("headache-diary.json")
 
 
 @click.command()
@@ -33,21 +31,4 @@ def serve(diary: Path | None, port: int, no_browser: bool) -> None:
     (http://127.0.0.1:PORT/?token=...); it answers on this computer only and stops with
     Ctrl-C.
     """
-    try:
-        from fhirmig.web import serve as run
-    except ImportError as exc:
-        raise UsageError(
-            f"the web page needs the 'web' extra ({exc.name} is missing): "
-            "pip install 'fhirmig[web]'"
-        ) from None
-    from fhirmig.commands.report import generated_date
-
-    path = diary or DEFAULT_DIARY
-    if path.suffix.lower() == ".csv":
-        raise UsageError(f"{path}: the page keeps a JSON diary; convert the CSV first")
-    if path.exists() and not path.is_file():
-        raise UsageError(f"{path}: not a regular file")
-    try:
-        run(path, port=port, open_browser=not no_browser, today=generated_date)
-    except KeyboardInterrupt:
-        pass
+    serve_page(diary, port=port, open_browser=not no_browser)

@@ -163,7 +163,7 @@ def test_a_patient_keeps_a_diary_imports_and_downloads(
     _by_name(browser, "export").send_keys(str(MB_EXPORT))
     visit.look("import")
     _submit(browser, "Read the file")
-    assert "Added 3 attack(s)" in _page_text(browser)
+    assert "Added 3 attacks" in _page_text(browser)
     visit.look("import-preview", full=True)
     _submit(browser, "Add to my diary")
     assert "The import was added to your diary." in _page_text(browser)

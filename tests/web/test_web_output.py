@@ -39,7 +39,7 @@ def test_a_migraine_buddy_export_is_previewed_then_applied(
     assert preview.status_code == 200  # type: ignore[attr-defined]
     html = preview.text  # type: ignore[attr-defined]
     assert "Check the import" in html and "mb_standard.csv" in html
-    assert "Added 3 attack(s)" in html, text_of(html)[:2000]
+    assert "Added 3 attacks" in html, text_of(html)[:2000]
     assert diary_path.read_bytes() == before  # nothing changes before the patient says yes
     key = html.split("/import/")[1].split("/apply")[0]
     assert post(client, secrets, f"/import/{key}/apply", {}).status_code == 303
