@@ -24,6 +24,7 @@ CASES = [
     ("bench_report.py", ["--attacks", "40", "--repeat", "1"], "ratio report/bare"),
     ("bench_stats.py", ["2000"], "scaling ratio"),
     ("bench_upload.py", ["--rounds", "1"], "re-upload"),
+    ("bench_web.py", ["--attacks", "40", "--repeat", "3"], "ratio report preview / CLI report"),
 ]
 
 

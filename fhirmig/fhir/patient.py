@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from fhirmig._version import __version__
-from fhirmig.diary.drugs import medication_codes
 from fhirmig.diary.model import Condition, Diary, Medication, Patient
 from fhirmig.fhir.context import Ctx, ext, fhir_date, narrative, note, text
 from fhirmig.fhir.ids import identifier, reference, resource_id
@@ -140,18 +139,24 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
 def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
     """A catalogue entry: RxNorm and ATC codes where known, the name as text, the class.
 
-    Codes the diary does not give come from the drug table, and only when the table
-    classifies the name as the diary does (a user's own class never gets a code invented).
+    Codes the diary gives are sent as they are; where it gives none, the drug table's codes
+    for the name are added when the table classifies the name as the diary does
+    (:func:`fhirmig.diary.drugs.medication_codes`), marked ``derived-from: drug-table`` so
+    the way back keeps the diary as it was.
     """
+    from fhirmig.diary.drugs import medication_codes
+
     res = ctx.base("Medication", "medication", m.id)
-    known = medication_codes(m.name, m.drug_class)
+    table = medication_codes(m.name, m.drug_class) if m.rxnorm is None or m.atc is None else {}
     codings: list[dict[str, Any]] = []
-    for system, given, key in ((RXNORM, m.rxnorm, "rxnorm"), (ATC, m.atc, "atc")):
+    for system, given, looked_up in (
+        (RXNORM, m.rxnorm, table.get("rxnorm")),
+        (ATC, m.atc, table.get("atc")),
+    ):
         if given is not None:
             codings.append({"system": system, "code": given})
-        elif key in known:
-            # userSelected false: fhirmig added it; reading the FHIR back leaves it out
-            codings.append({"system": system, "code": known[key], "userSelected": False})
+        elif looked_up:
+            codings.append({"system": system, "code": looked_up, "extension": [_FROM_TABLE]})
     code: dict[str, Any] = {"coding": codings} if codings else {}
     code["text"] = text(m.name)
     res["code"] = code
@@ -164,6 +169,12 @@ def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
         f"ATC {m.atc}" if m.atc else None,
     )
     return res
+
+
+_FROM_TABLE: Final = {
+    "url": "https://fhirmig.org/fhir/StructureDefinition/derived-from",
+    "valueCode": "drug-table",
+}
 
 
 def device_resource(ctx: Ctx) -> dict[str, Any]:

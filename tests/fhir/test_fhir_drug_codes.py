@@ -33,7 +33,7 @@ def _codes(diary) -> dict[str, list[dict[str, object]]]:  # type: ignore[no-unty
     return out
 
 
-def test_table_code_only_when_the_class_agrees_and_marked_not_user_selected() -> None:
+def test_table_code_only_when_the_class_agrees_and_marked_as_derived() -> None:
     diary = _diary(
         [
             {"id": "s", "name": "Imigran 50 mg", "class": "triptan"},
@@ -42,7 +42,9 @@ def test_table_code_only_when_the_class_agrees_and_marked_not_user_selected() ->
         ]
     )
     codes = _codes(diary)
-    assert codes["Imigran 50 mg"] == [{"system": ATC, "code": "N02CC01", "userSelected": False}]
+    [derived] = codes["Imigran 50 mg"]
+    assert (derived["system"], derived["code"]) == (ATC, "N02CC01")
+    assert derived["extension"]  # marked as the drug table's, not the diary's
     assert codes["Ibuprofen 400"] == []  # the diary says other: no code invented
     assert codes["Sumatriptan"] == [{"system": ATC, "code": "N02CC01"}]
 
