@@ -36,7 +36,7 @@ def _client(stack: contextlib.ExitStack, scheduler: str | None, jobs: int) -> An
             )
         cluster = stack.enter_context(
             distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, dashboard_address=None, processes=True
+                n_workers=jobs, threads_per_worker=1, dashboard_address=":0", processes=True
             )
         )
         return stack.enter_context(distributed.Client(cluster, set_as_default=False))
