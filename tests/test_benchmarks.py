@@ -18,8 +18,7 @@ CASES = [
     ("bench_apple_health.py", ["--size-mb", "1"], "peak"),
     (
         "bench_batch.py",
-        ["--diaries", "4", "--memory=", "--sample", "2", "--scale", "20,40", "--days", "7"]
-        + ["--s3", "10"],
+        "--diaries 4 --memory= --sample 2 --scale 20,40 --days 7 --s3 10".split(),
         "S3 / disk rate ratio",
     ),
     ("bench_cli_startup.py", ["--rounds", "2"], "ratio"),
