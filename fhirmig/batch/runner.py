@@ -123,6 +123,8 @@ def run_batch(
         items = spool_inputs(inputs, out.location, stack.enter_context(private_tempdir()))
         out.ensure()
         stack.enter_context(out.lock())
+        if pool is not None:
+            stack.callback(pool.close)  # no worker writes once the lock is released
         when = _transaction_time(out, resume)
         meter = Progress(len(items), progress) if progress is not None else None
         n_chunks = (len(items) + chunk_size - 1) // chunk_size
