@@ -59,6 +59,7 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,
         "summaries": task.summaries,
+        "profile": task.profile,
         # the key itself never reaches the journal: only whether and with which key
         "deidentify": (
             None

@@ -87,6 +87,7 @@ def run_batch(
     converter: str = DEFAULT_CONVERTER,
     deidentify_key: bytes | None = None,
     keep_notes: bool = False,
+    profile: str = "r4",
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
 
@@ -102,7 +103,8 @@ def run_batch(
     ``summaries`` adds the Observations of the clinical figures to each diary's resources
     (as ``fhirmig convert`` does); ``converter`` names the diary-to-resources function, as
     ``module:function``. With ``deidentify_key`` every diary is de-identified first
-    (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there).
+    (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there). ``profile``
+    ``us-core`` makes the resources claim and meet the US Core 6.1.0 profiles.
 
     Raises:
         UsageError: options that do not fit together.
@@ -111,6 +113,9 @@ def run_batch(
         OutputError: the output cannot be written.
     """
     _check(format, engine, jobs, scheduler, chunk_size, max_part_bytes)
+    from fhirmig.fhir.profiles import check_profile
+
+    check_profile(profile)
     workers = jobs or default_jobs()
     out = open_store(outdir)
     if base_url is None:
@@ -148,6 +153,7 @@ def run_batch(
                     summaries,
                     deidentify_key,
                     keep_notes,
+                    profile,
                 )
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:

@@ -59,6 +59,8 @@ class ChunkTask:
     #: with a key, each diary is de-identified (fhirmig.privacy) before it is converted
     deidentify_key: bytes | None = field(default=None, repr=False)
     keep_notes: bool = False
+    #: ``r4`` (plain FHIR R4) or ``us-core`` (the US Core 6.1.0 profiles, fhirmig.fhir.profiles)
+    profile: str = "r4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,10 @@ def _convert(
 
             diary = deidentify_diary(diary, task.deidentify_key, keep_notes=task.keep_notes)
         convert = _resolve(task.converter)
-        resources: list[dict[str, Any]] = list(convert(diary, summaries=task.summaries))
+        options: dict[str, Any] = {"summaries": task.summaries}
+        if task.profile != "r4":
+            options["profile"] = task.profile
+        resources: list[dict[str, Any]] = list(convert(diary, **options))
         for resource in resources:
             check_resource(resource)
         lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]

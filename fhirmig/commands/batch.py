@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import deidentify_key, deidentify_options, echo_err, handle_errors
+from fhirmig.commands._common import (
+    deidentify_key,
+    deidentify_options,
+    echo_err,
+    handle_errors,
+    profile_option,
+)
 
 
 @click.command()
@@ -62,6 +68,7 @@ from fhirmig.commands._common import deidentify_key, deidentify_options, echo_er
     show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )
+@profile_option
 @deidentify_options
 @handle_errors
 def batch(
@@ -79,6 +86,7 @@ def batch(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
@@ -105,6 +113,7 @@ def batch(
         progress=sys.stderr,
         deidentify_key=key,
         keep_notes=keep_notes,
+        profile=profile,
     )
     click.echo(
         f"{summary.converted} of {summary.inputs} diaries converted, "

@@ -15,6 +15,7 @@ from fhirmig.commands._common import (
     handle_errors,
     load_input,
     maybe_deidentify,
+    profile_option,
 )
 from fhirmig.errors import UsageError
 
@@ -173,6 +174,7 @@ def _print_summary(summary: UploadSummary) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JSON record of the server's answer for every resource.",
 )
+@profile_option
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -198,6 +200,7 @@ def upload(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Send INPUT (a diary, or fhirmig's FHIR Bundle or NDJSON folder) to a FHIR server.
 
@@ -215,7 +218,11 @@ def upload(
     from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
 
     system = identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources: list[dict[str, Any]] = diary_to_resources(diary, identifier_system=system)
+    resources: list[dict[str, Any]] = diary_to_resources(
+        diary,
+        identifier_system=system,
+        profile=profile,  # type: ignore[arg-type]
+    )
     if include_report:
         from fhirmig.files import private_tempdir
 
