@@ -234,9 +234,8 @@ def read_input_bytes(item: BatchInput, limit: int = MAX_FILE_BYTES) -> bytes:
         raise InputError(f"{item.name}: {item.refused}")
     if is_url(item.location):
         fs, path = _fs_of(item.location)
-        try:
-            with fs.open(path, "rb") as fh:
-                data: bytes = fh.read(limit + 1)
+        try:  # one ranged GET on object stores (opening a file would ask its size first)
+            data: bytes = fs.cat_file(path, start=0, end=limit + 1)
         except (OSError, ValueError) as exc:
             raise InputError(f"{item.name}: cannot be read ({exc})") from None
     else:
