@@ -57,7 +57,8 @@ def _results(out: Store, n_chunks: int) -> Iterator[ChunkResult]:
         loaded = parse_journal(index, data)
         if loaded is None:
             raise BatchError(
-                f"{out.url}: the record of chunk {index} is missing; run with --resume"
+                f"{out.url}: the record of chunk {index} is missing; run again with " + "{resume}",
+                params=("resume",),
             )
         yield loaded[1]
 

@@ -68,7 +68,8 @@ class LocalPool:
                 _collect(pending, on_result)
         except BrokenProcessPool:
             raise BatchError(
-                "a worker process died; finished diaries are recorded, run again with --resume"
+                "a worker process died; finished diaries are recorded, run again with {resume}",
+                params=("resume",),
             ) from None
 
     def close(self) -> None:

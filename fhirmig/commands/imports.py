@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from fhirmig.app import ImportOutcome, ImportSource, import_export
 from fhirmig.commands._common import echo_err, handle_errors
-from fhirmig.errors import UsageError
-
-if TYPE_CHECKING:
-    from fhirmig.importers import ImportResult
+from fhirmig.errors import ImportSourceError, UsageError
 
 __all__ = ["import_group"]
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o``, ``--into``, ``--patient-id`` and ``--timezone``, shared by every source."""
+    """``-o``, ``--into``, ``--force``, ``--patient-id``, ``--timezone``, ``--all-problems``."""
+    func = click.option(
+        "--all-problems",
+        "all_problems",
+        is_flag=True,
+        help=f"List every problem and note (default: the first {MAX_LINES}, then a count).",
+    )(func)
     func = click.option(
         "--timezone",
         metavar="ZONE",
@@ -35,6 +39,11 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="The diary's patient id (default: the --into diary's).",
     )(func)
     func = click.option(
+        "--force",
+        is_flag=True,
+        help="With -o: replace a file that is already there (to add to a diary, use --into).",
+    )(func)
+    func = click.option(
         "--into",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Add to this diary, keeping its entries (written back unless -o is given).",
@@ -43,73 +52,42 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the diary here.",
+        help="Write a new diary here (an existing file is kept unless --force).",
     )(func)
     return func
 
 
-def _patient(
-    into: Path | None,
-    output: Path | None,
-    patient_id: str | None,
-    timezone: str | None,
-) -> tuple[str, str]:
-    """The patient id and zone to import with, checked against the --into diary.
-
-    An export names nobody, so the id is never made up (from the file name, say: every
-    ``export.xml`` would become the same patient): without --into it must be given.
-    """
-    if into is None and output is None:
-        raise UsageError("give -o FILE (a new diary) or --into DIARY (add to a diary)")
-    if into is None:
-        pid = patient_id
-        if not pid:
-            raise UsageError(
-                "--patient-id ID is required for a new diary (an export names nobody), "
-                "or add to an existing diary with --into DIARY"
-            )
-        if timezone is None:
-            echo_err("note: no --timezone given; times and calendar days are read in UTC")
-        return pid, timezone or "UTC"
-    from fhirmig.diary import read_diary
-
-    if into.suffix.lower() == ".csv" and output is None:
-        raise UsageError(f"--into {into}: a CSV diary cannot hold days; add -o FILE.json")
-    base = read_diary(into).patient
-    if patient_id is not None and patient_id != base.id:
-        raise UsageError(f"--patient-id {patient_id!r} differs from the patient of {into}")
-    if timezone is not None and timezone != base.timezone:
-        raise UsageError(f"--timezone {timezone} differs from {into}'s zone {base.timezone}")
-    return base.id, base.timezone
+#: Problem and note lines printed for one file before "and N more".
+MAX_LINES = 20
 
 
-def _finish(result: ImportResult, output: Path | None, into: Path | None) -> None:
-    from fhirmig.diary import read_diary, write_diary
-    from fhirmig.importers import merge_diaries
+def _capped(lines: list[str], all_lines: bool, what: str) -> list[str]:
+    """At most :data:`MAX_LINES` lines, then ``and N more`` (all with --all-problems)."""
+    if all_lines or len(lines) <= MAX_LINES:
+        return lines
+    rest = len(lines) - MAX_LINES
+    return [*lines[:MAX_LINES], f"and {rest} more {what} (--all-problems lists every one)"]
 
-    for note in result.notes:
-        echo_err(f"note: {note}")
-    click.echo(result.summary())
-    if into is None:
-        if output is None:  # pragma: no cover - _patient refuses this earlier
-            raise UsageError("give -o FILE or --into DIARY")
-        write_diary(result.diary, output)
-        click.echo(f"wrote {output}")
-        return
-    merged = merge_diaries(read_diary(into), result.diary)
-    for change in (*merged.changes, *merged.kept):
-        click.echo(f"{into}: {change}")
-    target = output or into
-    if merged.changed or target != into:
-        write_diary(merged.diary, target)
-        click.echo(f"wrote {target}")
-    else:
-        click.echo(f"{into}: nothing changed")
+
+def _run(source: ImportSource, export: Path, all_problems: bool, **kwargs: Any) -> None:
+    try:
+        outcome: ImportOutcome = import_export(source, export, **kwargs)
+    except ImportSourceError as exc:
+        if not exc.problems:
+            raise
+        echo_err(exc.summary)
+        for line in _capped([str(p) for p in exc.problems], all_problems, "problems"):
+            echo_err(line)
+        raise SystemExit(exc.exit_code) from None
+    for line in _capped([f"note: {n}" for n in outcome.notes], all_problems, "notes"):
+        echo_err(line)
+    for line in outcome.lines:
+        click.echo(line)
 
 
 @click.group("import")
 def import_group() -> None:
-    """Import Migraine Buddy, Apple Health or wearable data as a diary."""
+    """Import Migraine Buddy, Apple Health, Fitbit or other wearable data as a diary."""
 
 
 @import_group.command("migraine-buddy")
@@ -128,6 +106,11 @@ def import_group() -> None:
     show_default=True,
     help="Intensity for attacks whose pain level is empty (their notes say so).",
 )
+@click.option(
+    "--keep-setting",
+    is_flag=True,
+    help="Keep each attack's location (Home, Work, Out) as its setting; left out by default.",
+)
 @handle_errors
 def migraine_buddy(
     export: Path,
@@ -135,22 +118,37 @@ def migraine_buddy(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
+    all_problems: bool,
     day_first: bool | None,
     missing_pain: int,
+    keep_setting: bool,
 ) -> None:
-    """Import EXPORT, the CSV Migraine Buddy exports for doctors."""
-    from fhirmig.importers import import_migraine_buddy
+    """Import EXPORT, Migraine Buddy's CSV export or its saved "For my doctor" report (HTML).
 
-    pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_migraine_buddy(
-        export, patient_id=pid, timezone=zone, day_first=day_first, missing_pain=missing_pain
-    )
-    _finish(result, output, into)
+    \b
+    Examples:
+      fhirmig import migraine-buddy export.csv -o diary.json --patient-id p1 --timezone Europe/Paris
+      fhirmig import migraine-buddy export.csv --into diary.json
+    """
+    _run(
+        "migraine-buddy", export, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"day_first": day_first, "missing_pain": missing_pain,
+                 "keep_setting": keep_setting},
+    )  # fmt: skip
 
 
 @import_group.command("apple-health")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @_target_options
+@click.option(
+    "--missing-pain",
+    type=click.IntRange(0, 10),
+    default=0,
+    show_default=True,
+    help="Intensity for headaches logged with severity 'unspecified' (their notes say so).",
+)
 @handle_errors
 def apple_health(
     export: Path,
@@ -158,12 +156,26 @@ def apple_health(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
+    all_problems: bool,
+    missing_pain: int,
 ) -> None:
-    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours."""
-    from fhirmig.importers import import_apple_health
+    """Import sleep, menstruation and headaches from an Apple Health EXPORT (xml or zip).
 
-    pid, zone = _patient(into, output, patient_id, timezone)
-    _finish(import_apple_health(export, patient_id=pid, timezone=zone), output, into)
+    Headaches merge with attacks already in the --into diary: one starting within 15
+    minutes of an attack there is that attack.
+
+
+    \b
+    Examples:
+      fhirmig import apple-health export.zip --into diary.json
+      fhirmig import apple-health export.xml -o sleep.json --patient-id p1
+    """
+    _run(
+        "apple-health", export, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"missing_pain": missing_pain},
+    )  # fmt: skip
 
 
 @import_group.command("daily-csv")
@@ -189,20 +201,54 @@ def daily_csv(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
+    all_problems: bool,
     columns: tuple[str, ...],
     day_first: bool | None,
 ) -> None:
-    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app."""
-    from fhirmig.importers import import_daily_csv
+    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app.
 
+
+    \b
+    Examples:
+      fhirmig import daily-csv watch.csv --into diary.json
+      fhirmig import daily-csv sleep.csv -o days.json --column date=Day --column sleep_hours=Zzz
+    """
     mapping: dict[str, str] = {}
     for item in columns:
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
             raise UsageError(f"--column {item!r}: write it FIELD=HEADER, e.g. sleep_hours=Sleep")
         mapping[field.strip()] = header.strip()
-    pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_daily_csv(
-        csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
-    )
-    _finish(result, output, into)
+    _run(
+        "daily-csv", csv_file, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"columns": mapping, "day_first": day_first},
+    )  # fmt: skip
+
+
+@import_group.command("fitbit-sleep")
+@click.argument("source", metavar="PATH", type=click.Path(path_type=Path))
+@_target_options
+@handle_errors
+def fitbit_sleep(
+    source: Path,
+    output: Path | None,
+    into: Path | None,
+    patient_id: str | None,
+    timezone: str | None,
+    force: bool,
+    all_problems: bool,
+) -> None:
+    """Import sleep from Fitbit: a Takeout folder of sleep-YYYY-MM-DD.json files, one such
+    file, or the sleep CSV export, as daily hours asleep of the main sleep.
+
+    \b
+    Examples:
+      fhirmig import fitbit-sleep "Takeout/Fitbit/Global Export Data" --into diary.json
+      fhirmig import fitbit-sleep sleep_export.csv -o days.json --patient-id p1
+    """
+    _run(
+        "fitbit-sleep", source, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+    )  # fmt: skip

@@ -295,6 +295,13 @@ class Attack(_Model):
     relief_methods: list[ReliefUse] = Field(default_factory=list)
     disability: Literal["none", "mild", "moderate", "severe"] | None = None
     notes: Notes | None = None
+    #: The symptom the patient found worst (vocabulary key or free text); also in symptoms.
+    most_bothersome_symptom: Text | None = None
+    #: Symptoms in the hours before the attack (prodrome); never an aura (ICHD-3 keeps
+    #: prodrome and aura apart), so they set neither ``aura`` nor a migraine day.
+    premonitory_symptoms: list[Text] = Field(default_factory=list)
+    #: Where the attack happened, in the patient's words (home, work); only when chosen.
+    setting: Text | None = None
     extra: dict[str, Any] | None = None
 
     @property
@@ -327,6 +334,8 @@ class DayEntry(_Model):
     alcohol_units: Annotated[Number, Field(ge=0, le=1_000)] | None = None
     exercise_minutes: Annotated[Number, Field(ge=0, le=1_440)] | None = None
     menstruation: bool | None = None
+    #: the patient says the day had no headache (no attack other than aura-only touches it)
+    headache_free: bool | None = None
     notes: Notes | None = None
 
 

@@ -25,6 +25,7 @@ from fhirmig.importers.dates import AmbiguousOrder, infer_day_first, parse_local
 from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.importers.sniff import refuse_unless
 
 __all__ = ["DAILY_FIELDS", "import_daily_csv"]
 
@@ -37,12 +38,14 @@ DAILY_FIELDS: dict[str, tuple[str, ...]] = {
     "alcohol_units": ("alcohol", "alcohol units", "drinks"),
     "exercise_minutes": ("exercise", "exercise min", "active minutes", "workout minutes"),
     "menstruation": ("period", "menstrual flow", "menses"),
+    "headache_free": ("no headache", "headache free day", "pain free", "pain free day"),
     "notes": ("note", "comment", "comments"),
 }
 _DATE_NAMES = ("date", "day", "calendar date")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 _INTEGER = {"sleep_quality", "stress"}
+_BOOLEAN = {"menstruation", "headache_free"}
 
 
 def _camel(name: str) -> str:
@@ -90,16 +93,19 @@ def import_daily_csv(
     try:
         zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     mapping = dict(columns or {})
     for name in mapping:
         if name != "date" and name not in DAILY_FIELDS:
             raise UsageError(
-                f"--column {name}=...: not a daily field; use one of date, "
-                + ", ".join(DAILY_FIELDS)
+                "{columns} "
+                + f"{name}=...: not a daily field; use one of date, "
+                + ", ".join(DAILY_FIELDS),
+                params=("columns",),
             )
     p = Path(path)
     findings = Findings(str(p))
+    refuse_unless(p, frozenset({"text"}), "a table of daily values")
     text = decode_export(read_bytes(p), findings)
     findings.raise_if_problems("daily CSV")
     first_line = text.split("\n", 1)[0]
@@ -120,9 +126,9 @@ def import_daily_csv(
         fields.append(guess if guess not in mapping and guess not in fields else None)
     for name, header_name in mapping.items():
         if header_name.strip() not in header:
-            findings.problem(1, f"--column {name}={header_name}: no such column in the header")
+            findings.problem(1, f"column {name}={header_name}: no such column in the header")
     if "date" not in fields:
-        findings.problem(1, "no date column (name it date, or pass --column date=HEADER)")
+        findings.problem(1, "no date column (name it date, or map one to date: date=HEADER)")
     findings.raise_if_problems("daily CSV")
     left_out = [h for h, f in zip(header, fields, strict=True) if f is None and h]
     if left_out:
@@ -133,7 +139,7 @@ def import_daily_csv(
         try:
             order = infer_day_first(r[date_at] for r in rows[1:] if len(r) > date_at)
         except ValueError as exc:
-            findings.problem(None, f"{exc}; pass --day-first or --month-first")
+            findings.problem(None, f"{exc}; say which comes first (day first or month first)")
     days: dict[str, tuple[int, dict[str, Any]]] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
@@ -177,7 +183,7 @@ def _row(
         key = _camel(name)
         if name == "notes":
             day[key] = value
-        elif name == "menstruation":
+        elif name in _BOOLEAN:
             word = normal_word(value)
             if word not in _YES | _NO:
                 findings.problem(line, f"column {name}: must be yes or no (got {value[:20]!r})")

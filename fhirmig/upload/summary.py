@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK
+from fhirmig.wording import plural
 
 __all__ = [
     "NOT_SENT",
@@ -179,7 +180,7 @@ class UploadSummary:
         if self.stopped:
             out.append(f"upload stopped: {self.stopped}")
             if unsent:
-                out.append(f"{len(unsent)} resources not sent")
+                out.append(f"{plural(len(unsent), 'resource')} not sent")
             if not self.auth_failed:
                 out.append("run the same command again to finish; nothing will be stored twice")
         refused = [r for r in self.failed if r.issues != [NOT_SENT]]
@@ -195,12 +196,18 @@ class UploadSummary:
         """The summary as text lines: totals, then one line per resource type."""
         c = self.counts()
         if self.dry_run:
-            head = f"would send {c['planned']} resources in {self.chunks} transaction(s)"
+            head = (
+                f"would send {plural(c['planned'], 'resource')} in "
+                f"{plural(self.chunks, 'transaction')}"
+            )
         else:
+            unsent = sum(1 for r in self.failed if r.issues == [NOT_SENT])
             head = (
                 f"created {c['created']}, already present {c['present']}, "
-                f"failed {c['failed'] + c['skipped']}"
+                f"failed {c['failed'] + c['skipped'] - unsent}"
             )
+            if unsent:
+                head += f", not sent {unsent}"
         out = [head]
         for rtype, row in self.by_type().items():
             out.append(f"  {rtype}: " + ", ".join(f"{o} {n}" for o, n in row.items()))

@@ -25,7 +25,7 @@ def test_migraine_buddy_to_new_diary() -> None:
         "--patient-id", "p-7", "--timezone", "Europe/Lisbon",
     )  # fmt: skip
     assert code == 0, err
-    assert "imported 3 attacks, 4 medications, 2 days" in out
+    assert "imported 3 attacks, 4 medications, 3 days" in out
     assert "line 9: the pain level is empty" in err
     assert stat.S_IMODE(Path("d.json").stat().st_mode) == 0o600
     diary = read_diary("d.json")
@@ -36,12 +36,12 @@ def test_into_twice_changes_nothing(examples: Path) -> None:
     shutil.copy(examples / "chronic-overuse.json", "diary.json")
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
-    assert "diary.json: added 2 attack(s)" in out
+    assert "diary.json: added 2 attacks" in out
     after_first = Path("diary.json").read_bytes()
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
     assert "diary.json: nothing changed" in out
-    assert "left out 2 attack(s) already in the diary" in out
+    assert "left out 2 attacks already in the diary" in out
     assert Path("diary.json").read_bytes() == after_first
 
 
@@ -90,7 +90,7 @@ def test_daily_csv_with_column_mapping(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2() -> None:
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "--patient-id", "p")
-    assert code == 2 and "-o FILE" in err
+    assert code == 2 and "--output FILE" in err
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "x.json")
     assert code == 2 and "--patient-id ID is required" in err
     assert not Path("x.json").exists()
@@ -136,7 +136,7 @@ def test_into_a_csv_diary_needs_a_json_output(examples: Path) -> None:
     shutil.copy(examples / "spreadsheet.patient.json", "sheet.patient.json")
     before = Path("sheet.csv").read_bytes()
     code, _, err = _run("apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv")
-    assert code == 2 and "-o FILE.json" in err
+    assert code == 2 and "--output FILE.json" in err
     assert Path("sheet.csv").read_bytes() == before
     code, _, err = _run(
         "apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv", "-o", "s.json"
@@ -183,3 +183,15 @@ def test_import_command_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_keep_setting_option() -> None:
+    args = ("migraine-buddy", str(DATA / "mb_2024.csv"), "--patient-id", "p",
+            "--timezone", "Europe/Berlin")  # fmt: skip
+    code, _, err = _run(*args, "-o", "plain.json")
+    assert code == 0, err
+    assert "3 attacks had a location (Attack Location) left out" in err
+    assert all(a.setting is None for a in read_diary("plain.json").attacks)
+    code, _, err = _run(*args, "-o", "kept.json", "--keep-setting")
+    assert code == 0, err
+    assert [a.setting for a in read_diary("kept.json").attacks] == ["Home", "Out", "Work"]

@@ -54,7 +54,9 @@ def test_dry_run_lists_requests_and_sends_nothing(examples: Path) -> None:
     total = sum(_counts(examples / "chronic-overuse.json").values())
     chunks = 1 + -(-(total - 1) // 100)  # the Patient alone, then by 100
     assert f"transaction {chunks} ({total - 1 - 100 * (chunks - 2)} entries):" in lines
-    assert f"would send {total} resources in {chunks} transaction(s)" in lines
+    assert (
+        f"would send {total} resources in {chunks} transaction{'' if chunks == 1 else 's'}" in lines
+    )
     observation = next(line for line in lines if "POST Observation" in line)
     assert "&subject=Patient/" in observation
     receipt = json.loads(Path("plan.json").read_text())

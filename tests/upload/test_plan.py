@@ -81,7 +81,7 @@ def test_dry_run_sends_nothing_and_lists_each_request() -> None:
         "POST Patient if-none-exist identifier=urn:oid:2.999.1.1|DRY-1"
     )
     assert summary.results[-1].status == "PUT Provenance/prov-DRY-1"
-    assert summary.lines()[0] == "would send 5 resources in 3 transaction(s)"
+    assert summary.lines()[0] == "would send 5 resources in 3 transactions"
     assert summary.exit_code == 0
 
 
