@@ -113,8 +113,8 @@ MESSAGES: dict[str, str] = {
         "treatment timed to the cycle fits."
     ),
     "topic.coverage": (
-        "The diary covers {share} of the days of the period: counts may be lower than the "
-        "real ones."
+        "Only {recorded} of {days} days of the period have an entry ({share}): a day "
+        "without one may be headache-free or simply not recorded, so counts may be low."
     ),
     "topic.response": (
         "{name}: migraine days {change} from baseline to weeks 9-12, under the 50% response: "

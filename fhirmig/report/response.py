@@ -15,7 +15,7 @@ from typing import Any
 from fhirmig.analysis.types import ResponseWindow, Stats, TreatmentResponse
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.report.messages import message, plural
-from fhirmig.report.styles import paragraph, styles
+from fhirmig.report.styles import paragraph, styles, text_paragraph
 
 __all__ = [
     "RESPONDER_LEVELS",
@@ -94,7 +94,7 @@ def _window_row(name: str, window: ResponseWindow) -> list[str]:
 
 def response_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     """The treatment-response section: each treatment's two windows and its result."""
-    from reportlab.platypus import CondPageBreak
+    from reportlab.platypus import CondPageBreak, Spacer
 
     from fhirmig.report.tables import data_table
 
@@ -104,7 +104,7 @@ def response_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     if not stats.treatment_response:
         return [*out, paragraph(message("response.none"), st.body)]
     head = ["Window", "From", "To", "Recorded days", "Migraine days", "Headache days"]
-    head.append("Acute-medication days")
+    head.append("Acute-med. days")
     for response in stats.treatment_response:
         out.append(paragraph(treatment_label_markup(diary, response), st.h2))
         rows = [
@@ -112,9 +112,7 @@ def response_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
             _window_row("Baseline (28 days before)", response.baseline),
             _window_row("Weeks 9-12 (days 57-84)", response.assessment),
         ]
-        out.append(data_table(rows, [width - 390, 62, 62, 64, 64, 64, 74]))
-        from fhirmig.report.styles import text_paragraph
-
+        out += [data_table(rows, [width - 390, 62, 62, 64, 64, 64, 74]), Spacer(1, 4)]
         out.append(text_paragraph(response_line(diary, response), st.body, width))
     return out
 

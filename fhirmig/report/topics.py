@@ -139,7 +139,10 @@ def _menstrual(stats: Stats) -> list[Topic]:
 def _coverage(stats: Stats) -> list[Topic]:
     cov = stats.coverage
     if cov.days and cov.share < COVERAGE_TOPIC_BELOW:
-        return [Topic(45, message("topic.coverage", share=f"{cov.share:.0%}"))]
+        text = message(
+            "topic.coverage", recorded=cov.recorded_days, days=cov.days, share=f"{cov.share:.0%}"
+        )
+        return [Topic(45, text)]
     return []
 
 

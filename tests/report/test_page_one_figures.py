@@ -163,6 +163,14 @@ def test_few_cycles_are_not_judged(tmp_path: Path) -> None:
     assert "Menstrual pattern Not judged: 2 cycles lie wholly in the period" in page
 
 
+def test_a_sparse_diary_says_its_counts_may_be_low(tmp_path: Path) -> None:
+    attacks = [_attack(date(2026, 3, 1) + timedelta(days=10 * n)) for n in range(4)]
+    page = _flat(render(_diary(attacks, []), tmp_path / "r.pdf").pages[0])
+    # 31 days from the first to the last attack, 4 of them touched by one
+    assert "Diary kept 4 of 31 days recorded (13%); 0 days marked headache-free" in page
+    assert "Only 4 of 31 days of the period have an entry (13%)" in page
+
+
 def test_no_menstrual_line_without_menstrual_data(tmp_path: Path) -> None:
     page = _flat(render(_preventive_diary(), tmp_path / "r.pdf").pages[0])
     assert "Menstrual pattern" not in page
