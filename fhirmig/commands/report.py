@@ -82,6 +82,7 @@ def report(
     Examples:
       fhirmig report diary.json -o report.pdf
       fhirmig report diary.json --from 2026-01-01 --to 2026-03-31 -o q1.pdf
+      fhirmig report diary.json --sections gp -o for-the-gp.pdf
       fhirmig report diary.json -o - | lpr
     """
     context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
