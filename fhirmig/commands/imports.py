@@ -61,7 +61,16 @@ def _run(source: ImportSource, export: Path, **kwargs: Any) -> None:
 
 @click.group("import")
 def import_group() -> None:
-    """Import Migraine Buddy, Apple Health or wearable data as a diary."""
+    """Import Migraine Buddy, Apple Health or wearable data as a diary.
+
+    A new diary (-o) never replaces a file already there unless --force is given; to add
+    an export to an existing diary, use --into.
+
+    \b
+    Examples:
+      fhirmig import migraine-buddy export.csv -o diary.json --patient-id p1
+      fhirmig import apple-health export.zip --into diary.json
+    """
 
 
 @import_group.command("migraine-buddy")
