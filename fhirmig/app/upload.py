@@ -84,6 +84,8 @@ class UploadOutcome:
     error_lines: tuple[str, ...]
     exit_code: int
     summary: UploadSummary
+    #: the receipt went to standard output (``-``): the lines belong on standard error
+    to_stdout: bool = False
 
 
 def _report_resource(diary: Diary, workdir: Path, ctx: RunContext) -> dict[str, Any]:
@@ -150,8 +152,9 @@ def upload_input(
             "{server} " + f"must be an http(s) URL, not {server!r}", params=("server",)
         )
     auth.check()
+    receipt_out = None
     if receipt is not None:
-        check_output(
+        receipt_out = check_output(
             receipt,
             protect=[
                 ("input", source),
@@ -193,9 +196,15 @@ def upload_input(
                 resources, server, batch_size=batch_size, client=client, progress=progress
             )
     lines.extend(summary.lines())
-    if receipt is not None:
-        write_receipt(summary, Path(receipt))
-    return UploadOutcome(tuple(lines), tuple(summary.failure_lines()), summary.exit_code, summary)
+    if receipt_out is not None:
+        receipt_out.produce(lambda path: write_receipt(summary, path), name="receipt.json")
+    return UploadOutcome(
+        tuple(lines),
+        tuple(summary.failure_lines()),
+        summary.exit_code,
+        summary,
+        to_stdout=receipt_out is not None and receipt_out.is_stdout,
+    )
 
 
 def progress_wanted() -> bool:

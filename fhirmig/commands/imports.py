@@ -46,7 +46,8 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write a new diary here (an existing file is kept unless --force).",
+        help="Write a new diary here (- for standard output; an existing file is kept "
+        "unless --force).",
     )(func)
     return func
 
@@ -56,7 +57,7 @@ def _run(source: ImportSource, export: Path, **kwargs: Any) -> None:
     for note in outcome.notes:
         echo_err(f"note: {note}")
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(line, err=outcome.to_stdout)
 
 
 @click.group("import")

@@ -82,7 +82,7 @@ __all__ = ["upload"]
 @click.option(
     "--receipt",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON record of the server's answer for every resource.",
+    help="Write a JSON record of the server's answer for every resource (- for standard output).",
 )
 @profile_option
 @csv_patient_options
@@ -146,7 +146,7 @@ def upload(
             progress=advance,
         )
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(line, err=outcome.to_stdout)
     for line in outcome.error_lines:
         click.echo(line, err=True)
     if outcome.exit_code:

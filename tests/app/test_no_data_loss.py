@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -203,3 +204,28 @@ def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: i
     assert proc.returncode == (130 if sig == signal.SIGINT else 128 + sig)
     assert b"Traceback" not in err
     assert _leftovers(tmp_path) == [] and not out.exists()
+
+
+def test_dash_is_standard_output_for_every_text_output(tmp_path: Path, key: Path) -> None:
+    """import, deidentify, convert --to diary and the upload receipt: '-' is stdout."""
+    diary_path = EXAMPLES / "chronic-overuse.json"
+    code, out, err = run(
+        "import", "daily-csv", str(DATA / "daily_wearable.csv"), "-o", "-", "--patient-id", "p"
+    )
+    assert code == 0, err
+    assert json.loads(out)["patient"]["id"] == "p" and "wrote standard output" in err
+    code, out, err = run("deidentify", str(diary_path), "-o", "-", "--key-file", str(key))
+    assert code == 0, err
+    assert json.loads(out)["deidentified"] is True
+    bundle = tmp_path / "b.json"
+    assert run("convert", str(diary_path), "-o", str(bundle))[0] == 0
+    code, out, err = run("convert", str(bundle), "--to", "diary", "-o", "-")
+    assert code == 0, err
+    assert json.loads(out)["format"] == "fhirmig-diary/1"
+    code, out, err = run(
+        "upload", str(diary_path), "--server", "https://ehr.example/fhir", "--dry-run",
+        "--receipt", "-",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["dryRun"] is True and "would send" in err
+    assert not Path("-").exists()
