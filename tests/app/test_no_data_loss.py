@@ -229,3 +229,34 @@ def test_dash_is_standard_output_for_every_text_output(tmp_path: Path, key: Path
     assert code == 0, err
     assert json.loads(out)["dryRun"] is True and "would send" in err
     assert not Path("-").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_report_removes_its_private_folder(tmp_path: Path, sig: int) -> None:
+    """The report is drafted in a private temporary folder; a kill must not leave it."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    started, source = str(tmp_path / "started"), str(EXAMPLES / "chronic-overuse.json")
+    out = tmp_path / "r.pdf"
+    code = (
+        "import time, fhirmig.report.document as d\n"
+        "orig = d.build_pdf\n"
+        "def slow(*a, **k):\n"
+        f"    open({started!r}, 'w').close()\n"
+        "    time.sleep(30)\n"
+        "    return orig(*a, **k)\n"
+        "d.build_pdf = slow\n"
+        "from fhirmig.cli import main\n"
+        f"main(['report', {source!r}, '-o', {str(out)!r}])\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while not Path(started).exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("fhirmig-")]
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig and b"Traceback" not in err
+    assert list(tmp.iterdir()) == [] and not out.exists()
