@@ -15,6 +15,7 @@ from fhirmig.commands._common import (
     deidentify_options,
     handle_errors,
     profile_option,
+    word,
 )
 
 __all__ = ["upload"]
@@ -144,6 +145,7 @@ def upload(
             profile=profile,
             context=context,
             progress=advance,
+            word=word,
         )
     for line in outcome.lines:
         click.echo(line, err=outcome.to_stdout)

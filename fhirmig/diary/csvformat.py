@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.diary.drugs import match_drug
-from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
 from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, csv_columns
+from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
 from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
 from fhirmig.errors import DiaryError, Problem
 
