@@ -76,7 +76,9 @@ _READERS: dict[InputKind, str] = {
     InputKind.FHIR_BUNDLE: "fhirmig convert --to diary, report, stats or upload reads it",
     InputKind.FHIR_NDJSON: "fhirmig convert --to diary, report, stats or upload reads it",
     InputKind.FHIR_RESOURCE: "fhirmig reads FHIR as its own Bundle or NDJSON",
-    InputKind.DIARY_FOLDER: "fhirmig batch reads a folder of diaries",
+    InputKind.DIARY_FOLDER: (
+        "fhirmig batch converts a folder of diaries, fhirmig validate checks it"
+    ),
     InputKind.EMPTY_FOLDER: "give a diary file, or a folder of them to fhirmig batch",
     InputKind.MIGRAINE_BUDDY: "fhirmig import migraine-buddy reads it",
     InputKind.APPLE_HEALTH: "fhirmig import apple-health reads it",

@@ -92,15 +92,31 @@ def validate_inputs(
     patient_id: str | None = None,
     timezone: str | None = None,
 ) -> list[Checked]:
-    """Check each input (any diary input, or a CSV's patient file); never stop at one.
+    """Check each input (any diary input, a CSV's patient file, or a folder of diaries,
+    whose files are checked one by one); never stop at one.
 
     ``patient_id`` and ``timezone`` apply to the CSV diaries among the inputs.
     """
     results = []
     for raw in paths:
-        path = Path(raw)
-        try:
-            results.append(_check(path, patient_id, timezone))
-        except FhirmigError as exc:
-            results.append(Checked(path, error=exc))
+        for path in _expand(Path(raw)):
+            try:
+                results.append(_check(path, patient_id, timezone))
+            except FhirmigError as exc:
+                results.append(Checked(path, error=exc))
     return results
+
+
+def _expand(path: Path) -> list[Path]:
+    """A folder of diaries as its diary files (sorted, sub-folders too, hidden ones not)."""
+    if detect_input(path) is not InputKind.DIARY_FOLDER:
+        return [path]
+    found = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [
+            Path(folder) / name
+            for name in sorted(files)
+            if not name.startswith(".") and name.lower().endswith((".json", ".csv"))
+        ]
+    return found

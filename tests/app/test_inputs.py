@@ -180,3 +180,16 @@ def test_the_importers_refuse_a_fhirmig_diary(tmp_path: Path) -> None:
     assert code == 1
     assert "import migraine-buddy:" in err and "is a diary (CSV)" in err
     assert not Path("x.json").exists()
+
+
+def test_validate_checks_a_folder_of_diaries_file_by_file(tmp_path: Path) -> None:
+    folder = tmp_path / "diaries"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "bad.json").write_text("{}")
+    code, out, err = run("validate", str(folder))
+    assert code == 1
+    assert f"{folder / 'episodic-twitching.json'}: OK" in out
+    assert f"{folder / 'spreadsheet.patient.json'}: OK (the patient file" in out
+    assert f"{folder / 'sub' / 'bad.json'}: format: required field is missing" in err
+    assert "1 of 5 files invalid" in err
