@@ -171,7 +171,10 @@ _TYPES: Final[dict[str, _Spec]] = {
         {"status": ("narrative-status", False), "div": ("xhtml", False)}, ("status", "div")
     ),
     "Element": _s({"extension": _EXT}, ("extension",)),
-    "Coding": _s({"system": ("uri", False), "code": ("code", False), "display": ("string", False)}),
+    "Coding": _s(
+        {"system": ("uri", False), "code": ("code", False), "display": ("string", False),
+         "extension": _EXT}
+    ),
     "CodeableConcept": _s(
         {"coding": ("Coding", True), "text": ("string", False), "extension": _EXT}
     ),
@@ -198,7 +201,8 @@ _TYPES: Final[dict[str, _Spec]] = {
          "data": ("base64Binary", False), "url": ("url", False), "creation": ("dateTime", False)}
     ),
     "ObservationComponent": _s(
-        {"code": ("CodeableConcept", False), "extension": _EXT},
+        {"code": ("CodeableConcept", False), "dataAbsentReason": ("CodeableConcept", False),
+         "extension": _EXT},
         ("code",),
         (("value", ("Integer", "Boolean", "Quantity", "CodeableConcept", "String"), False),),
     ),
@@ -237,6 +241,7 @@ _TYPES: Final[dict[str, _Spec]] = {
          "code": ("CodeableConcept", False), "subject": _REF, "performer": ("Reference", True),
          "bodySite": ("CodeableConcept", False), "component": ("ObservationComponent", True),
          "hasMember": ("Reference", True), "derivedFrom": ("Reference", True), "note": _NOTE,
+         "focus": ("Reference", True), "dataAbsentReason": ("CodeableConcept", False),
          "extension": _EXT},
         ("status", "code"),
         (("effective", ("DateTime", "Period"), False),
