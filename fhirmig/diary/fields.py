@@ -88,6 +88,7 @@ DAY_FIELDS: Final[dict[str, tuple[str, Any]]] = {
     "alcohol_units": ("alcoholUnits", 2),
     "exercise_minutes": ("exerciseMinutes", 45),
     "menstruation": ("menstruation", True),
+    "headache_free": ("headacheFree", True),
     "notes": ("notes", "night shift"),
 }
 
