@@ -22,7 +22,9 @@ class AttackField:
     ``name`` is the model's attribute, ``json`` the diary format's key; ``csv`` the CSV
     column (None when the CSV encoding cannot carry it, ``csv_note`` says why); ``sample``
     a valid JSON value used by the round-trip tests (on a diary whose catalogue holds
-    ``suma`` "Sumatriptan 50 mg").
+    ``suma`` "Sumatriptan 50 mg"). ``fhir_note`` is empty for a field the FHIR mapping
+    carries there and back; otherwise it says why not, and the round-trip test expects the
+    field to be lost (so mapping it later makes the test ask for the note to go).
     """
 
     name: str
@@ -30,6 +32,7 @@ class AttackField:
     csv: str | None
     sample: Any
     csv_note: str = ""
+    fhir_note: str = ""
 
 
 #: Every field of an attack, in CSV column order (fields without a column at the end).
