@@ -71,6 +71,31 @@ ATTACK_FIELDS: Final[tuple[AttackField, ...]] = (
     AttackField(
         "extra", "extra", None, {"app": {"weather": "rain"}}, "free data of other apps: JSON only"
     ),
+    # From app exports (Migraine Buddy); JSON only so far, and not yet in the FHIR mapping.
+    AttackField(
+        "most_bothersome_symptom",
+        "mostBothersomeSymptom",
+        None,
+        "photophobia",
+        "not in the CSV encoding yet",
+        "not mapped to FHIR yet (a symptom Observation would need a qualifier)",
+    ),
+    AttackField(
+        "premonitory_symptoms",
+        "premonitorySymptoms",
+        None,
+        ["fatigue"],
+        "not in the CSV encoding yet",
+        "not mapped to FHIR yet (premonitory is not aura; it needs its own coding)",
+    ),
+    AttackField(
+        "setting",
+        "setting",
+        None,
+        "at home",
+        "not in the CSV encoding yet",
+        "not mapped to FHIR: a place is location data and stays out of what is sent",
+    ),
 )
 
 #: The CSV columns of the first twitching entry's description and intensity (after the
