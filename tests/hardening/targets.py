@@ -33,13 +33,30 @@ from .fuzzing import (
 IMPORTER_DATA = Path(__file__).resolve().parents[1] / "importers" / "data"
 MB_EXPORTS = [
     (IMPORTER_DATA / name).read_text(encoding="utf-8")
-    for name in ("mb_standard.csv", "mb_us_variant.csv", "mb_semicolon.csv")
+    for name in ("mb_standard.csv", "mb_us_variant.csv", "mb_semicolon.csv", "mb_2024.csv")
 ]
+MB_REPORTS = [
+    (IMPORTER_DATA / name).read_text(encoding="utf-8")
+    for name in ("mb_report_dmy.html", "mb_report_mdy.html")
+]
+
+
+@st.composite
+def _cut_html(draw: st.DrawFn) -> bytes:
+    """A saved report cut, spliced or with a stretch replaced: pages saved half-loaded."""
+    text = draw(st.sampled_from(MB_REPORTS))
+    a = draw(st.integers(0, len(text)))
+    b = draw(st.integers(a, min(len(text), a + 400)))
+    filler = draw(st.sampled_from(["", "<td>", "</tr><tr>", "<table>", "\x00", "&#0;", "é"]))
+    return (text[:a] + filler + text[b:]).encode()
+
+
 mb_inputs = st.tuples(
     st.one_of(
         st.sampled_from(MB_EXPORTS).flatmap(lambda text: mutated_csv(text, max_rows=12)),
         st.binary(max_size=300),
         st.sampled_from(MB_EXPORTS).map(str.encode),
+        _cut_html(),
     ),
     st.sampled_from(["UTC", "Europe/Lisbon", "America/New_York"]),
     st.sampled_from([None, True, False]),
