@@ -75,6 +75,46 @@ def check_migraine_buddy(case: tuple[bytes, str, bool | None]) -> None:
     check_accepted(result.diary)
 
 
+AH_EXPORTS = [
+    (IMPORTER_DATA / name).read_text(encoding="utf-8")
+    for name in ("apple_export.xml", "apple_headaches.xml")
+]
+
+
+@st.composite
+def _cut_export(draw: st.DrawFn) -> bytes:
+    """An Apple Health or Fitbit export with a stretch cut or replaced."""
+    text = draw(st.sampled_from([*AH_EXPORTS, *FITBIT]))
+    a = draw(st.integers(0, len(text)))
+    b = draw(st.integers(a, min(len(text), a + 200)))
+    filler = draw(st.sampled_from(["", "<Record>", '"', "2026-13-45 99:99:99 +9999", "1e999"]))
+    return (text[:a] + filler + text[b:]).encode()
+
+
+FITBIT = [
+    (IMPORTER_DATA / "fitbit" / "Global Export Data" / "sleep-2026-10-01.json").read_text(),
+    (IMPORTER_DATA / "fitbit_sleep.csv").read_text(),
+]
+
+
+def check_wearables(data: bytes) -> None:
+    """Apple Health and Fitbit imports of a damaged export: a diary or a FhirmigError."""
+    from fhirmig.importers import import_apple_health, import_fitbit_sleep
+
+    for name, run in (
+        ("export.xml", import_apple_health),
+        ("sleep-2026-10-01.json", import_fitbit_sleep),
+        ("sleep.csv", import_fitbit_sleep),
+    ):
+        path = _SCRATCH / name
+        path.write_bytes(data)
+        try:
+            result = run(path, patient_id="p-1", timezone="Europe/Berlin")
+        except FhirmigError:
+            continue
+        check_accepted(result.diary)
+
+
 def _bundles() -> list[dict[str, Any]]:
     diary = read_diary(EXAMPLES / "episodic-twitching.json")
     small = diary.model_copy(update={"attacks": diary.attacks[:3], "days": diary.days[:2]})
@@ -114,4 +154,9 @@ TARGETS: list[Target] = [
     ),
     Target("migraine-buddy", mb_inputs, tolerating_known(check_migraine_buddy)),
     Target("fhir-bundle", fhir_inputs, tolerating_known(check_fhir)),
+    Target(
+        "wearables",
+        st.one_of(_cut_export(), st.binary(max_size=200)),
+        tolerating_known(check_wearables),
+    ),
 ]
