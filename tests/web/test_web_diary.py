@@ -293,3 +293,16 @@ def test_changing_the_patient_keeps_the_id_and_identifiers(
     assert post(client, secrets, "/patient", form).status_code == 303
     patient = read_diary(diary_path).patient
     assert patient.id == "p-0001" and patient.language == "pt" and len(patient.identifiers) == 1
+
+
+@pytest.mark.skipif("headache_free" not in DayEntry.model_fields, reason="no headacheFree yet")
+def test_a_headache_free_day_with_an_attack_is_refused_beside_the_field(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    before = diary_path.read_bytes()
+    answer = post(
+        client, secrets, "/days/2026-10-29", {"date": "2026-10-29", "headacheFree": "yes"}
+    )
+    assert answer.status_code == 422
+    assert "a-2026-10-29" in problem_beside(answer.text, "headacheFree")
+    assert diary_path.read_bytes() == before

@@ -128,6 +128,7 @@ def test_the_report_page_shows_page_ones_figures_and_the_calendar(
     )
     text = text_of(html)
     assert "Key figures, 2026-06-01 to 2026-06-30" in text
+    assert f"You recorded {june.coverage.recorded_days} of them" in text
     assert f"Headache days {june.headache_days} " in text
     assert f"Migraine days {june.migraine_days} " in text
     assert stats.headache_days != june.headache_days
