@@ -239,6 +239,8 @@ def test_a_new_diary_starts_from_the_short_form(tmp_path: Path, secrets: Secrets
         assert client.get("/", follow_redirects=False).headers["location"] == "/new"
         form = client.get("/new").text
         assert 'name="id"' in form and 'name="timezone"' in form and "Start your diary" in form
+        assert 'list="list-timezone"' in form and '<option value="Europe/Lisbon">' in form
+        assert "saved as <code>new.json</code>" in form  # the path as given, inside this folder
         bad = post(client, secrets, "/new", {"id": "", "given": "Zoë", "family": "Berg",
                                              "birthDate": "1990-02-30", "timezone": "Mars/Olympus",
                                              "language": "en"})  # fmt: skip
