@@ -20,6 +20,7 @@ CASES = [
     ("bench_cli_startup.py", ["--rounds", "2"], "ratio"),
     ("bench_convert.py", ["--attacks", "50", "--repeat", "1"], "ratio"),
     ("bench_deidentify.py", ["200"], "ratio to reading"),
+    ("bench_migraine_buddy.py", ["--rows", "200", "--repeat", "1"], "ratio import/csv.reader"),
     ("bench_report.py", ["--attacks", "40", "--repeat", "1"], "ratio report/bare"),
     ("bench_stats.py", ["2000"], "scaling ratio"),
     ("bench_upload.py", ["--rounds", "1"], "re-upload"),
