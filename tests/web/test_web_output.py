@@ -95,7 +95,7 @@ def test_a_migraine_buddy_html_report_is_previewed(
     assert diary_path.read_bytes() == before
 
 
-def test_a_fitbit_sleep_export_fills_sleep_hours(
+def test_a_fitbit_sleep_export_keeps_the_diarys_sleep_hours(
     client: TestClient, secrets: Secrets, diary_path: Path
 ) -> None:
     preview = _upload(client, secrets, "/import", DATA / "fitbit_sleep.csv", source="fitbit")
@@ -104,7 +104,7 @@ def test_a_fitbit_sleep_export_fills_sleep_hours(
     assert "Fitbit sleep export" in html
     # both nights are days the diary already has, with its own sleep hours: they are kept
     assert "would change nothing" in html and "/apply" not in html
-    assert "sleepHours" in text_of(html), text_of(html)[:1500]
+    assert "Kept the diary's sleepHours on 2 days" in text_of(html), text_of(html)[:1500]
 
 
 @pytest.mark.parametrize(
