@@ -205,6 +205,7 @@ def test_a_short_overuse_run_is_not_emphasised(tmp_path: Path) -> None:
         "(2026-01, 2026-02); longest run 2 months, while ICHD-3 asks for more than 3 months"
     ) in page
     assert "reached" not in _bold_text(out)
+    assert "Highest complete month per class: triptan 10 days in 2026-01 (threshold 10)." in page
 
 
 def test_a_long_overuse_run_is_emphasised(tmp_path: Path) -> None:
