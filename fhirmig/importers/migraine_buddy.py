@@ -14,12 +14,14 @@ so that two exports of overlapping periods give the same ids and merge cleanly.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
+from fhirmig.diary.model import MAX_YEAR, MIN_YEAR
 from fhirmig.diary.reader import read_bytes
 from fhirmig.diary.timeparse import format_datetime, zone
 from fhirmig.errors import UsageError
@@ -268,6 +270,9 @@ def _attack(
     start = _start(b, first, cells, tz, order)
     if start is None:
         return None
+    if not MIN_YEAR < start.year < MAX_YEAR:  # a typo; and no zone can place year 9999
+        b.findings.problem(b.line, f"{first[:40]!r} lies outside the years {MIN_YEAR}-{MAX_YEAR}")
+        return None
     b.extra_lines.extend(more)
     home = start.astimezone(tz)
     attack: dict[str, Any] = {"id": f"mb-{home:%Y%m%dT%H%M}", "start": format_datetime(start)}
@@ -299,10 +304,13 @@ def _offset(b: AttackBuilder, cells: dict[str, str], key: str) -> timezone | Non
     if not text:
         return None
     try:
-        minutes = int(float(text))
+        value = float(text)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not value.is_integer():
         b.findings.problem(b.line, f"UTC offset must be whole minutes (got {text[:20]!r})")
         return None
+    minutes = int(value)
     if not -16 * 60 <= minutes <= 16 * 60:
         b.findings.problem(b.line, f"UTC offset {minutes} min is outside -960..960")
         return None
