@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
     ("bench_apple_health.py", ["--size-mb", "1"], "peak"),
-    ("bench_batch.py", ["--diaries", "4", "--memory=", "--sample", "2"], "identical"),
+    (
+        "bench_batch.py",
+        "--diaries 4 --memory= --sample 2 --scale 20,40 --days 7 --s3 10".split(),
+        "S3 / disk rate ratio",
+    ),
     ("bench_cli_startup.py", ["--rounds", "2"], "ratio"),
     ("bench_convert.py", ["--attacks", "50", "--repeat", "1"], "ratio"),
     ("bench_deidentify.py", ["200"], "ratio to reading"),
