@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fhirmig.app.context import RunContext
 from fhirmig.app.inputs import open_diary
 from fhirmig.app.outputs import check_output
-from fhirmig.errors import UploadError, UsageError
+from fhirmig.errors import FhirmigError, UploadError, UsageError
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -84,6 +84,8 @@ class UploadOutcome:
     error_lines: tuple[str, ...]
     exit_code: int
     summary: UploadSummary
+    #: the receipt went to standard output (``-``): the lines belong on standard error
+    to_stdout: bool = False
 
 
 def _report_resource(diary: Diary, workdir: Path, ctx: RunContext) -> dict[str, Any]:
@@ -137,11 +139,13 @@ def upload_input(
     profile: str = "r4",
     context: RunContext | None = None,
     progress: Progress | None = None,
+    word: Callable[[FhirmigError], str] = str,
 ) -> UploadOutcome:
     """Send ``source`` (any diary input) to the FHIR server at ``server``.
 
     Everything is checked before anything is sent: the server URL, the sign-in settings,
-    the receipt (never an input, key or token file).
+    the receipt (never an input, key or token file). ``word`` words an error that stopped
+    the upload half-way, which is reported in the outcome rather than raised.
     """
     ctx = context or RunContext.create()
     auth = sign_in or SignIn()
@@ -150,8 +154,9 @@ def upload_input(
             "{server} " + f"must be an http(s) URL, not {server!r}", params=("server",)
         )
     auth.check()
+    receipt_out = None
     if receipt is not None:
-        check_output(
+        receipt_out = check_output(
             receipt,
             protect=[
                 ("input", source),
@@ -193,9 +198,15 @@ def upload_input(
                 resources, server, batch_size=batch_size, client=client, progress=progress
             )
     lines.extend(summary.lines())
-    if receipt is not None:
-        write_receipt(summary, Path(receipt))
-    return UploadOutcome(tuple(lines), tuple(summary.failure_lines()), summary.exit_code, summary)
+    if receipt_out is not None:
+        receipt_out.produce(lambda path: write_receipt(summary, path), name="receipt.json")
+    return UploadOutcome(
+        tuple(lines),
+        tuple(summary.failure_lines(word=word)),
+        summary.exit_code,
+        summary,
+        to_stdout=receipt_out is not None and receipt_out.is_stdout,
+    )
 
 
 def progress_wanted() -> bool:

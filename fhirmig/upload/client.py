@@ -116,7 +116,8 @@ class FhirClient:
                 if "CERTIFICATE_VERIFY_FAILED" in str(exc):
                     raise FatalServerError(
                         f"{method} {url}: the server's TLS certificate is not trusted; "
-                        "give the CA with --ca-bundle"
+                        "give the CA with {ca_bundle}",
+                        params=("ca_bundle",),
                     ) from None
                 failures += 1
                 if failures >= self.retry.attempts:
@@ -184,7 +185,8 @@ class FhirClient:
                 if method != "GET" and status not in (307, 308):
                     raise FatalServerError(
                         f"{method} {url}: the server redirects with HTTP {status}, which would "
-                        "drop the request body; give the final URL with --server"
+                        "drop the request body; give the final URL with {server}",
+                        params=("server",),
                     )
                 url = urljoin(url, response.headers["location"])
                 params = None

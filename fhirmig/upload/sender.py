@@ -61,6 +61,7 @@ class Sender:
             except (TemporaryServerError, AuthError, FatalServerError) as exc:
                 self.summary.auth_failed = isinstance(exc, AuthError)
                 self.summary.stopped = str(exc)
+                self.summary.stopped_error = exc
                 rest = [p for c in self.plan.chunks[index:] for p in c]
                 for p in rest:
                     if p.key not in self.server_ids and p.key not in self.lost:
