@@ -18,7 +18,7 @@ from fhirmig.fhir.context import Ctx, cc, fhir_date, quantity
 if TYPE_CHECKING:
     from fhirmig.analysis.types import Stats
 
-__all__ = ["summary_resources"]
+__all__ = ["summary_record", "summary_resources"]
 
 _SURVEY = {
     "coding": [
@@ -36,6 +36,16 @@ _DEFINITION = {
     "acute-medication-days": "days on which an acute headache medication was taken",
     "class-days": "days with intake of each ICHD-3 8.2 acute-medication class",
 }
+
+
+def summary_record(figure: str, period: str = "diary", treatment: str | None = None) -> str:
+    """The record id of a summary: the figure, the treatment it belongs to (if any) and the
+    kind of period (``diary`` for the whole diary, ``YYYY-MM`` for one calendar month).
+
+    Never the period's dates: a longer diary gives the same record with a new value, so an
+    upload updates the summary the server holds instead of adding a second one beside it.
+    """
+    return f"{figure}/{treatment}@{period}" if treatment is not None else f"{figure}@{period}"
 
 
 def _days(n: int) -> dict[str, Any]:
@@ -59,7 +69,6 @@ def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str
     derived = [ctx.ref("Observation", "attack", a) for a in attack_ids]
     known = {a.id for a in diary.attacks}
     derived = [ref for ref, a in zip(derived, attack_ids, strict=True) if a in known]
-    span = f"{period['start']}..{period['end']}"
     out = []
     for key, value in (
         ("headache-days", stats.headache_days),
@@ -67,7 +76,7 @@ def summary_resources(diary: Diary, stats: Stats | None = None) -> list[dict[str
         ("acute-medication-days", stats.acute_medication_days),
         ("class-days", None),
     ):
-        obs = ctx.base("Observation", "summary", f"{key}@{span}")
+        obs = ctx.base("Observation", "summary", summary_record(key))
         obs["status"] = "final"
         obs["category"] = [_SURVEY]
         obs["code"] = {**cc("observation", key), "text": _DEFINITION[key]}
