@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from fhirmig.commands._common import (
     csv_patient_options,
     deidentify_options,
+    echo_err,
     handle_errors,
     load_input,
     maybe_deidentify,
@@ -21,6 +24,8 @@ from fhirmig.errors import UsageError
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
     from fhirmig.upload.auth import Auth
+    from fhirmig.upload.client import FhirClient
+    from fhirmig.upload.diary import DiaryUpload
     from fhirmig.upload.summary import UploadSummary
 
 __all__ = ["upload"]
@@ -69,40 +74,32 @@ def _build_auth(
     return NoAuth()
 
 
-def _report_resource(diary: Diary, workdir: Path) -> dict[str, Any]:
-    """The PDF report of ``diary`` as a DocumentReference (the PDF made in a private folder).
-
-    The report covers the diary's whole span; its "generated" date is ``SOURCE_DATE_EPOCH``
-    when set, else today, as for ``fhirmig report``.
-    """
-    from fhirmig.analysis import compute_stats
+def _source_date() -> date | None:
+    """The report's date when ``SOURCE_DATE_EPOCH`` is set; else None: the upload dates
+    the report by the diary's last day, so an unchanged diary gives the same PDF."""
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return None
     from fhirmig.commands.report import generated_date
-    from fhirmig.errors import UploadError
-    from fhirmig.fhir import document_reference
-    from fhirmig.report import render_stats_report
 
-    stats = compute_stats(diary)
-    start, end = stats.period_from, stats.period_to
-    if start is None or end is None:
-        raise UploadError("--include-report: the diary has no days to report on")
-    pdf_path = render_stats_report(diary, stats, workdir / "report.pdf", generated=generated_date())
-    title = f"Headache diary report {start.isoformat()} to {end.isoformat()}"
-    pdf = Path(pdf_path).read_bytes()
-    return document_reference(diary, pdf, start=start, end=end, title=title)
+    return generated_date()
 
 
 def _print_dry_run(summary: UploadSummary) -> None:
-    sizes = Counter(r.chunk for r in summary.results)
+    sent = [r for r in summary.results if r.chunk]
+    sizes = Counter(r.chunk for r in sent)
+    unit = {"transaction": "transaction", "batch": "batch"}.get(summary.mode, "step")
     current = 0
-    for result in summary.results:
+    for result in sent:
         if result.chunk != current:
             current = result.chunk
             size = sizes[current]
-            click.echo(f"transaction {current} ({size} {'entry' if size == 1 else 'entries'}):")
+            click.echo(f"{unit} {current} ({size} {'change' if size == 1 else 'changes'}):")
         click.echo(f"  {result.status}")
 
 
 def _print_summary(summary: UploadSummary) -> None:
+    if summary.mode:
+        click.echo(f"mode: {summary.mode}", err=True)
     for line in summary.lines():
         click.echo(line)
     for line in summary.failure_lines():
@@ -150,7 +147,52 @@ def _print_summary(summary: UploadSummary) -> None:
     type=click.FloatRange(min=1.0),
     default=60.0,
     show_default=True,
-    help="Seconds to wait for each answer.",
+    help="Seconds each request may take in all (connect, send and receive).",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1.0),
+    default=1800.0,
+    show_default=True,
+    help="Seconds the whole upload may take; then it stops (run it again to finish).",
+)
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0.0),
+    default=120.0,
+    show_default=True,
+    help="Longest Retry-After wait (seconds) to honour; a busier server ends the upload.",
+)
+@click.option(
+    "--max-response-mb",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Refuse a server answer larger than this (MB).",
+)
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="Allow plain http to a host other than this machine (data travels unencrypted).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(("auto", "transaction", "batch", "single", "document")),
+    default="auto",
+    show_default=True,
+    help="How to send: auto reads the server's CapabilityStatement; document sends the PDF "
+    "report alone as a DocumentReference.",
+)
+@click.option(
+    "--delete-removed",
+    is_flag=True,
+    help="Delete records the diary no longer has (default: mark them entered-in-error).",
+)
+@click.option(
+    "--accept-patient-mismatch",
+    is_flag=True,
+    help="Upload even though the server's Patient with this identifier differs in family "
+    "name, birth date or sex (a deliberate correction).",
 )
 @click.option(
     "--batch-size",
@@ -167,7 +209,16 @@ def _print_summary(summary: UploadSummary) -> None:
 @click.option(
     "--include-report", is_flag=True, help="Also send the PDF report (DocumentReference)."
 )
-@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@click.option(
+    "--include-summaries",
+    is_flag=True,
+    help="With --mode document: also send the summary Observations of the figures.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read the server and list what would be created, updated and withdrawn; write nothing.",
+)
 @click.option(
     "--receipt",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -188,9 +239,17 @@ def upload(
     token_url: str | None,
     ca_bundle: Path | None,
     timeout: float,
+    deadline: float,
+    max_wait: float,
+    max_response_mb: int,
+    allow_insecure_http: bool,
+    mode: str,
+    delete_removed: bool,
+    accept_patient_mismatch: bool,
     batch_size: int,
     identifier_system: str | None,
     include_report: bool,
+    include_summaries: bool,
     dry_run: bool,
     receipt: Path | None,
     csv_patient_id: str | None,
@@ -199,42 +258,54 @@ def upload(
     key_file: Path | None,
     keep_notes: bool,
 ) -> None:
-    """Send INPUT (a diary, or fhirmig's FHIR Bundle or NDJSON folder) to a FHIR server.
+    """Make a FHIR server hold what INPUT says (a diary, or fhirmig's FHIR Bundle or NDJSON).
 
-    Resources go as transaction Bundles, the Patient first; each is a conditional create on
-    its identifier, so running the same command again (after a failure) stores nothing
-    twice. The token is never taken from the command line: set FHIRMIG_TOKEN or use
-    --token-file. Exit codes: 0 all sent, 1 some failed, 2 usage, 3 sign-in failed.
+    The upload is a sync: it finds the patient (and refuses one that looks like another
+    person), reads what the server holds, then creates what is new, updates what changed
+    and marks what the diary no longer has entered-in-error (--delete-removed deletes it).
+    Running it again after a failure or an edit brings the server up to date. The token is
+    never taken from the command line: set FHIRMIG_TOKEN or use --token-file. Exit codes:
+    0 all sent, 1 some failed or refused, 2 usage, 3 sign-in failed.
     """
-    if not server.startswith(("https://", "http://")):
-        raise UsageError(f"--server must be an http(s) URL, not {server!r}")
+    from fhirmig.upload.safety import check_server_url
+
+    check_server_url(server, allow_insecure_http=allow_insecure_http)
     _check_auth_options(auth, token_file, client_id, private_key, kid, token_url)
+    if include_summaries and mode != "document":
+        raise UsageError("--include-summaries goes with --mode document")
     diary = maybe_deidentify(
         load_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )
-    from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
+    from fhirmig.upload import write_receipt
+    from fhirmig.upload.client import FhirClient
+    from fhirmig.upload.diary import DiaryUpload
 
-    system = identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources: list[dict[str, Any]] = diary_to_resources(diary, identifier_system=system)
-    if include_report:
-        from fhirmig.files import private_tempdir
-
-        with private_tempdir() as workdir:
-            resources.append(_report_resource(diary, workdir))
-
-    from fhirmig.upload import upload_resources, write_receipt
-
+    options = DiaryUpload(
+        mode=mode,
+        batch_size=batch_size,
+        dry_run=dry_run,
+        include_report=include_report,
+        include_summaries=include_summaries,
+        delete_removed=delete_removed,
+        accept_patient_mismatch=accept_patient_mismatch,
+        identifier_system=identifier_system,
+        generated=_source_date(),
+    )
+    sign_in = _build_auth(auth, server, token_file, client_id, private_key, kid, scope, token_url)
+    with FhirClient(
+        server,
+        sign_in,
+        timeout=timeout,
+        ca_bundle=ca_bundle,
+        deadline=deadline,
+        max_wait=max_wait,
+        max_body=max_response_mb * 1024 * 1024,
+        notify=echo_err,
+        allow_insecure_http=allow_insecure_http,
+    ) as client:
+        summary = _send(diary, options, client)
     if dry_run:
-        summary = upload_resources(resources, server, batch_size=batch_size, dry_run=True)
         _print_dry_run(summary)
-    else:
-        from fhirmig.upload.client import FhirClient
-
-        sign_in = _build_auth(
-            auth, server, token_file, client_id, private_key, kid, scope, token_url
-        )
-        with FhirClient(server, sign_in, timeout=timeout, ca_bundle=ca_bundle) as client:
-            summary = _send(resources, server, batch_size, client)
     _print_summary(summary)
     if receipt is not None:
         write_receipt(summary, receipt)
@@ -242,20 +313,15 @@ def upload(
         sys.exit(summary.exit_code)
 
 
-def _send(
-    resources: list[dict[str, Any]], server: str, batch_size: int, client: Any
-) -> UploadSummary:
-    from fhirmig.upload import upload_resources
+def _send(diary: Diary, options: DiaryUpload, client: FhirClient) -> UploadSummary:
+    from fhirmig.upload.diary import upload_diary
 
-    if not sys.stderr.isatty():
-        return upload_resources(resources, server, batch_size=batch_size, client=client)
-    with click.progressbar(length=len(resources), label="uploading", file=sys.stderr) as bar:
-        seen = [0]
+    if options.dry_run or not sys.stderr.isatty():
+        return upload_diary(diary, client, options, notify=echo_err)
+    with click.progressbar(length=1, label="uploading", file=sys.stderr) as bar:
 
         def advance(done: int, total: int) -> None:
-            bar.update(done - seen[0])
-            seen[0] = done
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
 
-        return upload_resources(
-            resources, server, batch_size=batch_size, client=client, progress=advance
-        )
+        return upload_diary(diary, client, options, notify=echo_err, progress=advance)
