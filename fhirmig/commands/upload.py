@@ -98,8 +98,6 @@ def _print_dry_run(summary: UploadSummary) -> None:
 
 
 def _print_summary(summary: UploadSummary) -> None:
-    if summary.mode:
-        click.echo(f"mode: {summary.mode}", err=True)
     for line in summary.lines():
         click.echo(line)
     for line in summary.failure_lines():

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fhirmig.errors import FatalServerError, UploadError
+from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError, UploadError
 from fhirmig.upload.modes import MODES, Capabilities, choose_mode, parse_capabilities
 from fhirmig.upload.remote import FHIRMIG_SID
 
@@ -97,14 +97,17 @@ def upload_diary(
     """Make the server hold what ``diary`` says (see the module doc); the summary."""
     from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
     from fhirmig.files import private_tempdir
-    from fhirmig.upload.run import run_sync
+    from fhirmig.upload.run import run_sync, stopped_summary
 
     if options.mode not in MODES:
         raise UploadError(f"unknown mode {options.mode!r}; choose one of {', '.join(MODES)}")
     say = notify or (lambda line: None)
     system = options.identifier_system or DEFAULT_PATIENT_SYSTEM
     resources = diary_to_resources(diary, identifier_system=system)
-    caps = _capabilities(client, needed=options.mode == "auto")
+    try:
+        caps = _capabilities(client, needed=options.mode == "auto")
+    except (AuthError, TemporaryServerError) as exc:
+        return stopped_summary(client, resources, exc, options.mode, options.dry_run)
     mode = options.mode
     if mode == "auto" and caps is not None:
         types = {r["resourceType"] for r in resources}

@@ -182,6 +182,14 @@ def fetch_state(
                 if rid in ours and rid not in seen:
                     seen.add(rid)
                     state.add(("Provenance", "id", rid), Remote(res))
+        sending = sorted(
+            str(r["id"])
+            for r in desired
+            if r["resourceType"] == "Provenance" and r["id"] not in seen
+        )
+        for start in range(0, len(sending), 50):
+            for res in search("Provenance", {"_id": ",".join(sending[start : start + 50])}):
+                state.add(("Provenance", "id", str(res["id"])), Remote(res))
     shared = [r for r in desired if r["resourceType"] in ("Medication", "Device")]
     for rtype in ("Medication", "Device"):
         tokens = [

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from fhirmig.upload.client import FhirClient
     from fhirmig.upload.sender import ProgressCallback, SendMode
 
-__all__ = ["find_patient", "provenance_ids", "run_sync"]
+__all__ = ["find_patient", "provenance_ids", "run_sync", "stopped_summary"]
 
 _PROVENANCE_CANDIDATES = 1000
 
@@ -121,15 +121,7 @@ def run_sync(
         types = {str(r["resourceType"]) for r in resources} if only_sent_systems else None
         state = _read_server(client, patients, resources, accept_patient_mismatch, types)
     except (TemporaryServerError, FatalServerError, AuthError) as exc:
-        # the server could not be read: nothing was written; say so per resource
-        stopped = UploadSummary(server=client.base_url, dry_run=dry_run, mode=send_mode)
-        stopped.stopped, stopped.auth_failed = str(exc), isinstance(exc, AuthError)
-        for p in ordered:
-            stopped.results.append(
-                ResourceResult(p.key, p.resource_type, "failed", "not sent", issues=[NOT_SENT])
-            )
-        stopped.requests = client.requests_sent
-        return stopped
+        return stopped_summary(client, resources, exc, send_mode, dry_run)
     if only_sent_systems:
         sent = {k[1] for r in resources if (k := sync_key(r)) is not None} | {REPORT_SYSTEM}
         state.by_key = {k: v for k, v in state.by_key.items() if k[1] in sent}
@@ -142,7 +134,7 @@ def run_sync(
     summary = UploadSummary(server=client.base_url, dry_run=dry_run, mode=send_mode, notes=notes)
     keeps = [p for p in changes if p.action == "keep"]
     for p in keeps:
-        summary.results.append(_result(p, "planned" if dry_run else "unchanged"))
+        summary.results.append(_result(p, "unchanged"))
     if dry_run:
         for chunk in plan:
             summary.chunks += 1
@@ -152,6 +144,26 @@ def run_sync(
         return summary
     sender = Sender(client, plan, summary, progress, mode=send_mode, server_ids=server_ids)
     sender.run()
+    summary.requests = client.requests_sent
+    return summary
+
+
+def stopped_summary(
+    client: FhirClient,
+    resources: Sequence[dict[str, Any]],
+    error: Exception,
+    mode: str,
+    dry_run: bool = False,
+) -> UploadSummary:
+    """The summary of an upload that stopped before writing anything (the server could
+    not be read, or sign-in failed): every resource "not sent"."""
+    summary = UploadSummary(server=client.base_url, dry_run=dry_run, mode=mode)
+    summary.stopped, summary.auth_failed = str(error), isinstance(error, AuthError)
+    for r in resources:
+        key = f"{r.get('resourceType')}/{r.get('id')}"
+        summary.results.append(
+            ResourceResult(key, str(r.get("resourceType")), "failed", "not sent", issues=[NOT_SENT])
+        )
     summary.requests = client.requests_sent
     return summary
 

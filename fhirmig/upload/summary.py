@@ -68,7 +68,6 @@ _PLANNED = {
     "retire": "mark entered-in-error",
     "supersede": "mark superseded",
     "delete": "delete",
-    "keep": "leave unchanged",
 }
 RECEIPT_FORMAT = "fhirmig-upload-receipt/1"
 #: The issue recorded for resources left unsent because the upload stopped.
@@ -244,9 +243,9 @@ class UploadSummary:
         if self.dry_run:
             planned = Counter(r.action or "create" for r in self.results if r.outcome == "planned")
             parts = [f"{_PLANNED[a]} {planned[a]}" for a in _PLANNED if planned[a]]
-            sent = sum(n for a, n in planned.items() if a != "keep")
             head = f"would {', '.join(parts) or 'change nothing'}"
-            head += f" ({sent} requests in {self.chunks} {self._unit()})"
+            head += f" ({c['planned']} changes in {self.chunks} {self._unit()})"
+            head += f"; unchanged {c['unchanged']}"
         else:
             parts = [f"{_WORDS[o]} {c[o]}" for o in _WORDS if c[o] or o in ("created", "updated")]
             head = ", ".join([*parts, f"failed {c['failed'] + c['skipped']}"])
