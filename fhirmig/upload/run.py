@@ -129,6 +129,9 @@ def run_sync(
     changes, server_ids = diff(
         ordered, state, SyncOptions(delete_removed=delete_removed), client.base_url
     )
+    for p in changes:
+        if p.action in ("retire", "supersede", "delete"):
+            server_ids[p.key] = p.key  # a server record: its key is the server's own
     notes = _avoid_unsupported_deletes(changes, no_delete)
     plan = chunk_changes(changes, batch_size, independent=send_mode == "batch")
     summary = UploadSummary(server=client.base_url, dry_run=dry_run, mode=send_mode, notes=notes)
