@@ -8,7 +8,7 @@ OUT ?= out
 FHIR_SERVER_VENV ?= .venv-fhir-server
 FHIR_SERVER_REQS := tests/upload/server-requirements.txt tests/upload/server-constraints.txt
 
-.PHONY: demo test lint typecheck pytest examples clean
+.PHONY: demo test lint typecheck pytest examples clean fhir-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ typecheck: $(VENV)/.installed-test
 
 pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed
 	FHIRMIG_TEST_SERVER=required $(BIN)/pytest
+
+# A local FHIR test server (the tests' SEKMET) to try `fhirmig upload` by hand: PORT=8090.
+fhir-server: $(VENV)/.installed $(FHIR_SERVER_VENV)/.installed
+	$(BIN)/python scripts/fhir_server.py --port $(or $(PORT),8090)
 
 examples: $(VENV)/.installed
 	$(BIN)/python scripts/make_examples.py

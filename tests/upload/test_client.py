@@ -203,7 +203,7 @@ def test_refused_bearer_token_is_an_auth_failure_without_the_token() -> None:
 
 def test_credentials_are_never_sent_over_plain_http() -> None:
     server = MockFhir("http://ehr.example/fhir")
-    with pytest.raises(UsageError, match="refusing plain http to http://ehr.example"):
+    with pytest.raises(UsageError, match=r"refusing plain http to http://ehr\.example"):
         FhirClient("http://ehr.example/fhir", transport=server.transport())
     client = FhirClient(
         "http://ehr.example/fhir",

@@ -86,8 +86,11 @@ def test_accept_patient_mismatch_uploads_to_the_existing_record(
     _store_patient(ehr, "p-0002", name=[{"family": "Typo"}])
     result = CliRunner().invoke(
         cli,
-        ["upload", str(examples / "chronic-overuse.json"), "--server", BASE]
-        + ["--accept-patient-mismatch"],
+        [
+            "upload",
+            str(examples / "chronic-overuse.json"),
+            *("--server", BASE, "--accept-patient-mismatch"),
+        ],
     )
     assert result.exit_code == 0, result.output
     observations = [r for k, r in ehr.stored.items() if k.startswith("Observation/")]

@@ -162,7 +162,9 @@ def test_https_never_falls_back_to_http(tmp_path: Path) -> None:
             target = server.url.replace("https://", "http://")
             server.respond = _redirect_to(target)  # type: ignore[assignment]
             with FhirClient(server.url, ca_bundle=ca, retry=_policy()) as client:
-                with pytest.raises(FatalServerError, match="to another place, http://127.0.0.1"):
+                with pytest.raises(
+                    FatalServerError, match=r"to another place, http://127\.0\.0\.1"
+                ):
                     client.request("POST", "", json=PATIENT)
     assert plain.seen == [] and len(server.seen) == 1
 
@@ -185,8 +187,11 @@ def test_server_text_is_cleaned_and_cut_on_screen_and_in_the_receipt(examples: P
     with loopback(respond) as server:
         result = CliRunner().invoke(
             cli,
-            ["upload", str(examples / "chronic-overuse.json"), "--server", server.url]
-            + ["--receipt", "receipt.json", "--batch-size", "1000"],
+            [
+                "upload",
+                str(examples / "chronic-overuse.json"),
+                *("--server", server.url, "--receipt", "receipt.json", "--batch-size", "1000"),
+            ],
         )
     assert result.exit_code == 1
     receipt = Path("receipt.json").read_text()
