@@ -62,15 +62,18 @@ def expand_inputs(
 ) -> list[BatchInput]:
     """The diaries named by ``patterns``, sorted by name, each once.
 
+    Nothing inside ``outdir`` (a folder or an fsspec URL) is taken.
+
     Raises:
         BatchError: a pattern names nothing (a missing file, a glob without match, an
             empty folder), so that a typo does not pass for an empty batch.
     """
-    out_root = Path(outdir).resolve() if outdir is not None else None
+    out_url = os.fspath(outdir) if outdir is not None and is_url(os.fspath(outdir)) else None
+    out_root = Path(outdir).resolve() if outdir is not None and out_url is None else None
     found: dict[str, BatchInput] = {}
     for raw in patterns:
         text = os.fspath(raw)
-        items = _expand_url(text) if is_url(text) else _expand_local(text, out_root)
+        items = _expand_url(text, out_url) if is_url(text) else _expand_local(text, out_root)
         if not items and not _named_sidecar(text):
             raise BatchError(f"{text}: no diary found (no such file, or no .json/.csv inside)")
         for item in items:
@@ -148,9 +151,10 @@ def _is_sidecar(p: Path) -> bool:
     return (p.parent / f"{stem}.csv").exists() or (p.parent / f"{stem}.CSV").exists()
 
 
-def _expand_url(text: str) -> list[BatchInput]:
+def _expand_url(text: str, out_url: str | None) -> list[BatchInput]:
     fs, path = _fs_of(text)
     protocol = text.partition("://")[0]
+    fs.invalidate_cache()  # a listing cached earlier in this process may be stale
     if _GLOB_CHARS.intersection(path):
         paths: Iterable[str] = fs.glob(path)
     elif fs.isdir(path):
@@ -165,6 +169,8 @@ def _expand_url(text: str) -> list[BatchInput]:
         if not name.lower().endswith(DIARY_SUFFIXES) or name.lower().endswith(_SIDECAR):
             continue
         url = found if is_url(found) else f"{protocol}://{found}"
+        if out_url is not None and url.startswith(out_url.rstrip("/") + "/"):
+            continue
         items.append(BatchInput(url, url))
     return items
 

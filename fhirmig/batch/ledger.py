@@ -11,10 +11,7 @@ into ``ledger.json``, the one file a user reads.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -24,9 +21,9 @@ import orjson
 from fhirmig._version import __version__
 from fhirmig.batch.inputs import BatchInput, read_input_bytes
 from fhirmig.batch.ndjson import OutputFile
+from fhirmig.batch.store import STATE_DIR, Store, batch_lock
 from fhirmig.batch.worker import ChunkResult, ChunkTask, InputResult
-from fhirmig.errors import BatchError, FhirmigError
-from fhirmig.files import FILE_MODE, atomic_write, atomic_writer, ensure_dir
+from fhirmig.errors import FhirmigError
 
 __all__ = [
     "LEDGER_FORMAT",
@@ -34,8 +31,10 @@ __all__ = [
     "STATE_DIR",
     "batch_lock",
     "chunk_id",
+    "journal_name",
     "journal_path",
     "load_journal",
+    "parse_journal",
     "read_checksum",
     "resumable",
     "write_journal",
@@ -44,7 +43,6 @@ __all__ = [
 
 LEDGER_NAME = "ledger.json"
 LEDGER_FORMAT = "fhirmig-batch-ledger/1"
-STATE_DIR = ".fhirmig-batch"
 _LAYOUT = 1
 
 
@@ -61,6 +59,7 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "maxPartBytes": task.max_part_bytes,
         "converter": task.converter,
         "summaries": task.summaries,
+        "profile": task.profile,
         # the key itself never reaches the journal: only whether and with which key
         "deidentify": (
             None
@@ -73,12 +72,17 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
     return hashlib.sha256(orjson.dumps(key)).hexdigest()
 
 
+def journal_name(index: int) -> str:
+    """The name (in the store) of the journal entry of chunk ``index``."""
+    return f"{STATE_DIR}/chunk-{index:06d}.json"
+
+
 def journal_path(outdir: Path, index: int) -> Path:
-    """Where the journal entry of chunk ``index`` lives."""
-    return outdir / STATE_DIR / f"chunk-{index:06d}.json"
+    """Where the journal entry of chunk ``index`` lives in a local folder."""
+    return outdir / journal_name(index)
 
 
-def write_journal(outdir: Path, task: ChunkTask, result: ChunkResult) -> None:
+def write_journal(store: Store, task: ChunkTask, result: ChunkResult) -> None:
     """Record a finished chunk (atomically, so a kill leaves the old entry or the new one)."""
     ident = chunk_id(task, [r.sha256 for r in result.inputs])
     entry = {
@@ -86,18 +90,25 @@ def write_journal(outdir: Path, task: ChunkTask, result: ChunkResult) -> None:
         "inputs": [r.to_json() for r in result.inputs],
         "files": [{"type": f.type, "name": f.name, "count": f.count} for f in result.files],
     }
-    atomic_write(journal_path(outdir, task.index), orjson.dumps(entry) + b"\n")
+    store.write(journal_name(task.index), orjson.dumps(entry) + b"\n")
 
 
-def load_journal(outdir: Path, index: int) -> tuple[str, ChunkResult] | None:
-    """The recorded id and result of chunk ``index``, or None when absent or unreadable."""
+def parse_journal(index: int, data: bytes | None) -> tuple[str, ChunkResult] | None:
+    """The id and result recorded in the journal entry ``data`` of chunk ``index``."""
+    if data is None:
+        return None
     try:
-        raw = orjson.loads(journal_path(outdir, index).read_bytes())
+        raw = orjson.loads(data)
         inputs = tuple(InputResult.from_json(e) for e in raw["inputs"])
         files = tuple(OutputFile(f["type"], f["name"], int(f["count"])) for f in raw["files"])
         return str(raw["id"]), ChunkResult(index, inputs, files)
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
+
+
+def load_journal(store: Store, index: int) -> tuple[str, ChunkResult] | None:
+    """The recorded id and result of chunk ``index``, or None when absent or unreadable."""
+    return parse_journal(index, store.read(journal_name(index)))
 
 
 def read_checksum(item: BatchInput) -> str | None:
@@ -108,9 +119,9 @@ def read_checksum(item: BatchInput) -> str | None:
         return None
 
 
-def resumable(outdir: Path, task: ChunkTask) -> ChunkResult | None:
+def resumable(store: Store, task: ChunkTask) -> ChunkResult | None:
     """The recorded result of ``task`` when its inputs are unchanged and its files present."""
-    loaded = load_journal(outdir, task.index)
+    loaded = load_journal(store, task.index)
     if loaded is None:
         return None
     ident, result = loaded
@@ -119,35 +130,13 @@ def resumable(outdir: Path, task: ChunkTask) -> ChunkResult | None:
     if chunk_id(task, [read_checksum(i) for i in task.inputs]) != ident:
         return None
     names = [f.name for f in result.files] + [r.output for r in result.inputs if r.output]
-    if not all((outdir / n).is_file() for n in names):
+    if not all(store.exists(n) for n in names):
         return None
     return result
 
 
-@contextlib.contextmanager
-def batch_lock(outdir: Path) -> Iterator[None]:
-    """Hold the output folder for one batch at a time.
-
-    A POSIX record lock: held by this process only (worker processes forked from it do
-    not inherit it) and released by the system when the process ends, even by SIGKILL.
-
-    Raises:
-        BatchError: another batch is writing to ``outdir``.
-    """
-    state = ensure_dir(outdir / STATE_DIR)
-    fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise BatchError(f"{outdir}: another batch is writing to this folder") from None
-        yield
-    finally:
-        os.close(fd)
-
-
 def write_ledger(
-    path: Path,
+    store: Store,
     output: str,
     entries: Iterator[dict[str, Any]],
     summary_of: Any,
@@ -157,7 +146,7 @@ def write_ledger(
     ``summary_of`` is called after the last entry and returns the summary object, so
     the entries never have to be held in memory together.
     """
-    with atomic_writer(path) as fh:
+    with store.writer(LEDGER_NAME) as fh:
         _write_ledger(fh, output, entries, summary_of)
 
 

@@ -23,16 +23,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from fhirmig.errors import OutputError
 from fhirmig.files import FILE_MODE
+
+if TYPE_CHECKING:
+    from fhirmig.batch.store import PartWriter, Store
 
 __all__ = [
     "DEFAULT_MAX_PART_BYTES",
     "ERRORS_NAME",
     "PART_PATTERN",
     "ChunkParts",
+    "LocalPart",
     "OutputFile",
     "bulk_manifest",
     "operation_outcome",
@@ -62,8 +66,8 @@ class OutputFile:
     count: int
 
 
-class _AtomicPart:
-    """A part being written: a private temporary file renamed over its name on commit."""
+class LocalPart:
+    """A part being written to a folder: a private temporary file renamed on commit."""
 
     def __init__(self, folder: Path, name: str) -> None:
         self.target = folder / name
@@ -107,13 +111,14 @@ class ChunkParts:
     sorted by type then part; ``abort`` removes the unfinished ones.
     """
 
-    def __init__(self, folder: Path, chunk: int, max_part_bytes: int) -> None:
+    def __init__(self, store: Store, chunk: int, max_part_bytes: int) -> None:
         if max_part_bytes < 1:
             raise ValueError("max_part_bytes must be positive")
-        self.folder = folder
+        self.store = store
         self.chunk = chunk
         self.limit = max_part_bytes
-        self._open: dict[str, _AtomicPart] = {}
+        self._open: dict[str, PartWriter] = {}
+        self._names: dict[str, str] = {}
         self._numbers: dict[str, int] = {}
         self._done: list[OutputFile] = []
 
@@ -126,14 +131,16 @@ class ChunkParts:
         if part is None:
             number = self._numbers.get(resource_type, 0) + 1
             self._numbers[resource_type] = number
-            part = _AtomicPart(self.folder, part_name(resource_type, self.chunk, number))
+            name = part_name(resource_type, self.chunk, number)
+            part = self.store.part(name)
             self._open[resource_type] = part
+            self._names[resource_type] = name
         part.write(line)
 
     def _finish(self, resource_type: str) -> None:
         part = self._open.pop(resource_type)
         part.commit()
-        self._done.append(OutputFile(resource_type, part.target.name, part.count))
+        self._done.append(OutputFile(resource_type, self._names[resource_type], part.count))
 
     def close(self) -> list[OutputFile]:
         """Commit every open part; the chunk's files in (type, part) order."""

@@ -24,9 +24,8 @@ import orjson
 from fhirmig.batch.inputs import BatchInput, expand_inputs
 from fhirmig.batch.ledger import (
     LEDGER_NAME,
-    STATE_DIR,
-    batch_lock,
-    load_journal,
+    journal_name,
+    parse_journal,
     resumable,
     write_journal,
     write_ledger,
@@ -42,6 +41,7 @@ from fhirmig.batch.ndjson import (
     transaction_time,
 )
 from fhirmig.batch.progress import Progress
+from fhirmig.batch.store import STATE_DIR, Store, open_store
 from fhirmig.batch.worker import (
     BUNDLES_DIR,
     DEFAULT_CONVERTER,
@@ -50,7 +50,6 @@ from fhirmig.batch.worker import (
     InputResult,
 )
 from fhirmig.errors import BatchError, UsageError
-from fhirmig.files import atomic_write, atomic_writer, ensure_dir
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "MANIFEST_NAME", "BatchSummary", "run_batch"]
 
@@ -64,9 +63,13 @@ _JOURNAL = re.compile(r"^chunk-(\d{6,})\.json$")
 
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
-    """What a batch did. ``failed`` counts inputs reported in the ledger with errors."""
+    """What a batch did. ``failed`` counts inputs reported in the ledger with errors.
 
-    outdir: Path
+    ``outdir``, ``ledger`` and ``manifest`` are paths for a local folder and URLs (``str``)
+    for object storage.
+    """
+
+    outdir: Path | str
     format: str
     inputs: int
     converted: int
@@ -74,8 +77,8 @@ class BatchSummary:
     skipped: int
     resources: int
     files: int
-    ledger: Path
-    manifest: Path | None
+    ledger: Path | str
+    manifest: Path | str | None
 
     @property
     def ok(self) -> bool:
@@ -105,8 +108,13 @@ def run_batch(
     converter: str = DEFAULT_CONVERTER,
     deidentify_key: bytes | None = None,
     keep_notes: bool = False,
+    profile: str = "r4",
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
+
+    ``outdir`` is a folder or an fsspec URL (``s3://bucket/export``: workers write there
+    directly, and the store alone is enough to resume); ``base_url`` defaults to the URL
+    of such a store, so that the manifest's file URLs can be fetched.
 
     ``format`` is ``ndjson`` (bulk NDJSON parts plus ``manifest.json``) or ``bundles``
     (``bundles/<patient id>.json``). ``jobs`` defaults to the usable cores; ``engine`` is
@@ -116,7 +124,8 @@ def run_batch(
     ``summaries`` adds the Observations of the clinical figures to each diary's resources
     (as ``fhirmig convert`` does); ``converter`` names the diary-to-resources function, as
     ``module:function``. With ``deidentify_key`` every diary is de-identified first
-    (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there).
+    (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there). ``profile``
+    ``us-core`` makes the resources claim and meet the US Core 6.1.0 profiles.
 
     Raises:
         UsageError: options that do not fit together.
@@ -125,10 +134,16 @@ def run_batch(
         OutputError: the output cannot be written.
     """
     _check(format, engine, jobs, scheduler, chunk_size, max_part_bytes)
+    from fhirmig.fhir.profiles import check_profile
+
+    check_profile(profile)
     workers = jobs or default_jobs()
-    items = expand_inputs(inputs, outdir)
-    out = ensure_dir(outdir).resolve()
-    with batch_lock(out):
+    out = open_store(outdir)
+    items = expand_inputs(inputs, out.location)
+    if base_url is None:
+        base_url = out.default_base_url
+    out.ensure()
+    with out.lock():
         when = _transaction_time(out, resume)
         meter = Progress(len(items), progress) if progress is not None else None
         n_chunks = (len(items) + chunk_size - 1) // chunk_size
@@ -146,13 +161,14 @@ def run_batch(
                 task = ChunkTask(
                     index,
                     tuple(chunk),
-                    str(out),
+                    out.location,
                     format,
                     max_part_bytes,
                     converter,
                     summaries,
                     deidentify_key,
                     keep_notes,
+                    profile,
                 )
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:
@@ -194,28 +210,32 @@ def _check(
         raise UsageError("the chunk size must be 1 or more and parts at least 1 KiB")
 
 
-def _transaction_time(out: Path, resume: bool) -> str:
+def _transaction_time(out: Store, resume: bool) -> str:
     """``SOURCE_DATE_EPOCH``, else the start of the first run (kept for ``--resume``)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return transaction_time()
-    stamp = out / STATE_DIR / "started"
-    if resume and stamp.is_file():
-        return stamp.read_text(encoding="ascii").strip()
+    stamp = f"{STATE_DIR}/started"
+    earlier = out.read(stamp) if resume else None
+    if earlier is not None:
+        return earlier.decode("ascii").strip()
     when = transaction_time()
-    atomic_write(stamp, when.encode("ascii") + b"\n")
+    out.write(stamp, when.encode("ascii") + b"\n")
     return when
 
 
-def _results(out: Path, n_chunks: int) -> Iterator[ChunkResult]:
-    for index in range(n_chunks):
-        loaded = load_journal(out, index)
+def _results(out: Store, n_chunks: int) -> Iterator[ChunkResult]:
+    names = (journal_name(index) for index in range(n_chunks))
+    for index, data in enumerate(out.read_many(names)):
+        loaded = parse_journal(index, data)
         if loaded is None:
-            raise BatchError(f"{out}: the record of chunk {index} is missing; run with --resume")
+            raise BatchError(
+                f"{out.url}: the record of chunk {index} is missing; run with --resume"
+            )
         yield loaded[1]
 
 
 def _finish(
-    out: Path,
+    out: Store,
     format: str,
     n_chunks: int,
     items: Sequence[BatchInput],
@@ -252,23 +272,22 @@ def _finish(
         totals["resources"] = sum(by_type.values())
         return {"inputs": len(items), **totals, "resourcesByType": dict(sorted(by_type.items()))}
 
-    ledger = out / LEDGER_NAME
-    with atomic_writer(out / ERRORS_NAME) as errors:
-        write_ledger(ledger, format, entries(errors), summary)
+    with out.writer(ERRORS_NAME) as errors:
+        write_ledger(out, format, entries(errors), summary)
     failures = [OutputFile("OperationOutcome", ERRORS_NAME, totals["failed"])]
     if not totals["failed"] or format != "ndjson":
-        (out / ERRORS_NAME).unlink()
+        out.remove(ERRORS_NAME)
         failures = []
-    manifest: Path | None = None
+    manifest: Path | str | None = None
     keep = {f.name for f in files}
     if format == "ndjson":
-        manifest = out / MANIFEST_NAME
+        manifest = out.child(MANIFEST_NAME)
         ordered = sorted(files, key=lambda f: (f.type, f.name))
         body = bulk_manifest(ordered, when=when, base_url=base_url, errors=failures)
-        atomic_write(manifest, orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+        out.write(MANIFEST_NAME, orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
     _remove_stale(out, keep, outputs, n_chunks, format)
     return BatchSummary(
-        outdir=out,
+        outdir=out.where,
         format=format,
         inputs=len(items),
         converted=totals["converted"],
@@ -276,13 +295,13 @@ def _finish(
         skipped=skipped,
         resources=totals["resources"],
         files=len(files) if format == "ndjson" else len(outputs),
-        ledger=ledger,
+        ledger=out.child(LEDGER_NAME),
         manifest=manifest,
     )
 
 
 def _entry(
-    item: InputResult, format: str, shared: set[str], patients: Counter[str], out: Path
+    item: InputResult, format: str, shared: set[str], patients: Counter[str], out: Store
 ) -> dict[str, Any]:
     entry = item.to_json()
     entry.pop("patientKey", None)
@@ -291,7 +310,7 @@ def _entry(
     others = patients[item.patient_key] - 1
     if format == "bundles":
         if item.output:
-            (out / item.output).unlink(missing_ok=True)
+            out.remove(item.output)
         return {
             "input": item.input,
             "sha256": item.sha256,
@@ -309,26 +328,23 @@ def _entry(
 
 
 def _remove_stale(
-    out: Path,
+    out: Store,
     parts: set[str],
     bundles: set[str],
     n_chunks: int,
     format: str,
 ) -> None:
     """Remove output of earlier runs that this run did not produce (only fhirmig's names)."""
-    for path in out.iterdir():
-        name = path.name
+    for name in out.listdir():
         if (PART_PATTERN.match(name) and name not in parts) or _TEMP.match(name):
-            path.unlink(missing_ok=True)
+            out.remove(name)
     if format != "ndjson":
-        (out / MANIFEST_NAME).unlink(missing_ok=True)
-    folder = out / BUNDLES_DIR
-    if folder.is_dir():
-        for path in folder.iterdir():
-            rel = f"{BUNDLES_DIR}/{path.name}"
-            if (path.suffix == ".json" and rel not in bundles) or _TEMP.match(path.name):
-                path.unlink(missing_ok=True)
-    for path in (out / STATE_DIR).iterdir():
-        match = _JOURNAL.match(path.name)
-        if (match and int(match.group(1)) >= n_chunks) or _TEMP.match(path.name):
-            path.unlink(missing_ok=True)
+        out.remove(MANIFEST_NAME)
+    for name in out.listdir(BUNDLES_DIR):
+        rel = f"{BUNDLES_DIR}/{name}"
+        if (name.endswith(".json") and rel not in bundles) or _TEMP.match(name):
+            out.remove(rel)
+    for name in out.listdir(STATE_DIR):
+        match = _JOURNAL.match(name)
+        if (match and int(match.group(1)) >= n_chunks) or _TEMP.match(name):
+            out.remove(f"{STATE_DIR}/{name}")

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from fhirmig.batch.inputs import BatchInput, is_url, read_input_bytes
 from fhirmig.batch.ndjson import ChunkParts, OutputFile
+from fhirmig.batch.store import Store, open_store
 from fhirmig.errors import DiaryError, FhirmigError, OutputError
-from fhirmig.files import atomic_writer, ensure_dir
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -59,6 +59,8 @@ class ChunkTask:
     #: with a key, each diary is de-identified (fhirmig.privacy) before it is converted
     deidentify_key: bytes | None = field(default=None, repr=False)
     keep_notes: bool = False
+    #: ``r4`` (plain FHIR R4) or ``us-core`` (the US Core 6.1.0 profiles, fhirmig.fhir.profiles)
+    profile: str = "r4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,10 @@ def _convert(
 
             diary = deidentify_diary(diary, task.deidentify_key, keep_notes=task.keep_notes)
         convert = _resolve(task.converter)
-        resources: list[dict[str, Any]] = list(convert(diary, summaries=task.summaries))
+        options: dict[str, Any] = {"summaries": task.summaries}
+        if task.profile != "r4":
+            options["profile"] = task.profile
+        resources: list[dict[str, Any]] = list(convert(diary, **options))
         for resource in resources:
             check_resource(resource)
         lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]
@@ -191,13 +196,13 @@ def _convert(
 
 
 def _write_bundle(
-    folder: Path, result: InputResult, resources: list[dict[str, Any]], patient_id: str
+    store: Store, result: InputResult, resources: list[dict[str, Any]], patient_id: str
 ) -> InputResult:
     """Write the diary's transaction Bundle, byte for byte what ``fhirmig convert`` writes."""
     from fhirmig.fhir.bundle import write_bundle
 
     name = bundle_file_name(patient_id)
-    with atomic_writer(folder / name) as fh:
+    with store.writer(f"{BUNDLES_DIR}/{name}") as fh:
         write_bundle(iter(resources), fh, "transaction")
     return InputResult(
         result.input,
@@ -216,20 +221,21 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         OutputError: an output file cannot be written (the chunk's unfinished parts are
             removed first).
     """
-    outdir = Path(task.outdir)
+    store = open_store(task.outdir)
     results: list[InputResult] = []
     if task.output == "bundles":
-        folder = ensure_dir(outdir / BUNDLES_DIR)
+        store.ensure(BUNDLES_DIR)
         try:
             for item in task.inputs:
                 result, _, resources, patient_id = _convert(item, task)
                 if result.status == "done":
-                    result = _write_bundle(folder, result, resources, patient_id)
+                    result = _write_bundle(store, result, resources, patient_id)
                 results.append(result)
         except OSError as exc:
-            raise OutputError(f"{folder}: cannot write a bundle ({exc.strerror})") from None
+            where = store.child(BUNDLES_DIR)
+            raise OutputError(f"{where}: cannot write a bundle ({exc.strerror})") from None
         return ChunkResult(task.index, tuple(results), ())
-    parts = ChunkParts(outdir, task.index, task.max_part_bytes)
+    parts = ChunkParts(store, task.index, task.max_part_bytes)
     try:
         for item in task.inputs:
             result, lines, _, _ = _convert(item, task)
@@ -239,7 +245,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         files = parts.close()
     except OSError as exc:
         parts.abort()
-        raise OutputError(f"{outdir}: cannot write a part ({exc.strerror})") from None
+        raise OutputError(f"{store.url}: cannot write a part ({exc.strerror})") from None
     except BaseException:
         parts.abort()
         raise

@@ -26,6 +26,7 @@ __all__ = [
     "load_diary",
     "load_input",
     "maybe_deidentify",
+    "profile_option",
 ]
 
 P = ParamSpec("P")
@@ -135,6 +136,17 @@ def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="De-identify first (HIPAA Safe Harbor: no names, ids or notes; dates shifted).",
     )(func)
     return func
+
+
+def profile_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--profile r4|us-core``: plain FHIR R4 (default) or the US Core 6.1.0 profiles."""
+    return click.option(
+        "--profile",
+        type=click.Choice(["r4", "us-core"]),
+        default="r4",
+        show_default=True,
+        help="r4: plain FHIR R4. us-core: each resource claims and meets US Core 6.1.0.",
+    )(func)
 
 
 def deidentify_key(deidentify: bool, key_file: Path | None, keep_notes: bool) -> bytes | None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import deidentify_key, deidentify_options, echo_err, handle_errors
+from fhirmig.commands._common import (
+    deidentify_key,
+    deidentify_options,
+    echo_err,
+    handle_errors,
+    profile_option,
+)
 
 
 @click.command()
@@ -16,8 +22,8 @@ from fhirmig.commands._common import deidentify_key, deidentify_options, echo_er
     "-o",
     "--outdir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (created when missing).",
+    metavar="OUTDIR",
+    help="Output folder (created when missing), or an fsspec URL such as s3://bucket/export/.",
 )
 @click.option(
     "--format",
@@ -51,18 +57,23 @@ from fhirmig.commands._common import deidentify_key, deidentify_options, echo_er
     show_default=True,
     help="Upper size of one NDJSON part in MiB.",
 )
-@click.option("--base-url", metavar="URL", help="Prefix for the file URLs in the manifest.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Prefix for the file URLs in the manifest [the OUTDIR URL for object storage].",
+)
 @click.option(
     "--summaries/--no-summaries",
     default=True,
     show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )
+@profile_option
 @deidentify_options
 @handle_errors
 def batch(
     inputs: tuple[str, ...],
-    outdir: Path,
+    outdir: str,
     output_format: str,
     jobs: int | None,
     resume: bool,
@@ -75,6 +86,7 @@ def batch(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
@@ -101,6 +113,7 @@ def batch(
         progress=sys.stderr,
         deidentify_key=key,
         keep_notes=keep_notes,
+        profile=profile,
     )
     click.echo(
         f"{summary.converted} of {summary.inputs} diaries converted, "

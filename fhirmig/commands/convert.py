@@ -12,6 +12,7 @@ from fhirmig.commands._common import (
     handle_errors,
     load_diary,
     maybe_deidentify,
+    profile_option,
 )
 from fhirmig.errors import UsageError
 
@@ -38,6 +39,7 @@ from fhirmig.errors import UsageError
     "--summaries/--no-summaries", default=True, show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )  # fmt: skip
+@profile_option
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -53,11 +55,13 @@ def convert(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Convert the diary SOURCE (JSON or CSV) to FHIR R4, or with --to diary, read
     fhirmig's FHIR (a Bundle JSON file or an NDJSON folder) back into a diary JSON file.
     """
     from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, convert_diary
+    from fhirmig.fhir.profiles import US_CORE_VERSION
 
     if to == "diary":
         from fhirmig.diary.writer import write_diary
@@ -81,5 +85,7 @@ def convert(
     count = convert_diary(
         diary, out, fmt,  # type: ignore[arg-type]
         identifier_system=identifier_system or DEFAULT_PATIENT_SYSTEM, summaries=summaries,
+        profile=profile,  # type: ignore[arg-type]
     )  # fmt: skip
-    click.echo(f"{out}: {count} resources ({fmt})")
+    shape = fmt if profile == "r4" else f"{fmt}, US Core {US_CORE_VERSION}"
+    click.echo(f"{out}: {count} resources ({shape})")

@@ -53,15 +53,21 @@ def _patient(
     output: Path | None,
     patient_id: str | None,
     timezone: str | None,
-    default_id: str | None,
 ) -> tuple[str, str]:
-    """The patient id and zone to import with, checked against the --into diary."""
+    """The patient id and zone to import with, checked against the --into diary.
+
+    An export names nobody, so the id is never made up (from the file name, say: every
+    ``export.xml`` would become the same patient): without --into it must be given.
+    """
     if into is None and output is None:
         raise UsageError("give -o FILE (a new diary) or --into DIARY (add to a diary)")
     if into is None:
-        pid = patient_id or default_id
+        pid = patient_id
         if not pid:
-            raise UsageError("--patient-id is required without --into")
+            raise UsageError(
+                "--patient-id ID is required for a new diary (an export names nobody), "
+                "or add to an existing diary with --into DIARY"
+            )
         if timezone is None:
             echo_err("note: no --timezone given; times and calendar days are read in UTC")
         return pid, timezone or "UTC"
@@ -135,7 +141,7 @@ def migraine_buddy(
     """Import EXPORT, the CSV Migraine Buddy exports for doctors."""
     from fhirmig.importers import import_migraine_buddy
 
-    pid, zone = _patient(into, output, patient_id, timezone, None)
+    pid, zone = _patient(into, output, patient_id, timezone)
     result = import_migraine_buddy(
         export, patient_id=pid, timezone=zone, day_first=day_first, missing_pain=missing_pain
     )
@@ -153,13 +159,10 @@ def apple_health(
     patient_id: str | None,
     timezone: str | None,
 ) -> None:
-    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours.
-
-    Without --into and --patient-id, the patient id is the export's file name.
-    """
+    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours."""
     from fhirmig.importers import import_apple_health
 
-    pid, zone = _patient(into, output, patient_id, timezone, export.stem)
+    pid, zone = _patient(into, output, patient_id, timezone)
     _finish(import_apple_health(export, patient_id=pid, timezone=zone), output, into)
 
 
@@ -189,10 +192,7 @@ def daily_csv(
     columns: tuple[str, ...],
     day_first: bool | None,
 ) -> None:
-    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app.
-
-    Without --into and --patient-id, the patient id is the CSV's file name.
-    """
+    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app."""
     from fhirmig.importers import import_daily_csv
 
     mapping: dict[str, str] = {}
@@ -201,7 +201,7 @@ def daily_csv(
         if not sep or not field.strip() or not header.strip():
             raise UsageError(f"--column {item!r}: write it FIELD=HEADER, e.g. sleep_hours=Sleep")
         mapping[field.strip()] = header.strip()
-    pid, zone = _patient(into, output, patient_id, timezone, csv_file.stem)
+    pid, zone = _patient(into, output, patient_id, timezone)
     result = import_daily_csv(
         csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
     )

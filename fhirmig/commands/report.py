@@ -63,6 +63,15 @@ def generated_date() -> date:
     show_default=True,
     help="Migraine-day definition (see the report's methods section).",
 )
+@click.option(
+    "--sections",
+    default="neurologist",
+    show_default=True,
+    metavar="LIST",
+    help="Sections to print, comma-separated: summary, calendar, charts, twitching, "
+    "triggers, medication, treatment-response, questionnaires, log, appendices; or a "
+    "preset: neurologist (all), gp, payer.",
+)
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -74,6 +83,7 @@ def report(
     paper: str,
     templates: Path | None,
     migraine_day: str,
+    sections: str,
     csv_patient_id: str | None,
     csv_timezone: str | None,
     deidentify: bool,
@@ -86,8 +96,9 @@ def report(
     With --deidentify the report shows no identity and shifted dates; --from and --to are
     given in real dates and shifted alike.
     """
-    from fhirmig.report import render_report
+    from fhirmig.report import render_report, resolve_sections
 
+    resolve_sections(sections)  # a bad name is a usage error before the input is read
     diary = load_input(input_path, csv_patient_id, csv_timezone)
     first, last = (start.date() if start else None), (end.date() if end else None)
     key = deidentify_key(deidentify, key_file, keep_notes)
@@ -106,5 +117,6 @@ def report(
         templates=templates,
         migraine_day="ichd" if migraine_day == "ichd" else "diary",
         generated=generated_date(),
+        sections=sections,
     )
     click.echo(f"{out}: written")

@@ -18,6 +18,7 @@ from fhirmig.commands._common import (
     handle_errors,
     load_input,
     maybe_deidentify,
+    profile_option,
 )
 from fhirmig.errors import UsageError
 
@@ -222,6 +223,7 @@ def _print_summary(summary: UploadSummary) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JSON record of the server's answer for every resource.",
 )
+@profile_option
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -255,6 +257,7 @@ def upload(
     deidentify: bool,
     key_file: Path | None,
     keep_notes: bool,
+    profile: str,
 ) -> None:
     """Make a FHIR server hold what INPUT says (a diary, or fhirmig's FHIR Bundle or NDJSON).
 
@@ -274,6 +277,7 @@ def upload(
     diary = maybe_deidentify(
         load_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
     )
+    from fhirmig.fhir.profiles import check_profile
     from fhirmig.upload import write_receipt
     from fhirmig.upload.client import FhirClient
     from fhirmig.upload.diary import DiaryUpload
@@ -288,6 +292,7 @@ def upload(
         accept_patient_mismatch=accept_patient_mismatch,
         identifier_system=identifier_system,
         generated=_source_date(),
+        profile=check_profile(profile),
     )
     sign_in = _build_auth(auth, server, token_file, client_id, private_key, kid, scope, token_url)
     with FhirClient(

@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fhirmig.commands._common import csv_patient_options, echo_err, handle_errors, load_diary
 from fhirmig.errors import DiaryError, FhirmigError
+
+if TYPE_CHECKING:
+    from fhirmig.diary import Diary
+
+
+def medication_notes(diary: Diary) -> list[str]:
+    """What a user should know about the catalogue: names left ``other``, and for each one
+    the drug table would classify, the class it would give."""
+    from fhirmig.diary.drugs import left_other, match_drug, not_counted_line
+
+    names = left_other(diary.medications)
+    line = not_counted_line(names)
+    out = [line] if line else []
+    for name in names:
+        found = match_drug(name)
+        if found.classified:
+            out.append(
+                f"medication {name!r} has class 'other'; the drug table reads it as "
+                f"{found.drug_class!r} (set its class to count it)"
+            )
+    return out
 
 
 @click.command()
@@ -39,6 +61,8 @@ def validate(
             continue
         if not quiet:
             click.echo(f"{path}: OK ({len(diary.attacks)} attacks, {len(diary.days)} days)")
+        for line in medication_notes(diary):
+            echo_err(f"{path}: note: {line}")
     if bad:
         echo_err(f"{bad} of {len(files)} files invalid")
         sys.exit(1)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from fhirmig.diary.drugs import match_drug
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
 from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
 from fhirmig.errors import DiaryError, Problem
@@ -129,7 +130,8 @@ def _catalogue_lookup(name: str, catalogue: list[dict[str, Any]], fixed: bool) -
     n = 2
     while new_id in taken_ids:
         new_id, n = f"{base}-{n}", n + 1
-    catalogue.append({"id": new_id, "name": name, "class": "other"})
+    found = match_drug(name)
+    catalogue.append({"id": new_id, "name": name, "class": found.drug_class, **found.codes()})
     return new_id
 
 
@@ -254,7 +256,9 @@ def parse_diary_csv(
 
     ``patient`` is the JSON patient object (default: id ``default_id``, zone UTC).
     ``medications`` is a fixed catalogue: intakes must name one of its entries (by id or
-    name). Without it, each new name joins the catalogue with class ``other``.
+    name). Without it, each new name joins the catalogue with the class (and ATC / RxNorm
+    codes) that the drug table (:mod:`fhirmig.diary.drugs`) gives it, else ``other``;
+    :func:`fhirmig.diary.drugs.left_other` lists the names left ``other``.
     """
     text = decode_utf8(data, file)
     if "\x00" in text:

@@ -203,6 +203,7 @@ class Condition(_Model):
             "migraine-without-aura",
             "migraine-with-aura",
             "chronic-migraine",
+            "chronic-migraine-with-aura",
             "menstrual-migraine",
             "tension-type-headache",
             "medication-overuse-headache",

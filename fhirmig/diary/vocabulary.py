@@ -57,8 +57,8 @@ RELIEF_METHODS: Final = (
 
 CONDITION_KEYS: Final = (
     "migraine", "migraine-without-aura", "migraine-with-aura", "chronic-migraine",
-    "menstrual-migraine", "tension-type-headache", "medication-overuse-headache",
-    "cluster-headache", "headache",
+    "chronic-migraine-with-aura", "menstrual-migraine", "tension-type-headache",
+    "medication-overuse-headache", "cluster-headache", "headache",
 )  # fmt: skip
 
 DRUG_CLASSES: Final = (

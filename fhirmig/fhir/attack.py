@@ -6,13 +6,17 @@ qualities, triggers as exacerbating factors, relief methods with their effect as
 factors, aura, disability, duration), whose ``hasMember`` lists one Observation per
 associated symptom and per muscle-twitching entry. Each medication intake is a
 MedicationStatement whose ``reasonReference`` is the attack.
+
+A twitch's 0-10 intensity is coded as the Symptoms IG codes a severity (component LOINC
+64750-3 with a SNOMED CT severity) by the cut-offs of :data:`SEVERITY_CUTOFFS`, and the
+number itself is kept in a component of its own.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
 
 from fhirmig.diary.model import Attack, Twitch
 from fhirmig.fhir.context import (
@@ -21,13 +25,44 @@ from fhirmig.fhir.context import (
     cc,
     ext,
     fhir_datetime,
+    narrative,
     note,
+    plural,
     quantity,
     text,
 )
 from fhirmig.fhir.terminology import concept
 
-__all__ = ["attack_resources"]
+__all__ = [
+    "MS_CATEGORY_PATIENT",
+    "SEVERITY_CUTOFFS",
+    "attack_period",
+    "attack_resources",
+    "severity_of",
+]
+
+#: 0-10 numeric rating -> severity: 1-4 mild, 5-6 moderate, 7-10 severe (0: none, no
+#: severity). The cut-offs of Serlin et al., Pain 1995;61:277-284, confirmed for
+#: self-rating adults by Palos et al., J Pain 2006;7(1):49-56.
+SEVERITY_CUTOFFS: Final = ((1, 4, "mild"), (5, 6, "moderate"), (7, 10, "severe"))
+#: MedicationStatement.category: use reported by the patient (R4 medication-statement-category).
+MS_CATEGORY_PATIENT: Final = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/medication-statement-category",
+            "code": "patientspecified",
+            "display": "Patient Specified",
+        }
+    ]
+}
+
+
+def severity_of(score: int) -> str | None:
+    """The severity key of a 0-10 rating (:data:`SEVERITY_CUTOFFS`); None for 0."""
+    for low, high, key in SEVERITY_CUTOFFS:
+        if low <= score <= high:
+            return key
+    return None
 
 
 def _component(code: dict[str, Any], **value: Any) -> dict[str, Any]:
@@ -46,6 +81,18 @@ def _symptom_base(ctx: Ctx, kind: str, record: str) -> dict[str, Any]:
     obs["subject"] = ctx.patient_ref
     obs["performer"] = [ctx.patient_ref]
     return obs
+
+
+def attack_period(a: Attack) -> dict[str, Any]:
+    """The attack's ``effectivePeriod``: its start and its end, the end computed from the
+    duration when the diary gives only that (marked by the ``derived-from`` extension)."""
+    period: dict[str, Any] = {"start": fhir_datetime(a.start)}
+    end = a.effective_end
+    if end is not None:
+        period["end"] = fhir_datetime(end)
+        if a.end is None:
+            period["extension"] = [ext("derived-from", valueCode="duration")]
+    return period
 
 
 def _attack_components(a: Attack) -> list[dict[str, Any]]:
@@ -85,38 +132,77 @@ def _attack_components(a: Attack) -> list[dict[str, Any]]:
     return comps
 
 
-def _twitch(ctx: Ctx, record: str, t: Twitch) -> dict[str, Any]:
+def _label(vocabulary: str, value: str) -> str:
+    return str(concept(vocabulary, value).get("text", value))
+
+
+def _twitch(ctx: Ctx, record: str, t: Twitch, period: dict[str, Any]) -> dict[str, Any]:
     obs = _symptom_base(ctx, "twitch", record)
     if t.start is not None:
         obs["effectiveDateTime"] = fhir_datetime(t.start)
+    else:
+        obs["effectivePeriod"] = period
     obs["valueCodeableConcept"] = concept("symptom", "muscle-twitching")
     obs["bodySite"] = concept("body-site", t.location)
     comps = []
+    severity = None
     if t.intensity is not None:
-        comps.append(_component(cc("element", "symptom-severity"), valueInteger=t.intensity))
+        severity = severity_of(t.intensity)
+        if severity is not None:
+            comps.append(
+                _component(
+                    cc("element", "symptom-severity"),
+                    valueCodeableConcept=concept("severity", severity),
+                )
+            )
+        comps.append(_component(cc("observation", "twitch-intensity"), valueInteger=t.intensity))
     if t.duration_minutes is not None:
         comps.append(_duration(t.duration_minutes))
     if comps:
         obs["component"] = comps
     if (described := note(t.description)) is not None:
         obs["note"] = described
+    obs["text"] = narrative(
+        f"Muscle twitching: {_label('body-site', t.location)}",
+        f"intensity {t.intensity}/10 ({severity or 'none'})" if t.intensity is not None else None,
+        f"from {obs['effectiveDateTime']}" if t.start is not None else "during the attack",
+        t.description,
+    )
     return obs
 
 
-def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
-    """The attack Observation, then its symptom and twitch Observations, then its intakes."""
+def _attack_narrative(a: Attack, period: dict[str, Any]) -> dict[str, Any]:
+    when = f"{period['start']} to {period['end']}" if "end" in period else f"from {period['start']}"
+    return narrative(
+        f"{_label('attack-kind', a.kind)} attack, {when}",
+        f"pain {a.intensity}/10",
+        "with aura" if a.aura else None,
+        plural(len(a.symptoms), "symptom") if a.symptoms else None,
+        plural(len(a.twitching), "twitching episode") if a.twitching else None,
+        plural(len(a.medications), "medication intake") if a.medications else None,
+    )
+
+
+def attack_resources(
+    ctx: Ctx, a: Attack, names: Mapping[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The attack Observation, then its symptom and twitch Observations, then its intakes.
+
+    ``names`` maps catalogue ids to medication names (for the intakes' narrative).
+    """
+    period = attack_period(a)
     members: list[dict[str, Any]] = []
     for i, s in enumerate(a.symptoms):
         obs = _symptom_base(ctx, "symptom", f"{a.id}#{i}")
-        obs["effectiveDateTime"] = fhir_datetime(a.start)
+        obs["effectivePeriod"] = period
         obs["valueCodeableConcept"] = concept("symptom", s)
+        obs["text"] = narrative(
+            f"Symptom: {_label('symptom', s)}", f"during the attack {period['start']}"
+        )
         members.append(obs)
-    members.extend(_twitch(ctx, f"{a.id}#{i}", t) for i, t in enumerate(a.twitching))
+    members.extend(_twitch(ctx, f"{a.id}#{i}", t, period) for i, t in enumerate(a.twitching))
 
     obs = _symptom_base(ctx, "attack", a.id)
-    period = {"start": fhir_datetime(a.start)}
-    if a.end is not None:
-        period["end"] = fhir_datetime(a.end)
     obs["effectivePeriod"] = period
     obs["valueCodeableConcept"] = concept("attack-kind", a.kind)
     if a.pain_locations:
@@ -129,6 +215,7 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
     if a.extra is not None:
         extra = json.dumps(a.extra, ensure_ascii=True, separators=(",", ":"))
         obs["extension"] = [ext("extra", valueString=extra)]
+    obs["text"] = _attack_narrative(a, period)
     yield obs
     yield from members
 
@@ -136,6 +223,7 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
     for i, intake in enumerate(a.medications):
         ms = ctx.base("MedicationStatement", "intake", f"{a.id}#{i}")
         ms["status"] = "completed"
+        ms["category"] = MS_CATEGORY_PATIENT
         ms["medicationReference"] = ctx.ref("Medication", "medication", intake.medication)
         ms["subject"] = ctx.patient_ref
         if intake.taken is not None:
@@ -146,4 +234,12 @@ def attack_resources(ctx: Ctx, a: Attack) -> Iterator[dict[str, Any]]:
             ms["dosage"] = [{"text": text(intake.dose)}]
         if intake.relief is not None:
             ms["extension"] = [ext("effect", valueCode=intake.relief)]
+        name = (names or {}).get(intake.medication, intake.medication)
+        ms["text"] = narrative(
+            f"Medication taken: {name}",
+            intake.dose,
+            f"at {ms['effectiveDateTime']}" if intake.taken is not None else None,
+            f"relief {intake.relief}" if intake.relief is not None else None,
+            f"for the attack of {period['start']}",
+        )
         yield ms

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from html import escape
 from typing import Any, Final
 
 from fhirmig.diary.timeparse import format_datetime
 from fhirmig.fhir.ids import extension_url, identifier, reference, resource_id
+from fhirmig.fhir.profiles import Profile, us_core_profile
 from fhirmig.fhir.terminology import coding
 
 __all__ = [
+    "NARRATIVE_LIMIT",
     "PSEUDED",
     "SYMPTOM_CATEGORY",
     "UCUM",
@@ -19,8 +22,10 @@ __all__ = [
     "cc",
     "fhir_date",
     "fhir_datetime",
+    "narrative",
     "note",
     "number",
+    "plural",
     "quantity",
     "text",
 ]
@@ -63,6 +68,35 @@ def text(value: str) -> str:
     (a FHIR string must hold more) U+FFFD."""
     out = value.translate(_TRANSLATE)
     return out if out.strip() else "\ufffd"
+
+
+#: A narrative quotes at most this many characters of one diary text (it is a summary; the
+#: full text is in the resource's elements).
+NARRATIVE_LIMIT: Final = 80
+_XHTML: Final = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_MARKUP: Final = frozenset("<>&")
+
+
+def narrative(*parts: str | None) -> dict[str, Any]:
+    """A short generated ``Narrative``: the non-empty parts, escaped, joined by "; ".
+
+    Every part is plain text (diary texts are cut at :data:`NARRATIVE_LIMIT` characters);
+    the ``div`` holds no markup but the XHTML ``div`` itself, so it is always well formed.
+    """
+    shown = []
+    for part in parts:
+        if part:
+            cut = part if len(part) <= NARRATIVE_LIMIT else part[: NARRATIVE_LIMIT - 1] + "\u2026"
+            if not (cut.isascii() and cut.isprintable()):  # only diary texts need cleaning
+                cut = text(cut)
+            shown.append(escape(cut, quote=False) if _MARKUP.intersection(cut) else cut)
+    body = "; ".join(shown) or "(no details)"
+    return {"status": "generated", "div": f"{_XHTML}{body}</div>"}
+
+
+def plural(n: int, word: str) -> str:
+    """``1 symptom``, ``2 symptoms``: a count for a narrative."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def note(value: str | None) -> list[dict[str, Any]] | None:
@@ -109,6 +143,8 @@ class Ctx:
 
     patient_id: str
     deidentified: bool = False
+    #: ``us-core``: claim and meet the US Core 6.1.0 profiles; ``r4``: plain FHIR R4.
+    profile: Profile = "r4"
     patient_rid: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -134,13 +170,27 @@ class Ctx:
             "id": self.rid(kind, record),
             "identifier": [identifier(self.patient_id, kind, record)],
         }
-        if self.deidentified:
-            res["meta"] = self.meta()
+        meta = self.meta(resource_type, kind)
+        if meta is not None:
+            res["meta"] = meta
         return res
 
-    def meta(self) -> dict[str, Any]:
-        """The ``meta`` of a resource made from a de-identified diary."""
-        return {"security": [dict(PSEUDED)]}
+    @property
+    def us_core(self) -> bool:
+        """Whether resources claim and meet the US Core profiles."""
+        return self.profile == "us-core"
+
+    def meta(self, resource_type: str, kind: str | None = None) -> dict[str, Any] | None:
+        """The ``meta`` of a resource: ``security`` PSEUDED for a de-identified diary, the
+        US Core ``profile`` it claims under ``us-core``; None when it needs neither."""
+        meta: dict[str, Any] = {}
+        if self.us_core:
+            url = us_core_profile(resource_type, kind)
+            if url is not None:
+                meta["profile"] = [url]
+        if self.deidentified:
+            meta["security"] = [dict(PSEUDED)]
+        return meta or None
 
 
 def ext(name: str, **value: Any) -> dict[str, Any]:

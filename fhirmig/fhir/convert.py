@@ -13,6 +13,7 @@ from fhirmig.fhir.gate import check_resource
 from fhirmig.fhir.ids import DEFAULT_PATIENT_SYSTEM
 from fhirmig.fhir.mapping import iter_resources
 from fhirmig.fhir.ndjson import write_ndjson
+from fhirmig.fhir.profiles import Profile, check_profile
 from fhirmig.files import atomic_writer
 
 __all__ = ["FORMATS", "OutputFormat", "convert_diary"]
@@ -28,22 +29,29 @@ def convert_diary(
     *,
     identifier_system: str = DEFAULT_PATIENT_SYSTEM,
     summaries: bool = True,
+    profile: Profile = "r4",
 ) -> int:
     """Write the diary's FHIR to ``out``; return the number of resources written.
 
-    ``summaries`` adds the Observations of the clinical figures. ``transaction`` and
+    ``summaries`` adds the Observations of the clinical figures; ``profile="us-core"``
+    claims and meets the US Core 6.1.0 profiles (default: plain R4). ``transaction`` and
     ``collection`` write one Bundle file; ``ndjson`` writes a folder
     with one ``<ResourceType>.ndjson`` per type. Output is streamed (memory does not grow
     with the diary), gated (:func:`fhirmig.fhir.gate.check_resource`), atomic and 0600.
 
     Raises:
-        UsageError: an unknown format.
+        UsageError: an unknown format or profile.
         ResourceValidationError: a resource failed the gate (a bug; nothing is written).
         OutputError: the output cannot be written.
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    resources = iter_resources(diary, identifier_system=identifier_system, summaries=summaries)
+    resources = iter_resources(
+        diary,
+        identifier_system=identifier_system,
+        summaries=summaries,
+        profile=check_profile(profile),
+    )
     target = Path(out)
     if format == "ndjson":
         return sum(write_ndjson(resources, target, check=check_resource).values())

@@ -28,7 +28,8 @@ from datetime import date
 from typing import Any
 
 from fhirmig.diary.model import Diary
-from fhirmig.fhir.context import Ctx, fhir_date, text
+from fhirmig.fhir.context import Ctx, fhir_date, narrative, text
+from fhirmig.fhir.profiles import US_CORE_BASE, Profile
 from fhirmig.fhir.terminology import concept
 
 __all__ = ["DOCUMENT_CATEGORY", "FORMAT_CODE", "US_CORE_DOCUMENT", "document_reference"]
@@ -49,7 +50,7 @@ FORMAT_CODE = {
     "code": "urn:ihe:iti:xds:2017:mimeTypeSufficient",
     "display": "mimeType Sufficient",
 }
-US_CORE_DOCUMENT = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"
+US_CORE_DOCUMENT = US_CORE_BASE + "us-core-documentreference"
 
 
 def document_reference(
@@ -60,27 +61,27 @@ def document_reference(
     end: date,
     title: str,
     generated: date | None = None,
-    profile: str | None = None,
+    profile: Profile = "r4",
 ) -> dict[str, Any]:
     """A DocumentReference holding the PDF report of ``diary`` for ``start``..``end``.
 
     ``generated`` (the report's date; default ``end``) is the document's ``date``.
     ``profile="us-core"`` claims US Core's DocumentReference profile in ``meta.profile``
-    (the elements it asks for are there in either case).
+    (the elements it asks for are there in either case). ``text`` is a short narrative.
     """
     digest = hashlib.sha1(pdf, usedforsecurity=False).digest()
-    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified), profile=profile)
     record = f"{fhir_date(start)}..{fhir_date(end)}#{digest.hex()}"
-    res = ctx.base("DocumentReference", "document", record)
-    if profile == "us-core":
-        meta = dict(res.get("meta") or {})
-        meta["profile"] = [US_CORE_DOCUMENT]
-        res["meta"] = meta
+    res = ctx.base("DocumentReference", "document", record)  # meta.profile under us-core
+    made = generated or end
+    res["text"] = narrative(
+        f"Headache diary report, {fhir_date(start)} to {fhir_date(end)}",
+        f"PDF of {len(pdf)} bytes made {fhir_date(made)}",
+    )
     res["status"] = "current"
     res["type"] = concept("observation", "pain-report")
     res["category"] = [DOCUMENT_CATEGORY]
     res["subject"] = ctx.patient_ref
-    made = generated or end
     res["date"] = f"{fhir_date(made)}T00:00:00Z"
     res["author"] = [ctx.patient_ref]
     res["description"] = text(title)

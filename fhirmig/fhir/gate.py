@@ -62,6 +62,20 @@ def _string(v: Any) -> bool:
     )
 
 
+# fhirmig's narratives are one XHTML div holding escaped text only (no inner markup).
+_DIV_OPEN: Final = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_DIV_BAD = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f]|&(?!(amp|lt|gt|quot);)")
+
+
+def _xhtml(v: Any) -> bool:
+    if not isinstance(v, str) or len(v) > 65_536:
+        return False
+    if not (v.startswith(_DIV_OPEN) and v.endswith("</div>")):
+        return False
+    inner = v[len(_DIV_OPEN) : -6]
+    return bool(inner.strip()) and _DIV_BAD.search(inner) is None
+
+
 def _integer(v: Any) -> bool:
     return type(v) is int and -(2**31) <= v < 2**31
 
@@ -103,6 +117,17 @@ _PRIMITIVES: Final[dict[str, Callable[[Any], bool]]] = {
         "entered-in-error", "unknown",
     ),
     "doc-status": _enum("current", "superseded", "entered-in-error"),
+    "mr-status": _enum(
+        "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft",
+        "unknown",
+    ),
+    "mr-intent": _enum(
+        "proposal", "plan", "order", "original-order", "reflex-order", "filler-order",
+        "instance-order", "option",
+    ),
+    "narrative-status": _enum("generated", "extensions", "additional", "empty"),
+    "xhtml": _xhtml,
+    "canonical": _rx(r"\S+"),
     "gender": _enum("male", "female", "other", "unknown"),
     "device-name-type": _enum(
         "udi-label-name", "user-friendly-name", "patient-reported-name", "manufacturer-name",
@@ -135,15 +160,24 @@ _REF = ("Reference", False)
 _EXT = ("Extension", True)
 _NOTE = ("Annotation", True)
 _ID = ("Identifier", True)
-_RES = {"resourceType": ("code", False), "id": ("id", False), "meta": ("Meta", False)}
+_RES = {
+    "resourceType": ("code", False), "id": ("id", False), "meta": ("Meta", False),
+    "text": ("Narrative", False),
+}  # fmt: skip
 
 _TYPES: Final[dict[str, _Spec]] = {
-    "Meta": _s({"security": ("Coding", True)}),
+    "Meta": _s({"security": ("Coding", True), "profile": ("canonical", True)}),
+    "Narrative": _s(
+        {"status": ("narrative-status", False), "div": ("xhtml", False)}, ("status", "div")
+    ),
+    "Element": _s({"extension": _EXT}, ("extension",)),
     "Coding": _s({"system": ("uri", False), "code": ("code", False), "display": ("string", False)}),
-    "CodeableConcept": _s({"coding": ("Coding", True), "text": ("string", False)}),
+    "CodeableConcept": _s(
+        {"coding": ("Coding", True), "text": ("string", False), "extension": _EXT}
+    ),
     "Identifier": _s({"system": ("uri", False), "value": ("string", False)}),
     "Reference": _s({"reference": ("reference", False), "display": ("string", False)}),
-    "Period": _s({"start": ("dateTime", False), "end": ("dateTime", False)}),
+    "Period": _s({"start": ("dateTime", False), "end": ("dateTime", False), "extension": _EXT}),
     "Quantity": _s(
         {"value": ("decimal", False), "unit": ("string", False), "system": ("uri", False),
          "code": ("code", False)}
@@ -155,7 +189,9 @@ _TYPES: Final[dict[str, _Spec]] = {
         (("value", ("String", "Code", "Boolean", "Date", "CodeableConcept"), True),),
     ),
     "HumanName": _s({"family": ("string", False), "given": ("string", True), "extension": _EXT}),
-    "Dosage": _s({"text": ("string", False)}),
+    "Dosage": _s({"text": ("string", False), "timing": ("Timing", False)}),
+    "Timing": _s({"repeat": ("TimingRepeat", False)}, ("repeat",)),
+    "TimingRepeat": _s({"boundsPeriod": ("Period", False)}, ("boundsPeriod",)),
     "Attachment": _s(
         {"contentType": ("code", False), "size": ("unsignedInt", False),
          "hash": ("base64Binary", False), "title": ("string", False),
@@ -180,8 +216,8 @@ _TYPES: Final[dict[str, _Spec]] = {
     "DocumentReferenceContext": _s({"period": ("Period", False)}),
     "Patient": _s(
         {**_RES, "identifier": _ID, "name": ("HumanName", True), "gender": ("gender", False),
-         "birthDate": ("date", False), "communication": ("PatientCommunication", True),
-         "extension": _EXT}
+         "_gender": ("Element", False), "birthDate": ("date", False),
+         "communication": ("PatientCommunication", True), "extension": _EXT}
     ),
     "Device": _s(
         {**_RES, "identifier": _ID, "deviceName": ("DeviceName", True),
@@ -216,6 +252,14 @@ _TYPES: Final[dict[str, _Spec]] = {
         ("status", "subject"),
         (("medication", ("Reference", "CodeableConcept"), True),
          ("effective", ("DateTime", "Period"), False)),
+    ),
+    "MedicationRequest": _s(
+        {**_RES, "identifier": _ID, "status": ("mr-status", False), "intent": ("mr-intent", False),
+         "category": _CC, "subject": _REF, "dosageInstruction": ("Dosage", True), "note": _NOTE,
+         "extension": _EXT},
+        ("status", "intent", "subject"),
+        (("reported", ("Boolean", "Reference"), False),
+         ("medication", ("Reference", "CodeableConcept"), True)),
     ),
     "Procedure": _s(
         {**_RES, "identifier": _ID, "status": ("proc-status", False),
@@ -252,7 +296,7 @@ _BACKBONE: Final = {
 RESOURCE_TYPES: Final = frozenset(
     t for t in _TYPES if t[0].isupper() and "Reference" != t and t in {
         "Patient", "Device", "Condition", "Medication", "Observation", "MedicationStatement",
-        "Procedure", "Provenance", "DocumentReference",
+        "MedicationRequest", "Procedure", "Provenance", "DocumentReference",
     }
 )  # fmt: skip
 

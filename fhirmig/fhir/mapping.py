@@ -15,7 +15,7 @@ from typing import Any
 from fhirmig.diary.model import Diary
 from fhirmig.fhir.attack import attack_resources
 from fhirmig.fhir.context import Ctx
-from fhirmig.fhir.daily import day_resource, questionnaire_resource, treatment_resource
+from fhirmig.fhir.daily import day_resources, questionnaire_resource, treatment_resource
 from fhirmig.fhir.ids import DEFAULT_PATIENT_SYSTEM
 from fhirmig.fhir.patient import (
     condition_resource,
@@ -25,6 +25,7 @@ from fhirmig.fhir.patient import (
     provenance_resource,
     recorded_instant,
 )
+from fhirmig.fhir.profiles import Profile, check_profile
 
 __all__ = ["PROVENANCE_TARGETS", "diary_to_resources", "iter_resources"]
 
@@ -40,18 +41,26 @@ def iter_resources(
     provenance: bool = True,
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
 ) -> Iterator[dict[str, Any]]:
     """Yield the diary's resources one by one (memory stays flat for huge diaries).
 
     ``summaries`` adds the summary Observations of the clinical figures
     (:mod:`fhirmig.fhir.summary`); ``extra`` resources (for example a DocumentReference)
     come after them, before the Provenance, which lists every resource yielded as target.
+    ``profile="us-core"`` claims and meets the US Core 6.1.0 profiles
+    (:mod:`fhirmig.fhir.profiles`); there the Device is left out (see
+    :func:`~fhirmig.fhir.patient.provenance_resource`).
     """
-    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified))
+    ctx = Ctx(
+        diary.patient.id, deidentified=bool(diary.deidentified), profile=check_profile(profile)
+    )
     recorded = recorded_instant(diary) if provenance else ""
     targets: list[dict[str, Any]] = []
     chunks = 0
-    device_id = device_resource(ctx)["id"]
+    device = None if ctx.us_core else device_resource(ctx)
+    device_id = None if device is None else str(device["id"])
+    names = {m.id: m.name for m in diary.medications}
 
     def note(res: dict[str, Any]) -> Iterator[dict[str, Any]]:
         nonlocal targets, chunks
@@ -63,16 +72,18 @@ def iter_resources(
                 targets, chunks = [], chunks + 1
 
     yield from note(patient_resource(ctx, diary.patient, identifier_system, diary))
-    yield device_resource(ctx)
+    if device is not None:
+        yield device
     for c in diary.conditions:
         yield from note(condition_resource(ctx, c))
     for m in diary.medications:
         yield from note(medication_resource(ctx, m))
     for a in diary.attacks:
-        for res in attack_resources(ctx, a):
+        for res in attack_resources(ctx, a, names):
             yield from note(res)
     for d in diary.days:
-        yield from note(day_resource(ctx, d))
+        for res in day_resources(ctx, d):
+            yield from note(res)
     for t in diary.treatments:
         yield from note(treatment_resource(ctx, t))
     for i, q in enumerate(diary.questionnaires):
@@ -80,7 +91,7 @@ def iter_resources(
     if summaries:
         from fhirmig.fhir.summary import summary_resources
 
-        for res in summary_resources(diary):
+        for res in summary_resources(diary, profile=ctx.profile):
             yield from note(res)
     for res in extra or ():
         yield from note(res)
@@ -95,6 +106,7 @@ def diary_to_resources(
     provenance: bool = True,
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
 ) -> list[dict[str, Any]]:
     """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
 
@@ -108,5 +120,6 @@ def diary_to_resources(
             provenance=provenance,
             summaries=summaries,
             extra=extra,
+            profile=profile,
         )
     )

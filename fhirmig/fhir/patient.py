@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fhirmig._version import __version__
 from fhirmig.diary.model import Condition, Diary, Medication, Patient
-from fhirmig.fhir.context import Ctx, ext, fhir_date, note, text
+from fhirmig.fhir.context import Ctx, ext, fhir_date, narrative, note, text
 from fhirmig.fhir.ids import identifier, reference, resource_id
+from fhirmig.fhir.profiles import data_absent
 from fhirmig.fhir.terminology import concept
 
 __all__ = [
@@ -38,32 +40,61 @@ def _uri(system: str) -> str:
 
 
 def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary) -> dict[str, Any]:
-    """The Patient: ``patient.id`` under ``identifier_system``, the diary's own identifiers."""
+    """The Patient: ``patient.id`` under ``identifier_system``, the diary's own identifiers.
+
+    The diary format's defaults (zone UTC, language ``en``) drive the computation but are
+    not written as if the patient had said them: ``timezone`` and ``communication`` appear
+    only when the diary states them. Under US Core a missing sex is ``gender: unknown``
+    with a data-absent reason, and a missing or empty name a name with one (us-core-6).
+    """
     res: dict[str, Any] = {"resourceType": "Patient", "id": ctx.patient_rid}
-    if ctx.deidentified:
-        res["meta"] = ctx.meta()
+    meta = ctx.meta("Patient")
+    if meta is not None:
+        res["meta"] = meta
     res["identifier"] = [{"system": identifier_system, "value": text(p.id)}] + [
         {"system": _uri(i.system), "value": text(i.value)} for i in p.identifiers
     ]
+    name: dict[str, Any] = {}
     if p.name is not None:
-        name: dict[str, Any] = {}
         if p.name.family is not None:
             name["family"] = text(p.name.family)
         if p.name.given:
             name["given"] = [text(g) for g in p.name.given]
-        res["name"] = [name] if name else [{"extension": [ext("empty-name", valueBoolean=True)]}]
+        if not name:
+            name["extension"] = [ext("empty-name", valueBoolean=True)]
+    if ctx.us_core and "family" not in name and "given" not in name:
+        name.setdefault("extension", []).append(data_absent("unknown"))
+    if name:
+        res["name"] = [name]
     if p.sex is not None:
         res["gender"] = p.sex
+    elif ctx.us_core:
+        res["gender"] = "unknown"
+        res["_gender"] = {"extension": [data_absent("unknown")]}
     if p.birth_date is not None:
         # De-identified diaries keep only the year (Safe Harbor); FHIR can say just that.
         res["birthDate"] = str(p.birth_date.year) if ctx.deidentified else fhir_date(p.birth_date)
-    res["communication"] = [
-        {"language": {"coding": [{"system": BCP47, "code": p.language}]}, "preferred": True}
-    ]
-    exts = [ext("timezone", valueCode=p.timezone)]
+    stated = p.model_fields_set
+    if "language" in stated:
+        res["communication"] = [
+            {"language": {"coding": [{"system": BCP47, "code": p.language}]}, "preferred": True}
+        ]
+    exts = []
+    if "timezone" in stated:
+        exts.append(ext("timezone", valueCode=p.timezone))
     if diary.deidentified is not None:
         exts.append(ext("deidentified", valueBoolean=diary.deidentified))
-    res["extension"] = exts
+    if exts:
+        res["extension"] = exts
+    who = " ".join(
+        [*(p.name.given if p.name else []), *([p.name.family] if p.name and p.name.family else [])]
+    )
+    res["text"] = narrative(
+        f"Patient {who}" if who else "Patient",
+        f"id {p.id}",
+        f"born {res['birthDate']}" if "birthDate" in res else None,
+        f"sex {p.sex}" if p.sex is not None else "sex not recorded",
+    )
     return res
 
 
@@ -95,6 +126,13 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
         res["asserter"] = ctx.patient_ref
     if (notes := note(c.note)) is not None:
         res["note"] = notes
+    label = c.text or (concept("condition", c.code).get("text") if c.code else None)
+    res["text"] = narrative(
+        f"Condition: {label}",
+        f"{c.clinical_status}, {c.verification_status}",
+        f"since {c.onset}" if c.onset else None,
+        "reported by the patient",
+    )
     return res
 
 
@@ -109,7 +147,14 @@ def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
     code: dict[str, Any] = {"coding": codings} if codings else {}
     code["text"] = text(m.name)
     res["code"] = code
-    res["extension"] = [ext("drug-class", valueCodeableConcept=concept("drug-class", m.drug_class))]
+    drug_class = concept("drug-class", m.drug_class)
+    res["extension"] = [ext("drug-class", valueCodeableConcept=drug_class)]
+    res["text"] = narrative(
+        f"Medication: {m.name}",
+        str(drug_class.get("text")),
+        f"RxNorm {m.rxnorm}" if m.rxnorm else None,
+        f"ATC {m.atc}" if m.atc else None,
+    )
     return res
 
 
@@ -124,20 +169,14 @@ def device_resource(ctx: Ctx) -> dict[str, Any]:
         "type": {"text": "Software that converts headache diaries to FHIR"},
         "version": [{"value": __version__}],
     }
-    if ctx.deidentified:
-        res["meta"] = ctx.meta()
+    meta = ctx.meta("Device")
+    if meta is not None:
+        res["meta"] = meta
+    res["text"] = narrative(f"Software fhirmig {__version__}", "converted the diary to FHIR")
     return res
 
 
-def recorded_instant(diary: Diary) -> str:
-    """The Provenance ``recorded`` instant, from the data (never from the clock).
-
-    The latest moment the diary speaks of: the latest attack start, end, intake or twitch,
-    else the end of the latest recorded day, questionnaire or treatment date (midnight after
-    it, in the patient's zone); ``1970-01-01T00:00:00Z`` for an empty diary. In UTC.
-    """
-    from datetime import timedelta
-
+def _latest_moment(diary: Diary) -> datetime | None:
     tz = diary.patient.tz
     moments: list[datetime] = []
     for a in diary.attacks:
@@ -150,15 +189,37 @@ def recorded_instant(diary: Diary) -> str:
     for t in diary.treatments:
         days.extend(x for x in (t.start, t.end, *t.dates) if x is not None)
     moments.extend(datetime(d.year, d.month, d.day, tzinfo=tz) + timedelta(days=1) for d in days)
-    latest = max(moments, default=datetime(1970, 1, 1, tzinfo=UTC))
+    return max(moments, default=None)
+
+
+def recorded_instant(diary: Diary, now: datetime | None = None) -> str:
+    """The Provenance ``recorded`` instant: the latest moment the diary itself records.
+
+    The latest attack start or end (``end``, else start + duration), intake or twitch
+    time, else the end of the latest recorded day, questionnaire or treatment date
+    (midnight after it, in the patient's zone), so the same diary gives the same bytes.
+    A diary that records no moment at all takes ``SOURCE_DATE_EPOCH`` when it is set, else
+    ``now`` (default: the conversion time). In UTC.
+    """
+    latest = _latest_moment(diary)
+    if latest is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            latest = datetime.fromtimestamp(int(epoch), UTC)
+        else:
+            latest = now if now is not None else datetime.now(UTC)
     return latest.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def provenance_resource(
-    ctx: Ctx, chunk: int, targets: Iterable[dict[str, Any]], device_id: str, recorded: str
+    ctx: Ctx, chunk: int, targets: Iterable[dict[str, Any]], device_id: str | None, recorded: str
 ) -> dict[str, Any]:
     """Provenance of one chunk of resources: the patient is the author, fhirmig (a Device)
-    assembled them; ``recorded`` comes from :func:`recorded_instant`."""
+    assembled them; ``recorded`` comes from :func:`recorded_instant`.
+
+    Without ``device_id`` (US Core: a Device agent needs an organisation it acts for,
+    provenance-1, which a patient's diary does not have) the patient is the only agent.
+    """
     res = ctx.base("Provenance", "provenance", str(chunk))
     del res["identifier"]  # Provenance has no identifier element in R4
     res["target"] = [reference(t["resourceType"], t["id"]) for t in targets]
@@ -168,11 +229,22 @@ def provenance_resource(
             "type": {"coding": [{"system": _PARTICIPANT, "code": "author", "display": "Author"}]},
             "who": ctx.patient_ref,
         },
-        {
-            "type": {
-                "coding": [{"system": _PARTICIPANT, "code": "assembler", "display": "Assembler"}]
-            },
-            "who": reference("Device", device_id),
-        },
     ]
+    if device_id is not None:
+        res["agent"].append(
+            {
+                "type": {
+                    "coding": [
+                        {"system": _PARTICIPANT, "code": "assembler", "display": "Assembler"}
+                    ]
+                },
+                "who": reference("Device", device_id),
+            }
+        )
+    res["text"] = narrative(
+        f"Provenance of {len(res['target'])} resources",
+        "author: the patient",
+        f"assembled by fhirmig {__version__}" if device_id is not None else None,
+        f"recorded {recorded}",
+    )
     return res

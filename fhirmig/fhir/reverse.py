@@ -17,12 +17,13 @@ from fhirmig.diary.model import FORMAT_VERSION, Diary
 from fhirmig.errors import DiaryError, MappingError
 from fhirmig.fhir.daily import DAY_FACTORS, INSTRUMENT_KEYS
 from fhirmig.fhir.ids import extension_url, record_id_of, record_kind_of
+from fhirmig.fhir.profiles import DATA_ABSENT_REASON
 from fhirmig.fhir.terminology import coding, key_of, local_key
 
 __all__ = ["resources_to_diary"]
 
 _INSTRUMENTS = {v: k for k, v in INSTRUMENT_KEYS.items()}
-_DAY_FIELDS = {key: (field, kind) for field, (key, kind, _, _) in DAY_FACTORS.items()}
+_DAY_FIELDS = {key: (field, kind) for field, (key, kind, *_) in DAY_FACTORS.items()}
 _CAMEL = {
     "sleep_hours": "sleepHours",
     "sleep_quality": "sleepQuality",
@@ -54,6 +55,17 @@ def _first(values: list[Any]) -> Any:
 def _note(res: dict[str, Any]) -> str | None:
     notes = res.get("note")
     return notes[0].get("text") if notes else None
+
+
+def _absent(element: Any) -> bool:
+    """Whether an element carries a data-absent-reason (a value fhirmig did not have)."""
+    exts = element.get("extension", ()) if isinstance(element, dict) else ()
+    return any(isinstance(e, dict) and e.get("url") == DATA_ABSENT_REASON for e in exts)
+
+
+def _derived(period: Any) -> bool:
+    """Whether a Period's end (or whole span) was computed, not recorded in the diary."""
+    return bool(_ext(period, "derived-from")) if isinstance(period, dict) else False
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -104,12 +116,15 @@ class _Reader:
         out: dict[str, Any] = {"id": idents[0].get("value")}
         if res.get("name"):
             name = res["name"][0]
-            out["name"] = {k: name[k] for k in ("given", "family") if k in name}
+            parts = {k: name[k] for k in ("given", "family") if k in name}
+            if parts or _ext(name, "empty-name"):
+                out["name"] = parts
         birth = res.get("birthDate")
         if isinstance(birth, str) and len(birth) == 4:
             birth += "-01-01"  # a de-identified year; the diary format holds full dates
         _put(out, "birthDate", birth)
-        _put(out, "sex", res.get("gender"))
+        if not _absent(res.get("_gender")):
+            _put(out, "sex", res.get("gender"))
         if len(idents) > 1:
             out["identifiers"] = [{"system": i["system"], "value": i["value"]} for i in idents[1:]]
         _put(out, "timezone", _first(_ext(res, "timezone")))
@@ -154,8 +169,10 @@ class _Reader:
         out: dict[str, Any] = {"location": key_of("body-site", res.get("bodySite", {}))}
         _put(out, "description", _note(res))
         for code, comp in self.components(res):
-            if code == _code("element", "symptom-severity"):
+            if code == _code("observation", "twitch-intensity"):
                 out["intensity"] = comp.get("valueInteger")
+            elif code == _code("element", "symptom-severity") and "valueInteger" in comp:
+                out["intensity"] = comp["valueInteger"]  # written so before severities were coded
             elif code == _code("element", "duration"):
                 out["durationMinutes"] = comp["valueQuantity"]["value"]
         _put(out, "start", res.get("effectiveDateTime"))
@@ -164,7 +181,8 @@ class _Reader:
     def attack(self, res: dict[str, Any]) -> dict[str, Any]:
         period = res.get("effectivePeriod", {})
         out: dict[str, Any] = {"id": self.record_id(res), "start": period.get("start")}
-        _put(out, "end", period.get("end"))
+        if not _derived(period):
+            _put(out, "end", period.get("end"))
         _put(out, "kind", local_key("attack-kind", res.get("valueCodeableConcept")))
         lists: dict[str, list[Any]] = {}
         for code, comp in self.components(res):
@@ -221,34 +239,65 @@ class _Reader:
         _put(out, "relief", _first(_ext(res, "effect")))
         return str(reasons[0].get("reference")), out
 
+    def _factor(self, res: dict[str, Any], code: str, holder: dict[str, Any]) -> tuple[str, Any]:
+        key = code.removeprefix("observation.")
+        if key not in _DAY_FIELDS:
+            raise self.fail(res, f"unknown daily factor {code!r}")
+        field, kind = _DAY_FIELDS[key]
+        value = {
+            "quantity": holder.get("valueQuantity", {}).get("value"),
+            "integer": holder.get("valueInteger"),
+            "boolean": holder.get("valueBoolean"),
+        }[kind]
+        return _CAMEL[field], value
+
     def day(self, res: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"date": res.get("effectiveDateTime")}
-        for code, comp in self.components(res):
-            key = code.removeprefix("observation.")
-            if key not in _DAY_FIELDS:
-                raise self.fail(res, f"unknown daily factor {code!r}")
-            field, kind = _DAY_FIELDS[key]
-            value = {
-                "quantity": comp.get("valueQuantity", {}).get("value"),
-                "integer": comp.get("valueInteger"),
-                "boolean": comp.get("valueBoolean"),
-            }[kind]
-            out[_CAMEL[field]] = value
+        for member in res.get("hasMember", ()):
+            sub = self.target(res, member)
+            key = local_key("observation", sub.get("code", {}))
+            if key is None:
+                raise self.fail(res, f"hasMember {member.get('reference')!r} is no daily factor")
+            name, value = self._factor(sub, f"observation.{key}", sub)
+            out[name] = value
+        for code, comp in self.components(res):  # the one-Observation shape of earlier files
+            name, value = self._factor(res, code, comp)
+            out[name] = value
         _put(out, "notes", _note(res))
         return out
 
     def treatment(self, res: dict[str, Any], catalogue: dict[str, str]) -> dict[str, Any]:
-        is_med = res.get("resourceType") == "MedicationStatement"
-        kind_cc = res.get("category" if is_med else "code", {})
+        rtype = res.get("resourceType")
         out: dict[str, Any] = {"id": self.record_id(res)}
-        _put(out, "type", local_key("treatment-type", kind_cc))
-        _put(out, "name", kind_cc.get("text"))
-        med = res.get("medicationReference") if is_med else _first(res.get("usedReference", []))
+        if rtype == "Procedure":
+            kind_cc = res.get("code", {})
+            _put(out, "type", local_key("treatment-type", kind_cc))
+            _put(out, "name", kind_cc.get("text"))
+            med = _first(res.get("usedReference", []))
+            period = res.get("performedPeriod", {})
+        else:
+            kind_cc = _first(_ext(res, "treatment-type"))
+            if kind_cc is None:  # earlier files held the type (and name) in the category
+                kind_cc = res.get("category", {})
+                _put(out, "name", kind_cc.get("text"))
+            _put(out, "type", local_key("treatment-type", kind_cc))
+            med = res.get("medicationReference")
+            if med is not None:
+                _put(out, "name", med.get("display"))
+            else:
+                drug = res.get("medicationCodeableConcept", {})
+                if not _absent(drug) and "name" not in out:
+                    _put(out, "name", drug.get("text"))
+            if rtype == "MedicationRequest":
+                dosage = (res.get("dosageInstruction") or [{}])[0]
+                period = dosage.get("timing", {}).get("repeat", {}).get("boundsPeriod", {})
+            else:
+                period = res.get("effectivePeriod", {})
         if med is not None:
             out["medication"] = catalogue.get(str(med.get("reference")))
-        period = res.get("effectivePeriod" if is_med else "performedPeriod", {})
-        _put(out, "start", period.get("start"))
-        _put(out, "end", period.get("end"))
+        if not _derived(period):
+            _put(out, "start", period.get("start"))
+            _put(out, "end", period.get("end"))
         dates = _ext(res, "session")
         if dates:
             out["dates"] = dates

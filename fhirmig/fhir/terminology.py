@@ -146,6 +146,13 @@ generated from `fhirmig/fhir/terminology.csv` (a test keeps the two equal).
 - A diary entry that is not a key (free text) is sent as text only, never with a code.
 - Vocabulary `element` lists the LOINC codes of the Observation elements (HL7 Symptoms IG
   pattern); `attack-kind` and `disability` code the attack's kind and disability.
+- Vocabulary `severity` codes a 0-10 rating as the Symptoms IG codes a severity: 1-4 mild,
+  5-6 moderate, 7-10 severe (Serlin et al., Pain 1995;61:277-284; Palos et al., J Pain
+  2006;7:49-56); `class-days` gives each ICHD-3 class figure of the summaries its own code.
+- A code marked VERIFIED from the "SNOMED IPS free set" was read in the IPS free-set
+  expansion HL7 publishes (`HL7/fhir-ips`, `input/fsh/valuesets/ProblemsSnomedCtIpsFreeSet.fsh`
+  at commit 5f8b4e61, SNOMED CT 20220731, CC BY 4.0); the second source named beside it is
+  an independent FHIR implementation guide or code set with the same code and display.
 
 | vocabulary | key | system | code | display | status | source |
 |---|---|---|---|---|---|---|

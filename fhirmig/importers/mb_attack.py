@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from fhirmig.diary.drugs import left_other, match_drug, not_counted_line
 from fhirmig.diary.model import slug
 from fhirmig.diary.timeparse import format_datetime
 from fhirmig.diary.vocabulary import BODY_SITES
 from fhirmig.importers import mb_vocabulary as vocab
 from fhirmig.importers.result import Findings
 
-__all__ = ["AttackBuilder", "Catalogue", "drug_class"]
+__all__ = ["AttackBuilder", "Catalogue"]
 
 _COUNT_FIRST = re.compile(r"^(\d+)\s*[x×]\s+(.+)$", re.IGNORECASE)
 _COUNT_LAST = re.compile(r"^(.+?)\s+[x×]\s*(\d+)$", re.IGNORECASE)
@@ -48,21 +49,6 @@ def _items(text: str) -> list[str]:
     return out
 
 
-def drug_class(name: str) -> str:
-    """The diary drug class of a medication name, from its ingredients; ``other`` if unknown."""
-    words = vocab.normal_word(name).split()
-    classes = [vocab.DRUG_CLASSES[w] for w in words if w in vocab.DRUG_CLASSES]
-    for strong in ("triptan", "ergot", "opioid", "gepant", "ditan"):
-        if strong in classes:
-            return strong
-    analgesics = [c for c in classes if c in {"simple-analgesic", "nsaid"}]
-    if "combination-analgesic" in classes or len(analgesics) > 1:
-        return "combination-analgesic"
-    if analgesics and "caffeine" in words:
-        return "combination-analgesic"
-    return classes[0] if classes else "other"
-
-
 @dataclass
 class Catalogue:
     """The medications met in an export, by name, with ids unique in the diary."""
@@ -70,6 +56,7 @@ class Catalogue:
     by_name: dict[str, dict[str, Any]] = field(default_factory=dict)
     first_line: dict[str, int] = field(default_factory=dict)
     free_text: dict[str, int] = field(default_factory=dict)
+    unclassified: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, line: int) -> str:
         """The id of the medication called ``name``, adding it on first sight."""
@@ -82,7 +69,15 @@ class Catalogue:
         n = 2
         while new_id in taken:
             new_id, n = f"{base}-{n}", n + 1
-        self.by_name[key] = {"id": new_id, "name": name[:1000], "class": drug_class(name)}
+        drug = match_drug(name)
+        self.by_name[key] = {
+            "id": new_id,
+            "name": name[:1000],
+            "class": drug.drug_class,
+            **drug.codes(),
+        }
+        if drug.reason:
+            self.unclassified[key] = drug.reason
         self.first_line[key] = line
         return new_id
 
@@ -90,12 +85,17 @@ class Catalogue:
         """The catalogue, noting each medication whose class could not be told."""
         for key, med in self.by_name.items():
             if med["class"] == "other":
+                why = self.unclassified.get(key, "not in the drug table")
                 findings.note(
                     self.first_line[key],
-                    f"medication {med['name']!r}: drug class not recognised, set to 'other' "
-                    "(edit the catalogue: medication-day counts depend on the class)",
+                    f"medication {med['name']!r}: {why}; class set to 'other', so it is not "
+                    "counted as acute medication (set its class in the catalogue)",
                 )
-        return sorted(self.by_name.values(), key=lambda m: str(m["id"]))
+        entries = sorted(self.by_name.values(), key=lambda m: str(m["id"]))
+        line = not_counted_line(left_other(entries))
+        if line:
+            findings.note(None, line)
+        return entries
 
     def kept(self, word: str, line: int) -> str:
         """Record an app word kept as free text; returns it unchanged."""

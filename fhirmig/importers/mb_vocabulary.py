@@ -14,7 +14,6 @@ from typing import Final
 __all__ = [
     "AURA_WORDS",
     "BODY_SITES",
-    "DRUG_CLASSES",
     "EFFECTS",
     "PAIN_QUALITIES",
     "RELIEF_METHODS",
@@ -218,43 +217,3 @@ EFFECTS: Final[dict[str, str | None]] = {
     "unhelpful": "none",
     "unsure": None,
 }
-
-#: Active ingredient or brand (lower case, matched as a whole word) -> drug class.
-DRUG_CLASSES: Final[dict[str, str]] = {
-    **dict.fromkeys(
-        ("sumatriptan", "rizatriptan", "zolmitriptan", "eletriptan", "naratriptan",
-         "almotriptan", "frovatriptan", "imitrex", "imigran", "maxalt", "zomig", "relpax",
-         "amerge", "naramig", "axert", "almogran", "frova", "triptan"),
-        "triptan",
-    ),
-    **dict.fromkeys(("ergotamine", "dihydroergotamine", "cafergot", "migranal"), "ergot"),
-    **dict.fromkeys(
-        ("codeine", "tramadol", "oxycodone", "hydrocodone", "morphine", "tapentadol",
-         "butorphanol"),
-        "opioid",
-    ),
-    **dict.fromkeys(("excedrin", "fioricet", "butalbital"), "combination-analgesic"),
-    **dict.fromkeys(
-        ("paracetamol", "acetaminophen", "tylenol", "panadol", "metamizole", "dipyrone"),
-        "simple-analgesic",
-    ),
-    **dict.fromkeys(
-        ("ibuprofen", "naproxen", "diclofenac", "aspirin", "acetylsalicylic", "ketoprofen",
-         "dexketoprofen", "celecoxib", "indomethacin", "mefenamic", "ketorolac", "advil",
-         "motrin", "nurofen", "aleve", "voltaren"),
-        "nsaid",
-    ),
-    **dict.fromkeys(("ubrogepant", "rimegepant", "zavegepant", "ubrelvy", "nurtec"), "gepant"),
-    **dict.fromkeys(("lasmiditan", "reyvow"), "ditan"),
-    **dict.fromkeys(
-        ("metoclopramide", "domperidone", "ondansetron", "prochlorperazine", "promethazine"),
-        "antiemetic",
-    ),
-    **dict.fromkeys(("tizanidine", "cyclobenzaprine", "baclofen"), "muscle-relaxant"),
-    **dict.fromkeys(
-        ("topiramate", "propranolol", "amitriptyline", "flunarizine", "candesartan",
-         "valproate", "atogepant", "erenumab", "fremanezumab", "galcanezumab", "eptinezumab"),
-        "preventive",
-    ),
-    **dict.fromkeys(("magnesium", "riboflavin", "coenzyme"), "supplement"),
-}  # fmt: skip

@@ -28,13 +28,13 @@ from fhirmig.report.styles import (
     wrap_plain,
 )
 
-__all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period"]
+__all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period", "entries_table"]
 
 CELL_SIZE = 7.0
 PADDING = 3.0
-NOTE_CELL_CHARS = 300
+NOTE_CELL_CHARS = 600
 NOTE_CELL_LINES = 10
-CELL_CHARS = 500
+CELL_CHARS = 700  # above NOTE_CELL_CHARS, so a cut note keeps its pointer
 CELL_LINES = 30
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
@@ -78,15 +78,29 @@ def _local(moment: datetime, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
+def _spans_days(attack: Attack, tz: tzinfo) -> bool:
+    """Whether the attack (or one of its intakes) runs past its start day."""
+    first = _local(attack.start, tz).date()
+    end = attack.effective_end
+    if end is not None and _local(end, tz).date() > first:
+        return True
+    return any(
+        i.taken is not None and _local(i.taken, tz).date() != first for i in attack.medications
+    )
+
+
 def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
+    """Intakes and relief methods; an intake time carries its date when the attack runs
+    over more than one day (a 3-day attack's 08:00 alone would be ambiguous)."""
     parts: list[str] = []
+    dated = _spans_days(attack, tz)
     for intake in attack.medications:
         med = diary.medication(intake.medication)
         text = med.name if med else intake.medication
         if intake.dose and intake.dose not in text:  # "Rizatriptan 10 mg" with dose "10 mg"
             text += f" {intake.dose}"
         if intake.taken:
-            text += f" {_local(intake.taken, tz):%H:%M}"
+            text += f" {_local(intake.taken, tz):{'%Y-%m-%d %H:%M' if dated else '%H:%M'}}"
         if intake.relief:
             text += f" ({intake.relief})"
         parts.append(text)
@@ -158,34 +172,14 @@ def _row(
     return [_cell(c, w - 2 * PADDING) for c, w in zip(cells, widths, strict=True)]
 
 
-def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[Any]:
-    """The flowables of Appendix A on landscape pages: the log table, then the long notes.
-    ``width`` is the width of the landscape frame."""
-    from reportlab.platypus import NextPageTemplate, PageBreak
-
+def _log_table(titles: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> Any:
+    """A :class:`LogTable` in the log's look: ``rows`` of cells made by :func:`_cell`."""
     from fhirmig.report.log_table import LogStyle, LogTable
 
-    st = styles()
-    out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
-    out.append(paragraph("Appendix A: Attack log", st.h1))
-    out.append(
-        paragraph(
-            f"{len(attacks)} attacks of the period, times in the patient's zone "
-            f"({markup(diary.patient.timezone)}); intensity 0-10. Medication: name, dose, time, "
-            "(relief); relief methods: method (effect).",
-            st.note,
-        )
-    )
-    if not attacks:
-        return [*out, paragraph("No attacks in this period.", st.body), NextPageTemplate("page")]
-    tz = diary.patient.tz
-    widths = [width * share for _, share in COLUMNS]
     header = [
         wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
-        for (title, _), w in zip(COLUMNS, widths, strict=True)
+        for title, w in zip(titles, widths, strict=True)
     ]
-    long_notes: list[Attack] = []
-    rows = [_row(diary, a, tz, widths, long_notes) for a in attacks]
     look = LogStyle(
         font=BODY_FONT,
         bold=BOLD_FONT,
@@ -200,12 +194,56 @@ def attack_log(diary: Diary, attacks: Sequence[Attack], width: float) -> list[An
         stripe=STRIPE,
         rule=RULE,
     )
-    out.append(LogTable(header, rows, widths, look))
+    return LogTable(header, rows, list(widths), look)
+
+
+def entries_table(
+    titles: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Any:
+    """A long table of plain text (user text included, never markup) in the log's lean
+    table: linear in its rows, however many pages it runs over."""
+    cells = [[_cell(c, w - 2 * PADDING) for c, w in zip(row, widths, strict=True)] for row in rows]
+    return _log_table(titles, cells, widths)
+
+
+def attack_log(
+    diary: Diary,
+    attacks: Sequence[Attack],
+    width: float,
+    *,
+    scope: str = "of the period",
+    after: Sequence[Any] = (),
+) -> list[Any]:
+    """The flowables of Appendix A on landscape pages: the log table, the long notes in
+    full, then ``after`` (the twitching entries in full). ``width`` is the width of the
+    landscape frame; ``scope`` says which attacks the log holds."""
+    from reportlab.platypus import NextPageTemplate, PageBreak
+
+    st = styles()
+    out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
+    out.append(paragraph("Appendix A: Attack log", st.h1))
+    out.append(
+        paragraph(
+            f"{len(attacks)} attacks {scope}, times in the patient's zone "
+            f"({markup(diary.patient.timezone)}); intensity 0-10. Medication: name, dose, time, "
+            "(relief); relief methods: method (effect).",
+            st.note,
+        )
+    )
+    if not attacks:
+        out.append(paragraph("No attacks in this period.", st.body))
+        return [*out, *after, NextPageTemplate("page")]
+    tz = diary.patient.tz
+    widths = [width * share for _, share in COLUMNS]
+    long_notes: list[Attack] = []
+    rows = [_row(diary, a, tz, widths, long_notes) for a in attacks]
+    out.append(_log_table([title for title, _ in COLUMNS], rows, widths))
     if long_notes:
         out.append(paragraph("Long notes in full", st.h2))
         for attack in long_notes:
             start = _local(attack.start, tz)
             out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
             out.append(text_paragraph(attack.notes or "", st.body, width))
+    out += after
     out.append(NextPageTemplate("page"))
     return out

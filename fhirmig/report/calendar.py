@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as _cal
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from fhirmig.analysis.types import DayFigures
@@ -35,9 +36,20 @@ SHADES: tuple[tuple[int, str, str], ...] = (
     (1, "#c4c4c4", "#000000"),
     (0, "#ececec", "#000000"),
 )
-CELL = 20.0
-GAP = 14.0
+#: Cell side (points): three months fit an A4 or Letter row with every mark at 6 pt or more.
+CELL = 22.0
+GAP = 12.0
+#: The smallest type of the calendar (points).
+MIN_TYPE = 6.0
 WEEKDAYS = "MTWTFSS"
+
+
+@cache
+def _colour(hex_colour: str) -> Any:
+    """A reportlab colour, parsed once (a three-year calendar sets thousands)."""
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_colour)
 
 
 def shade_for(peak: int | None) -> tuple[str, str]:
@@ -65,7 +77,6 @@ def legend_text() -> str:
 def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
     """One month as a flowable that draws straight on the canvas (vectors, no shape tree:
     a three-year calendar has thousands of marks)."""
-    from reportlab.lib.colors import HexColor
     from reportlab.platypus import Flowable
 
     weeks = _cal.Calendar(firstweekday=0).monthdatescalendar(year, month)
@@ -80,8 +91,8 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
             c = self.canv
             c.setFont(BOLD_FONT, 8)
             c.drawString(0, height - 9, title)
-            c.setFont(BODY_FONT, 6)
-            c.setFillColor(HexColor("#555555"))
+            c.setFont(BODY_FONT, MIN_TYPE)
+            c.setFillColor(_colour("#555555"))
             for col, letter in enumerate(WEEKDAYS):
                 c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
             c.setLineWidth(0.3)
@@ -95,31 +106,32 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
 
 def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> None:
-    from reportlab.lib.colors import HexColor
 
     if figures is None:  # outside the period: crossed out
-        c.setFillColor(HexColor("#f7f7f7"))
-        c.setStrokeColor(HexColor("#bbbbbb"))
+        c.setFillColor(_colour("#f7f7f7"))
+        c.setStrokeColor(_colour("#bbbbbb"))
         c.rect(x, y, CELL, CELL, stroke=1, fill=1)
-        c.setStrokeColor(HexColor("#cccccc"))
+        c.setStrokeColor(_colour("#cccccc"))
         c.line(x, y, x + CELL, y + CELL)
         return
     fill, ink = shade_for(figures.peak_intensity)
-    c.setFillColor(HexColor(fill))
-    c.setStrokeColor(HexColor("#888888"))
+    c.setFillColor(_colour(fill))
+    c.setStrokeColor(_colour("#888888"))
     c.rect(x, y, CELL, CELL, stroke=1, fill=1)
-    c.setFillColor(HexColor(ink))
-    c.setFont(BODY_FONT, 5.5)
-    c.drawString(x + 1.5, y + CELL - 6.5, str(day.day))
+    c.setFillColor(_colour(ink))
+    c.setFont(BODY_FONT, MIN_TYPE)
+    c.drawString(x + 1.5, y + CELL - 6.8, str(day.day))
     if figures.twitching:
-        c.setStrokeColor(HexColor(ink))
+        c.setStrokeColor(_colour(ink))
         c.setLineWidth(0.9)
-        c.line(x + 1.5, y + CELL - 8.5, x + 8, y + CELL - 8.5)
+        c.line(x + 1.5, y + CELL - 8.8, x + 8.5, y + CELL - 8.8)
         c.setLineWidth(0.3)
     letters = "".join(CLASS_LETTERS[k] for k in CLASS_LETTERS if k in figures.classes)
-    if letters:
-        c.setFont(BOLD_FONT, 6 if len(letters) < 3 else 4.5)
-        c.drawRightString(x + CELL - 1.2, y + 1.8, letters)
+    if letters:  # up to three letters a line, never smaller than MIN_TYPE
+        c.setFont(BOLD_FONT, MIN_TYPE)
+        lines = [letters[i : i + 3] for i in range(0, len(letters), 3)]
+        for n, line in enumerate(reversed(lines)):
+            c.drawRightString(x + CELL - 1.2, y + 1.8 + n * 6.2, line)
     if figures.aura:
         path = c.beginPath()
         path.moveTo(x + CELL - 6, y + CELL - 0.8)
@@ -130,7 +142,8 @@ def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> N
 
 
 def calendar_flowables(day_table: Sequence[DayFigures], per_row: int = 3) -> list[Any]:
-    """The month grids of the period, ``per_row`` months side by side."""
+    """The month grids of the period, ``per_row`` months side by side (three fit the
+    frame of A4 and Letter at :data:`CELL`)."""
     from reportlab.platypus import Table, TableStyle
 
     if not day_table:

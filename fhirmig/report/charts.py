@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from statistics import median
 from typing import Any
 
-from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures
+from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures, Stats
+from fhirmig.report.findings import THRESHOLDS, class_words, combined_class_days
 from fhirmig.report.fonts import BODY_FONT
-from fhirmig.report.summary import class_words
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
 
@@ -23,6 +24,7 @@ CLASS_FILLS: dict[str, str] = {
     "combination_analgesic": "#a0a0a0",
     "non_opioid_analgesic": "#c8c8c8",
     "other_acute": "#e8e8e8",
+    "multiple_classes": "#ffffff",
 }
 HEIGHT = 150.0
 
@@ -54,12 +56,17 @@ def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
 
 
 def _threshold(d: Any, chart: Any, value: int, label: str) -> None:
+    """A dashed line at ``value`` and its label right of the plot (wrapped to the margin)."""
     from reportlab.graphics.shapes import Line, String
+    from reportlab.lib.utils import simpleSplit
 
     top = chart.valueAxis.valueMax
     y = chart.y + chart.height * value / top
     d.add(Line(chart.x, y, chart.x + chart.width, y, strokeDashArray=[3, 2], strokeWidth=0.8))
-    d.add(String(chart.x + chart.width + 2, y - 2.5, label, fontName=BODY_FONT, fontSize=6))
+    room = d.width - chart.x - chart.width - 4
+    for i, line in enumerate(simpleSplit(label, BODY_FONT, 6, room)):
+        x = chart.x + chart.width + 2 + (6 if i else 0)
+        d.add(String(x, y - 2.5 - 7 * i, line, fontName=BODY_FONT, fontSize=6))
 
 
 def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> None:
@@ -82,7 +89,7 @@ def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
 
     d, _ = _frame(width, "Headache and migraine days per month (* month partly in period)")
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 140, HEIGHT - 50
+    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 160, HEIGHT - 50
     chart.data = [[m.headache_days for m in months], [m.migraine_days for m in months]]
     chart.bars[0].fillColor = colors.HexColor("#b5b5b5")
     chart.bars[1].fillColor = colors.HexColor("#2b2b2b")
@@ -101,28 +108,39 @@ def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
     return d
 
 
-def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
-    """Acute-medication days per month, one bar per class, against the 10 and 15-day lines.
+def medication_chart(stats: Stats, width: float) -> Any:
+    """Acute-medication days per month, one bar per class and one for "two or more
+    classes", against the ICHD-3 8.2 lines, each labelled with the bars it applies to.
 
-    Bars stand side by side (not stacked) because each ICHD-3 threshold applies to one
-    class: triptan, ergot, opioid and combination days to 10, non-opioid analgesic days
-    to 15.
+    Bars stand side by side (not stacked) because each threshold applies to one bar:
+    triptan, ergot, opioid and combination-analgesic days, and the days with any of the
+    five classes in a month when two or more were used, to 10; non-opioid analgesic days
+    to 15. Gepant and ditan days are shown but compared with no line.
     """
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.lib import colors
 
+    months = stats.months
+    combined = combined_class_days(stats)
     d, _ = _frame(width, "Acute-medication days per month by class (ICHD-3 8.2 thresholds)")
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 140, HEIGHT - 50
+    chart.x, chart.y, chart.width, chart.height = 24, 30, width - 160, HEIGHT - 50
     used = [k for k in CLASS_KEYS if any(m.class_days.get(k, 0) for m in months)] or ["triptan"]
-    chart.data = [[m.class_days.get(k, 0) for m in months] for k in used]
+    rows = [[m.class_days.get(k, 0) for m in months] for k in used]
+    if any(combined.values()):
+        used.append("multiple_classes")
+        rows.append([combined.get(m.month, 0) for m in months])
+    chart.data = rows
     for i, key in enumerate(used):
         chart.bars[i].fillColor = colors.HexColor(CLASS_FILLS[key])
         chart.bars[i].strokeWidth = 0.3
     _axis_style(chart, _labels(months), max([31, *(max(row) for row in chart.data)]))
     d.add(chart)
-    _threshold(d, chart, 10, "10 days")
-    _threshold(d, chart, 15, "15 days")
+    ten = [class_words(k) for k in used if THRESHOLDS.get(k) == 10]
+    if ten:
+        _threshold(d, chart, 10, "10 days: " + ", ".join(ten))
+    if "non_opioid_analgesic" in used:
+        _threshold(d, chart, 15, "15 days: non-opioid analgesic")
     _legend(
         d,
         chart.x + chart.width + 2,
@@ -132,19 +150,38 @@ def medication_chart(months: Sequence[MonthFigures], width: float) -> Any:
     return d
 
 
-def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
-    """Peak intensity (0-10) of each day with an attack, one dot per day.
+#: Periods of more months than this show intensity per month (median and range).
+MONTHLY_INTENSITY_AFTER = 6
 
-    Drawn straight on the canvas: a three-year diary has a thousand dots, and a shape tree
-    of that many markers costs more than the rest of the charts together.
+
+def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
+    """Peak intensity (0-10) of each day with an attack, one dot per day; over more than
+    :data:`MONTHLY_INTENSITY_AFTER` months, per month: the median of those days' peaks
+    as a dot and their range as a bar (a thousand dots over years are noise).
+
+    Drawn straight on the canvas: a shape tree of that many markers costs more than the
+    rest of the charts together.
     """
     from reportlab.lib.colors import HexColor, black
     from reportlab.platypus import Flowable
 
     days = list(day_table)
+    # per month: (index of its first day, its days, peaks of its days with an attack)
+    spans: dict[str, tuple[int, int, list[int]]] = {}
+    for index, day in enumerate(days):
+        first, length, peaks = spans.get(day.day.isoformat()[:7], (index, 0, []))
+        if day.peak_intensity is not None:
+            peaks.append(day.peak_intensity)
+        spans[day.day.isoformat()[:7]] = (first, length + 1, peaks)
+    monthly = len(spans) > MONTHLY_INTENSITY_AFTER
     ticks = _month_ticks([d.day for d in days])
-    left, bottom, plot_w, plot_h = 24.0, 22.0, width - 140, HEIGHT - 42
+    left, bottom, plot_w, plot_h = 24.0, 22.0, width - 160, HEIGHT - 42
     span = max(len(days) - 1, 1)
+    title = (
+        "Peak intensity (0-10) of the days with an attack, per month: median (dot) and range"
+        if monthly
+        else "Peak intensity (0-10) of each day with an attack"
+    )
 
     class IntensityChart(Flowable):  # type: ignore[misc]
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -153,7 +190,7 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
         def draw(self) -> None:
             c = self.canv
             c.setFont(BODY_FONT, 8.5)
-            c.drawString(0, HEIGHT - 10, "Peak intensity (0-10) of each day with an attack")
+            c.drawString(0, HEIGHT - 10, title)
             c.setFont(BODY_FONT, 6.5)
             c.setLineWidth(0.5)
             for value in range(0, 11, 2):
@@ -169,11 +206,25 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
                 c.line(x, bottom, x, bottom - 3)
                 c.drawCentredString(x, bottom - 10, label)
             c.setFillColor(black)
+            if monthly:
+                self._months(c)
+                return
             for index, day in enumerate(days):
                 if day.peak_intensity is not None:
                     x = left + plot_w * index / span
                     y = bottom + plot_h * day.peak_intensity / 10
                     c.rect(x - 1.2, y - 1.2, 2.4, 2.4, stroke=0, fill=1)
+
+        def _months(self, c: Any) -> None:
+            c.setLineWidth(1.6)
+            for first, length, peaks in spans.values():
+                if peaks:
+                    x = left + plot_w * (first + (length - 1) / 2) / span
+                    low, high = min(peaks), max(peaks)
+                    c.setStrokeColor(HexColor("#9a9a9a"))
+                    c.line(x, bottom + plot_h * low / 10, x, bottom + plot_h * high / 10)
+                    y = bottom + plot_h * median(peaks) / 10
+                    c.circle(x, y, 1.8, stroke=0, fill=1)
 
     return IntensityChart()
 

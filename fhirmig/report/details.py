@@ -1,4 +1,4 @@
-"""The pages after page one: calendar, charts, twitching, triggers, medication and relief.
+"""The pages after page one: the headache calendar, the charts and muscle twitching.
 
 Every table here is built from :class:`~fhirmig.analysis.types.Stats`, so the report shows
 exactly the figures ``fhirmig stats`` prints.
@@ -14,62 +14,14 @@ from fhirmig.diary.model import Diary
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
-from fhirmig.report.fonts import BODY_FONT, has_cjk, markup
-from fhirmig.report.rtl import has_rtl
-from fhirmig.report.styles import (
-    UserText,
-    paragraph,
-    styles,
-    table_style,
-    text_paragraph,
-    wrap_plain,
-)
-from fhirmig.report.summary import grade_text
+from fhirmig.report.findings import sites_text
+from fhirmig.report.fonts import markup
+from fhirmig.report.styles import UserText, paragraph, styles, text_paragraph
+from fhirmig.report.tables import data_table as _table
+from fhirmig.report.tables import num as _num
+from fhirmig.report.tables import pct as _pct
 
-__all__ = ["calendar_section", "charts_section", "factors_section", "twitching_section"]
-
-#: longer plain cells stay Paragraphs so that a row can continue on the next page
-PLAIN_CELL_CHARS = 500
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:
-    """A table of markup cells; short cells without markup stay plain strings (cheaper)."""
-    from reportlab.platypus import Table
-
-    st = styles()
-
-    def cell(value: Any, row: int, width: float) -> Any:
-        if isinstance(value, UserText):
-            text = str(value)
-            if row and not has_cjk(text) and len(text) <= PLAIN_CELL_CHARS:
-                return wrap_plain(text, width - 6)
-            return text_paragraph(text, st.cell, width - 6)
-        if not isinstance(value, str):
-            return value
-        # our own markup; text in display order (markup() output) is never wrapped again
-        plain_text = not ("<" in value or "&" in value or has_cjk(value) or has_rtl(value))
-        if row and plain_text and len(value) <= PLAIN_CELL_CHARS:
-            return wrap_plain(value, width - 6)
-        # long text stays a Paragraph, which splitInRow can continue on the next page
-        return paragraph(value, st.cell_bold if row == 0 else st.cell)
-
-    cells = [
-        [cell(c, r, w) for c, w in zip(row, widths, strict=True)] for r, row in enumerate(rows)
-    ]
-    # splitInRow: a row taller than a page (a long description) continues on the next
-    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
-    style = table_style()
-    style.add("FONT", (0, 1), (-1, -1), BODY_FONT, 7, 8.4)
-    table.setStyle(style)
-    return table
+__all__ = ["calendar_section", "charts_section", "twitching_entries", "twitching_section"]
 
 
 def calendar_section(stats: Stats) -> list[Any]:
@@ -84,8 +36,12 @@ def calendar_section(stats: Stats) -> list[Any]:
     return out
 
 
-def charts_section(stats: Stats, width: float) -> list[Any]:
-    """Headache/migraine days, medication days by class, peak intensity."""
+def charts_section(stats: Stats, width: float, *, medication: bool = False) -> list[Any]:
+    """Headache and migraine days, peak intensity, and the months one by one.
+
+    With ``medication`` the acute-medication chart stands here too (it is the medication
+    section's own when that section is printed).
+    """
     from reportlab.platypus import CondPageBreak, Spacer
 
     st = styles()
@@ -93,7 +49,8 @@ def charts_section(stats: Stats, width: float) -> list[Any]:
     if not stats.months:
         return [*out, paragraph("No months in the period.", st.body)]
     out += [days_chart(stats.months, width), Spacer(1, 8)]
-    out += [medication_chart(stats.months, width), Spacer(1, 8)]
+    if medication:
+        out += [medication_chart(stats, width), Spacer(1, 8)]
     out.append(intensity_chart(stats.day_table, width))
     rows: list[list[Any]] = [
         [
@@ -144,8 +101,12 @@ def _year_grid(counts: dict[str, int], period_months: Sequence[str], width: floa
     return _table(rows, [40, *([min(32.0, (width - 80) / 12)] * 12), 40])
 
 
-def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
-    """Muscle twitching: how often, where, when, and in the patient's words."""
+def twitching_section(
+    diary: Diary, stats: Stats, width: float, *, in_appendix: bool = True
+) -> list[Any]:
+    """Muscle twitching summarised: how often, where, when relative to the attack, and per
+    month. The entries in the patient's words are :func:`twitching_entries`, printed in
+    Appendix A (``in_appendix``) or right after this section."""
     from reportlab.platypus import CondPageBreak
 
     st = styles()
@@ -157,7 +118,8 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         paragraph(
             f"Twitching was recorded with <b>{tw.attacks_with} of {tw.attacks_total}</b> attacks "
             f"({_pct(tw.share)}). Mean peak intensity of attacks with twitching "
-            f"<b>{_num(tw.mean_peak_with)}</b>, without <b>{_num(tw.mean_peak_without)}</b>.",
+            f"<b>{_num(tw.mean_peak_with)}</b>, without <b>{_num(tw.mean_peak_without)}</b>. "
+            f"Most often at {markup(sites_text(tw.by_site)[0])}.",
             st.body,
         )
     )
@@ -189,134 +151,45 @@ def twitching_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         out.append(paragraph("Twitching entries per month", st.h2))
         out.append(_year_grid(tw.episodes_per_month, [m.month for m in stats.months], width))
     if tw.descriptions:
-        out.append(paragraph("In the patient's words", st.h2))
-        desc = [["Date", "Site", "Intensity", "Description"]]
-        desc += [
-            [
-                d.day.isoformat(),
-                UserText(label(d.location)),
-                "–" if d.intensity is None else str(d.intensity),
-                UserText(d.description or "–"),
-            ]
-            for d in tw.descriptions
-        ]
-        out.append(_table(desc, [55, 90, 45, width - 190]))
-    return out
-
-
-def factors_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
-    """Triggers, daily factors, medication effect, relief methods and treatments."""
-    from reportlab.platypus import CondPageBreak
-
-    st = styles()
-    out: list[Any] = [CondPageBreak(250), paragraph("Triggers and daily factors", st.h1)]
-    if stats.triggers:
-        rows = [["Suspected trigger (as reported)", "Attacks", "Share of attacks"]]
-        rows += [
-            [UserText(label(t.trigger)), str(t.attacks), _pct(t.share)] for t in stats.triggers
-        ]
-        out.append(_table(rows, [200, 60, 80]))
-    else:
-        out.append(paragraph("No triggers were recorded.", st.body))
-    if stats.exposures:
-        out.append(paragraph("Attack days after daily factors (association, not cause)", st.h2))
-        rows = [
-            [
-                "Factor",
-                "Exposed days (attack days)",
-                "Other days (attack days)",
-                "Rate ratio (95% interval)",
-            ]
-        ]
-        for e in stats.exposures:
-            ratio = (
-                f"{_num(e.ratio, 2)} ({_num(e.ci_low, 2)}-{_num(e.ci_high, 2)})"
-                if e.enough_data
-                else "not enough data"
+        where = "after the attack log in Appendix A" if in_appendix else "below"
+        out.append(
+            paragraph(
+                f"The {len(tw.descriptions)} twitching entries in the patient's words are "
+                f"listed {where}.",
+                st.note,
             )
-            rows.append(
-                [
-                    markup(e.definition),
-                    f"{e.exposed_days} ({e.exposed_attack_days})",
-                    f"{e.unexposed_days} ({e.unexposed_attack_days})",
-                    ratio,
-                ]
-            )
-        out.append(_table(rows, [width - 330, 110, 110, 110]))
-    out.append(paragraph("Medication effect", st.h2))
-    if stats.medication_effect:
-        rows = [
-            [
-                "Medication",
-                "Class",
-                "Intakes",
-                "Rated",
-                "Good or complete relief",
-                "Median minutes to intake",
-            ]
-        ]
-        for m in stats.medication_effect:
-            rows.append(
-                [
-                    UserText(m.name),
-                    markup(label(m.drug_class)),
-                    str(m.intakes),
-                    str(m.rated),
-                    f"{m.good_or_complete} ({_pct(m.good_or_complete_share)})",
-                    _num(m.median_minutes_to_intake, 0),
-                ]
-            )
-        out.append(_table(rows, [width - 350, 100, 45, 45, 85, 75]))
-    else:
-        out.append(paragraph("No medication intakes in this period.", st.body))
-    out.append(paragraph("Relief methods", st.h2))
-    if stats.relief_methods:
-        effects = ("none", "some", "good", "complete", "unrated")
-        rows = [["Method", "Uses", *effects]]
-        rows += [
-            [UserText(label(r.method)), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
-            for r in stats.relief_methods
-        ]
-        out.append(_table(rows, [width - 290, 40, 50, 50, 50, 50, 50]))
-    else:
-        out.append(paragraph("No relief methods were recorded.", st.body))
-    out += _treatments(diary, width)
-    if stats.questionnaires:
-        out.append(paragraph("Questionnaires", st.h2))
-        rows = [["Date", "Instrument", "Score", "Grade", "Meaning"]]
-        rows += [
-            [
-                q.date.isoformat(),
-                q.instrument,
-                str(q.score),
-                markup(grade_text(q.grade)),
-                markup(q.band),
-            ]
-            for q in sorted(stats.questionnaires, key=lambda q: q.date)
-        ]
-        out.append(_table(rows, [60, 60, 40, 50, width - 210]))
-    return out
-
-
-def _treatments(diary: Diary, width: float) -> list[Any]:
-    st = styles()
-    out: list[Any] = [paragraph("Treatments", st.h2)]
-    if not diary.treatments:
-        return [*out, paragraph("No treatments were recorded.", st.body)]
-    rows = [["Treatment", "Type", "From", "To", "Sessions", "Notes"]]
-    for t in diary.treatments:
-        med = diary.medication(t.medication) if t.medication else None
-        name = t.name or (med.name if med else label(t.type))
-        sessions = ", ".join(d.isoformat() for d in t.dates) or "–"
-        rows.append(
-            [
-                UserText(name),
-                label(t.type),
-                t.start.isoformat() if t.start else "–",
-                t.end.isoformat() if t.end else "–",
-                sessions,
-                UserText(t.notes or ""),
-            ]
         )
-    out.append(_table(rows, [100, 75, 52, 52, 110, width - 389]))
+    return out
+
+
+def twitching_entries(stats: Stats, width: float) -> list[Any]:
+    """Every twitching entry of the period in the patient's words (date, site, intensity),
+    in the attack log's lean table (years of entries stay linear in their number)."""
+    from fhirmig.report.attack_log import entries_table
+
+    tw = stats.twitching
+    if tw is None or not tw.descriptions:
+        return []
+    st = styles()
+    out: list[Any] = [paragraph("Twitching entries in the patient's words", st.h2)]
+    from fhirmig.report.attack_log import NOTE_CELL_CHARS, NOTE_CELL_LINES
+
+    rows = []
+    long: list[tuple[str, str]] = []
+    for d in tw.descriptions:
+        text = (d.description or "–").strip()
+        if len(text) > NOTE_CELL_CHARS or text.count("\n") >= NOTE_CELL_LINES:
+            long.append((d.day.isoformat(), text))
+            cut = "\n".join(text.split("\n")[:NOTE_CELL_LINES])[:NOTE_CELL_CHARS]
+            text = cut + "… (in full after the table)"
+        site = label(d.location)
+        intensity = "–" if d.intensity is None else str(d.intensity)
+        rows.append([d.day.isoformat(), site, intensity, text])
+    widths = [60.0, 120.0, 45.0, width - 225]
+    out.append(entries_table(["Date", "Site", "Intensity", "Description"], rows, widths))
+    if long:
+        out.append(paragraph("Long descriptions in full", st.h2))
+        for day, text in long:
+            out.append(paragraph(f"<b>{day}</b>", st.body))
+            out.append(text_paragraph(text, st.body, width))
     return out

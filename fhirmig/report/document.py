@@ -17,13 +17,21 @@ from typing import Any
 from fhirmig.report.fonts import BODY_FONT, register_fonts
 from fhirmig.report.styles import MUTED, RULE, styles
 
-__all__ = ["PAPERS", "PageFrame", "build_pdf"]
+__all__ = ["PAPERS", "PageFrame", "build_pdf", "frame_size"]
 
 #: name -> (width, height) in points
 PAPERS: dict[str, tuple[float, float]] = {"a4": (595.2756, 841.8898), "letter": (612.0, 792.0)}
 MARGIN = 40.0
 HEADER_SPACE = 26.0
 FOOTER_SPACE = 22.0
+
+
+def frame_size(paper: str, *, landscape: bool = False) -> tuple[float, float]:
+    """(width, height) of the body frame of a page of ``paper`` (the space for content)."""
+    width, height = PAPERS[paper]
+    if landscape:
+        width, height = height, width
+    return width - 2 * MARGIN, height - 2 * MARGIN - 6
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,7 @@ def build_pdf(story: list[Any], out: Path, frame: PageFrame, paper: str) -> None
         body = Frame(
             MARGIN,
             MARGIN,
-            w - 2 * MARGIN,
-            h - 2 * MARGIN - 6,
+            *frame_size(paper, landscape=template_id == "wide"),
             leftPadding=0,
             rightPadding=0,
             topPadding=0,

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -33,22 +34,37 @@ def render_report(
     templates: str | os.PathLike[str] | None = None,
     migraine_day: Literal["diary", "ichd"] = "diary",
     generated: date | None = None,
+    sections: str | Iterable[str] | None = None,
 ) -> Path:
     """Write the clinician-ready PDF report of ``diary`` to ``out`` and return its path.
 
     ``start``/``end`` bound the period (default: the diary's own span); ``templates`` is a
     folder whose templates and ``organisations.json`` replace the built-in ones;
-    ``generated`` is the date printed as "generated" (the library never reads the clock).
+    ``generated`` is the date printed as "generated" (the library never reads the clock);
+    ``sections`` chooses the sections (names of :data:`~fhirmig.report.SECTIONS` or a
+    preset of :data:`~fhirmig.report.SECTION_PRESETS`, as a list or comma-separated;
+    default ``neurologist``, everything). The key figures are compared with the period
+    of equal length just before this one.
     The same diary, options and ``generated`` give a byte-identical file. The file is
     written atomically with mode 0600; on any error nothing is written.
     """
     from fhirmig.analysis import compute_stats
+    from fhirmig.report.sections import resolve_sections
 
+    resolve_sections(sections)  # a bad name fails before any figure is computed
     if start is not None and end is not None and end < start:
         raise UsageError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
-    stats = compute_stats(diary, start=start, end=end, migraine_day=migraine_day)
+    stats = compute_stats(
+        diary, start=start, end=end, migraine_day=migraine_day, compare_previous=True
+    )
     return render_stats_report(
-        diary, stats, out, paper=paper, templates=templates, generated=generated
+        diary,
+        stats,
+        out,
+        paper=paper,
+        templates=templates,
+        generated=generated,
+        sections=sections,
     )
 
 
@@ -60,16 +76,23 @@ def render_stats_report(
     paper: Paper = "a4",
     templates: str | os.PathLike[str] | None = None,
     generated: date | None = None,
+    sections: str | Iterable[str] | None = None,
 ) -> Path:
-    """Lay out the report of ``diary`` with figures ``stats`` and write it to ``out``."""
+    """Lay out the report of ``diary`` with figures ``stats`` and write it to ``out``.
+
+    ``sections`` as for :func:`render_report`; the previous-period column of the key
+    figures needs ``stats`` computed with ``compare_previous=True``.
+    """
     from fhirmig.files import atomic_write, private_tempdir
     from fhirmig.report.document import PAPERS as SIZES
     from fhirmig.report.document import build_pdf
+    from fhirmig.report.sections import is_payer, resolve_sections
 
+    chosen = resolve_sections(sections)
     if paper not in SIZES:
         raise UsageError(f"paper {paper!r}: choose one of {', '.join(SIZES)}")
     folder = _template_dir(templates)
-    story, frame = _story(diary, stats, paper, folder, generated)
+    story, frame = _story(diary, stats, paper, folder, generated, chosen, is_payer(sections))
     with private_tempdir() as tmp:
         draft = tmp / "report.pdf"
         try:
@@ -95,33 +118,108 @@ def _template_dir(templates: str | os.PathLike[str] | None) -> Path | None:
 
 
 def _story(
-    diary: Diary, stats: Stats, paper: str, templates: Path | None, generated: date | None
+    diary: Diary,
+    stats: Stats,
+    paper: str,
+    templates: Path | None,
+    generated: date | None,
+    chosen: tuple[str, ...],
+    payer: bool,
 ) -> tuple[list[Any], Any]:
     from reportlab.platypus import PageBreak
 
     from fhirmig.report.attack_log import attack_log, attacks_in_period
+    from fhirmig.report.content import markdown_flowables
+    from fhirmig.report.details import (
+        calendar_section,
+        charts_section,
+        twitching_entries,
+        twitching_section,
+    )
+    from fhirmig.report.document import PageFrame, frame_size
+    from fhirmig.report.fonts import markup
+    from fhirmig.report.profile import attack_profile
+    from fhirmig.report.response import review_attacks
+    from fhirmig.report.summary import page_one, patient_name, period_text
+    from fhirmig.report.therapy import (
+        medication_section,
+        questionnaires_section,
+        triggers_section,
+    )
+
+    width, height = frame_size(paper)
+    wide_width = frame_size(paper, landscape=True)[0]
+    patient = diary.patient
+    name = patient_name(diary)
+    period = period_text(stats)
+    attacks = attacks_in_period(diary, stats.period_from, stats.period_to)
+    methods, appendix_b, appendix_c = _texts(diary, stats, templates, generated)
+    story: list[Any] = []
+    if "summary" in chosen:
+        story += page_one(diary, stats, attack_profile(attacks), generated, width, height)
+    if "calendar" in chosen:
+        story += calendar_section(stats)
+    if "charts" in chosen:
+        story += charts_section(stats, width, medication="medication" not in chosen)
+    entries: list[Any] = []  # the twitching entries in full, printed in the log appendix
+    if "twitching" in chosen:
+        in_log = "log" in chosen
+        story += twitching_section(diary, stats, width, in_appendix=in_log)
+        entries = twitching_entries(stats, wide_width if in_log else width)
+        if not in_log:
+            story, entries = story + entries, []
+    if "triggers" in chosen:
+        story += triggers_section(stats, width)
+    if "medication" in chosen:
+        story += medication_section(diary, stats, width)
+    if "questionnaires" in chosen:
+        story += questionnaires_section(stats, width)
+    story += [PageBreak(), *markdown_flowables(methods)]
+    if "log" in chosen:
+        logged, scope = attacks, "of the period"
+        if payer:
+            logged, scope = review_attacks(diary, stats, attacks)
+        story += attack_log(diary, logged, wide_width, scope=scope, after=entries)
+    if "appendices" in chosen:
+        story += [PageBreak(), *markdown_flowables(appendix_b)]
+        story += [PageBreak(), *markdown_flowables(appendix_c)]
+    short = name if len(name) <= 80 else name[:79] + "…"
+    frame = PageFrame(
+        header=f"<b>{markup(short)}</b> · born {patient.birth_date or '–'} · "
+        f"period {period} · {markup(patient.timezone)}",
+        footer=f"fhirmig {__version__} · patient-reported, software-computed · not a diagnosis",
+        title=f"Headache diary report: {name}, {period}",
+        author=f"fhirmig {__version__}",
+        subject=f"Headache and migraine diary report, {period}",
+        language=patient.language,
+        keywords="headache diary, migraine, ICHD-3",
+    )
+    return _without_leading_breaks(story), frame
+
+
+def _without_leading_breaks(story: list[Any]) -> list[Any]:
+    """``story`` without the page breaks before its first content (no blank first page)."""
+    from reportlab.platypus import CondPageBreak, PageBreak
+
+    first = 0
+    while first < len(story) and isinstance(story[first], (PageBreak, CondPageBreak)):
+        first += 1
+    return story[first:]
+
+
+def _texts(
+    diary: Diary, stats: Stats, templates: Path | None, generated: date | None
+) -> tuple[str, str, str]:
+    """The methods page and Appendices B and C, rendered from their templates."""
     from fhirmig.report.content import (
         load_organisations,
-        markdown_flowables,
         patient_regions,
         render_template,
         select_organisations,
     )
-    from fhirmig.report.details import (
-        calendar_section,
-        charts_section,
-        factors_section,
-        twitching_section,
-    )
-    from fhirmig.report.document import MARGIN, PageFrame
-    from fhirmig.report.document import PAPERS as SIZES
-    from fhirmig.report.fonts import markup
-    from fhirmig.report.summary import page_one, patient_name, period_text
+    from fhirmig.report.summary import period_text
 
-    width = SIZES[paper][0] - 2 * MARGIN
     patient = diary.patient
-    name = patient_name(diary)
-    period = period_text(stats)
     orgs = load_organisations(templates)
     regions = patient_regions(patient.timezone, patient.language)
     groups = select_organisations(orgs, regions, patient.language)
@@ -150,7 +248,7 @@ def _story(
         "methods.md.j2",
         {
             **context_common,
-            "period": period,
+            "period": period_text(stats),
             "days": stats.days_in_period,
             "timezone": stats.timezone,
             "migraine_day": stats.migraine_day,
@@ -158,25 +256,4 @@ def _story(
         },
         templates,
     )
-    story: list[Any] = page_one(diary, stats, generated, width)
-    story += calendar_section(stats)
-    story += charts_section(stats, width)
-    story += twitching_section(diary, stats, width)
-    story += factors_section(diary, stats, width)
-    story += [PageBreak(), *markdown_flowables(methods)]
-    attacks = attacks_in_period(diary, stats.period_from, stats.period_to)
-    story += attack_log(diary, attacks, SIZES[paper][1] - 2 * MARGIN)
-    story += [PageBreak(), *markdown_flowables(appendix_b)]
-    story += [PageBreak(), *markdown_flowables(appendix_c)]
-    short = name if len(name) <= 80 else name[:79] + "…"
-    frame = PageFrame(
-        header=f"<b>{markup(short)}</b> · born {patient.birth_date or '–'} · "
-        f"period {period} · {markup(patient.timezone)}",
-        footer=f"fhirmig {__version__} · patient-reported, software-computed · not a diagnosis",
-        title=f"Headache diary report: {name}, {period}",
-        author=f"fhirmig {__version__}",
-        subject=f"Headache and migraine diary report, {period}",
-        language=patient.language,
-        keywords="headache diary, migraine, ICHD-3",
-    )
-    return story, frame
+    return methods, appendix_b, appendix_c

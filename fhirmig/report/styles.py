@@ -55,8 +55,15 @@ class Styles:
     small: Any
     cell: Any
     cell_bold: Any
+    who: Any
+    who_bold: Any
     bullet: Any
     note: Any
+    #: page one: key figures (never smaller than body text) and the findings table
+    key: Any
+    key_bold: Any
+    label: Any
+    finding: Any
 
 
 @cache
@@ -95,6 +102,10 @@ def styles() -> Styles:
         small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=muted),
         cell=ParagraphStyle("cell", parent=base, fontSize=7, leading=8.4),
         cell_bold=ParagraphStyle("cellb", parent=base, fontName=BOLD_FONT, fontSize=7, leading=8.4),
+        who=ParagraphStyle("who", parent=base, fontSize=8.5, leading=10.5),
+        who_bold=ParagraphStyle(
+            "whob", parent=base, fontName=BOLD_FONT, fontSize=9.5, leading=11.5
+        ),
         bullet=ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=2, spaceAfter=2),
         note=ParagraphStyle(
             "note",
@@ -105,6 +116,10 @@ def styles() -> Styles:
             spaceBefore=2,
             spaceAfter=4,
         ),
+        key=ParagraphStyle("key", parent=base, fontSize=9.5, leading=11.5),
+        key_bold=ParagraphStyle("keyb", parent=base, fontName=BOLD_FONT, fontSize=10, leading=12),
+        label=ParagraphStyle("label", parent=base, fontName=BOLD_FONT, fontSize=8.5, leading=10.5),
+        finding=ParagraphStyle("finding", parent=base, fontSize=9, leading=11, spaceAfter=1.5),
     )
 
 
@@ -120,11 +135,17 @@ def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
 
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), BODY_FONT, 7.5),
-        ("FONT", (0, 0), (-1, header_rows - 1), BOLD_FONT, 7.5),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor(HEADER_FILL)),
-        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.HexColor(RULE)),
+    commands: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), BODY_FONT, 7.5)]
+    if header_rows:  # (0, -1) would mean "every row": no header, no header look
+        last = header_rows - 1
+        commands += [
+            ("FONT", (0, 0), (-1, last), BOLD_FONT, 7.5),
+            ("BACKGROUND", (0, 0), (-1, last), colors.HexColor(HEADER_FILL)),
+            ("LINEBELOW", (0, last), (-1, last), 0.6, colors.HexColor(RULE)),
+        ]
+    else:
+        commands.append(("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.HexColor(RULE)))
+    commands += [
         ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor(RULE)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),

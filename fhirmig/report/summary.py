@@ -1,33 +1,54 @@
-"""Page one of the report: who, which period, the key figures and what to discuss.
+"""Page one of the report: the questions of the visit, answered in a two-minute read.
 
-A neurologist should grasp it in two minutes. Threshold checks are worded as patterns for
-discussion ("threshold reached"), never as a diagnosis.
+In this order: who and which period; the key figures with the previous period beside
+them (per 28 days, and the change); the threshold patterns worded per ICHD-3; treatment
+response, questionnaires, attack profile, muscle twitching and the menstrual pattern; then
+the topics to discuss, ranked. Page one always fits one page: the topics that do not fit
+follow on page 2, and page one says how many (none is ever dropped). Threshold checks are
+worded as patterns for discussion, never as a diagnosis.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, Stats
-from fhirmig.diary.model import Diary
-from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
+from fhirmig.diary.model import Condition, Diary
+from fhirmig.diary.timeparse import zone
+from fhirmig.diary.vocabulary import label
+from fhirmig.report.findings import (
+    class_words,
+    grade_text,
+    profile_lines,
+    questionnaire_lines,
+    threshold_lines,
+    twitching_lines,
+)
 from fhirmig.report.fonts import markup
+from fhirmig.report.messages import message, plural
+from fhirmig.report.profile import AttackProfile
 from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
+from fhirmig.report.topics import Topic, ranked_topics, sessions_until, treatment_name
 
 __all__ = [
     "class_label",
     "class_words",
+    "condition_text",
     "figure_rows",
     "grade_text",
+    "not_counted_text",
     "page_one",
     "patient_name",
     "period_text",
-    "topics",
+    "treatments_text",
 ]
 
 #: Identifiers listed on page one; a note says how many more the diary has.
 PAGE_ONE_IDENTIFIERS = 5
+#: Points kept free at the foot of page one (rounding in the measured heights).
+FIT_MARGIN = 8.0
 
 _CLASS_LABELS = {
     "triptan": "Triptan days",
@@ -37,29 +58,13 @@ _CLASS_LABELS = {
     "non_opioid_analgesic": "Non-opioid analgesic days (simple analgesics, NSAIDs)",
     "other_acute": "Other acute medication days (gepants, ditans)",
 }
-
-
-_CLASS_WORDS = {
-    "combination_analgesic": "combination analgesic",
-    "non_opioid_analgesic": "non-opioid analgesic",
-    "other_acute": "gepant or ditan",
-    "multiple_classes": "two or more classes",
-}
+#: The status words a condition gets when the diary leaves them out (not printed).
+_UNSTATED_STATUS = {"clinical_status": "active", "verification_status": "provisional"}
 
 
 def class_label(key: str) -> str:
     """Words for an ICHD-3 class key as a figure, e.g. ``Triptan days``."""
     return _CLASS_LABELS.get(key, key.replace("_", " "))
-
-
-def class_words(key: str) -> str:
-    """An ICHD-3 class key (or ``multiple_classes``) in words: ``non-opioid analgesic``."""
-    return _CLASS_WORDS.get(key, key.replace("_", " "))
-
-
-def grade_text(grade: str) -> str:
-    """A questionnaire grade for print: ``>=60`` becomes ``≥60``; others unchanged."""
-    return grade.replace(">=", "≥").replace("<=", "≤")
 
 
 def patient_name(diary: Diary) -> str:
@@ -81,212 +86,281 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def figure_rows(stats: Stats) -> list[tuple[str, int, str]]:
-    """(label, total, per-28-days text) for the key-figure table, in reading order.
+def _change(now: float, before: float) -> str:
+    delta = round(now - before, 1)
+    if delta == 0:
+        return "±0.0"
+    return f"{'+' if delta > 0 else '−'}{abs(delta):.1f}"
 
-    Rates the figures do not carry (class days, attacks) use the same per-28-days rule.
-    """
+
+def _rates(stats: Stats) -> dict[str, float]:
     from fhirmig.analysis import per_28_days
 
     days = stats.days_in_period
-    per = {
+    return {
         **{k: per_28_days(n, days) for k, n in stats.class_days.items()},
         "attacks": per_28_days(stats.attacks, days),
         "twitching_attacks": per_28_days(stats.twitching_attacks, days),
         **stats.per_28_days,
     }
-    rows: list[tuple[str, int, str]] = [
-        ("Headache days", stats.headache_days, _fmt(per.get("headache_days"))),
-        ("Migraine days", stats.migraine_days, _fmt(per.get("migraine_days"))),
-        (
-            "Acute-medication days",
-            stats.acute_medication_days,
-            _fmt(per.get("acute_medication_days")),
-        ),
+
+
+def previous_recorded(diary: Diary, stats: Stats) -> bool:
+    """Whether the diary holds anything in the previous period (else it was not kept)."""
+    prev = stats.previous
+    if prev is None or prev.period_from is None or prev.period_to is None:
+        return False
+    first, last = prev.period_from, prev.period_to
+    return any(d.attack_ids or d.acute_medication for d in prev.day_table) or any(
+        first <= e.date <= last for e in diary.days
+    )
+
+
+def figure_rows(stats: Stats, compare: bool = False) -> list[tuple[str, int, str, str, str]]:
+    """(label, total, per 28 days, previous per 28 days, change) for the key figures.
+
+    Rates the figures do not carry (class days, attacks) use the same per-28-days rule.
+    The last two are empty unless ``compare`` (the previous period was recorded).
+    """
+    per = _rates(stats)
+    before = _rates(stats.previous) if compare and stats.previous is not None else {}
+    keys: list[tuple[str, str, int]] = [
+        ("Headache days", "headache_days", stats.headache_days),
+        ("Migraine days", "migraine_days", stats.migraine_days),
+        ("Acute-medication days", "acute_medication_days", stats.acute_medication_days),
     ]
     for key in CLASS_KEYS:
         count = stats.class_days.get(key, 0)
         if count:
-            rows.append((f"  {class_label(key)}", count, _fmt(per.get(key))))
-    rows.append(("Attacks", stats.attacks, _fmt(per.get("attacks"))))
-    rows.append(
-        (
-            "Attacks with muscle twitching",
-            stats.twitching_attacks,
-            _fmt(per.get("twitching_attacks")),
-        )
-    )
+            keys.append((f"  {class_label(key)}", key, count))
+    keys.append(("Attacks", "attacks", stats.attacks))
+    keys.append(("Attacks with muscle twitching", "twitching_attacks", stats.twitching_attacks))
+    rows = []
+    for name, key, count in keys:
+        now = per.get(key)
+        prior = before.get(key)
+        change = _change(now, prior) if now is not None and prior is not None else ""
+        rows.append((name, count, _fmt(now), _fmt(prior) if before else "", change))
     return rows
 
 
-def _threshold_lines(stats: Stats) -> list[str]:
-    judged = sum(1 for m in stats.months if m.complete)
-    lines: list[str] = []
-    over = stats.overuse
-    if over.months_reached:
-        reasons: dict[str, int] = {}
-        for m in stats.months:
-            for r in m.overuse_reasons:
-                reasons[r] = reasons.get(r, 0) + 1
-        why = ", ".join(
-            f"{class_words(r)} in {n} month{'s' if n > 1 else ''}"
-            for r, n in sorted(reasons.items())
-        )
-        lines.append(
-            f"<b>Medication-overuse threshold (ICHD-3 8.2) reached</b> in "
-            f"{len(over.months_reached)} of {judged} complete months "
-            f"({', '.join(over.months_reached)}; longest run {over.longest_run} months"
-            f"{'; ' + why if why else ''}). A pattern for discussion, not a diagnosis."
-        )
-    elif judged:
-        lines.append(
-            f"Medication-overuse threshold not reached in any of {judged} complete months."
-        )
-    else:
-        lines.append("Medication-overuse threshold not judged: no complete month in the period.")
-    chronic = stats.chronic_frequency
-    if chronic.months_reached:
-        lines.append(
-            f"<b>Chronic-migraine frequency (15+ headache days with 8+ migraine days) reached</b> "
-            f"in {len(chronic.months_reached)} of {judged} complete months "
-            f"({', '.join(chronic.months_reached)}; longest run {chronic.longest_run} months). "
-            "A pattern for discussion, not a diagnosis."
-        )
-    elif judged:
-        lines.append(f"Chronic-migraine frequency not reached in any of {judged} complete months.")
-    else:
-        lines.append("Chronic-migraine frequency not judged: no complete month in the period.")
-    return lines
+def not_counted_text(diary: Diary, stats: Stats) -> str | None:
+    """``Not counted as acute medication: A, B`` for drugs of class ``other`` taken in the period.
+
+    A name the drug table could not classify stays ``other`` and so is in no figure above;
+    the reader sees it named rather than missing.
+    """
+    from fhirmig.diary.drugs import left_other, not_counted_line
+
+    tz = zone(diary.patient.timezone)
+    used: set[str] = set()
+    for attack in diary.attacks:
+        day = attack.start.astimezone(tz).date()
+        if stats.period_from is not None and day < stats.period_from:
+            continue
+        if stats.period_to is not None and day > stats.period_to:
+            continue
+        used.update(i.medication for i in attack.medications)
+    line = not_counted_line(left_other(m for m in diary.medications if m.id in used))
+    return line[:1].upper() + line[1:] if line else None
 
 
-def topics(diary: Diary, stats: Stats) -> list[str]:
-    """A few "topics to discuss", derived from the figures (plain text, not markup)."""
-    out: list[str] = []
-    if stats.overuse.months_reached:
-        out.append(
-            "Acute medication was taken on many days: limits for acute treatment and whether "
-            "a preventive treatment fits."
+def condition_text(c: Condition) -> str:
+    """A diagnosis as reported: name, then only the statuses and onset the diary gives."""
+    parts: list[str] = [
+        value
+        for field, value in (
+            ("clinical_status", c.clinical_status),
+            ("verification_status", c.verification_status),
         )
-    if stats.chronic_frequency.months_reached:
-        out.append(
-            "Headache frequency in the chronic range: the treatment plan for frequent headache."
-        )
-    tw = stats.twitching
-    if tw is not None and tw.attacks_with and tw.share is not None:
-        site = max(tw.by_site.items(), key=lambda kv: (kv[1], kv[0]))[0] if tw.by_site else None
-        out.append(
-            f"Muscle twitching with {tw.attacks_with} of {tw.attacks_total} attacks "
-            f"({tw.share:.0%})"
-            + (f", most often at {label(site)}" if site else "")
-            + ": what it means and whether it needs a look."
-        )
-    for med in stats.medication_effect:
-        share = med.good_or_complete_share
-        acute = med.drug_class in ACUTE_CLASSES  # an antiemetic is not judged on pain relief
-        if acute and med.rated >= 3 and share is not None and share < 0.5:
-            out.append(
-                f"{med.name} gave good or complete relief in {med.good_or_complete} of "
-                f"{med.rated} rated intakes: whether another acute treatment would help more."
-            )
-    for exp in stats.exposures:
-        if exp.enough_data and exp.ci_low is not None and exp.ci_low > 1 and exp.ratio:
-            out.append(
-                f"More attack days after {exp.definition} (rate ratio {exp.ratio:.1f}, "
-                f"95% interval {exp.ci_low:.1f}-{exp.ci_high or 0:.1f}): a factor to work on."
-            )
-    for q in _latest_questionnaires(stats).values():
-        if (q.instrument == "MIDAS" and q.grade in ("III", "IV")) or (
-            q.instrument == "HIT-6" and q.score >= 60
-        ):
-            out.append(f"Disability is high ({q.instrument} {q.score}, {q.band}).")
-    if not out:
-        out.append("No threshold reached in this period: how well the current plan works.")
-    return out[:6]
+        if value != _UNSTATED_STATUS[field]
+    ]
+    if c.onset:
+        parts.append(f"since {c.onset}")
+    name = c.text or label(c.code or "").capitalize()
+    return f"{name} ({', '.join(parts)})" if parts else name
 
 
-def _latest_questionnaires(stats: Stats) -> dict[str, Any]:
-    latest: dict[str, Any] = {}
-    for q in sorted(stats.questionnaires, key=lambda q: q.date):
-        latest[q.instrument] = q
-    return latest
+def treatments_text(diary: Diary, last: date | None) -> str:
+    """Treatments as reported, with the sessions held by ``last`` (later ones as planned)."""
+    items = []
+    for t in diary.treatments:
+        span = ""
+        if t.start or t.end:
+            span = f" {t.start or ''}–{t.end or 'ongoing'}"
+        if t.dates:
+            held = sessions_until(t, last)
+            later = len(t.dates) - len(held)
+            if held:
+                span += f", {len(held)} {plural(len(held), 'session')}"
+                span += f" (last {held[-1].isoformat()})"
+            if later:
+                after = sorted(d for d in t.dates if d not in held)
+                span += f", {later} after the period ({', '.join(d.isoformat() for d in after)})"
+        items.append(f"{treatment_name(diary, t)}{span}")
+    return "; ".join(items)
 
 
-def _patient_block(
-    diary: Diary, stats: Stats, generated: date | None, width: float
-) -> list[list[Any]]:
-    """Rows of label and value; ``width`` is that of the value column."""
+def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> Any:
+    from reportlab.platypus import Table
+
     st = styles()
     p = diary.patient
     shown = p.identifiers[:PAGE_ONE_IDENTIFIERS]
     ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += f"; and {len(p.identifiers) - len(shown)} more"
+    lab, narrow = 72.0, 58.0
+    wide = width - lab
+    half = width / 2 - lab
+    days = stats.days_in_period
+    period = f"{period_text(stats)} ({days} {plural(days, 'day')}, {p.timezone})"
+    diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or "none recorded"
+    treatments = treatments_text(diary, stats.period_to) or "none recorded"
+
+    def key(text: str) -> Any:
+        return paragraph(text, st.label)
+
     rows = [
-        ("Patient", text_paragraph(patient_name(diary), st.cell_bold, width - 6)),
-        ("Birth date", paragraph(p.birth_date.isoformat() if p.birth_date else "–", st.cell)),
-        ("Identifiers", text_paragraph(ids, st.cell, width - 6)),
-        (
-            "Period",
-            text_paragraph(
-                f"{period_text(stats)} ({stats.days_in_period} days, {p.timezone})",
-                st.cell,
-                width - 6,
-            ),
-        ),
-        ("Generated", paragraph(generated.isoformat() if generated else "not stated", st.cell)),
+        [
+            key("Patient"),
+            text_paragraph(patient_name(diary), st.who_bold, half - 6),
+            key("Birth date"),
+            paragraph(p.birth_date.isoformat() if p.birth_date else "–", st.who),
+        ],
+        [
+            key("Period"),
+            text_paragraph(period, st.who, half - 6),
+            key("Generated"),
+            paragraph(generated.isoformat() if generated else "not stated", st.who),
+        ],
+        [key("Identifiers"), text_paragraph(ids, st.who, wide - 6), "", ""],
+        [key("Diagnoses, as reported"), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
+        [key("Treatments, as reported"), text_paragraph(treatments, st.who, wide - 6), "", ""],
     ]
-    return [[paragraph(k, st.cell_bold), v] for k, v in rows]
+    # splitInRow: a very long name still lays out, running over to the next page
+    table = Table(rows, colWidths=[lab, half, narrow, width / 2 - narrow], splitInRow=1)
+    style = table_style(0, zebra=False)
+    for row in range(2, len(rows)):
+        style.add("SPAN", (1, row), (3, row))
+    table.setStyle(style)
+    return table
 
 
-def page_one(diary: Diary, stats: Stats, generated: date | None, width: float) -> list[Any]:
-    """The flowables of page one."""
-    from reportlab.platypus import Spacer, Table
+def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
+    from reportlab.platypus import Table
 
     st = styles()
-    out: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 4)]
-    # splitInRow: a very long name still lays out, running over to the next page
-    block = _patient_block(diary, stats, generated, width - 70)
-    who = Table(block, colWidths=[70, width - 70], splitInRow=1)
-    who.setStyle(table_style(0, zebra=False))
-    out += [who, paragraph("Key figures", st.h2)]
-    data: list[list[Any]] = [["", "Total", "Per 28 days"]]
-    data += [[paragraph(markup(name), st.cell), str(n), per] for name, n, per in figure_rows(stats)]
-    figures = Table(data, colWidths=[width - 140, 70, 70], repeatRows=1)
-    figures.setStyle(table_style())
-    out += [figures, paragraph("Threshold patterns (for discussion)", st.h2)]
-    out += [paragraph(line, st.bullet, bulletText="•") for line in _threshold_lines(stats)]
-    out.append(paragraph("Diagnoses and treatments (as reported)", st.h2))
-    conditions = [
-        f"{c.text or label(c.code or '')} ({c.clinical_status}, "
-        f"{c.verification_status}{', since ' + c.onset if c.onset else ''})"
-        for c in diary.conditions
-    ]
-    diagnoses = "Diagnoses: " + ("; ".join(conditions) or "none recorded")
-    out.append(text_paragraph(diagnoses, st.body, width))
-    treatments = "Treatments: " + (_treatments_line(diary) or "none recorded")
-    out.append(text_paragraph(treatments, st.body, width))
-    latest = _latest_questionnaires(stats)
-    if latest:
-        text = "; ".join(
-            f"{q.instrument} {q.score} on {q.date.isoformat()} "
-            f"(grade {grade_text(q.grade)}, {q.band})"
-            for q in latest.values()
+    compare = previous_recorded(diary, stats)
+    head = ["", "This period", "Per 28 days"]
+    if compare:
+        head += ["Previous period, per 28 days", "Change"]
+    widths = [width - 300, 75, 75, 90, 60] if compare else [width - 150, 75, 75]
+    data: list[list[Any]] = [[paragraph(h, st.label) for h in head]]
+    for name, total, per, before, change in figure_rows(stats, compare):
+        cells = [
+            paragraph(markup(name), st.key),
+            paragraph(str(total), st.key_bold),
+            paragraph(per, st.key),
+        ]
+        if compare:
+            cells += [paragraph(before, st.key), paragraph(change, st.key)]
+        data.append(cells)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style())
+    out: list[Any] = [table]
+    prev = stats.previous
+    if compare and prev is not None:
+        out.append(
+            paragraph(
+                f"Previous period: {period_text(prev)}, the {prev.days_in_period} days just "
+                "before this one. Change: this period minus the previous one, per 28 days.",
+                st.note,
+            )
         )
-        out.append(text_paragraph(f"Latest questionnaires: {text}", st.body, width))
-    out.append(paragraph("Topics to discuss", st.h2))
-    out += [text_paragraph(t, st.bullet, width, bulletText="•") for t in topics(diary, stats)]
+    elif prev is not None:
+        out.append(paragraph("The diary holds nothing for the period before this one.", st.note))
     return out
 
 
-def _treatments_line(diary: Diary) -> str:
-    items = []
-    for t in diary.treatments:
-        med = diary.medication(t.medication) if t.medication else None
-        name = t.name or (med.name if med else label(t.type))
-        span = ""
-        if t.start or t.end:
-            span = f" {t.start or ''}–{t.end or 'ongoing'}"
-        if t.dates:
-            span += f", {len(t.dates)} session{'s' if len(t.dates) > 1 else ''}"
-        items.append(f"{name}{span}")
-    return "; ".join(items)
+def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
+    from reportlab.platypus import Table
+
+    st = styles()
+    lab = 92.0
+    data = [
+        [paragraph(name, st.label), [paragraph(line, st.finding) for line in lines]]
+        for name, lines in rows
+    ]
+    table = Table(data, colWidths=[lab, width - lab], hAlign="LEFT", splitInRow=1)
+    style = table_style(0, zebra=False)
+    style.add("LINEBELOW", (0, 0), (-1, -2), 0.3, "#c8c8c8")
+    table.setStyle(style)
+    return table
+
+
+def _height(flowables: Sequence[Any], width: float) -> float:
+    total = 0.0
+    for f in flowables:
+        total += f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def page_one(
+    diary: Diary,
+    stats: Stats,
+    profile: AttackProfile,
+    generated: date | None,
+    width: float,
+    height: float,
+) -> list[Any]:
+    """The flowables of page one (``width`` x ``height``: the page's frame), and after a
+    page break the topics that did not fit, if any."""
+    from reportlab.platypus import PageBreak, Spacer
+
+    st = styles()
+    head: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 3)]
+    head.append(_who(diary, stats, generated, width))
+    head += [paragraph("Key figures", st.h2), *_figures(diary, stats, width)]
+    not_counted = not_counted_text(diary, stats)
+    if not_counted:
+        head.append(text_paragraph(not_counted, st.body, width))
+    rows: list[tuple[str, Sequence[str]]] = [
+        ("Threshold patterns (for discussion)", threshold_lines(stats)),
+        ("Questionnaires", questionnaire_lines(stats)),
+        ("Attack profile", profile_lines(profile)),
+        ("Muscle twitching", twitching_lines(stats)),
+    ]
+    head += [Spacer(1, 6), _findings(rows, width)]
+    head.append(paragraph("Topics to discuss", st.h2))
+    topics = ranked_topics(diary, stats, profile)
+    shown, rest = _fit(head, topics, width, height)
+    out = head + [_topic(t, width) for t in shown]
+    if rest:
+        unit = plural(len(rest), "topic")
+        out.append(paragraph(message("topic.more", count=len(rest), unit=unit, page=2), st.note))
+        out += [PageBreak(), paragraph(message("topic.more_heading"), st.h2)]
+        out += [_topic(t, width) for t in rest]
+    return out
+
+
+def _topic(topic: Topic, width: float) -> Any:
+    return text_paragraph(topic.text, styles().bullet, width, bulletText="•")
+
+
+def _fit(
+    head: Sequence[Any], topics: Sequence[Topic], width: float, height: float
+) -> tuple[list[Topic], list[Topic]]:
+    """The topics that fit under ``head`` on one page, and the rest (never reordered)."""
+    st = styles()
+    room = height - FIT_MARGIN - _height(head, width)
+    more = paragraph(message("topic.more", count=99, unit="topics", page=2), st.note)
+    used = 0.0
+    for n, topic in enumerate(topics):
+        need = _height([_topic(topic, width)], width)
+        last = n == len(topics) - 1
+        footer = 0.0 if last else _height([more], width)
+        if used + need + footer > room:
+            return list(topics[:n]), list(topics[n:])
+        used += need
+    return list(topics), []

@@ -24,6 +24,7 @@ from fhirmig.upload.remote import FHIRMIG_SID
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
+    from fhirmig.fhir.profiles import Profile
     from fhirmig.upload.client import FhirClient
     from fhirmig.upload.sender import ProgressCallback
     from fhirmig.upload.summary import UploadSummary
@@ -46,13 +47,17 @@ class DiaryUpload:
     accept_patient_mismatch: bool = False
     identifier_system: str | None = None
     generated: date | None = None
+    profile: Profile = "r4"
 
 
-def report_document(diary: Diary, workdir: Path, generated: date | None = None) -> dict[str, Any]:
+def report_document(
+    diary: Diary, workdir: Path, generated: date | None = None, profile: Profile = "r4"
+) -> dict[str, Any]:
     """The PDF report of the whole diary as a DocumentReference (made in ``workdir``).
 
     ``generated`` is the report's "generated" date (default: the end of the diary's span,
-    so the same diary gives the same PDF and a re-upload finds it unchanged).
+    so the same diary gives the same PDF and a re-upload finds it unchanged); ``profile``
+    ``us-core`` claims US Core's DocumentReference profile.
     """
     from fhirmig.analysis import compute_stats
     from fhirmig.fhir import document_reference
@@ -66,7 +71,9 @@ def report_document(diary: Diary, workdir: Path, generated: date | None = None) 
     pdf_path = render_stats_report(diary, stats, workdir / "report.pdf", generated=made)
     title = f"Headache diary report {start.isoformat()} to {end.isoformat()}"
     pdf = Path(pdf_path).read_bytes()
-    return document_reference(diary, pdf, start=start, end=end, title=title, generated=made)
+    return document_reference(
+        diary, pdf, start=start, end=end, title=title, generated=made, profile=profile
+    )
 
 
 def _capabilities(client: FhirClient, needed: bool) -> Capabilities | None:
@@ -103,7 +110,7 @@ def upload_diary(
         raise UploadError(f"unknown mode {options.mode!r}; choose one of {', '.join(MODES)}")
     say = notify or (lambda line: None)
     system = options.identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources = diary_to_resources(diary, identifier_system=system)
+    resources = diary_to_resources(diary, identifier_system=system, profile=options.profile)
     try:
         caps = _capabilities(client, needed=options.mode == "auto")
     except (AuthError, TemporaryServerError) as exc:
@@ -131,7 +138,7 @@ def upload_diary(
     wants_report = options.include_report or mode == "document"
     if wants_report:
         with private_tempdir() as workdir:
-            resources.append(report_document(diary, workdir, options.generated))
+            resources.append(report_document(diary, workdir, options.generated, options.profile))
     summary = run_sync(
         client,
         resources,

@@ -9,10 +9,11 @@ import pytest
 
 from fhirmig.batch import Progress
 from fhirmig.batch.ndjson import PART_PATTERN, ChunkParts, OutputFile, bulk_manifest, part_name
+from fhirmig.batch.store import LocalStore
 
 
 def test_parts_roll_over_and_keep_line_order(tmp_path: Path) -> None:
-    parts = ChunkParts(tmp_path, 7, max_part_bytes=25)
+    parts = ChunkParts(LocalStore(tmp_path), 7, max_part_bytes=25)
     for i in range(6):
         parts.add("Observation", b'{"n":%d}\n' % i)  # 8 bytes each
     parts.add("Patient", b'{"a_line_longer_than_the_limit":1}\n')
@@ -30,14 +31,14 @@ def test_parts_roll_over_and_keep_line_order(tmp_path: Path) -> None:
 
 
 def test_an_aborted_chunk_leaves_no_file(tmp_path: Path) -> None:
-    parts = ChunkParts(tmp_path, 1, max_part_bytes=1000)
+    parts = ChunkParts(LocalStore(tmp_path), 1, max_part_bytes=1000)
     parts.add("Patient", b"{}\n")
     assert [p.name for p in tmp_path.iterdir()] == [next(tmp_path.iterdir()).name]
     assert next(tmp_path.iterdir()).name.endswith(".tmp")
     parts.abort()
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError):
-        ChunkParts(tmp_path, 1, max_part_bytes=0)
+        ChunkParts(LocalStore(tmp_path), 1, max_part_bytes=0)
 
 
 def test_manifest_shape() -> None:

@@ -61,11 +61,11 @@ def test_into_with_output_leaves_the_diary_alone(examples: Path) -> None:
 def test_apple_health_new_days_file() -> None:
     code, _, err = _run(
         "apple-health", str(DATA / "apple_export.xml"), "-o", "days.json",
-        "--timezone", "Europe/Lisbon",
+        "--timezone", "Europe/Lisbon", "--patient-id", "p-9",
     )  # fmt: skip
     assert code == 0, err
     diary = read_diary("days.json")
-    assert diary.patient.id == "apple_export"
+    assert diary.patient.id == "p-9"
     assert [(d.date.isoformat(), d.sleep_hours, d.menstruation) for d in diary.days] == [
         ("2026-10-03", 8.33, None),
         ("2026-10-04", 5.25, True),
@@ -77,11 +77,14 @@ def test_daily_csv_with_column_mapping(tmp_path: Path) -> None:
     src = tmp_path / "w.csv"
     src.write_text("Day,Zzz\n2026-10-01,7.5\n")
     code, _, err = _run(
-        "daily-csv", str(src), "-o", "w.json", "--column", "date=Day", "--column", "sleep_hours=Zzz"
-    )
+        "daily-csv", str(src), "-o", "w.json", "--patient-id", "p",
+        "--column", "date=Day", "--column", "sleep_hours=Zzz",
+    )  # fmt: skip
     assert code == 0, err
     assert read_diary("w.json").days[0].sleep_hours == 7.5
-    code, _, err = _run("daily-csv", str(src), "-o", "w.json", "--column", "sleep_hours")
+    code, _, err = _run(
+        "daily-csv", str(src), "-o", "w.json", "--patient-id", "p", "--column", "sleep_hours"
+    )
     assert code == 2 and "FIELD=HEADER" in err
 
 
@@ -89,8 +92,43 @@ def test_usage_errors_exit_2() -> None:
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "--patient-id", "p")
     assert code == 2 and "-o FILE" in err
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "x.json")
-    assert code == 2 and "--patient-id is required" in err
+    assert code == 2 and "--patient-id ID is required" in err
     assert not Path("x.json").exists()
+
+
+def test_no_patient_id_is_made_up_from_the_file_name(tmp_path: Path) -> None:
+    src = tmp_path / "export.csv"
+    src.write_text("date,sleep_hours\n2026-10-01,7.5\n")
+    for args in (
+        ("apple-health", str(DATA / "apple_export.xml"), "-o", "a.json"),
+        ("daily-csv", str(src), "-o", "b.json"),
+        ("migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "c.json"),
+    ):
+        code, _, err = _run(*args)
+        assert code == 2, args
+        assert "--patient-id ID is required" in err and "--into" in err
+    assert not any(Path(n).exists() for n in ("a.json", "b.json", "c.json"))
+
+
+def test_csv_diary_without_sidecar_counts_table_classes(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "start,intensity,medications\n"
+        "2026-10-03T07:40,7,Sumatriptan 50 mg@2026-10-03T08:00=good\n"
+        "2026-10-05T09:00,5,Ibuprofen 400 mg@2026-10-05T09:30\n"
+        "2026-10-06T09:00,4,Arnica drops\n"
+    )
+    import json
+
+    result = CliRunner().invoke(cli, ["stats", str(sheet), "--json"])
+    assert result.exit_code == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["class_days"]["triptan"] == 1
+    assert stats["class_days"]["non_opioid_analgesic"] == 1
+    assert stats["acute_medication_days"] == 2
+    result = CliRunner().invoke(cli, ["validate", str(sheet)])
+    assert result.exit_code == 0
+    assert "note: not counted as acute medication: Arnica drops" in result.stderr
 
 
 def test_into_a_csv_diary_needs_a_json_output(examples: Path) -> None:
@@ -126,7 +164,7 @@ def test_bad_export_exits_1_and_writes_nothing() -> None:
     assert "line 4" in err and "line 5" in err and "line 6" in err
     assert "Traceback" not in err + out
     assert not Path("out.json").exists()
-    code, _, err = _run("apple-health", "missing.xml", "-o", "out.json")
+    code, _, err = _run("apple-health", "missing.xml", "-o", "out.json", "--patient-id", "p")
     assert code == 1 and "no such file" in err
 
 

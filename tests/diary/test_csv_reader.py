@@ -45,11 +45,23 @@ def test_quoted_cells_with_commas_quotes_newlines_and_lists() -> None:
     assert a.medications[0].taken is not None and a.medications[0].taken.utcoffset() == timedelta(
         hours=1
     )
-    # names not in a catalogue join it with class "other"
-    assert [(m.id, m.name, m.drug_class) for m in d.medications] == [
-        ("sumatriptan-50-mg", "Sumatriptan 50 mg", "other"),
-        ("ibuprofen-400-mg", "Ibuprofen 400 mg", "other"),
+    # names not in a catalogue join it with the drug table's class and ATC code
+    assert [(m.id, m.name, m.drug_class, m.atc) for m in d.medications] == [
+        ("sumatriptan-50-mg", "Sumatriptan 50 mg", "triptan", "N02CC01"),
+        ("ibuprofen-400-mg", "Ibuprofen 400 mg", "nsaid", "M01AE01"),
     ]
+
+
+def test_names_the_drug_table_does_not_know_stay_other_and_are_listed() -> None:
+    from fhirmig.diary.drugs import left_other
+
+    text = HEADER + "\r\n" + 'a1,2026-10-03T07:40,,5,"Spalt@2026-10-03T08:00;Arnica drops",,,,,\r\n'
+    d = parse_diary_csv(text.encode(), "d.csv", patient={"id": "p"})
+    assert [(m.name, m.drug_class, m.atc) for m in d.medications] == [
+        ("Spalt", "other", None),
+        ("Arnica drops", "other", None),
+    ]
+    assert left_other(d.medications) == ["Arnica drops", "Spalt"]
 
 
 def test_byte_order_mark_and_any_column_order() -> None:

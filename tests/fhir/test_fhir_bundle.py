@@ -128,8 +128,8 @@ def test_gate_failure_writes_nothing(
 
     real = attack_module.attack_resources
 
-    def broken(ctx, a):  # type: ignore[no-untyped-def]
-        for res in real(ctx, a):
+    def broken(ctx, a, *rest):  # type: ignore[no-untyped-def]
+        for res in real(ctx, a, *rest):
             yield {**res, "status": "bogus"} if res["resourceType"] == "Observation" else res
 
     monkeypatch.setattr("fhirmig.fhir.mapping.attack_resources", broken)

@@ -86,3 +86,25 @@ def test_no_summaries_leaves_out_the_figures(examples: Path) -> None:
     assert "summary" in kinds("with.json")
     assert "summary" not in kinds("without.json")
     assert kinds("with.json") - kinds("without.json") == {"summary"}
+
+
+def test_convert_us_core_and_back(examples: Path) -> None:
+    runner = CliRunner()
+    src = examples / "episodic-twitching.json"
+    result = runner.invoke(cli, ["convert", str(src), "-o", "us.json", "--profile", "us-core"])
+    assert result.exit_code == 0, result.output
+    assert "(transaction, US Core 6.1.0)" in result.output
+    bundle = json.loads(Path("us.json").read_bytes())
+    patient = bundle["entry"][0]["resource"]
+    assert patient["meta"]["profile"] == [
+        "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"
+    ]
+    result = runner.invoke(cli, ["convert", "us.json", "--to", "diary", "-o", "back.json"])
+    assert result.exit_code == 0, result.output
+    assert read_diary("back.json") == read_diary(src)
+
+
+def test_convert_unknown_profile_is_a_usage_error(examples: Path) -> None:
+    src = str(examples / "episodic-twitching.json")
+    result = CliRunner().invoke(cli, ["convert", src, "-o", "x.json", "--profile", "ipa"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -73,7 +73,10 @@ def test_symptoms_and_twitching_are_members_of_the_attack(small: Diary) -> None:
     assert ("http://snomed.info/sct", "82470000") in _codes(twitch["valueCodeableConcept"])
     assert twitch["bodySite"]["coding"][0]["code"] == "body-site.left-eyelid"
     assert twitch["note"] == [{"text": "small repetitive pulses"}]
-    assert _component(twitch, "64750-3")[0]["valueInteger"] == 3
+    # intensity 3 of 10 is coded "mild" (1-4) as the Symptoms IG codes a severity
+    severity = _component(twitch, "64750-3")[0]["valueCodeableConcept"]
+    assert ("http://snomed.info/sct", "255604002") in _codes(severity)
+    assert _component(twitch, "observation.twitch-intensity")[0]["valueInteger"] == 3
     assert _component(twitch, "64748-7")[0]["valueQuantity"]["value"] == 20
     assert twitch["effectiveDateTime"] == "2026-10-03T08:10:00+01:00"
 
@@ -108,8 +111,13 @@ def test_condition_patient_days_treatments_questionnaires(small: Diary) -> None:
     assert dx2["code"] == {"text": "Neck tension, self-described"}
     (day,) = _by_kind(resources, "day")
     assert day["effectiveDateTime"] == "2026-10-02"
-    sleep = _component(day, "observation.sleep-hours")[0]["valueQuantity"]
-    assert sleep == {"value": 5.5, "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"}
+    factors = _by_kind(resources, "day-factor")
+    assert day["hasMember"] == [{"reference": f"Observation/{f['id']}"} for f in factors]
+    (sleep,) = [f for f in factors if ("http://loinc.org", "93832-4") in _codes(f["code"])]
+    assert sleep["valueQuantity"] == {
+        "value": 5.5, "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"
+    }  # fmt: skip
+    assert sleep["effectiveDateTime"] == "2026-10-02"
     botox, magnesium = _by_kind(resources, "treatment")
     assert botox["resourceType"] == "Procedure"
     assert [e["valueDate"] for e in botox["extension"]] == ["2026-07-01", "2026-09-30"]

@@ -18,13 +18,15 @@ from fhirmig.fhir import (
     resources_to_diary,
     transaction_bundle,
 )
+from fhirmig.fhir.profiles import PROFILES, Profile
 from fhirmig.fhir.reader import _from_bundle
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(diaries)
-def test_round_trip_property(diary: Diary) -> None:
-    resources = diary_to_resources(diary)
+def test_round_trip_property(profile: Profile, diary: Diary) -> None:
+    resources = diary_to_resources(diary, profile=profile)
     back = resources_to_diary(resources)
     assert back == diary
     assert dumps_diary(back) == dumps_diary(diary)
@@ -37,12 +39,13 @@ def test_round_trip_property(diary: Diary) -> None:
     "name", ["episodic-twitching.json", "chronic-overuse.json", "spreadsheet.csv"]
 )
 @pytest.mark.parametrize("fmt", ["transaction", "collection", "ndjson"])
+@pytest.mark.parametrize("profile", PROFILES)
 def test_examples_round_trip_through_every_shape(
-    examples: Path, name: str, fmt: str, tmp_path: Path
+    examples: Path, name: str, fmt: str, profile: Profile, tmp_path: Path
 ) -> None:
     diary = read_diary(examples / name)
     out = tmp_path / ("out" if fmt == "ndjson" else "out.json")
-    convert_diary(diary, out, fmt)  # type: ignore[arg-type]
+    convert_diary(diary, out, fmt, profile=profile)  # type: ignore[arg-type]
     assert load_input(out) == diary
     assert dumps_diary(resources_to_diary(read_fhir(out))) == dumps_diary(diary)
 

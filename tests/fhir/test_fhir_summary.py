@@ -25,13 +25,29 @@ def test_summary_figures_equal_the_stats(examples: Path) -> None:
         == stats.acute_medication_days
     )
     classes = {
-        c["code"]["text"]: c["valueQuantity"]["value"]
+        c["code"]["coding"][0]["code"].removeprefix("class-days."): c["valueQuantity"]["value"]
         for c in by_code["observation.class-days"]["component"]
     }
     assert classes == stats.class_days
     period = by_code["observation.headache-days"]["effectivePeriod"]
     assert period == {"start": str(stats.period_from), "end": str(stats.period_to)}
-    assert all(o["category"][0]["coding"][0]["code"] == "survey" for o in by_code.values())
+
+
+def test_each_figure_has_its_own_code_and_a_computed_category(examples: Path) -> None:
+    """Computed figures are no survey answers, and no two figures (or components) share a
+    code that only their text tells apart."""
+    diary = read_diary(examples / "chronic-overuse.json")
+    observations = summary_resources(diary)
+    codes = [_code(o) for o in observations]
+    components = [
+        c["code"]["coding"][0]["code"] for o in observations for c in o.get("component", [])
+    ]
+    assert len(set(codes)) == len(codes)
+    assert len(components) >= 6 and len(set(components)) == len(components)
+    for obs in observations:
+        (category,) = obs["category"]
+        assert category["coding"][0]["code"] == "observation.diary-summary"
+        assert "survey" not in {c["code"] for cat in obs["category"] for c in cat["coding"]}
 
 
 def test_summaries_derive_from_attack_observations(examples: Path) -> None:

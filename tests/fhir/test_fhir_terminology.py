@@ -50,7 +50,25 @@ def test_known_codes_from_the_reference() -> None:
     assert snomed("body-site", "left-eyelid") is None
     assert snomed("trigger", "caffeine") is None
     icd = {t.code for t in terms("condition", "chronic-migraine")}
-    assert "G43.3" in icd
+    assert {"G43.3", "G43.709"} <= icd  # ICHD-3 1.3's ICD-10, and ICD-10-CM's default
+    # chronic migraine with aura has no ICD-10-CM code: ICD-10 G43.3 and the local code only
+    with_aura = {(t.system, t.code) for t in terms("condition", "chronic-migraine-with-aura")}
+    assert ("http://hl7.org/fhir/sid/icd-10", "G43.3") in with_aura
+    assert not any(system.endswith("icd-10-cm") for system, _ in with_aura)
+
+
+def test_standard_codes_of_the_former_local_only_symptoms() -> None:
+    def snomed(key: str) -> str | None:
+        return next((t.code for t in terms("symptom", key) if t.system == SNOMED), None)
+
+    assert snomed("dizziness") == "404640003"
+    assert snomed("vertigo") == "399153001"
+    assert snomed("fatigue") == "84229001"
+    assert snomed("neck-pain") == "81680005"
+    assert snomed("speech-disturbance") == "29164008"
+    for key in ("dizziness", "vertigo", "fatigue", "neck-pain", "speech-disturbance"):
+        (term,) = [t for t in terms("symptom", key) if t.system == SNOMED]
+        assert term.status == "VERIFIED" and "IPS free set" in term.source
 
 
 def test_free_text_gets_text_only() -> None:

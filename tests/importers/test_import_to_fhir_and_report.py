@@ -80,3 +80,16 @@ def test_cli_import_then_convert_and_report() -> None:
         assert result.exit_code == 0, (args, result.output)
     assert Path("bundle.json").stat().st_size > 1000
     assert PdfReader("report.pdf").pages
+
+
+def test_imported_drug_carries_its_atc_coding_in_fhir() -> None:
+    diary = import_migraine_buddy(DATA / "mb_standard.csv", patient_id="p-mb").diary
+    coded = {}
+    for resource in diary_to_resources(diary):
+        if resource["resourceType"] == "Medication":
+            _validate(resource)
+            coded[resource["code"]["text"]] = {
+                c["system"]: c["code"] for c in resource["code"].get("coding", [])
+            }
+    suma = next(v for k, v in coded.items() if k.lower().startswith("sumatriptan"))
+    assert suma == {"http://www.whocc.no/atc": "N02CC01"}

@@ -11,7 +11,6 @@ from fhirmig.diary import vocabulary as diary_vocab
 from fhirmig.errors import ImportSourceError, UsageError
 from fhirmig.importers import import_migraine_buddy, parse_migraine_buddy
 from fhirmig.importers import mb_vocabulary as vocab
-from fhirmig.importers.mb_attack import drug_class
 from fhirmig.importers.mb_table import column_key
 
 DATA = Path(__file__).parent / "data"
@@ -193,7 +192,6 @@ def test_vocabulary_tables_only_name_diary_keys() -> None:
         (vocab.PAIN_QUALITIES, diary_vocab.PAIN_QUALITIES),
         (vocab.BODY_SITES, diary_vocab.BODY_SITES),
         (vocab.RELIEF_METHODS, diary_vocab.RELIEF_METHODS),
-        (vocab.DRUG_CLASSES, diary_vocab.DRUG_CLASSES),
     ):
         assert set(table.values()) <= set(keys)
         assert all(word == vocab.normal_word(word) for word in table)
@@ -218,21 +216,6 @@ def test_vocabulary_tables_only_name_diary_keys() -> None:
 )
 def test_header_variants(header: str, key: str | None) -> None:
     assert column_key(header) == key
-
-
-@pytest.mark.parametrize(
-    ("name", "cls"),
-    [
-        ("Sumatriptan 50mg Oral", "triptan"),
-        ("Paracetamol 500mg + Codeine 30mg", "opioid"),
-        ("Aspirin/Paracetamol/Caffeine", "combination-analgesic"),
-        ("Paracetamol 1g", "simple-analgesic"),
-        ("Nurtec ODT 75mg", "gepant"),
-        ("Grandma's tea", "other"),
-    ],
-)
-def test_drug_class_from_ingredients(name: str, cls: str) -> None:
-    assert drug_class(name) == cls
 
 
 def _one_row(started: str, notes: str, helpful: str = "", unsure: str = "") -> bytes:

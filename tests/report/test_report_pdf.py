@@ -173,7 +173,9 @@ def test_file_is_private_and_letter_paper(tmp_path: Path) -> None:
     assert stat.S_IMODE(out.path.stat().st_mode) == 0o600
     box = out.reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == (612.0, 792.0)
-    log_page = next(p for p in out.reader.pages if "Appendix A" in (p.extract_text() or ""))
+    log_page = next(
+        p for p in out.reader.pages if "Appendix A: Attack log" in (p.extract_text() or "")
+    )
     assert float(log_page.mediabox.width) == 792.0  # the attack log is landscape
 
 
@@ -205,7 +207,15 @@ def test_page_one_questionnaires_treatments_and_topics(
         assert f"{q.instrument} {q.score} on {q.date.isoformat()} (grade {grade}" in page
     assert ">=" not in chronic.text
     botox = next(t for t in chronic.diary.treatments if t.type == "botulinum-toxin")
-    assert f"{len(botox.dates)} sessions" in page
+    end = chronic.stats.period_to
+    assert end is not None
+    held = [d for d in botox.dates if d <= end]
+    later = [d for d in botox.dates if d > end]
+    assert held and later, "the example has a session after the period"
+    # a session after the period (and after the report date) is not counted as given
+    assert f"{len(held)} session{'s' if len(held) > 1 else ''} (last {held[-1]})" in page
+    assert f"{len(later)} after the period ({', '.join(map(str, later))})" in page
+    assert f"{len(botox.dates)} sessions" not in page
     text = " ".join(chronic.text.split())
     assert all(d.isoformat() in text for d in botox.dates)  # session dates in the table
     assert "Acute medication was taken on many days" in page  # overuse reached
@@ -214,7 +224,8 @@ def test_page_one_questionnaires_treatments_and_topics(
     assert "Acute medication was taken on many days" not in calm
     assert "Muscle twitching with" in calm
     for condition in chronic.diary.conditions:
-        assert (condition.text or (condition.code or "").replace("-", " ")) in page
+        name = condition.text or (condition.code or "").replace("-", " ").capitalize()
+        assert name in page
 
 
 def test_outline_points_at_each_section(chronic: Rendered) -> None:

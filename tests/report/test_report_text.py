@@ -220,8 +220,15 @@ def test_many_identifiers_stay_short_on_page_one_and_a_short_period_is_not_judge
     page = " ".join(out.pages[0].split())
     assert "ID-00004-" in page and "ID-00005-" not in page
     assert "and 295 more" in page
-    assert "Medication-overuse threshold not judged: no complete month in the period." in page
-    assert "Chronic-migraine frequency not judged: no complete month in the period." in page
+    assert (
+        "Medication-overuse threshold (ICHD-3 8.2) not judged: no complete month in the period."
+        in page
+    )
+    assert (
+        "Chronic-migraine frequency (15+ headache days with 8+ migraine days) not judged: "
+        "no complete month in the period." in page
+    )
+    assert "No threshold reached" not in page  # nothing was judged
 
 
 def test_cells_of_many_lines_or_cjk_and_long_site_names_still_lay_out(tmp_path: Path) -> None:

@@ -1,0 +1,288 @@
+"""The findings of page one, each as report markup: thresholds, questionnaires, profile,
+twitching.
+
+Each function reads :class:`~fhirmig.analysis.types.Stats` (and, for the attack profile,
+the attacks of the period) and returns markup lines ready for a Paragraph; user text is
+escaped through :func:`~fhirmig.report.fonts.markup`. The wording comes from
+:mod:`fhirmig.report.messages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fhirmig.analysis.types import ICHD_CLASS_KEYS, Stats
+from fhirmig.diary.vocabulary import label
+from fhirmig.report.fonts import markup
+from fhirmig.report.messages import message, plural
+from fhirmig.report.profile import AttackProfile, duration_text
+
+__all__ = [
+    "MONTHS_LISTED",
+    "class_maxima",
+    "combined_class_days",
+    "grade_text",
+    "latest_questionnaires",
+    "most_often_sites",
+    "profile_lines",
+    "questionnaire_lines",
+    "threshold_lines",
+    "twitching_lines",
+]
+
+#: Months listed by name in a threshold line; more are counted ("and N more").
+MONTHS_LISTED = 12
+#: ICHD-3 8.2 monthly thresholds, per class key (``multiple_classes``: any class, 2+ used)
+THRESHOLDS: dict[str, int] = {
+    "triptan": 10,
+    "ergot": 10,
+    "opioid": 10,
+    "combination_analgesic": 10,
+    "non_opioid_analgesic": 15,
+    "multiple_classes": 10,
+}
+
+_CLASS_WORDS = {
+    "combination_analgesic": "combination analgesic",
+    "non_opioid_analgesic": "non-opioid analgesic",
+    "other_acute": "gepant or ditan",
+    "multiple_classes": "two or more classes",
+}
+
+
+def class_words(key: str) -> str:
+    """An ICHD-3 class key (or ``multiple_classes``) in words: ``non-opioid analgesic``."""
+    return _CLASS_WORDS.get(key, key.replace("_", " "))
+
+
+def grade_text(grade: str) -> str:
+    """A questionnaire grade for print: ``>=60`` becomes ``≥60``; others unchanged."""
+    return grade.replace(">=", "≥").replace("<=", "≤")
+
+
+def _months(months: Sequence[str]) -> str:
+    shown = ", ".join(months[:MONTHS_LISTED])
+    if len(months) > MONTHS_LISTED:
+        shown += f" and {len(months) - MONTHS_LISTED} more"
+    return shown
+
+
+def combined_class_days(stats: Stats) -> dict[str, int]:
+    """Per month (``YYYY-MM``): the days with any ICHD-3-class acute medication when two
+    or more of those classes were used that month, else 0 (the combined rule of ICHD-3
+    8.2, counted as :func:`fhirmig.analysis.compute_stats` counts it)."""
+    ichd = frozenset(ICHD_CLASS_KEYS)
+    any_class: dict[str, int] = {}
+    for day in stats.day_table:  # one pass: a three-year table has a thousand days
+        if day.classes & ichd:
+            key = day.day.isoformat()[:7]
+            any_class[key] = any_class.get(key, 0) + 1
+    out: dict[str, int] = {}
+    for month in stats.months:
+        used = sum(1 for key in ICHD_CLASS_KEYS if month.class_days.get(key, 0))
+        out[month.month] = any_class.get(month.month, 0) if used >= 2 else 0
+    return out
+
+
+def class_maxima(stats: Stats) -> list[tuple[str, int, str, int]]:
+    """(class key, highest days in a complete month, that month, threshold) for every
+    class used in a complete month, and ``multiple_classes`` when two or more were."""
+    judged = [m for m in stats.months if m.complete]
+    combined = combined_class_days(stats)
+    out: list[tuple[str, int, str, int]] = []
+    for key in (*ICHD_CLASS_KEYS, "multiple_classes"):
+        values = [
+            (combined[m.month] if key == "multiple_classes" else m.class_days.get(key, 0), m.month)
+            for m in judged
+        ]
+        best = max(values, key=lambda v: (v[0], v[1]), default=(0, ""))
+        if best[0]:
+            first = next(month for count, month in values if count == best[0])
+            out.append((key, best[0], first, THRESHOLDS[key]))
+    return out
+
+
+def threshold_lines(stats: Stats) -> list[str]:
+    """The overuse and chronic-frequency lines, worded per ICHD-3 (markup)."""
+    judged = sum(1 for m in stats.months if m.complete)
+    lines: list[str] = []
+    reasons: dict[str, int] = {}
+    for m in stats.months:
+        for r in m.overuse_reasons:
+            reasons[r] = reasons.get(r, 0) + 1
+    why = "; ".join(
+        f"{class_words(r)} in {n} {plural(n, 'month')}" for r, n in sorted(reasons.items())
+    )
+    checks = (
+        ("overuse.name", stats.overuse, f"; by {why}" if why else ""),
+        ("chronic.name", stats.chronic_frequency, ""),
+    )
+    for name_key, run, because in checks:
+        name = message(name_key)
+        if not stats.months:
+            lines.append(message("threshold.nothing", name=name))
+        elif run.months_reached:
+            key = "threshold.long" if run.longest_run > 3 else "threshold.short"
+            lines.append(
+                message(
+                    key,
+                    name=name,
+                    count=len(run.months_reached),
+                    judged=judged,
+                    months=_months(run.months_reached),
+                    run=run.longest_run,
+                    run_unit=plural(run.longest_run, "month"),
+                    judged_unit=plural(judged, "month"),
+                    why=because,
+                )
+            )
+        elif judged:
+            lines.append(
+                message("threshold.not_reached", name=name, judged_text=judged_text(judged))
+            )
+        else:
+            lines.append(message("threshold.not_judged", name=name))
+    maxima = class_maxima(stats)
+    if maxima:
+        items = "; ".join(
+            f"{class_words(key)} {days} of {limit} days ({month})"
+            for key, days, month, limit in maxima
+        )
+        lines.append(message("threshold.maxima", items=items))
+    return lines
+
+
+def judged_text(judged: int) -> str:
+    """``the 1 complete month`` or ``any of 6 complete months``."""
+    return "the 1 complete month" if judged == 1 else f"any of {judged} complete months"
+
+
+def latest_questionnaires(stats: Stats) -> dict[str, Any]:
+    """The latest result of each instrument in the period, by instrument."""
+    latest: dict[str, Any] = {}
+    for q in sorted(stats.questionnaires, key=lambda q: q.date):
+        latest[q.instrument] = q
+    return latest
+
+
+def questionnaire_lines(stats: Stats) -> list[str]:
+    """Each instrument's latest score with the one before it and the change (markup)."""
+    earlier = list(stats.previous.questionnaires) if stats.previous is not None else []
+    every = sorted(
+        {(q.date, q.instrument, q.score): q for q in [*earlier, *stats.questionnaires]}.values(),
+        key=lambda q: q.date,
+    )
+    lines = []
+    for instrument, q in latest_questionnaires(stats).items():
+        text = message(
+            "questionnaire.latest",
+            instrument=instrument,
+            score=q.score,
+            date=q.date.isoformat(),
+            grade=markup(grade_text(q.grade)),
+            band=markup(q.band),
+        )
+        before = [p for p in every if p.instrument == instrument and p.date < q.date]
+        if before:
+            prior = before[-1]
+            change = q.score - prior.score
+            sign = "+" if change > 0 else "−" if change < 0 else "±"
+            text += message(
+                "questionnaire.change",
+                score=prior.score,
+                date=prior.date.isoformat(),
+                change=f"{sign}{abs(change)}",
+            )
+        lines.append(text + ".")
+    return lines or [message("questionnaire.none")]
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def profile_lines(profile: AttackProfile) -> list[str]:
+    """Duration, intensity spread, aura and disability of the attacks (markup)."""
+    if not profile.attacks:
+        return [message("profile.none")]
+    lines = []
+    if profile.timed:
+        lines.append(
+            message(
+                "profile.duration",
+                median=duration_text(profile.duration_median),
+                low=duration_text(profile.duration_min),
+                high=duration_text(profile.duration_max),
+                timed=profile.timed,
+                attacks=profile.attacks,
+            )
+        )
+    else:
+        lines.append(message("profile.no_duration"))
+    lines.append(
+        message(
+            "profile.intensity",
+            median=_number(profile.intensity_median),
+            low=profile.intensity_min,
+            high=profile.intensity_max,
+            **profile.bands,
+        )
+    )
+    only = f", {profile.aura_only} of them aura only" if profile.aura_only else ""
+    lines.append(
+        message("profile.aura", aura=profile.with_aura, attacks=profile.attacks, only=only)
+    )
+    if profile.disability_recorded:
+        lines.append(
+            message(
+                "profile.disability",
+                disabling=profile.disabling,
+                recorded=profile.disability_recorded,
+            )
+        )
+    else:
+        lines.append(message("profile.no_disability"))
+    return [lines[0], lines[1], " ".join(lines[2:])]
+
+
+def most_often_sites(by_site: dict[str, int]) -> tuple[list[str], int]:
+    """Every site with the highest count (tied sites all named, in name order), and it."""
+    if not by_site:
+        return [], 0
+    top = max(by_site.values())
+    return sorted(label(s) for s, n in by_site.items() if n == top), top
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def sites_text(by_site: dict[str, int]) -> tuple[str, int, int]:
+    """(``left eyelid and neck``, count, number of tied sites)."""
+    sites, top = most_often_sites(by_site)
+    return _and(sites), top, len(sites)
+
+
+def twitching_lines(stats: Stats) -> list[str]:
+    """The twitching line of page one: share of attacks and the most frequent sites."""
+    tw = stats.twitching
+    if tw is None or not tw.attacks_with or tw.share is None:
+        return [message("twitching.none")]
+    sites, top, tied = sites_text(tw.by_site)
+    return [
+        message(
+            "twitching.share",
+            attacks=tw.attacks_with,
+            total=tw.attacks_total,
+            share=f"{tw.share:.0%}",
+            sites=markup(sites),
+            count=top,
+            unit=plural(top, "attack"),
+            each=" each" if tied > 1 else "",
+        )
+    ]
