@@ -171,6 +171,13 @@ class Sender:
         except FatalServerError as exc:
             if exc.status == 0:  # no answer about the content (TLS, redirects): stop
                 raise
+            deletes = [p for p in sendable if p.action == "delete"]
+            if str(exc.status) in _NO_DELETE and deletes:
+                # the server takes no DELETE (in a Bundle at least): withdraw those instead
+                status = f"{exc.status}"
+                if all(self._withdraw_instead(p, status, later=False) for p in deletes):
+                    self._send(sendable)
+                    return
             about_content = exc.outcome is not None or exc.status == 413
             if len(sendable) > 1 and exc.status in _SPLIT_STATUS and about_content:
                 half = len(sendable) // 2
@@ -248,15 +255,17 @@ class Sender:
                     ]
                 self._record(p, "failed", status, location, issues)
 
-    def _withdraw_instead(self, p: Planned, status: str) -> bool:
-        """The server refused a DELETE: send the record marked entered-in-error instead."""
+    def _withdraw_instead(self, p: Planned, status: str, later: bool = True) -> bool:
+        """The server refused a DELETE: send the record marked entered-in-error instead
+        (``later``: in a chunk after the others; else the caller sends it again now)."""
         marked = withdrawn(p.resource)
         if marked is None:
             return False
         code = status.split(" ", 1)[0]
         p.action, p.resource = "retire", marked
         p.why = f"the server refused DELETE (HTTP {code}); marked entered-in-error instead"
-        self.fallback.append(p)
+        if later:
+            self.fallback.append(p)
         return True
 
     def _rewrite(self, value: Any, local: dict[str, str]) -> Any:

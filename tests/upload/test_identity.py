@@ -120,3 +120,65 @@ def test_a_diary_that_cannot_be_checked_is_refused(ehr: MockFhir, examples: Path
     assert ehr.writes() == []
     data = json.loads((examples / "chronic-overuse.json").read_text())
     assert data["patient"].get("name") or data["patient"].get("birthDate")
+
+
+def test_removed_records_are_withdrawn_and_deleted_only_when_asked(examples: Path) -> None:
+    """Without --delete-removed a removed attack is marked entered-in-error; with it, it is
+    deleted, unless the server refuses DELETE or offers none: then it is withdrawn, saying so."""
+    import httpx
+
+    from fhirmig.diary import read_diary
+    from fhirmig.upload.client import FhirClient
+    from fhirmig.upload.diary import DiaryUpload, upload_diary
+
+    from .mockserver import capability
+
+    diary = read_diary(examples / "chronic-overuse.json")
+    shorter = diary.model_copy(update={"attacks": diary.attacks[1:]})
+    gone = diary.attacks[0].id
+
+    def attack_records(server: MockFhir) -> list[dict[str, Any]]:
+        return [
+            r
+            for k, r in server.stored.items()
+            if k.startswith("Observation/") and f"/{gone}" in r["identifier"][0]["value"]
+        ]
+
+    for refuse, offers_delete, expected in (
+        (False, True, "deleted"),
+        (True, True, "retired"),
+        (False, False, "retired"),
+    ):
+        server = MockFhir(BASE)
+        if not offers_delete:
+            server.capability = capability(interactions=("read", "create", "update", "search-type"))
+        if refuse:
+            server.hooks.append(
+                lambda r: (
+                    httpx.Response(405, json={"resourceType": "OperationOutcome"})
+                    if r.method == "DELETE"
+                    or (r.method == "POST" and b'"DELETE"' in (r.content or b""))
+                    else None
+                )
+            )
+        with FhirClient(BASE, transport=server.transport()) as client:
+            assert upload_diary(diary, client, DiaryUpload()).exit_code == 0
+            assert attack_records(server)
+            plain = upload_diary(shorter, client, DiaryUpload())
+            assert plain.counts()["retired"] > 0 and plain.counts()["deleted"] == 0
+            assert all(r["status"] == "entered-in-error" for r in attack_records(server))
+            server.stored = {
+                k: r for k, r in server.stored.items() if r not in attack_records(server)
+            }
+            assert upload_diary(diary, client, DiaryUpload()).exit_code == 0  # back again
+            summary = upload_diary(shorter, client, DiaryUpload(delete_removed=True))
+        assert summary.exit_code == 0, summary.failure_lines()
+        assert summary.counts()[expected] > 0
+        if expected == "deleted":
+            assert attack_records(server) == []
+        else:
+            assert attack_records(server)
+            assert all(r["status"] == "entered-in-error" for r in attack_records(server))
+            why = {r.why for r in summary.results if r.outcome == "retired"}
+            word = "refused DELETE (HTTP 405)" if refuse else "does not offer delete"
+            assert any(word in w for w in why), why
