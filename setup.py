@@ -8,6 +8,12 @@ as ``fhirmig/templates``. Everything else is configured in pyproject.toml.
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages(include=["fhirmig", "fhirmig.*"]), "fhirmig.templates"],
+    # fhirmig.report.fonts holds only data (the fonts) but is a package to Python, so it
+    # is named here: setuptools warns at every install about a package it was not told of.
+    packages=[
+        *find_packages(include=["fhirmig", "fhirmig.*"]),
+        "fhirmig.report.fonts",
+        "fhirmig.templates",
+    ],
     package_dir={"fhirmig.templates": "templates"},
 )

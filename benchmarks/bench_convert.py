@@ -27,7 +27,8 @@ import orjson
 from fhirmig.diary.model import Diary
 from fhirmig.diary.reader import diary_from_raw
 from fhirmig.diary.vocabulary import BODY_SITES, PAIN_QUALITIES, RELIEF_METHODS, SYMPTOMS, TRIGGERS
-from fhirmig.fhir import convert_diary, iter_resources
+from fhirmig.fhir import convert_diary
+from fhirmig.fhir.mapping import shared_resources
 
 
 def make_diary(attacks: int, seed: int = 7) -> Diary:
@@ -81,7 +82,7 @@ def baseline(diary: Diary, out: Path) -> int:
     """The same resources as plain dicts, serialised with orjson, no checks."""
     n = 0
     with out.open("wb") as fh:
-        for res in iter_resources(diary):
+        for res in shared_resources(diary):
             fh.write(orjson.dumps(res, option=orjson.OPT_SORT_KEYS) + b"\n")
             n += 1
     return n

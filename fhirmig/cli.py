@@ -7,8 +7,10 @@ Each sub-command lives in :mod:`fhirmig.commands` and is imported only when it r
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
+import sys
 from typing import Any
 
 import click
@@ -93,5 +95,21 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the ``fhirmig`` console script."""
-    return cli.main(args=argv, prog_name="fhirmig")
+    """Entry point of the ``fhirmig`` console script.
+
+    Standard output is flushed here, before Python's own flush at exit, so that a full
+    disk or a closed pipe under ``--help`` or ``--version`` is a clean exit too.
+    """
+    try:
+        try:
+            return cli.main(args=argv, prog_name="fhirmig")
+        finally:
+            sys.stdout.flush()
+    except OSError as exc:
+        from fhirmig.app import silence_stdout
+
+        silence_stdout()
+        if exc.errno == errno.EPIPE:
+            sys.exit(141)
+        click.echo(f"standard output: cannot write ({exc.strerror})", err=True)
+        sys.exit(1)

@@ -28,7 +28,7 @@ beyond the offending value the user has to fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,10 +81,36 @@ class Problem:
         return f"{self.file}: {self.message}"
 
 
+def _fill(template: str, params: Sequence[str], name: Callable[[str], str]) -> str:
+    for param in params:
+        template = template.replace("{" + param + "}", name(param))
+    return template
+
+
 class FhirmigError(Exception):
-    """Base of every error fhirmig raises on purpose."""
+    """Base of every error fhirmig raises on purpose.
+
+    ``params`` names the library parameters (or settings such as ``SOURCE_DATE_EPOCH``) the
+    message speaks of; the message holds each as ``{name}``. ``str(error)`` shows the bare
+    names, as a library caller knows them (``jobs must be 1 or more``); the command line
+    shows its own words for them through :meth:`worded` (``--jobs must be 1 or more``), so
+    the library never speaks of command-line flags.
+    """
 
     exit_code: int = EXIT_FAILED
+
+    def __init__(self, *args: object, params: Sequence[str] = ()) -> None:
+        self.params: tuple[str, ...] = tuple(params)
+        self.template: str = str(args[0]) if args else ""
+        if self.params and args:
+            args = (_fill(self.template, self.params, str), *args[1:])
+        super().__init__(*args)
+
+    def worded(self, name: Callable[[str], str]) -> str:
+        """The message with each parameter written as ``name(param)`` (a flag, say)."""
+        if not self.params:
+            return str(self)
+        return _fill(self.template, self.params, name)
 
 
 class DiaryError(FhirmigError):
@@ -127,10 +153,12 @@ class ResourceValidationError(FhirmigError):
 class ImportSourceError(FhirmigError):
     """An export of another app or a wearable cannot be imported."""
 
-    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+    def __init__(
+        self, message: str, problems: Iterable[Problem] = (), *, params: Sequence[str] = ()
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         text = message if not self.problems else message + "\n" + "\n".join(map(str, self.problems))
-        super().__init__(text)
+        super().__init__(text, params=params)
 
 
 class ReportError(FhirmigError):
@@ -167,11 +195,16 @@ class ServerError(UploadError):
     """
 
     def __init__(
-        self, message: str, status: int = 0, outcome: dict[str, Any] | None = None
+        self,
+        message: str,
+        status: int = 0,
+        outcome: dict[str, Any] | None = None,
+        *,
+        params: Sequence[str] = (),
     ) -> None:
         self.status = status
         self.outcome = outcome
-        super().__init__(message)
+        super().__init__(message, params=params)
 
 
 class TemporaryServerError(ServerError):

@@ -7,7 +7,6 @@ With --check, exit 1 when docs/cli.md differs from what the commands say (tests 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -47,9 +46,16 @@ def render() -> str:
     return "\n".join(parts)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Regenerate docs/cli.md from the --help texts.")
+    parser.add_argument(
+        "--check", action="store_true", help="only compare; exit 1 when docs/cli.md is stale"
+    )
+    args = parser.parse_args(argv)
     text = render()
-    if "--check" in sys.argv[1:]:
+    if args.check:
         if DOC.read_text(encoding="utf-8") != text:
             print("docs/cli.md is out of date: python scripts/gen_cli_docs.py")
             raise SystemExit(1)

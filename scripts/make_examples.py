@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import random
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -515,11 +514,25 @@ def write_all(outdir: Path) -> list[Path]:
     return paths
 
 
-if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent / "examples"
+def main(argv: list[str] | None = None) -> int:
+    """Write the examples into the folder given (default: the repository's examples/)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Regenerate the example diaries deterministically (invented patients)."
     )
-    for p in write_all(target):
+    parser.add_argument(
+        "outdir",
+        nargs="?",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "examples",
+        help="folder to write the examples into (default: examples/ of the repository)",
+    )
+    args = parser.parse_args(argv)
+    for p in write_all(args.outdir):
         print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

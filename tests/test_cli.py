@@ -98,7 +98,7 @@ def test_an_internal_error_is_one_line_without_traceback(monkeypatch: pytest.Mon
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret patient detail")
 
-    monkeypatch.setattr(module, "load_diary", boom)
+    monkeypatch.setattr(module, "validate_inputs", boom)
     code, out, err = run("validate", str(EXAMPLES / "chronic-overuse.json"))
     assert code == 70
     assert "internal error (RuntimeError); this is a bug in fhirmig" in err

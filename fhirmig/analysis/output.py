@@ -25,6 +25,7 @@ from fhirmig.analysis.types import (
     ThresholdRun,
     TwitchingFigures,
 )
+from fhirmig.wording import plural
 
 __all__ = [
     "NOT_ENOUGH_DATA",
@@ -206,7 +207,7 @@ _COUNT_LABELS = {
 def _period(stats: Stats) -> str:
     if stats.period_from is None or stats.period_to is None:
         return "(empty)"
-    return f"{stats.period_from} to {stats.period_to} ({stats.days_in_period} days)"
+    return f"{stats.period_from} to {stats.period_to} ({plural(stats.days_in_period, 'day')})"
 
 
 def _rows(stats: Stats) -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ def _client(stack: contextlib.ExitStack, scheduler: str | None, jobs: int) -> An
         distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise BatchError(
-            "--engine dask needs Dask: pip install 'fhirmig[dask]' (dask[distributed])"
+            "the dask engine needs Dask: pip install 'fhirmig[dask]' (dask[distributed])"
         ) from None
     try:
         if scheduler:
@@ -78,7 +78,8 @@ def run_dask(
             except Exception as exc:
                 raise BatchError(
                     f"a Dask task failed ({type(exc).__name__}); finished diaries are "
-                    "recorded, run again with --resume"
+                    "recorded, run again with {resume}",
+                    params=("resume",),
                 ) from None
             future.release()
             on_result(task, result)

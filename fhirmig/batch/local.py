@@ -61,7 +61,8 @@ def run_local(tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult) -> Non
             _collect(pending, on_result)
     except BrokenProcessPool:
         raise BatchError(
-            "a worker process died; finished diaries are recorded, run again with --resume"
+            "a worker process died; finished diaries are recorded, run again with {resume}",
+            params=("resume",),
         ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

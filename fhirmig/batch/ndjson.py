@@ -21,7 +21,6 @@ import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -157,9 +156,9 @@ class ChunkParts:
 
 def transaction_time() -> str:
     """The export's ``transactionTime``: ``SOURCE_DATE_EPOCH`` when set, else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    from fhirmig.clock import now
+
+    return now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def bulk_manifest(

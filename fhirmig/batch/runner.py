@@ -199,20 +199,31 @@ def _check(
     max_part_bytes: int,
 ) -> None:
     if format not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        raise UsageError(
+            "{format} must be one of " + f"{', '.join(FORMATS)}, not {format!r}",
+            params=("format",),
+        )
     if engine not in ENGINES:
-        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+        raise UsageError(
+            "{engine} must be one of " + f"{', '.join(ENGINES)}, not {engine!r}",
+            params=("engine",),
+        )
     if jobs is not None and jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
+        raise UsageError("{jobs} must be 1 or more", params=("jobs",))
     if scheduler and engine != "dask":
-        raise UsageError("--scheduler goes with --engine dask")
+        raise UsageError("{scheduler} goes with {engine} dask", params=("scheduler", "engine"))
     if chunk_size < 1 or max_part_bytes < 1024:
-        raise UsageError("the chunk size must be 1 or more and parts at least 1 KiB")
+        raise UsageError(
+            "{chunk_size} must be 1 or more and {max_part_bytes} at least 1 KiB",
+            params=("chunk_size", "max_part_bytes"),
+        )
 
 
 def _transaction_time(out: Store, resume: bool) -> str:
     """``SOURCE_DATE_EPOCH``, else the start of the first run (kept for ``--resume``)."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
+    from fhirmig.clock import source_date_epoch
+
+    if source_date_epoch() is not None:
         return transaction_time()
     stamp = f"{STATE_DIR}/started"
     earlier = out.read(stamp) if resume else None
@@ -229,7 +240,8 @@ def _results(out: Store, n_chunks: int) -> Iterator[ChunkResult]:
         loaded = parse_journal(index, data)
         if loaded is None:
             raise BatchError(
-                f"{out.url}: the record of chunk {index} is missing; run with --resume"
+                f"{out.url}: the record of chunk {index} is missing; run again with " + "{resume}",
+                params=("resume",),
             )
         yield loaded[1]
 

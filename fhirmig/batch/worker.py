@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: The converter, as ``module:function``: ``f(diary, summaries=bool)`` -> FHIR resources (dicts).
-DEFAULT_CONVERTER = "fhirmig.fhir:diary_to_resources"
+DEFAULT_CONVERTER = "fhirmig.fhir.mapping:shared_resources"  # serialised at once: no copies
 #: The sub-folder holding one Bundle per diary with ``--format bundles``.
 BUNDLES_DIR = "bundles"
 
@@ -140,10 +140,10 @@ def bundle_file_name(patient_id: str) -> str:
 
 
 def _parse(item: BatchInput, data: bytes) -> Diary:
-    from fhirmig.diary.reader import parse_diary_json
-
     if not item.name.lower().endswith(".csv"):
-        return parse_diary_json(data, item.name)
+        from fhirmig.fhir.reader import parse_input
+
+        return parse_input(data, item.name)  # a diary, or fhirmig's Bundle: as every command
     from fhirmig.diary.csvformat import parse_diary_csv, read_sidecar
 
     stem = item.name.rsplit("/", 1)[-1][:-4]

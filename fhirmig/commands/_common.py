@@ -1,37 +1,52 @@
-"""What every sub-command shares: error handling, diary options, de-identification options."""
+"""What every sub-command shares: error handling and wording, and the shared options.
+
+A command parses its options and calls one function of :mod:`fhirmig.app`; it opens no
+file itself. Errors come back naming the library's parameters (``key_file``); only here
+are they worded as this command's flags (``--key-file``).
+"""
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from fhirmig.app import Terminated, clean_exit_on_signals, silence_stdout
 from fhirmig.errors import FhirmigError
 
-if TYPE_CHECKING:
-    from fhirmig.diary.model import Diary
-
 __all__ = [
+    "DATE",
     "DEBUG_ENV",
     "csv_patient_options",
-    "deidentify_key",
+    "day",
     "deidentify_options",
     "echo_err",
+    "flag_of",
     "handle_errors",
-    "load_diary",
-    "load_input",
-    "maybe_deidentify",
     "profile_option",
+    "word",
 ]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 DEBUG_ENV = "FHIRMIG_DEBUG"
+
+#: The one date type of every option: ``--from 2026-03-01``.
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+#: Writing errors that the user's system causes, not fhirmig.
+_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+def day(value: datetime | None) -> date | None:
+    """The date of a ``DATE`` option's value."""
+    return None if value is None else value.date()
 
 
 def echo_err(message: str) -> None:
@@ -39,9 +54,39 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def flag_of(param: str) -> str:
+    """How the running command names the library parameter ``param``: its flag or argument.
+
+    A parameter is found by the option's own name, else by its spelling as a flag
+    (``key_file`` -> ``--key-file``); a name the command has no option for (an
+    environment variable) is left as it is.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return param
+    guess = "--" + param.replace("_", "-")
+    for option in ctx.command.params:
+        if isinstance(option, click.Option) and (
+            option.name == param or guess in option.opts or guess in option.secondary_opts
+        ):
+            longest = [o for o in option.opts if o.startswith("--")]
+            return guess if guess in option.opts else (longest[0] if longest else option.opts[0])
+        if isinstance(option, click.Argument) and option.name == param:
+            return option.human_readable_name
+    return param
+
+
+def word(error: FhirmigError) -> str:
+    """The message of ``error`` in this command's words (flags for parameters)."""
+    return error.worded(flag_of)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn library errors into a message and the error's exit code; never a traceback.
 
+    The output piped into a program that stops reading (``| head``) ends quietly (exit
+    141, as for SIGPIPE); a full disk or a read-only target is a clear message (exit 1);
+    SIGTERM and SIGHUP remove temporary files as Ctrl-C does (exit 128 + the signal).
     An unexpected exception (a bug) prints one line asking for a report; the traceback is
     shown only when ``FHIRMIG_DEBUG=1`` is set, because it may quote patient data.
     """
@@ -49,25 +94,54 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return func(*args, **kwargs)
+            with clean_exit_on_signals():
+                result = func(*args, **kwargs)
+                sys.stdout.flush()
+                return result
         except FhirmigError as exc:
-            echo_err(str(exc))
+            _flush_quietly()
+            echo_err(word(exc))
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            _flush_quietly()
             raise
+        except BrokenPipeError:
+            silence_stdout()
+            sys.exit(141)
         except KeyboardInterrupt:
             echo_err("interrupted")
             sys.exit(130)
+        except Terminated as exc:
+            echo_err("terminated")
+            sys.exit(exc.exit_code)
+        except OSError as exc:
+            if exc.errno not in _DISK_ERRORS:
+                _internal(exc)
+            where = exc.filename if exc.filename else "standard output"
+            silence_stdout()
+            echo_err(f"{where}: cannot write ({exc.strerror or os.strerror(exc.errno or 0)})")
+            sys.exit(1)
         except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            echo_err(
-                f"internal error ({type(exc).__name__}); this is a bug in fhirmig. "
-                f"Run again with {DEBUG_ENV}=1 to see the details."
-            )
-            sys.exit(70)
+            _internal(exc)
 
     return wrapper
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        silence_stdout()
+
+
+def _internal(exc: Exception) -> NoReturn:
+    if os.environ.get(DEBUG_ENV):
+        raise exc
+    echo_err(
+        f"internal error ({type(exc).__name__}); this is a bug in fhirmig. "
+        f"Run again with {DEBUG_ENV}=1 to see the details."
+    )
+    sys.exit(70)
 
 
 def csv_patient_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,37 +159,6 @@ def csv_patient_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="For CSV diaries: the patient id (default: sidecar, else the file name).",
     )(func)
     return func
-
-
-def load_diary(
-    path: str | Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
-) -> Diary:
-    """Read a diary; for CSV, apply ``--patient-id``/``--timezone`` over the sidecar."""
-    from fhirmig.diary.csvformat import read_sidecar
-    from fhirmig.diary.reader import read_diary
-
-    p = Path(path)
-    if p.suffix.lower() == ".csv" and (csv_patient_id or csv_timezone):
-        side_patient, side_meds = read_sidecar(p)
-        patient = dict(side_patient or {"id": p.stem})
-        if csv_patient_id:
-            patient["id"] = csv_patient_id
-        if csv_timezone:
-            patient["timezone"] = csv_timezone
-        return read_diary(p, patient=patient, medications=side_meds)
-    return read_diary(p)
-
-
-def load_input(
-    path: str | Path, csv_patient_id: str | None = None, csv_timezone: str | None = None
-) -> Diary:
-    """A diary (JSON or CSV, with ``--patient-id``/``--timezone``) or fhirmig's own FHIR."""
-    p = Path(path)
-    if p.suffix.lower() == ".csv":
-        return load_diary(p, csv_patient_id, csv_timezone)
-    from fhirmig.fhir import load_input as load_any
-
-    return load_any(p)
 
 
 def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,30 +190,3 @@ def profile_option(func: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="r4: plain FHIR R4. us-core: each resource claims and meets US Core 6.1.0.",
     )(func)
-
-
-def deidentify_key(deidentify: bool, key_file: Path | None, keep_notes: bool) -> bytes | None:
-    """The secret key when ``--deidentify`` was given (checked), else None."""
-    from fhirmig.errors import UsageError
-
-    if not deidentify:
-        if key_file is not None or keep_notes:
-            raise UsageError("--key-file and --keep-notes go with --deidentify")
-        return None
-    if key_file is None:
-        raise UsageError("--deidentify needs --key-file (a file holding the secret key)")
-    from fhirmig.privacy import load_key
-
-    return load_key(key_file)
-
-
-def maybe_deidentify(
-    diary: Diary, deidentify: bool, key_file: Path | None, keep_notes: bool
-) -> Diary:
-    """The diary itself, or its de-identified form when ``--deidentify`` was given."""
-    key = deidentify_key(deidentify, key_file, keep_notes)
-    if key is None:
-        return diary
-    from fhirmig.privacy import deidentify_diary
-
-    return deidentify_diary(diary, key, keep_notes=keep_notes)

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
+from fhirmig.app import RunContext, batch_convert, plural
 from fhirmig.commands._common import (
-    deidentify_key,
     deidentify_options,
     echo_err,
     handle_errors,
     profile_option,
 )
+
+__all__ = ["batch"]
 
 
 @click.command()
@@ -94,11 +96,15 @@ def batch(
     Writes OUTDIR/ledger.json (every input with its sha256, status, resource counts or
     errors) and, for NDJSON, OUTDIR/manifest.json. A bad diary is reported and skipped.
     Exits 0 when every diary was converted, 1 when any failed, 2 on a usage error.
-    """
-    from fhirmig.batch import run_batch
 
-    key = deidentify_key(deidentify, key_file, keep_notes)
-    summary = run_batch(
+    \b
+    Examples:
+      fhirmig batch diaries/ -o out/
+      fhirmig batch 'registry/**/*.json' -o out/ --format bundles -j 4
+      fhirmig batch s3://bucket/diaries/ -o out/ --resume
+    """
+    context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
+    summary = batch_convert(
         list(inputs),
         outdir,
         format=output_format,
@@ -111,14 +117,17 @@ def batch(
         base_url=base_url,
         summaries=summaries,
         progress=sys.stderr,
-        deidentify_key=key,
-        keep_notes=keep_notes,
         profile=profile,
+        context=context,
     )
     click.echo(
-        f"{summary.converted} of {summary.inputs} diaries converted, "
-        f"{summary.resources} resources in {summary.files} files; ledger: {summary.ledger}"
+        f"{summary.converted} of {plural(summary.inputs, 'diary', 'diaries')} converted, "
+        f"{plural(summary.resources, 'resource')} in {plural(summary.files, 'file')}; "
+        f"ledger: {summary.ledger}"
     )
     if summary.failed:
-        echo_err(f"{summary.failed} diaries failed; their errors are in {summary.ledger}")
+        echo_err(
+            f"{plural(summary.failed, 'diary', 'diaries')} failed; "
+            f"their errors are in {summary.ledger}"
+        )
         sys.exit(1)

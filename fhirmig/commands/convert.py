@@ -6,22 +6,24 @@ from pathlib import Path
 
 import click
 
+from fhirmig.app import RunContext, convert_to_diary, convert_to_fhir
 from fhirmig.commands._common import (
     csv_patient_options,
     deidentify_options,
+    echo_err,
     handle_errors,
-    load_diary,
-    maybe_deidentify,
     profile_option,
 )
 from fhirmig.errors import UsageError
+
+__all__ = ["convert"]
 
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option(
     "-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-    help="Output file (a Bundle or diary JSON) or folder (NDJSON).",
+    help="Output file (a Bundle or diary JSON; - for standard output) or folder (NDJSON).",
 )  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["transaction", "collection", "ndjson"]),
@@ -59,33 +61,46 @@ def convert(
 ) -> None:
     """Convert the diary SOURCE (JSON or CSV) to FHIR R4, or with --to diary, read
     fhirmig's FHIR (a Bundle JSON file or an NDJSON folder) back into a diary JSON file.
+
+    \b
+    Examples:
+      fhirmig convert diary.json -o diary.bundle.json
+      fhirmig convert diary.csv --format ndjson -o fhir/
+      fhirmig convert diary.json -o - | jq '.entry | length'
+      fhirmig convert diary.bundle.json --to diary -o diary.json
     """
-    from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, convert_diary
-    from fhirmig.fhir.profiles import US_CORE_VERSION
-
+    context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
     if to == "diary":
-        from fhirmig.diary.writer import write_diary
-        from fhirmig.fhir import read_fhir, resources_to_diary
-
-        if fmt != "transaction" or identifier_system:
-            raise UsageError("--format and --identifier-system go with --to fhir")
-        diary = maybe_deidentify(
-            resources_to_diary(read_fhir(source)), deidentify, key_file, keep_notes
-        )
-        write_diary(diary, out)
-        click.echo(f"{out}: diary with {len(diary.attacks)} attacks")
+        if fmt != "transaction" or identifier_system or csv_patient_id or csv_timezone:
+            raise UsageError(
+                "--format, --identifier-system, --patient-id and --timezone go with --to fhir"
+            )
+        done = convert_to_diary(source, out, context=context)
+        noun = "attack" if done.count == 1 else "attacks"
+        _say(f"{done.label}: diary with {done.count} {noun}", done.to_stdout)
         return
-    if identifier_system is not None and (
-        not identifier_system or any(ch.isspace() for ch in identifier_system)
-    ):
-        raise UsageError("--identifier-system must be a URI without spaces")
-    diary = maybe_deidentify(
-        load_diary(source, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
+    done = convert_to_fhir(
+        source,
+        out,
+        format="ndjson"
+        if fmt == "ndjson"
+        else "collection"
+        if fmt == "collection"
+        else "transaction",
+        identifier_system=identifier_system,
+        summaries=summaries,
+        patient_id=csv_patient_id,
+        timezone=csv_timezone,
+        profile=profile,
+        context=context,
     )
-    count = convert_diary(
-        diary, out, fmt,  # type: ignore[arg-type]
-        identifier_system=identifier_system or DEFAULT_PATIENT_SYSTEM, summaries=summaries,
-        profile=profile,  # type: ignore[arg-type]
-    )  # fmt: skip
-    shape = fmt if profile == "r4" else f"{fmt}, US Core {US_CORE_VERSION}"
-    click.echo(f"{out}: {count} resources ({shape})")
+    noun = "resource" if done.count == 1 else "resources"
+    _say(f"{done.label}: {done.count} {noun} ({done.what})", done.to_stdout)
+
+
+def _say(line: str, data_on_stdout: bool) -> None:
+    """The summary line: on standard error when the data itself went to standard output."""
+    if data_on_stdout:
+        echo_err(line)
+    else:
+        click.echo(line)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import csv_patient_options, echo_err, handle_errors, load_diary
+from fhirmig.app import deidentify_file, make_key, plural
+from fhirmig.commands._common import csv_patient_options, echo_err, handle_errors
 from fhirmig.errors import UsageError
+
+__all__ = ["deidentify"]
 
 
 @click.command()
@@ -16,7 +19,7 @@ from fhirmig.errors import UsageError
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the de-identified diary (JSON, mode 0600).",
+    help="Where to write the de-identified diary (JSON, mode 0600; - for standard output).",
 )
 @click.option(
     "--key-file",
@@ -57,29 +60,24 @@ def deidentify(
     with it, a known patient's pseudonym and date shift can be recomputed.
 
     \b
-    Make a key once:   fhirmig deidentify --new-key study.key
-    Then, per diary:   fhirmig deidentify diary.json -o research.json --key-file study.key
+    Examples:
+      fhirmig deidentify --new-key study.key          (once: make a key)
+      fhirmig deidentify diary.json -o research.json --key-file study.key
     """
-    from fhirmig.diary.writer import write_diary
-    from fhirmig.privacy import deidentify_diary, load_key, write_new_key
-
     if new_key is not None:
         if diary is not None or output is not None or key_file is not None or keep_notes:
             raise UsageError("--new-key makes a key and nothing else; give it alone")
-        write_new_key(new_key)
+        make_key(new_key)
         echo_err(f"new key written to {new_key} (mode 0600); keep it secret and backed up")
         return
     if diary is None or output is None or key_file is None:
         raise UsageError("give DIARY, -o OUTPUT and --key-file KEY (or --new-key KEYFILE)")
-    if output.suffix.lower() == ".csv":
-        raise UsageError(f"{output}: the de-identified diary is written as JSON (.json)")
-    key = load_key(key_file)
-    if diary.suffix.lower() == ".csv":
-        source = load_diary(diary, csv_patient_id, csv_timezone)
-    else:
-        from fhirmig.fhir import load_input
-
-        source = load_input(diary)
-    result = deidentify_diary(source, key, keep_notes=keep_notes)
-    write_diary(result, output)
-    echo_err(f"{output}: de-identified diary written ({len(result.attacks)} attacks)")
+    done = deidentify_file(
+        diary,
+        output,
+        key_file=key_file,
+        keep_notes=keep_notes,
+        patient_id=csv_patient_id,
+        timezone=csv_timezone,
+    )
+    echo_err(f"{done.label}: de-identified diary written ({plural(done.count, 'attack')})")

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from fhirmig.app import ImportOutcome, ImportSource, import_export
 from fhirmig.commands._common import echo_err, handle_errors
 from fhirmig.errors import UsageError
-
-if TYPE_CHECKING:
-    from fhirmig.importers import ImportResult
 
 __all__ = ["import_group"]
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o``, ``--into``, ``--patient-id`` and ``--timezone``, shared by every source."""
+    """``-o``, ``--into``, ``--force``, ``--patient-id`` and ``--timezone``, for every source."""
     func = click.option(
         "--timezone",
         metavar="ZONE",
@@ -35,6 +33,11 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="The diary's patient id (default: the --into diary's).",
     )(func)
     func = click.option(
+        "--force",
+        is_flag=True,
+        help="With -o: replace a file that is already there (to add to a diary, use --into).",
+    )(func)
+    func = click.option(
         "--into",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Add to this diary, keeping its entries (written back unless -o is given).",
@@ -43,68 +46,17 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the diary here.",
+        help="Write a new diary here (an existing file is kept unless --force).",
     )(func)
     return func
 
 
-def _patient(
-    into: Path | None,
-    output: Path | None,
-    patient_id: str | None,
-    timezone: str | None,
-) -> tuple[str, str]:
-    """The patient id and zone to import with, checked against the --into diary.
-
-    An export names nobody, so the id is never made up (from the file name, say: every
-    ``export.xml`` would become the same patient): without --into it must be given.
-    """
-    if into is None and output is None:
-        raise UsageError("give -o FILE (a new diary) or --into DIARY (add to a diary)")
-    if into is None:
-        pid = patient_id
-        if not pid:
-            raise UsageError(
-                "--patient-id ID is required for a new diary (an export names nobody), "
-                "or add to an existing diary with --into DIARY"
-            )
-        if timezone is None:
-            echo_err("note: no --timezone given; times and calendar days are read in UTC")
-        return pid, timezone or "UTC"
-    from fhirmig.diary import read_diary
-
-    if into.suffix.lower() == ".csv" and output is None:
-        raise UsageError(f"--into {into}: a CSV diary cannot hold days; add -o FILE.json")
-    base = read_diary(into).patient
-    if patient_id is not None and patient_id != base.id:
-        raise UsageError(f"--patient-id {patient_id!r} differs from the patient of {into}")
-    if timezone is not None and timezone != base.timezone:
-        raise UsageError(f"--timezone {timezone} differs from {into}'s zone {base.timezone}")
-    return base.id, base.timezone
-
-
-def _finish(result: ImportResult, output: Path | None, into: Path | None) -> None:
-    from fhirmig.diary import read_diary, write_diary
-    from fhirmig.importers import merge_diaries
-
-    for note in result.notes:
+def _run(source: ImportSource, export: Path, **kwargs: Any) -> None:
+    outcome: ImportOutcome = import_export(source, export, **kwargs)
+    for note in outcome.notes:
         echo_err(f"note: {note}")
-    click.echo(result.summary())
-    if into is None:
-        if output is None:  # pragma: no cover - _patient refuses this earlier
-            raise UsageError("give -o FILE or --into DIARY")
-        write_diary(result.diary, output)
-        click.echo(f"wrote {output}")
-        return
-    merged = merge_diaries(read_diary(into), result.diary)
-    for change in (*merged.changes, *merged.kept):
-        click.echo(f"{into}: {change}")
-    target = output or into
-    if merged.changed or target != into:
-        write_diary(merged.diary, target)
-        click.echo(f"wrote {target}")
-    else:
-        click.echo(f"{into}: nothing changed")
+    for line in outcome.lines:
+        click.echo(line)
 
 
 @click.group("import")
@@ -135,17 +87,22 @@ def migraine_buddy(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
     day_first: bool | None,
     missing_pain: int,
 ) -> None:
-    """Import EXPORT, the CSV Migraine Buddy exports for doctors."""
-    from fhirmig.importers import import_migraine_buddy
+    """Import EXPORT, the CSV Migraine Buddy exports for doctors.
 
-    pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_migraine_buddy(
-        export, patient_id=pid, timezone=zone, day_first=day_first, missing_pain=missing_pain
-    )
-    _finish(result, output, into)
+    \b
+    Examples:
+      fhirmig import migraine-buddy export.csv -o diary.json --patient-id p1 --timezone Europe/Paris
+      fhirmig import migraine-buddy export.csv --into diary.json
+    """
+    _run(
+        "migraine-buddy", export, output=output, into=into, patient_id=patient_id,
+        timezone=timezone, force=force,
+        options={"day_first": day_first, "missing_pain": missing_pain},
+    )  # fmt: skip
 
 
 @import_group.command("apple-health")
@@ -158,12 +115,20 @@ def apple_health(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
 ) -> None:
-    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours."""
-    from fhirmig.importers import import_apple_health
+    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours.
 
-    pid, zone = _patient(into, output, patient_id, timezone)
-    _finish(import_apple_health(export, patient_id=pid, timezone=zone), output, into)
+
+    \b
+    Examples:
+      fhirmig import apple-health export.zip --into diary.json
+      fhirmig import apple-health export.xml -o sleep.json --patient-id p1
+    """
+    _run(
+        "apple-health", export, output=output, into=into, patient_id=patient_id,
+        timezone=timezone, force=force,
+    )  # fmt: skip
 
 
 @import_group.command("daily-csv")
@@ -189,20 +154,25 @@ def daily_csv(
     into: Path | None,
     patient_id: str | None,
     timezone: str | None,
+    force: bool,
     columns: tuple[str, ...],
     day_first: bool | None,
 ) -> None:
-    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app."""
-    from fhirmig.importers import import_daily_csv
+    """Import a daily CSV (date,sleep_hours,steps,...) from a wearable or another app.
 
+
+    \b
+    Examples:
+      fhirmig import daily-csv watch.csv --into diary.json
+      fhirmig import daily-csv sleep.csv -o days.json --column date=Day --column sleep_hours=Zzz
+    """
     mapping: dict[str, str] = {}
     for item in columns:
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
             raise UsageError(f"--column {item!r}: write it FIELD=HEADER, e.g. sleep_hours=Sleep")
         mapping[field.strip()] = header.strip()
-    pid, zone = _patient(into, output, patient_id, timezone)
-    result = import_daily_csv(
-        csv_file, patient_id=pid, timezone=zone, columns=mapping, day_first=day_first
-    )
-    _finish(result, output, into)
+    _run(
+        "daily-csv", csv_file, output=output, into=into, patient_id=patient_id,
+        timezone=timezone, force=force, options={"columns": mapping, "day_first": day_first},
+    )  # fmt: skip

@@ -2,54 +2,36 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from fhirmig.app import RunContext, write_report
 from fhirmig.commands._common import (
+    DATE,
     csv_patient_options,
-    deidentify_key,
+    day,
     deidentify_options,
+    echo_err,
     handle_errors,
-    load_input,
 )
-from fhirmig.errors import UsageError
 
-if TYPE_CHECKING:
-    pass
-
-__all__ = ["generated_date", "report"]
-
-
-def generated_date() -> date:
-    """The report's "generated" date: ``SOURCE_DATE_EPOCH`` (UTC) if set, else today (UTC).
-
-    Reproducible builds set ``SOURCE_DATE_EPOCH``; with it, the same input gives a
-    byte-identical PDF on any day.
-    """
-    raw = os.environ.get("SOURCE_DATE_EPOCH")
-    if raw is None or not raw.strip():
-        return datetime.now(UTC).date()
-    try:
-        return datetime.fromtimestamp(int(raw), UTC).date()
-    except (ValueError, OverflowError, OSError) as exc:
-        raise UsageError(f"SOURCE_DATE_EPOCH={raw!r}: not a Unix time in seconds") from exc
+__all__ = ["report"]
 
 
 @click.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The PDF file to write (mode 0600; replaced atomically).",
+    help="The PDF file to write (mode 0600; replaced atomically). - writes standard output "
+    "when it is not a terminal.",
 )
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+@click.option("--from", "start", type=DATE, metavar="YYYY-MM-DD", help="First day reported.")
+@click.option("--to", "end", type=DATE, metavar="YYYY-MM-DD", help="Last day reported.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option(
     "--templates",
@@ -95,28 +77,30 @@ def report(
     The "generated" date is SOURCE_DATE_EPOCH when set (reproducible output), else today.
     With --deidentify the report shows no identity and shifted dates; --from and --to are
     given in real dates and shifted alike.
+
+    \b
+    Examples:
+      fhirmig report diary.json -o report.pdf
+      fhirmig report diary.json --from 2026-01-01 --to 2026-03-31 -o q1.pdf
+      fhirmig report diary.json -o - | lpr
     """
-    from fhirmig.report import render_report, resolve_sections
-
-    resolve_sections(sections)  # a bad name is a usage error before the input is read
-    diary = load_input(input_path, csv_patient_id, csv_timezone)
-    first, last = (start.date() if start else None), (end.date() if end else None)
-    key = deidentify_key(deidentify, key_file, keep_notes)
-    if key is not None:
-        from fhirmig.privacy import date_shift_days, deidentify_diary
-
-        shift = timedelta(days=date_shift_days(diary.patient.id, key))
-        first, last = (first + shift if first else None), (last + shift if last else None)
-        diary = deidentify_diary(diary, key, keep_notes=keep_notes)
-    out = render_report(
-        diary,
+    context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
+    done = write_report(
+        input_path,
         output,
-        start=first,
-        end=last,
+        start=day(start),
+        end=day(end),
         paper="letter" if paper == "letter" else "a4",
         templates=templates,
         migraine_day="ichd" if migraine_day == "ichd" else "diary",
-        generated=generated_date(),
+        patient_id=csv_patient_id,
+        timezone=csv_timezone,
         sections=sections,
+        context=context,
     )
-    click.echo(f"{out}: written")
+    for warning in done.warnings:
+        echo_err(f"warning: {warning}")
+    if done.to_stdout:
+        echo_err("report written to standard output")
+    else:
+        click.echo(f"{done.label}: written")

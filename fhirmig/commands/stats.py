@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from fhirmig.commands._common import csv_patient_options, handle_errors, load_input
+from fhirmig.app import compute_figures
+from fhirmig.commands._common import DATE, csv_patient_options, day, echo_err, handle_errors
 
 __all__ = ["stats"]
-
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _day(value: datetime | None) -> date | None:
-    return None if value is None else value.date()
 
 
 @click.command()
 @click.argument("diary", type=click.Path(path_type=Path))
-@click.option("--from", "start", type=_DATE, metavar="YYYY-MM-DD", help="First day counted.")
-@click.option("--to", "end", type=_DATE, metavar="YYYY-MM-DD", help="Last day counted.")
+@click.option("--from", "start", type=DATE, metavar="YYYY-MM-DD", help="First day counted.")
+@click.option("--to", "end", type=DATE, metavar="YYYY-MM-DD", help="Last day counted.")
 @click.option(
     "--migraine-day",
     type=click.Choice(["diary", "ichd"]),
@@ -49,22 +44,25 @@ def stats(
 ) -> None:
     """Headache, migraine and acute-medication days of DIARY, per period and per month.
 
+    DIARY is a diary (JSON or CSV) or fhirmig's FHIR (a Bundle, NDJSON file or folder).
     Days are calendar days in the patient's time zone. Threshold checks are patterns
     for discussion, not a diagnosis.
-    """
-    from fhirmig.analysis import compute_stats, format_stats_table, stats_to_json
 
-    loaded = load_input(diary, csv_patient_id, csv_timezone)
-    figures = compute_stats(
-        loaded,
-        start=_day(start),
-        end=_day(end),
+    \b
+    Examples:
+      fhirmig stats diary.json
+      fhirmig stats diary.json --from 2026-01-01 --to 2026-03-31 --compare-previous
+      fhirmig stats diary.json --json | jq .migraine_days
+    """
+    figures = compute_figures(
+        diary,
+        start=day(start),
+        end=day(end),
         migraine_day="ichd" if migraine_day == "ichd" else "diary",
         compare_previous=compare_previous,
+        patient_id=csv_patient_id,
+        timezone=csv_timezone,
     )
-    if as_json:
-        import orjson
-
-        click.echo(orjson.dumps(stats_to_json(figures), option=orjson.OPT_INDENT_2).decode())
-        return
-    click.echo(format_stats_table(figures))
+    for warning in figures.warnings:
+        echo_err(f"warning: {warning}")
+    click.echo(figures.to_json_text() if as_json else figures.to_table())

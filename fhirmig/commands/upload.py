@@ -1,108 +1,35 @@
-"""``fhirmig upload``: send a diary's FHIR resources (and its PDF report) to a FHIR server."""
+"""``fhirmig upload``: make a FHIR server hold what a diary says (and its PDF report)."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections import Counter
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from fhirmig.app import (
+    AUTH_METHODS,
+    UPLOAD_MODES,
+    RunContext,
+    SignIn,
+    Transport,
+    UploadChoices,
+    progress_wanted,
+    upload_input,
+)
 from fhirmig.commands._common import (
     csv_patient_options,
     deidentify_options,
     echo_err,
     handle_errors,
-    load_input,
-    maybe_deidentify,
     profile_option,
 )
-from fhirmig.errors import UsageError
 
-if TYPE_CHECKING:
-    from fhirmig.diary.model import Diary
-    from fhirmig.upload.auth import Auth
-    from fhirmig.upload.client import FhirClient
-    from fhirmig.upload.diary import DiaryUpload
-    from fhirmig.upload.summary import UploadSummary
+MODES = UPLOAD_MODES
 
 __all__ = ["upload"]
-
-AUTH_METHODS = ("none", "bearer", "smart-backend")
-
-
-def _check_auth_options(
-    auth: str,
-    token_file: Path | None,
-    client_id: str | None,
-    private_key: Path | None,
-    kid: str | None,
-    token_url: str | None,
-) -> None:
-    """Refuse sign-in options that do not go with ``--auth`` (before any work is done)."""
-    if auth != "bearer" and token_file is not None:
-        raise UsageError("--token-file goes with --auth bearer")
-    if auth != "smart-backend" and (client_id or private_key or kid or token_url):
-        raise UsageError(
-            "--client-id, --private-key, --kid and --token-url go with --auth smart-backend"
-        )
-    if auth == "smart-backend" and (not client_id or private_key is None):
-        raise UsageError("--auth smart-backend needs --client-id and --private-key")
-
-
-def _build_auth(
-    auth: str,
-    server: str,
-    token_file: Path | None,
-    client_id: str | None,
-    private_key: Path | None,
-    kid: str | None,
-    scope: str,
-    token_url: str | None,
-) -> Auth:
-    from fhirmig.upload.auth import BearerAuth, NoAuth, SmartBackendAuth, read_token
-
-    if auth == "bearer":
-        return BearerAuth(read_token(token_file))
-    if auth == "smart-backend" and client_id and private_key is not None:
-        from fhirmig.upload.keys import load_signing_key
-
-        key = load_signing_key(private_key, kid)
-        return SmartBackendAuth(server, client_id, key, scope=scope, token_url=token_url)
-    return NoAuth()
-
-
-def _source_date() -> date | None:
-    """The report's date when ``SOURCE_DATE_EPOCH`` is set; else None: the upload dates
-    the report by the diary's last day, so an unchanged diary gives the same PDF."""
-    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return None
-    from fhirmig.commands.report import generated_date
-
-    return generated_date()
-
-
-def _print_dry_run(summary: UploadSummary) -> None:
-    sent = [r for r in summary.results if r.chunk]
-    sizes = Counter(r.chunk for r in sent)
-    unit = {"transaction": "transaction", "batch": "batch"}.get(summary.mode, "step")
-    current = 0
-    for result in sent:
-        if result.chunk != current:
-            current = result.chunk
-            size = sizes[current]
-            click.echo(f"{unit} {current} ({size} {'change' if size == 1 else 'changes'}):")
-        click.echo(f"  {result.status}")
-
-
-def _print_summary(summary: UploadSummary) -> None:
-    for line in summary.lines():
-        click.echo(line)
-    for line in summary.failure_lines():
-        click.echo(line, err=True)
 
 
 @click.command(name="upload")
@@ -176,7 +103,7 @@ def _print_summary(summary: UploadSummary) -> None:
 )
 @click.option(
     "--mode",
-    type=click.Choice(("auto", "transaction", "batch", "single", "document")),
+    type=click.Choice(MODES),
     default="auto",
     show_default=True,
     help="How to send: auto reads the server's CapabilityStatement; document sends the PDF "
@@ -198,7 +125,7 @@ def _print_summary(summary: UploadSummary) -> None:
     type=click.IntRange(min=1, max=10_000),
     default=500,
     show_default=True,
-    help="Resources per transaction Bundle.",
+    help="Changes per transaction or batch Bundle.",
 )
 @click.option(
     "--identifier-system",
@@ -267,64 +194,62 @@ def upload(
     Running it again after a failure or an edit brings the server up to date. The token is
     never taken from the command line: set FHIRMIG_TOKEN or use --token-file. Exit codes:
     0 all sent, 1 some failed or refused, 2 usage, 3 sign-in failed.
+
+    \b
+    Examples:
+      fhirmig upload diary.json --server https://ehr.example.org/fhir --dry-run
+      FHIRMIG_TOKEN=... fhirmig upload diary.json --server https://ehr.example.org/fhir \\
+          --auth bearer --include-report --receipt receipt.json
+      fhirmig upload diary.json --server https://ehr.example.org/fhir --mode document
     """
-    from fhirmig.upload.safety import check_server_url
-
-    check_server_url(server, allow_insecure_http=allow_insecure_http)
-    _check_auth_options(auth, token_file, client_id, private_key, kid, token_url)
-    if include_summaries and mode != "document":
-        raise UsageError("--include-summaries goes with --mode document")
-    diary = maybe_deidentify(
-        load_input(input_path, csv_patient_id, csv_timezone), deidentify, key_file, keep_notes
-    )
-    from fhirmig.fhir.profiles import check_profile
-    from fhirmig.upload import write_receipt
-    from fhirmig.upload.client import FhirClient
-    from fhirmig.upload.diary import DiaryUpload
-
-    options = DiaryUpload(
-        mode=mode,
-        batch_size=batch_size,
-        dry_run=dry_run,
-        include_report=include_report,
-        include_summaries=include_summaries,
-        delete_removed=delete_removed,
-        accept_patient_mismatch=accept_patient_mismatch,
-        identifier_system=identifier_system,
-        generated=_source_date(),
-        profile=check_profile(profile),
-    )
-    sign_in = _build_auth(auth, server, token_file, client_id, private_key, kid, scope, token_url)
-    with FhirClient(
-        server,
-        sign_in,
-        timeout=timeout,
-        ca_bundle=ca_bundle,
-        deadline=deadline,
-        max_wait=max_wait,
-        max_body=max_response_mb * 1024 * 1024,
-        notify=echo_err,
-        allow_insecure_http=allow_insecure_http,
-    ) as client:
-        summary = _send(diary, options, client)
-    if dry_run:
-        _print_dry_run(summary)
-    _print_summary(summary)
-    if receipt is not None:
-        write_receipt(summary, receipt)
-    if summary.exit_code:
-        sys.exit(summary.exit_code)
+    context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
+    sign_in = SignIn(auth, token_file, client_id, private_key, kid, scope, token_url)
+    with _progress(not dry_run and progress_wanted()) as advance:
+        outcome = upload_input(
+            input_path,
+            server,
+            sign_in=sign_in,
+            ca_bundle=ca_bundle,
+            timeout=timeout,
+            transport=Transport(deadline, max_wait, max_response_mb, allow_insecure_http),
+            choices=UploadChoices(
+                mode=mode,
+                delete_removed=delete_removed,
+                accept_patient_mismatch=accept_patient_mismatch,
+                include_summaries=include_summaries,
+            ),
+            batch_size=batch_size,
+            identifier_system=identifier_system,
+            include_report=include_report,
+            dry_run=dry_run,
+            notify=echo_err,
+            receipt=receipt,
+            patient_id=csv_patient_id,
+            timezone=csv_timezone,
+            profile=profile,
+            context=context,
+            progress=advance,
+        )
+    for line in outcome.lines:
+        click.echo(line)
+    for line in outcome.error_lines:
+        click.echo(line, err=True)
+    if outcome.exit_code:
+        sys.exit(outcome.exit_code)
 
 
-def _send(diary: Diary, options: DiaryUpload, client: FhirClient) -> UploadSummary:
-    from fhirmig.upload.diary import upload_diary
-
-    if options.dry_run or not sys.stderr.isatty():
-        return upload_diary(diary, client, options, notify=echo_err)
+@contextmanager
+def _progress(wanted: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error (a terminal only), fed with (done, total)."""
+    if not wanted:
+        yield None
+        return
     with click.progressbar(length=1, label="uploading", file=sys.stderr) as bar:
+        seen = [0]
 
         def advance(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            bar.length = total
+            bar.update(done - seen[0])
+            seen[0] = done
 
-        return upload_diary(diary, client, options, notify=echo_err, progress=advance)
+        yield advance

@@ -11,7 +11,7 @@ from fhirmig.errors import OutputError, UsageError
 from fhirmig.fhir.bundle import write_bundle
 from fhirmig.fhir.gate import check_resource
 from fhirmig.fhir.ids import DEFAULT_PATIENT_SYSTEM
-from fhirmig.fhir.mapping import iter_resources
+from fhirmig.fhir.mapping import shared_resources
 from fhirmig.fhir.ndjson import write_ndjson
 from fhirmig.fhir.profiles import Profile, check_profile
 from fhirmig.files import atomic_writer
@@ -46,7 +46,7 @@ def convert_diary(
     """
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    resources = iter_resources(
+    resources = shared_resources(
         diary,
         identifier_system=identifier_system,
         summaries=summaries,

@@ -9,8 +9,11 @@ reverse mapping reads lists back in it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from fhirmig.diary.model import Diary
 from fhirmig.fhir.attack import attack_resources
@@ -27,7 +30,13 @@ from fhirmig.fhir.patient import (
 )
 from fhirmig.fhir.profiles import Profile, check_profile
 
-__all__ = ["PROVENANCE_TARGETS", "diary_to_resources", "iter_resources"]
+__all__ = [
+    "PROVENANCE_TARGETS",
+    "diary_to_resources",
+    "fresh",
+    "iter_resources",
+    "shared_resources",
+]
 
 #: A Provenance names at most this many resources; a larger diary gets one per chunk, in
 #: the stream right after its targets, so memory stays flat and no resource grows huge.
@@ -48,9 +57,49 @@ def iter_resources(
     ``summaries`` adds the summary Observations of the clinical figures
     (:mod:`fhirmig.fhir.summary`); ``extra`` resources (for example a DocumentReference)
     come after them, before the Provenance, which lists every resource yielded as target.
+
     ``profile="us-core"`` claims and meets the US Core 6.1.0 profiles
     (:mod:`fhirmig.fhir.profiles`); there the Device is left out (see
     :func:`~fhirmig.fhir.patient.provenance_resource`).
+
+    Every resource is the caller's own value: changing it changes no other resource and
+    no later conversion (the codes :func:`shared_resources` shares are copied).
+    """
+    for resource in shared_resources(
+        diary,
+        identifier_system=identifier_system,
+        provenance=provenance,
+        summaries=summaries,
+        extra=extra,
+        profile=profile,
+    ):
+        yield fresh(resource)
+
+
+def fresh(resource: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a resource (JSON data), made at C speed through orjson."""
+    try:
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(resource))
+    except TypeError:  # a text orjson will not encode (a lone surrogate): copy it in Python
+        return copy.deepcopy(resource)
+    return copied
+
+
+def shared_resources(
+    diary: Diary,
+    *,
+    identifier_system: str = DEFAULT_PATIENT_SYSTEM,
+    provenance: bool = True,
+    summaries: bool = True,
+    extra: list[dict[str, Any]] | None = None,
+    profile: Profile = "r4",
+) -> Iterator[dict[str, Any]]:
+    """The resources of :func:`iter_resources` without the copies, for writers that only
+    serialise them (the Bundle and NDJSON writers, batch workers).
+
+    Fixed codes and coded vocabulary keys are the same objects in every resource and
+    every conversion of the process (checked once by the gate, which then trusts them):
+    never change what this yields.
     """
     ctx = Ctx(
         diary.patient.id, deidentified=bool(diary.deidentified), profile=check_profile(profile)

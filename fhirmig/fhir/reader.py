@@ -17,7 +17,7 @@ import orjson
 from fhirmig.diary.model import Diary
 from fhirmig.errors import MappingError
 
-__all__ = ["MAX_FHIR_BYTES", "load_input", "read_fhir"]
+__all__ = ["MAX_FHIR_BYTES", "load_input", "parse_input", "read_fhir"]
 
 MAX_FHIR_BYTES = 512 * 1024 * 1024
 
@@ -63,21 +63,27 @@ def _from_bundle(data: Any, file: str) -> list[dict[str, Any]]:
     return resources
 
 
+def _ndjson_lines(data: bytes, path: str | Path) -> list[dict[str, Any]]:
+    resources: list[dict[str, Any]] = []
+    for n, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            res = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            raise MappingError(f"{path}: line {n}: not a JSON resource") from None
+        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+            raise MappingError(f"{path}: line {n}: not a FHIR resource (no resourceType)")
+        if not isinstance(res.get("id"), str):
+            raise MappingError(f"{path}: line {n}: {res['resourceType']} without id")
+        resources.append(res)
+    return resources
+
+
 def _from_ndjson(files: list[Path]) -> list[dict[str, Any]]:
     resources: list[dict[str, Any]] = []
     for path in files:
-        for n, line in enumerate(_read(path).splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                res = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                raise MappingError(f"{path}: line {n}: not a JSON resource") from None
-            if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
-                raise MappingError(f"{path}: line {n}: not a FHIR resource (no resourceType)")
-            if not isinstance(res.get("id"), str):
-                raise MappingError(f"{path}: line {n}: {res['resourceType']} without id")
-            resources.append(res)
+        resources.extend(_ndjson_lines(_read(path), path))
     return resources
 
 
@@ -120,27 +126,45 @@ def read_fhir(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return resources
 
 
+def parse_input(data: bytes, file: str) -> Diary:
+    """A Diary from the bytes of a diary JSON file, fhirmig's Bundle, or NDJSON (by name).
+
+    ``file`` names the input in messages; a name ending ``.ndjson`` is read as NDJSON, a
+    JSON object whose ``resourceType`` is ``Bundle`` as a Bundle, anything else as a diary
+    (whose reader says where the JSON breaks). Batch workers and :func:`load_input` share it,
+    so a file is read the same way by every command.
+    """
+    from fhirmig.diary.reader import parse_diary_json
+    from fhirmig.fhir.reverse import resources_to_diary
+
+    if file.lower().endswith(".ndjson"):
+        resources = _ndjson_lines(data, file)
+    else:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            parsed = None  # the diary reader reports where the JSON breaks
+        if not (isinstance(parsed, dict) and parsed.get("resourceType") == "Bundle"):
+            return parse_diary_json(data, file)
+        resources = _from_bundle(parsed, file)
+    if not resources:
+        raise MappingError(f"{file}: holds no resources")
+    _check_references(resources, file)
+    return resources_to_diary(resources, source=file)
+
+
 def load_input(path: str | os.PathLike[str]) -> Diary:
     """A Diary from any input fhirmig reads: diary JSON or CSV, or fhirmig's FHIR.
 
     A folder or ``.ndjson`` file is read as NDJSON, a JSON file whose top-level
     ``resourceType`` is ``Bundle`` as a Bundle, anything else as a diary.
     """
-    from fhirmig.diary.reader import parse_diary_json, read_diary
+    from fhirmig.diary.reader import read_diary
     from fhirmig.fhir.reverse import resources_to_diary
 
     p = Path(path)
-    if p.is_dir() or p.suffix.lower() == ".ndjson":
+    if p.is_dir():
         return resources_to_diary(read_fhir(p), source=str(p))
     if p.suffix.lower() == ".csv":
         return read_diary(p)
-    data = _read(p)
-    try:
-        parsed = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        parsed = None  # the diary reader reports where the JSON breaks
-    if isinstance(parsed, dict) and parsed.get("resourceType") == "Bundle":
-        resources = _from_bundle(parsed, str(p))
-        _check_references(resources, str(p))
-        return resources_to_diary(resources, source=str(p))
-    return parse_diary_json(data, str(p))
+    return parse_input(_read(p), str(p))

@@ -32,6 +32,7 @@ from typing import IO
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.wording import plural
 
 __all__ = [
     "ASLEEP_VALUES",
@@ -158,16 +159,21 @@ def sleep_hours_by_day(
         line, column = exc.position
         findings.problem(line, f"not well-formed XML at column {column}: {exc.msg}")
         return {}
+    except (LookupError, ValueError) as exc:  # an encoding declaration expat cannot read
+        findings.problem(
+            1, f"the XML declares an encoding that cannot be read ({exc}); save it as UTF-8"
+        )
+        return {}
     if root is None or root.tag != "HealthData":
         findings.problem(None, "not an Apple Health export (the root element is not HealthData)")
         return {}
     if skipped:
-        findings.note(None, f"{skipped} sleep record(s) with unreadable dates were left out")
+        findings.note(None, f"{plural(skipped, 'sleep record')} with unreadable dates left out")
     only_in_bed = in_bed_days - spans.keys()
     if only_in_bed:
         findings.note(
             None,
-            f"{len(only_in_bed)} day(s) have only in-bed time, no asleep stages; left out",
+            f"{plural(len(only_in_bed), 'day')} with only in-bed time, no asleep stages; left out",
         )
     if not records:
         findings.note(None, "the export holds no sleep-analysis records")
@@ -194,7 +200,7 @@ def import_apple_health(
     try:
         tz = zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     p = Path(path)
     findings = Findings(str(p))
     flow: dict[date, bool] = {}

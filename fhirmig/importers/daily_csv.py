@@ -90,13 +90,15 @@ def import_daily_csv(
     try:
         zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     mapping = dict(columns or {})
     for name in mapping:
         if name != "date" and name not in DAILY_FIELDS:
             raise UsageError(
-                f"--column {name}=...: not a daily field; use one of date, "
-                + ", ".join(DAILY_FIELDS)
+                "{columns} "
+                + f"{name}=...: not a daily field; use one of date, "
+                + ", ".join(DAILY_FIELDS),
+                params=("columns",),
             )
     p = Path(path)
     findings = Findings(str(p))
@@ -120,9 +122,9 @@ def import_daily_csv(
         fields.append(guess if guess not in mapping and guess not in fields else None)
     for name, header_name in mapping.items():
         if header_name.strip() not in header:
-            findings.problem(1, f"--column {name}={header_name}: no such column in the header")
+            findings.problem(1, f"column {name}={header_name}: no such column in the header")
     if "date" not in fields:
-        findings.problem(1, "no date column (name it date, or pass --column date=HEADER)")
+        findings.problem(1, "no date column (name it date, or map one to date: date=HEADER)")
     findings.raise_if_problems("daily CSV")
     left_out = [h for h, f in zip(header, fields, strict=True) if f is None and h]
     if left_out:
@@ -133,7 +135,7 @@ def import_daily_csv(
         try:
             order = infer_day_first(r[date_at] for r in rows[1:] if len(r) > date_at)
         except ValueError as exc:
-            findings.problem(None, f"{exc}; pass --day-first or --month-first")
+            findings.problem(None, f"{exc}; say which comes first (day first or month first)")
     days: dict[str, tuple[int, dict[str, Any]]] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):

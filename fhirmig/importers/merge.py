@@ -22,6 +22,7 @@ from typing import Any
 from fhirmig.diary.model import DayEntry, Diary
 from fhirmig.diary.reader import diary_from_raw
 from fhirmig.diary.writer import diary_to_json
+from fhirmig.wording import plural
 
 __all__ = ["MergeResult", "merge_days", "merge_diaries"]
 
@@ -76,11 +77,11 @@ def _merge_day_data(
             base["notes"] = f"{base['notes']}\n{notes}" if base.get("notes") else notes
             filled["notes"] += 1
     if added:
-        changes.append(f"added {added} day(s)")
+        changes.append(f"added {plural(added, 'day')}")
     for name, n in sorted(filled.items()):
-        changes.append(f"filled {name} on {n} existing day(s)")
+        changes.append(f"filled {name} on {plural(n, 'existing day')}")
     for name, n in sorted(kept.items()):
-        kept_notes.append(f"kept the diary's {name} on {n} day(s) where the import differs")
+        kept_notes.append(f"kept the diary's {name} on {plural(n, 'day')} where the import differs")
     return bool(added or filled)
 
 
@@ -126,9 +127,9 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
         ordered += added_attacks
         ordered.sort(key=lambda item: item[0])
         data["attacks"] = [raw for _, raw in ordered]
-        changes.append(f"added {len(added_attacks)} attack(s)")
+        changes.append(f"added {plural(len(added_attacks), 'attack')}")
     if skipped:
-        kept.append(f"left out {skipped} attack(s) already in the diary (same id or start)")
+        kept.append(f"left out {plural(skipped, 'attack')} already in the diary (same id or start)")
     existing = {d["date"]: dict(d) for d in data.get("days", [])}
     if _merge_day_data(existing, new.get("days", []), changes, kept):
         data["days"] = [existing[k] for k in sorted(existing)]
@@ -137,7 +138,7 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
         extra = [item for item in new.get(section, []) if item[key] not in have]
         if extra:
             data[section] = data.get(section, []) + extra
-            changes.append(f"added {len(extra)} {section[:-1]}(s)")
+            changes.append(f"added {plural(len(extra), section[:-1])}")
     if not changes:
         return MergeResult(base, (), tuple(kept))
     return MergeResult(_rebuild(data, base), tuple(changes), tuple(kept))
@@ -166,7 +167,7 @@ def _merge_catalogue(
         mapping[med["id"]] = new_id
         added += 1
     if added:
-        changes.append(f"added {added} medication(s) to the catalogue")
+        changes.append(f"added {plural(added, 'medication')} to the catalogue")
     if not catalogue:
         del data["medications"]
     return mapping

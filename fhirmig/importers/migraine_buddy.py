@@ -94,9 +94,9 @@ def parse_migraine_buddy(
     try:
         tz = zone(timezone)
     except ValueError as exc:
-        raise UsageError(f"--timezone: {exc}") from None
+        raise UsageError("{timezone}: " + str(exc), params=("timezone",)) from None
     if not 0 <= missing_pain <= 10:
-        raise UsageError("--missing-pain must be 0-10")
+        raise UsageError("{missing_pain} must be 0-10", params=("missing_pain",))
     findings = Findings(file)
     text = decode_export(data, findings)
     findings.raise_if_problems("Migraine Buddy export")
@@ -173,7 +173,7 @@ def _day_order(table: Table, day_first: bool | None, findings: Findings) -> bool
     try:
         return infer_day_first(values)
     except ValueError as exc:
-        findings.problem(None, f"{exc}; pass --day-first or --month-first")
+        findings.problem(None, f"{exc}; say which comes first (day first or month first)")
         return None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from fhirmig.diary.model import FORMAT_VERSION, Diary
 from fhirmig.diary.reader import diary_from_raw
 from fhirmig.errors import DiaryError, ImportSourceError, Problem
+from fhirmig.wording import plural
 
 __all__ = ["Findings", "ImportResult", "build_diary"]
 
@@ -35,8 +36,8 @@ class ImportResult:
     def summary(self) -> str:
         """One line saying what was imported."""
         d = self.diary
-        parts = [f"{len(d.attacks)} attacks", f"{len(d.medications)} medications"]
-        parts.append(f"{len(d.days)} days")
+        parts = [plural(len(d.attacks), "attack"), plural(len(d.medications), "medication")]
+        parts.append(plural(len(d.days), "day"))
         return f"{self.source}: imported " + ", ".join(parts)
 
 
@@ -57,7 +58,7 @@ class Findings:
 
     def ambiguous_order(self, line: int | None, exc: Exception) -> None:
         """Dates that read both day-first and month-first: one problem naming the options."""
-        self.problem_once("order", line, f"{exc}; pass --day-first or --month-first")
+        self.problem_once("order", line, f"{exc}; say which comes first (day first or month first)")
 
     def problem(self, line: int | None, message: str) -> None:
         """Something that cannot be read; the import will fail and list it."""
@@ -71,7 +72,7 @@ class Findings:
         """Fail with every problem found so far."""
         if self.problems:
             raise ImportSourceError(
-                f"{self.file}: cannot import this {what}; {len(self.problems)} problem(s):",
+                f"{self.file}: cannot import this {what}; {plural(len(self.problems), 'problem')}:",
                 self.problems,
             )
 

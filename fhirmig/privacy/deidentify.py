@@ -23,10 +23,9 @@ What happens to each part of a diary (docs/security.md has the same table for us
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import (
@@ -167,10 +166,9 @@ def _patient(diary: Diary, ctx: _Context) -> Patient:
 
 def _today() -> date:
     """Today, or the day of ``SOURCE_DATE_EPOCH``: the age reference of an empty diary."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return datetime.now(UTC).date()
+    from fhirmig.clock import now
+
+    return now().date()
 
 
 def _last_date(diary: Diary) -> date | None:

@@ -203,6 +203,10 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
         line = getattr(exc, "lineno", None) or _template_line(exc)
         where = f"{getattr(exc, 'filename', None) or name}" + (f", line {line}" if line else "")
         raise ReportError(f"{where}: template error: {exc.message or exc}") from exc
+    except RecursionError:
+        raise ReportError(
+            f"template {name}: includes or extends itself without end (a recursive template)"
+        ) from None
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -53,7 +53,10 @@ def render_report(
 
     resolve_sections(sections)  # a bad name fails before any figure is computed
     if start is not None and end is not None and end < start:
-        raise UsageError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise UsageError(
+            "{end} " + f"{end.isoformat()} is before " + "{start} " + f"{start.isoformat()}",
+            params=("end", "start"),
+        )
     stats = compute_stats(
         diary, start=start, end=end, migraine_day=migraine_day, compare_previous=True
     )
@@ -113,7 +116,7 @@ def _template_dir(templates: str | os.PathLike[str] | None) -> Path | None:
         return None
     folder = Path(templates)
     if not folder.is_dir():
-        raise UsageError(f"--templates {folder}: not a folder")
+        raise UsageError("{templates} " + f"{folder}: not a folder", params=("templates",))
     return folder.resolve()
 
 

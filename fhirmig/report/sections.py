@@ -62,11 +62,13 @@ def resolve_sections(value: str | Iterable[str] | None) -> tuple[str, ...]:
                 wanted.add(name)
             else:
                 raise UsageError(
-                    f"--sections: unknown section {raw.strip()!r}; choose from "
-                    f"{', '.join(SECTIONS)} or a preset ({', '.join(SECTION_PRESETS)})"
+                    "{sections}: "
+                    + f"unknown section {raw.strip()!r}; choose from "
+                    + f"{', '.join(SECTIONS)} or a preset ({', '.join(SECTION_PRESETS)})",
+                    params=("sections",),
                 )
     if not wanted:
-        raise UsageError("--sections: no section chosen")
+        raise UsageError("{sections}: no section chosen", params=("sections",))
     return tuple(name for name in SECTIONS if name in wanted)
 
 

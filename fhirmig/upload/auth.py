@@ -126,10 +126,25 @@ def read_token(token_file: Path | None = None, environ: dict[str, str] | None = 
         token = text.strip()
         if not token:
             raise AuthError(f"{token_file}: the token file is empty")
-        return token
+        return _checked_token(token, str(token_file))
     token = env.get(TOKEN_ENV, "").strip()
     if not token:
-        raise AuthError(f"--auth bearer needs a token: set {TOKEN_ENV} or give --token-file")
+        raise AuthError(
+            "bearer sign-in needs a token: set " + TOKEN_ENV + " or give {token_file}",
+            params=("token_file",),
+        )
+    return _checked_token(token, TOKEN_ENV)
+
+
+def _checked_token(token: str, source: str) -> str:
+    """The token, if an HTTP header can carry it (visible ASCII, RFC 6750 ``b64token``).
+
+    The token itself is never shown: only where it came from and what is wrong.
+    """
+    if not token.isascii():
+        raise AuthError(f"{source}: the token holds characters that are not ASCII; copy it again")
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
+        raise AuthError(f"{source}: the token holds spaces or control characters; copy it again")
     return token
 
 
@@ -156,7 +171,7 @@ class SmartBackendAuth:
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not client_id:
-            raise AuthError("--auth smart-backend needs --client-id")
+            raise AuthError("SMART backend sign-in needs {client_id}", params=("client_id",))
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self.key = key

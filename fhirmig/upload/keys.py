@@ -98,7 +98,9 @@ def _from_jwks(path: Path, data: bytes, kid: str | None) -> SigningKey:
         which = f" with kid {kid!r}" if kid else ""
         raise AuthError(f"{path}: no private key{which} (a private JWK has a 'd' member)")
     if len(private) > 1:
-        raise AuthError(f"{path}: {len(private)} private keys; choose one with --kid")
+        raise AuthError(
+            f"{path}: {len(private)} private keys; choose one with " + "{kid}", params=("kid",)
+        )
     jwk = private[0]
     try:
         key = jwt.PyJWK(jwk).key

@@ -225,13 +225,18 @@ class Sender:
 
     def _read_answer(self, sent: list[Planned], answer: dict[str, Any]) -> None:
         entries = answer.get("entry") or []
-        if len(entries) != len(sent):
-            issue = f"the server answered {len(entries)} entries for {len(sent)} requests"
+        issue = None
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            issue = "the server's answer holds entries that are not JSON objects"
+        elif len(entries) != len(sent):
+            issue = f"the server answered {len(entries)} entries for a transaction of {len(sent)}"
+        if issue is not None:
             for p in sent:
                 self._record(p, "failed", "unclear answer", issues=[issue])
             return
         for p, entry in zip(sent, entries, strict=True):
-            response = entry.get("response") or {}
+            response = entry.get("response")
+            response = response if isinstance(response, dict) else {}
             status = str(response.get("status") or "")
             code = status.split(" ", 1)[0]
             location = response.get("location")

@@ -29,6 +29,7 @@ from typing import Any
 
 from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK
 from fhirmig.upload.safety import clean_server_text
+from fhirmig.wording import plural
 
 __all__ = [
     "NOT_SENT",
@@ -222,7 +223,7 @@ class UploadSummary:
         if self.stopped:
             out.append(f"upload stopped: {self.stopped}")
             if unsent:
-                out.append(f"{len(unsent)} resources not sent")
+                out.append(f"{plural(len(unsent), 'resource')} not sent")
             if not self.auth_failed:
                 out.append("run the same command again to finish; it reads what the server holds")
         refused = [r for r in self.failed if r.issues != [NOT_SENT]]
@@ -235,7 +236,9 @@ class UploadSummary:
         return out
 
     def _unit(self) -> str:
-        return {"transaction": "transaction(s)", "batch": "batch(es)"}.get(self.mode, "step(s)")
+        if self.mode in ("transaction", "batch"):
+            return plural(self.chunks, self.mode, "batches" if self.mode == "batch" else None)
+        return plural(self.chunks, "step")
 
     def lines(self) -> list[str]:
         """The summary as text lines: totals, then one line per resource type."""
@@ -244,11 +247,14 @@ class UploadSummary:
             planned = Counter(r.action or "create" for r in self.results if r.outcome == "planned")
             parts = [f"{_PLANNED[a]} {planned[a]}" for a in _PLANNED if planned[a]]
             head = f"would {', '.join(parts) or 'change nothing'}"
-            head += f" ({c['planned']} changes in {self.chunks} {self._unit()})"
+            head += f" ({plural(c['planned'], 'change')} in {self._unit()})"
             head += f"; unchanged {c['unchanged']}"
         else:
+            unsent = sum(1 for r in self.failed if r.issues == [NOT_SENT])
             parts = [f"{_WORDS[o]} {c[o]}" for o in _WORDS if c[o] or o in ("created", "updated")]
-            head = ", ".join([*parts, f"failed {c['failed'] + c['skipped']}"])
+            head = ", ".join([*parts, f"failed {c['failed'] + c['skipped'] - unsent}"])
+            if unsent:
+                head += f", not sent {unsent}"
         out = [head]
         for rtype, row in self.by_type().items():
             out.append(f"  {rtype}: " + ", ".join(f"{o} {n}" for o, n in row.items()))

@@ -36,12 +36,12 @@ def test_into_twice_changes_nothing(examples: Path) -> None:
     shutil.copy(examples / "chronic-overuse.json", "diary.json")
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
-    assert "diary.json: added 2 attack(s)" in out
+    assert "diary.json: added 2 attacks" in out
     after_first = Path("diary.json").read_bytes()
     code, out, _ = _run("migraine-buddy", str(DATA / "mb_us_variant.csv"), "--into", "diary.json")
     assert code == 0
     assert "diary.json: nothing changed" in out
-    assert "left out 2 attack(s) already in the diary" in out
+    assert "left out 2 attacks already in the diary" in out
     assert Path("diary.json").read_bytes() == after_first
 
 
@@ -90,7 +90,7 @@ def test_daily_csv_with_column_mapping(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2() -> None:
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "--patient-id", "p")
-    assert code == 2 and "-o FILE" in err
+    assert code == 2 and "--output FILE" in err
     code, _, err = _run("migraine-buddy", str(DATA / "mb_standard.csv"), "-o", "x.json")
     assert code == 2 and "--patient-id ID is required" in err
     assert not Path("x.json").exists()
@@ -136,7 +136,7 @@ def test_into_a_csv_diary_needs_a_json_output(examples: Path) -> None:
     shutil.copy(examples / "spreadsheet.patient.json", "sheet.patient.json")
     before = Path("sheet.csv").read_bytes()
     code, _, err = _run("apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv")
-    assert code == 2 and "-o FILE.json" in err
+    assert code == 2 and "--output FILE.json" in err
     assert Path("sheet.csv").read_bytes() == before
     code, _, err = _run(
         "apple-health", str(DATA / "apple_export.xml"), "--into", "sheet.csv", "-o", "s.json"

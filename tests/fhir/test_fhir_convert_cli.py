@@ -60,7 +60,7 @@ def test_to_diary_refuses_non_fhir_and_option_mix(examples: Path) -> None:
         cli, ["convert", str(examples / "chronic-overuse.json"), "--to", "diary", "-o", "d.json"]
     )
     assert result.exit_code == 1
-    assert "not a FHIR Bundle" in result.output
+    assert "is a diary (JSON), which convert --to diary does not read" in result.output
     result = runner.invoke(
         cli, ["convert", "x", "--to", "diary", "--format", "ndjson", "-o", "d.json"]
     )

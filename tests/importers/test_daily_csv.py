@@ -67,7 +67,7 @@ def test_month_first_worked_out_and_forced(tmp_path: Path) -> None:
     assert list(_days(f)) == ["2026-10-03", "2026-10-25"]
     g = tmp_path / "open.csv"
     g.write_text("date,sleep_hours\n3/10/2026,7\n")
-    with pytest.raises(ImportSourceError, match=r"line 2: .*--day-first or --month-first"):
+    with pytest.raises(ImportSourceError, match=r"line 2: .*day first or month first"):
         _days(g)
     assert list(_days(g, day_first=False)) == ["2026-03-10"]
 
@@ -102,7 +102,7 @@ def test_header_and_mapping_errors(tmp_path: Path) -> None:
     f.write_text("when,sleep_hours\n2026-10-01,7\n")
     with pytest.raises(ImportSourceError, match="no date column"):
         _days(f)
-    with pytest.raises(ImportSourceError, match="--column date=Day: no such column"):
+    with pytest.raises(ImportSourceError, match="column date=Day: no such column"):
         _days(f, columns={"date": "Day"})
     with pytest.raises(UsageError, match="not a daily field"):
         _days(f, columns={"steps": "Steps"})

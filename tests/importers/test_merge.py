@@ -24,9 +24,9 @@ def test_merge_into_example_keeps_existing_and_twice_changes_nothing(examples: P
     base = read_diary(examples / "episodic-twitching.json")
     first = merge_diaries(base, _mb(base.patient.timezone))
     assert first.changes == (
-        "added 4 medication(s) to the catalogue",
-        "added 3 attack(s)",
-        "filled notes on 2 existing day(s)",
+        "added 4 medications to the catalogue",
+        "added 3 attacks",
+        "filled notes on 2 existing days",
     )
     merged = first.diary
     assert merged.patient == base.patient
@@ -42,7 +42,7 @@ def test_merge_into_example_keeps_existing_and_twice_changes_nothing(examples: P
     second = merge_diaries(merged, _mb(base.patient.timezone))
     assert second.changes == ()
     assert not second.changed
-    assert second.kept == ("left out 3 attack(s) already in the diary (same id or start)",)
+    assert second.kept == ("left out 3 attacks already in the diary (same id or start)",)
     assert dumps_diary(second.diary) == dumps_diary(merged)
 
 
@@ -100,8 +100,8 @@ def test_merge_days_fills_gaps_and_keeps_differences() -> None:
     result = merge_days(base, incoming)
     got = {d.date.isoformat(): (d.sleep_hours, d.stress) for d in result.diary.days}
     assert got == {"2026-09-30": (5, None), "2026-10-01": (6, 3), "2026-10-02": (8, 5)}
-    assert result.changes == ("added 1 day(s)", "filled sleepHours on 1 existing day(s)")
-    assert result.kept == ("kept the diary's sleepHours on 1 day(s) where the import differs",)
+    assert result.changes == ("added 1 day", "filled sleepHours on 1 existing day")
+    assert result.kept == ("kept the diary's sleepHours on 1 day where the import differs",)
     again = merge_days(result.diary, incoming)
     assert again.changes == () and again.diary is result.diary
 

@@ -126,7 +126,7 @@ def test_ambiguous_dates_need_an_order() -> None:
     with pytest.raises(ImportSourceError) as info:
         _import("mb_ambiguous.csv")
     assert len(info.value.problems) == 1
-    assert "line 2" in str(info.value) and "--day-first or --month-first" in str(info.value)
+    assert "line 2" in str(info.value) and "day first or month first" in str(info.value)
     day, _ = _import("mb_ambiguous.csv", day_first=True)
     month, _ = _import("mb_ambiguous.csv", day_first=False)
     assert day.attacks[0].start.date().isoformat() == "2026-10-03"

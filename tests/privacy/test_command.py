@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fhirmig.app import RunContext
 from fhirmig.cli import cli
-from fhirmig.commands._common import maybe_deidentify
 from fhirmig.diary import read_diary
 from fhirmig.errors import PrivacyError, UsageError
 from fhirmig.privacy import pseudonym
@@ -148,18 +148,18 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert not Path("k").exists()
 
 
-def test_maybe_deidentify_for_other_commands(examples: Path, key_file: Path) -> None:
+def test_the_run_context_deidentifies_for_other_commands(examples: Path, key_file: Path) -> None:
     diary = read_diary(examples / "episodic-twitching.json")
-    assert maybe_deidentify(diary, False, None, False) is diary
-    result = maybe_deidentify(diary, True, key_file, False)
+    assert RunContext.create().prepare(diary) is diary
+    result = RunContext.create(deidentify=True, key_file=key_file).prepare(diary)
     assert result.deidentified is True
     assert result.patient.name is None
-    with pytest.raises(UsageError):
-        maybe_deidentify(diary, True, None, False)
-    with pytest.raises(UsageError):
-        maybe_deidentify(diary, False, key_file, False)
+    with pytest.raises(UsageError, match="deidentify needs key_file"):
+        RunContext.create(deidentify=True)
+    with pytest.raises(UsageError, match="key_file and keep_notes go with deidentify"):
+        RunContext.create(key_file=key_file)
     with pytest.raises(PrivacyError):
-        maybe_deidentify(diary, True, Path("absent.key"), False)
+        RunContext.create(deidentify=True, key_file=Path("absent.key"))
 
 
 def test_fhir_input_gives_the_same_result_as_the_diary(examples: Path, key_file: Path) -> None:

@@ -200,7 +200,7 @@ def test_es384_key_from_a_jwks_file(tmp_path: Path) -> None:
     path.write_text(json.dumps({"keys": [dict(jwk, kid="k1"), dict(other, kid="k2")]}))
     signing = load_signing_key(path, kid="k1")
     assert (signing.alg, signing.kid) == ("ES384", "k1")
-    with pytest.raises(AuthError, match="2 private keys; choose one with --kid"):
+    with pytest.raises(AuthError, match="2 private keys; choose one with kid"):
         load_signing_key(path)
 
     fhir, clock = MockFhir(), Clock()

@@ -225,7 +225,7 @@ def test_token_comes_from_file_or_environment(tmp_path: object) -> None:
     token_file.write_text("  abc.def \n")
     assert read_token(token_file, {}) == "abc.def"
     assert read_token(None, {"FHIRMIG_TOKEN": "env-tok"}) == "env-tok"
-    with pytest.raises(AuthError, match="set FHIRMIG_TOKEN or give --token-file"):
+    with pytest.raises(AuthError, match="set FHIRMIG_TOKEN or give token_file"):
         read_token(None, {})
     Path("empty").write_text("\n")
     with pytest.raises(AuthError, match="empty"):

@@ -50,7 +50,7 @@ def test_dry_run_lists_changes_and_writes_nothing(fhir_server: FhirServer, examp
     new = total - shared
     chunks = 1 + -(-(new - 1) // 100)  # the Patient alone, then by 100
     assert f"transaction {chunks} ({new - 1 - 100 * (chunks - 2)} changes):" in lines
-    assert f"would create {new} ({new} changes in {chunks} transaction(s)); unchanged {shared}" in (
+    assert f"would create {new} ({new} changes in {chunks} transactions); unchanged {shared}" in (
         lines
     )
     observation = next(line for line in lines if "POST Observation" in line)

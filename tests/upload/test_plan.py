@@ -89,7 +89,7 @@ def test_dry_run_reads_the_server_and_writes_nothing() -> None:
         "create: POST Patient if-none-exist identifier=urn:oid:2.999.1.1|DRY-1"
     )
     assert summary.results[-1].status == "create: PUT Provenance/prov-DRY-1"
-    assert summary.lines()[0] == "would create 5 (5 changes in 3 transaction(s)); unchanged 0"
+    assert summary.lines()[0] == "would create 5 (5 changes in 3 transactions); unchanged 0"
     assert summary.exit_code == 0
 
 

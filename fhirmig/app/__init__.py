@@ -1,0 +1,94 @@
+"""The application layer: what every front end (the command line, the web page) calls.
+
+It sits between the front ends and the stages. It opens inputs once, whatever their kind
+(:mod:`fhirmig.app.inputs`), holds the run context (the clock and the de-identification,
+:mod:`fhirmig.app.context`), checks outputs so that none destroys data
+(:mod:`fhirmig.app.outputs`), and offers one function per task: convert, figures, report,
+upload, batch, import, de-identify, validate. The functions take plain typed values and
+raise only :class:`~fhirmig.errors.FhirmigError`, whose ``params`` name the function's
+parameters, so each front end words them its own way (the command line as ``--flags``).
+
+Importing this package is cheap: the stages load only when a task runs.
+"""
+
+from __future__ import annotations
+
+from fhirmig.app.batch import batch_convert
+from fhirmig.app.context import Deidentification, RunContext, deidentification
+from fhirmig.app.convert import Converted, ConvertFormat, convert_to_diary, convert_to_fhir
+from fhirmig.app.deidentify import deidentify_file, make_key
+from fhirmig.app.imports import SOURCES, ImportOutcome, ImportSource, import_export
+from fhirmig.app.inputs import (
+    DIARY_INPUTS,
+    FHIR_INPUTS,
+    InputKind,
+    detect_input,
+    open_diary,
+    open_resources,
+    reader_of,
+    refuse,
+)
+from fhirmig.app.outputs import STDOUT, Output, check_new_diary, check_output, silence_stdout
+from fhirmig.app.period import period_warning, plural
+from fhirmig.app.report import ReportWritten, write_report
+from fhirmig.app.signals import Terminated, clean_exit_on_signals
+from fhirmig.app.stats import Figures, compute_figures
+from fhirmig.app.upload import (
+    AUTH_METHODS,
+    UPLOAD_MODES,
+    SignIn,
+    Transport,
+    UploadChoices,
+    UploadOutcome,
+    progress_wanted,
+    upload_input,
+)
+from fhirmig.app.validate import Checked, validate_inputs
+
+__all__ = [
+    "AUTH_METHODS",
+    "DIARY_INPUTS",
+    "FHIR_INPUTS",
+    "SOURCES",
+    "STDOUT",
+    "UPLOAD_MODES",
+    "Checked",
+    "ConvertFormat",
+    "Converted",
+    "Deidentification",
+    "Figures",
+    "ImportOutcome",
+    "ImportSource",
+    "InputKind",
+    "Output",
+    "ReportWritten",
+    "RunContext",
+    "SignIn",
+    "Terminated",
+    "Transport",
+    "UploadChoices",
+    "UploadOutcome",
+    "batch_convert",
+    "check_new_diary",
+    "check_output",
+    "clean_exit_on_signals",
+    "compute_figures",
+    "convert_to_diary",
+    "convert_to_fhir",
+    "deidentification",
+    "deidentify_file",
+    "detect_input",
+    "import_export",
+    "make_key",
+    "open_diary",
+    "open_resources",
+    "period_warning",
+    "plural",
+    "progress_wanted",
+    "reader_of",
+    "refuse",
+    "silence_stdout",
+    "upload_input",
+    "validate_inputs",
+    "write_report",
+]

@@ -1,0 +1,286 @@
+"""Opening inputs: one place that tells what a path holds and reads it once.
+
+Every command and the web page open their inputs here, so a file is read the same way
+everywhere: a diary (JSON, or CSV with its ``NAME.patient.json`` sidecar), fhirmig's own
+FHIR (a Bundle, an NDJSON file or a folder of them), a folder of diaries, or another app's
+export. A command that cannot take an input says so in one line that names what the input
+is and which command reads it, instead of a parse error about a field the file never had.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Collection
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fhirmig.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from fhirmig.diary.model import Diary
+
+__all__ = [
+    "DIARY_INPUTS",
+    "FHIR_INPUTS",
+    "InputKind",
+    "detect_input",
+    "open_diary",
+    "open_resources",
+    "reader_of",
+    "refuse",
+    "sidecar_owner",
+]
+
+_SNIFF_BYTES = 64 * 1024
+_SIDECAR = ".patient.json"
+
+
+class InputKind(StrEnum):
+    """What an input path holds; the value is how messages name it."""
+
+    DIARY_JSON = "a diary (JSON)"
+    DIARY_CSV = "a diary (CSV)"
+    CSV = "a CSV file without fhirmig's diary columns"
+    CSV_SIDECAR = "the patient file of a CSV diary"
+    FHIR_BUNDLE = "a FHIR Bundle"
+    FHIR_NDJSON = "FHIR NDJSON"
+    FHIR_RESOURCE = "a single FHIR resource (not a Bundle)"
+    DIARY_FOLDER = "a folder of diaries"
+    EMPTY_FOLDER = "a folder without diaries or NDJSON"
+    MIGRAINE_BUDDY = "a Migraine Buddy export"
+    APPLE_HEALTH = "an Apple Health export"
+    DAILY_CSV = "a daily CSV (one row per day)"
+
+
+#: The kinds that are, or read back into, one diary.
+DIARY_INPUTS: frozenset[InputKind] = frozenset(
+    {
+        InputKind.DIARY_JSON,
+        InputKind.DIARY_CSV,
+        InputKind.CSV,  # read as a diary, whose reader names the missing columns
+        InputKind.FHIR_BUNDLE,
+        InputKind.FHIR_NDJSON,
+    }
+)
+#: fhirmig's own FHIR output.
+FHIR_INPUTS: frozenset[InputKind] = frozenset({InputKind.FHIR_BUNDLE, InputKind.FHIR_NDJSON})
+
+_READERS: dict[InputKind, str] = {
+    InputKind.DIARY_JSON: "fhirmig convert, report, stats, upload or deidentify reads it",
+    InputKind.DIARY_CSV: "fhirmig convert, report, stats, upload or deidentify reads it",
+    InputKind.CSV: "fhirmig import daily-csv reads daily values with --column",
+    InputKind.FHIR_BUNDLE: "fhirmig convert --to diary, report, stats or upload reads it",
+    InputKind.FHIR_NDJSON: "fhirmig convert --to diary, report, stats or upload reads it",
+    InputKind.FHIR_RESOURCE: "fhirmig reads FHIR as its own Bundle or NDJSON",
+    InputKind.DIARY_FOLDER: "fhirmig batch reads a folder of diaries",
+    InputKind.EMPTY_FOLDER: "give a diary file, or a folder of them to fhirmig batch",
+    InputKind.MIGRAINE_BUDDY: "fhirmig import migraine-buddy reads it",
+    InputKind.APPLE_HEALTH: "fhirmig import apple-health reads it",
+    InputKind.DAILY_CSV: "fhirmig import daily-csv reads it",
+}
+
+
+def reader_of(kind: InputKind) -> str:
+    """Which command reads inputs of ``kind``, as a phrase for messages."""
+    return _READERS[kind]
+
+
+def sidecar_owner(path: Path) -> Path | None:
+    """The CSV diary whose sidecar ``path`` is (``NAME.csv`` for ``NAME.patient.json``)."""
+    name = path.name
+    if not name.lower().endswith(_SIDECAR):
+        return None
+    stem = name[: -len(_SIDECAR)]
+    for suffix in (".csv", ".CSV"):
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _head(path: Path, tail: bool = False) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+            if not tail or len(head) < _SNIFF_BYTES:
+                return head
+            fh.seek(max(_SNIFF_BYTES, os.fstat(fh.fileno()).st_size - 4096))
+            return head + b"\n" + fh.read(4096)
+    except OSError:
+        return b""  # the reader reports why the file cannot be read
+
+
+_RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"([A-Za-z]+)"')
+
+
+def _json_kind(head: bytes) -> InputKind:
+    """A JSON file's kind from its first and last bytes: a Bundle or other resource, else
+    a diary. (fhirmig writes a Bundle's keys sorted, so its ``resourceType`` comes last.)
+    """
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return InputKind.DIARY_JSON
+    if re.match(r'\{\s*"entry"\s*:', text):
+        return InputKind.FHIR_BUNDLE
+    match = _RESOURCE_TYPE.search(text)
+    if match is None or "{" in text[1 : match.start()]:
+        # not the first key: a streamed Bundle names its type at the very end
+        tail = text[-4096:]
+        last = list(_RESOURCE_TYPE.finditer(tail))
+        if last and last[-1].group(1) == "Bundle" and "{" not in tail[last[-1].end() :]:
+            return InputKind.FHIR_BUNDLE
+        return InputKind.DIARY_JSON
+    return InputKind.FHIR_BUNDLE if match.group(1) == "Bundle" else InputKind.FHIR_RESOURCE
+
+
+def _csv_kind(head: bytes) -> InputKind:
+    """A CSV file's kind from its header: fhirmig's columns, Migraine Buddy's, or daily."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    cells: list[str] = []
+    for delimiter in (",", ";", "\t"):
+        row = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+        if len(row) > len(cells):
+            cells = row
+    names = {c.strip().lower() for c in cells}
+    if {"start", "intensity"} <= names:
+        return InputKind.DIARY_CSV
+    lowered = text[:4096].lower()
+    if first.strip().lower().startswith(("health events", "attacks")) or (
+        "started" in lowered and ("pain level" in lowered or "lasted" in lowered)
+    ):
+        return InputKind.MIGRAINE_BUDDY
+    if "date" in names and "start" not in names:
+        return InputKind.DAILY_CSV
+    return InputKind.CSV
+
+
+def _folder_kind(path: Path) -> InputKind:
+    try:
+        names = [e.name.lower() for e in os.scandir(path) if not e.name.startswith(".")]
+    except OSError:
+        return InputKind.EMPTY_FOLDER
+    if any(n.endswith(".ndjson") for n in names):
+        return InputKind.FHIR_NDJSON
+    if any(n.endswith((".json", ".csv")) for n in names):
+        return InputKind.DIARY_FOLDER
+    try:
+        if any(e.is_dir() and not e.name.startswith(".") for e in os.scandir(path)):
+            return InputKind.DIARY_FOLDER  # batch walks sub-folders
+    except OSError:  # pragma: no cover - scanned just above
+        pass
+    return InputKind.EMPTY_FOLDER
+
+
+def detect_input(path: str | os.PathLike[str]) -> InputKind:
+    """What ``path`` holds, from its name, its folder content or its first bytes.
+
+    A path that does not exist or cannot be read gets the kind its name suggests; the
+    reader then says what is wrong with it.
+    """
+    p = Path(path)
+    if p.is_dir():
+        return _folder_kind(p)
+    suffix = p.suffix.lower()
+    if suffix == ".ndjson":
+        return InputKind.FHIR_NDJSON
+    if suffix in (".xml", ".zip"):
+        return InputKind.APPLE_HEALTH
+    if suffix == ".csv":
+        return _csv_kind(_head(p))
+    if p.name.lower().endswith(_SIDECAR) and sidecar_owner(p) is not None:
+        return InputKind.CSV_SIDECAR
+    return _json_kind(_head(p, tail=True))
+
+
+def refuse(path: str | os.PathLike[str], kind: InputKind, command: str) -> InputError:
+    """The one-line error for a command that cannot take ``kind``: what it is, who reads it."""
+    p = Path(path)
+    if kind is InputKind.CSV_SIDECAR:
+        owner = sidecar_owner(p)
+        return InputError(f"{command}: {p}: is {kind.value}; give {owner} instead")
+    return InputError(
+        f"{command}: {p}: is {kind.value}, which {command} does not read; {reader_of(kind)}"
+    )
+
+
+def open_diary(
+    path: str | os.PathLike[str],
+    *,
+    command: str,
+    accepts: Collection[InputKind] = DIARY_INPUTS,
+    patient_id: str | None = None,
+    timezone: str | None = None,
+) -> Diary:
+    """The checked diary of ``path``, read once, whatever form of diary it is.
+
+    ``command`` names the caller in a refusal. ``patient_id`` and ``timezone`` set the
+    patient of a CSV diary over its sidecar; any other input names its own patient, so
+    they are refused there rather than silently ignored.
+
+    Raises:
+        InputError: the path is of a kind ``accepts`` does not hold, or cannot be read.
+        UsageError: ``patient_id`` or ``timezone`` given for an input that is not CSV.
+        DiaryError, MappingError: the diary or FHIR breaks the format.
+    """
+    p = Path(path)
+    kind = detect_input(p)
+    if kind not in accepts:
+        raise refuse(p, kind, command)
+    is_csv = kind in (InputKind.DIARY_CSV, InputKind.CSV)
+    if not is_csv and (patient_id is not None or timezone is not None):
+        given = [n for n, v in (("patient_id", patient_id), ("timezone", timezone)) if v]
+        raise UsageError(
+            " and ".join("{" + n + "}" for n in given)
+            + f" apply to CSV diaries only; {p} is {kind.value} that names its own patient",
+            params=given,
+        )
+    if is_csv:
+        return _open_csv(p, patient_id, timezone)
+    if kind is InputKind.FHIR_NDJSON and p.is_dir():
+        from fhirmig.fhir import read_fhir
+        from fhirmig.fhir.reverse import resources_to_diary
+
+        return resources_to_diary(read_fhir(p), source=str(p))
+    from fhirmig.diary.reader import read_bytes
+    from fhirmig.fhir.reader import MAX_FHIR_BYTES, parse_input
+
+    limit = MAX_FHIR_BYTES if kind in FHIR_INPUTS else None
+    data = read_bytes(p) if limit is None else read_bytes(p, limit=limit)
+    return parse_input(data, str(p))  # decides Bundle or diary on the whole content
+
+
+def _open_csv(p: Path, patient_id: str | None, timezone: str | None) -> Diary:
+    from fhirmig.diary.csvformat import read_sidecar
+    from fhirmig.diary.reader import read_diary
+
+    if not (patient_id or timezone):
+        return read_diary(p)
+    side_patient, side_meds = read_sidecar(p)
+    patient: dict[str, Any] = dict(side_patient or {"id": p.stem})
+    if patient_id:
+        patient["id"] = patient_id
+    if timezone:
+        patient["timezone"] = timezone
+    return read_diary(p, patient=patient, medications=side_meds)
+
+
+def open_resources(path: str | os.PathLike[str], *, command: str) -> list[dict[str, Any]]:
+    """The resources of fhirmig's FHIR at ``path`` (a Bundle, NDJSON file or folder).
+
+    Raises:
+        InputError: ``path`` is not fhirmig's FHIR (a diary says which command reads it).
+        MappingError: the FHIR cannot be read.
+    """
+    p = Path(path)
+    kind = detect_input(p)
+    if kind not in FHIR_INPUTS:
+        raise refuse(p, kind, command)
+    from fhirmig.fhir import read_fhir
+
+    return read_fhir(p)
