@@ -82,8 +82,10 @@ def _capabilities(client: FhirClient, needed: bool) -> Capabilities | None:
     except FatalServerError as exc:
         if needed:
             raise UploadError(
-                f"--mode auto: cannot read the server's CapabilityStatement ({exc}); "
-                "choose --mode transaction, batch, single or document"
+                "{mode} auto: cannot read the server's CapabilityStatement ("
+                + str(exc)
+                + "); choose {mode} transaction, batch, single or document",
+                params=("mode",),
             ) from None
         return None
 

@@ -98,8 +98,14 @@ def mismatch_error(identifier: str, fields: list[str]) -> PatientMismatchError:
     """The refusal for a mismatch: the identifier and the differing fields, no values."""
     what = ", ".join(fields)
     return PatientMismatchError(
-        f"the server already holds a Patient with identifier {identifier} whose {what} "
-        "differ(s) from the diary's: it may be another person, so nothing was sent. Check "
-        "the diary's patient id (or --identifier-system); if it is the same person and the "
-        "record needs correcting, run again with --accept-patient-mismatch"
+        f"the server already holds a Patient with identifier {_braces(identifier)} whose "
+        f"{what} differ(s) from the diary's: it may be another person, so nothing was sent. "
+        "Check the diary's patient id (or {identifier_system}); if it is the same person and "
+        "the record needs correcting, run again with {accept_patient_mismatch}",
+        params=("identifier_system", "accept_patient_mismatch"),
     )
+
+
+def _braces(text: str) -> str:
+    """``text`` safe inside a message template (no parameter placeholder in it)."""
+    return text.replace("{", "(").replace("}", ")")

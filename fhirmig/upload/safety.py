@@ -88,17 +88,22 @@ def check_server_url(url: str, *, allow_insecure_http: bool = False) -> None:
         host = parts.hostname
         parts.port  # noqa: B018 (raises for a port that is not a number)
     except ValueError:
-        raise UsageError("--server is not a valid URL") from None
+        raise UsageError("{server} is not a valid URL", params=("server",)) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise UsageError("--server must be an http(s) URL such as https://ehr.example.org/fhir")
+        raise UsageError(
+            "{server} must be an http(s) URL such as https://ehr.example.org/fhir",
+            params=("server",),
+        )
     if parts.username is not None or parts.password is not None:
         raise UsageError(
-            "--server must not hold a user name or password: they would be sent with every "
-            "request and show up in logs and receipts. Give a token with --auth bearer "
-            "(FHIRMIG_TOKEN or --token-file) or sign in with --auth smart-backend"
+            "{server} must not hold a user name or password: they would be sent with every "
+            "request and show up in logs and receipts. Give a token with {auth} bearer "
+            "(FHIRMIG_TOKEN or {token_file}) or sign in with {auth} smart-backend",
+            params=("server", "auth", "token_file"),
         )
     if parts.scheme == "http" and not is_loopback(host) and not allow_insecure_http:
         raise UsageError(
             f"refusing plain http to {origin_text(url)}: patient data would cross the "
-            "network unencrypted; use https, or --allow-insecure-http on a network you trust"
+            "network unencrypted; use https, or {allow_insecure_http} on a network you trust",
+            params=("allow_insecure_http",),
         )
