@@ -171,7 +171,10 @@ _TYPES: Final[dict[str, _Spec]] = {
         {"status": ("narrative-status", False), "div": ("xhtml", False)}, ("status", "div")
     ),
     "Element": _s({"extension": _EXT}, ("extension",)),
-    "Coding": _s({"system": ("uri", False), "code": ("code", False), "display": ("string", False)}),
+    "Coding": _s(
+        {"system": ("uri", False), "code": ("code", False), "display": ("string", False),
+         "extension": _EXT}
+    ),
     "CodeableConcept": _s(
         {"coding": ("Coding", True), "text": ("string", False), "extension": _EXT}
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from fhirmig._version import __version__
 from fhirmig.diary.model import Condition, Diary, Medication, Patient
@@ -137,13 +137,26 @@ def condition_resource(ctx: Ctx, c: Condition) -> dict[str, Any]:
 
 
 def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
-    """A catalogue entry: RxNorm and ATC codes where known, the name as text, the class."""
+    """A catalogue entry: RxNorm and ATC codes where known, the name as text, the class.
+
+    Codes the diary gives are sent as they are; where it gives none, the drug table's codes
+    for the name are added when the table classifies the name as the diary does
+    (:func:`fhirmig.diary.drugs.medication_codes`), marked ``derived-from: drug-table`` so
+    the way back keeps the diary as it was.
+    """
+    from fhirmig.diary.drugs import medication_codes
+
     res = ctx.base("Medication", "medication", m.id)
-    codings = []
-    if m.rxnorm is not None:
-        codings.append({"system": RXNORM, "code": m.rxnorm})
-    if m.atc is not None:
-        codings.append({"system": ATC, "code": m.atc})
+    table = medication_codes(m.name, m.drug_class) if m.rxnorm is None or m.atc is None else {}
+    codings: list[dict[str, Any]] = []
+    for system, given, looked_up in (
+        (RXNORM, m.rxnorm, table.get("rxnorm")),
+        (ATC, m.atc, table.get("atc")),
+    ):
+        if given is not None:
+            codings.append({"system": system, "code": given})
+        elif looked_up:
+            codings.append({"system": system, "code": looked_up, "extension": [_FROM_TABLE]})
     code: dict[str, Any] = {"coding": codings} if codings else {}
     code["text"] = text(m.name)
     res["code"] = code
@@ -156,6 +169,12 @@ def medication_resource(ctx: Ctx, m: Medication) -> dict[str, Any]:
         f"ATC {m.atc}" if m.atc else None,
     )
     return res
+
+
+_FROM_TABLE: Final = {
+    "url": "https://fhirmig.org/fhir/StructureDefinition/derived-from",
+    "valueCode": "drug-table",
+}
 
 
 def device_resource(ctx: Ctx) -> dict[str, Any]:

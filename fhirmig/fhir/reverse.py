@@ -159,6 +159,8 @@ class _Reader:
         drug_class = local_key("drug-class", _first(_ext(res, "drug-class")))
         _put(out, "class", drug_class)
         for c in code.get("coding", ()):
+            if _ext(c, "derived-from"):
+                continue  # added from the drug table, not the diary's own code
             if c.get("system") == RXNORM:
                 out["rxnorm"] = c.get("code")
             elif c.get("system") == ATC:

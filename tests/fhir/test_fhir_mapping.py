@@ -220,3 +220,25 @@ def test_deidentified_birth_date_is_only_the_year(small: Diary) -> None:
     (res,) = [r for r in resources if r["resourceType"] == "Patient"]
     assert res["birthDate"] == "1988"
     assert resources_to_diary(resources).patient.birth_date == date(1988, 1, 1)
+
+
+def test_catalogue_without_codes_gets_the_drug_tables_marked() -> None:
+    from fhirmig.diary.reader import diary_from_raw
+    from fhirmig.fhir import resources_to_diary
+
+    raw = {
+        "format": "fhirmig-diary/1",
+        "patient": {"id": "p"},
+        "medications": [
+            {"id": "s", "name": "Sumatriptan 50 mg", "class": "triptan"},
+            {"id": "o", "name": "Sumatriptan 50 mg", "class": "other"},
+        ],
+    }
+    diary = diary_from_raw(raw, "<t>")
+    resources = diary_to_resources(diary)
+    table, declared_other = [r for r in resources if r["resourceType"] == "Medication"]
+    (atc,) = table["code"]["coding"]
+    assert (atc["system"], atc["code"]) == ("http://www.whocc.no/atc", "N02CC01")
+    assert atc["extension"][0]["valueCode"] == "drug-table"
+    assert "coding" not in declared_other["code"]  # no code invented against the diary's class
+    assert resources_to_diary(resources) == diary  # the diary itself is given back unchanged

@@ -75,3 +75,44 @@ def test_load_input_reads_one_ndjson_file(tmp_path: Path) -> None:
     lines = b"".join(dumps(r) + b"\n" for r in diary_to_resources(diary))
     (tmp_path / "all.ndjson").write_bytes(lines)
     assert load_input(tmp_path / "all.ndjson") == diary
+
+
+def test_files_of_the_earlier_shape_still_read_back() -> None:
+    """Daily factors as components, the treatment type (and name) in
+    MedicationStatement.category and an integer twitch severity: what earlier versions
+    wrote is still read into the same diary."""
+    diary = read_diary(Path(__file__).parent / "golden" / "small-diary.json")
+    resources = diary_to_resources(diary)
+
+    def kind(res: dict) -> str:  # type: ignore[type-arg]
+        return str(res.get("identifier", [{}])[0].get("system", "")).rsplit("/", 1)[-1]
+
+    factors = {f"Observation/{r['id']}": r for r in resources if kind(r) == "day-factor"}
+    old: list[dict] = []  # type: ignore[type-arg]
+    for res in resources:
+        if kind(res) == "day-factor":
+            continue
+        res = dict(res)
+        if kind(res) == "day":
+            members = [factors[m["reference"]] for m in res.pop("hasMember")]
+            res["component"] = [
+                {"code": {"coding": [m["code"]["coding"][0]]}}
+                | {k: v for k, v in m.items() if k.startswith("value")}
+                for m in members
+            ]
+        elif kind(res) == "twitch":
+            intensity = next(
+                c["valueInteger"]
+                for c in res["component"]
+                if c["code"]["coding"][0]["code"] == "observation.twitch-intensity"
+            )
+            res["component"] = [
+                {"code": {"coding": [{"system": "http://loinc.org", "code": "64750-3"}]},
+                 "valueInteger": intensity}
+            ] + [c for c in res["component"] if c["code"]["coding"][0]["code"] == "64748-7"]  # fmt: skip
+        elif kind(res) == "treatment" and res["resourceType"] == "MedicationStatement":
+            (kind_ext,) = [e for e in res.pop("extension") if e["url"].endswith("treatment-type")]
+            # the name (none here) was the category's text, the type its coding
+            res["category"] = {"coding": kind_ext["valueCodeableConcept"]["coding"]}
+        old.append(res)
+    assert resources_to_diary(old) == diary

@@ -47,7 +47,11 @@ def test_known_codes_from_the_reference() -> None:
     assert snomed("body-site", "head") == "69536005"
     # no verified SNOMED concept exists for these: local code and text only
     assert snomed("condition", "chronic-migraine") is None
-    assert snomed("body-site", "left-eyelid") is None
+    # a left eyelid: SNOMED's eyelid structure, the side in the local code and text
+    assert snomed("body-site", "left-eyelid") == "80243003"
+    assert concept("body-site", "left-eyelid")["coding"][0]["code"] == "body-site.left-eyelid"
+    assert snomed("body-site", "jaw") == "661005"
+    assert snomed("body-site", "temples") is None
     assert snomed("trigger", "caffeine") is None
     icd = {t.code for t in terms("condition", "chronic-migraine")}
     assert {"G43.3", "G43.709"} <= icd  # ICHD-3 1.3's ICD-10, and ICD-10-CM's default
