@@ -14,9 +14,12 @@ from fhirmig.analysis.counts import (
     threshold_run,
 )
 from fhirmig.analysis.days import ONE_DAY, index_attacks, resolve_period
+from fhirmig.analysis.menstrual import menstrual_figures
 from fhirmig.analysis.output import per_28_days
 from fhirmig.analysis.patterns import exposure_figures, trigger_figures, twitching_figures
+from fhirmig.analysis.response import coverage_figures, treatment_responses
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
+from fhirmig.analysis.twitch_triggers import twitching_triggers
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     DayFigures,
@@ -114,4 +117,9 @@ def compute_stats(
             diary.questionnaires, *(period if period else (None, None))
         ),
         previous=previous,
+        coverage=coverage_figures(table),
+        headache_free_days=sum(row.headache_free for row in table),
+        treatment_response=treatment_responses(diary.treatments, table),
+        menstrual=menstrual_figures(diary.days, table),
+        twitching_triggers=twitching_triggers(in_period),
     )

@@ -115,6 +115,8 @@ class _Day:
     aura: bool = False
     peak: int | None = None
     twitching: bool = False
+    recorded: bool = False
+    headache_free: bool = False
     classes: set[str] = field(default_factory=set)
     attack_ids: list[str] = field(default_factory=list)
 
@@ -127,6 +129,9 @@ def build_day_table(
     definition: MigraineDayDefinition,
 ) -> tuple[DayFigures, ...]:
     """One :class:`DayFigures` per day from ``first`` to ``last``.
+
+    A day is ``recorded`` when an attack touches it, an intake (of any medication) falls on
+    it, or the diary has a ``days`` entry for it; ``headache_free`` when that entry says so.
 
     ``index`` is :func:`~fhirmig.analysis.days.index_attacks` of the attacks in time order.
     """
@@ -146,17 +151,27 @@ def build_day_table(
             cell.migraine |= migraine
             cell.aura |= aura
             cell.twitching |= twitching
+            cell.recorded = True
             cell.peak = attack.intensity if cell.peak is None else max(cell.peak, attack.intensity)
             cell.attack_ids.append(attack.id)
         for intake, day in zip(attack.medications, item.intake_days, strict=True):
-            drug_class = class_of.get(intake.medication, "other")
-            if drug_class not in ACUTE_CLASSES or not first <= day <= last:
+            if not first <= day <= last:
                 continue
             cell = acc.get(day)
             if cell is None:
                 cell = acc[day] = _Day()
-            cell.classes.add(ICHD_CLASS_OF[drug_class])
-            cell.migraine |= drug_class in _MIGRAINE_SPECIFIC
+            cell.recorded = True
+            drug_class = class_of.get(intake.medication, "other")
+            if drug_class in ACUTE_CLASSES:
+                cell.classes.add(ICHD_CLASS_OF[drug_class])
+                cell.migraine |= drug_class in _MIGRAINE_SPECIFIC
+    for entry in diary.days:
+        if first <= entry.date <= last:
+            cell = acc.get(entry.date)
+            if cell is None:
+                cell = acc[entry.date] = _Day()
+            cell.recorded = True
+            cell.headache_free = entry.headache_free is True
     empty = _Day()
     table = []
     for day in day_range(first, last):
@@ -172,6 +187,8 @@ def build_day_table(
                 acute_medication=bool(cell.classes),
                 twitching=cell.twitching,
                 attack_ids=tuple(cell.attack_ids),
+                recorded=cell.recorded,
+                headache_free=cell.headache_free,
             )
         )
     return tuple(table)
@@ -228,6 +245,7 @@ def month_figures(table: Sequence[DayFigures]) -> tuple[MonthFigures, ...]:
                 and headache >= CHRONIC_HEADACHE_DAYS
                 and migraine >= CHRONIC_MIGRAINE_DAYS,
                 overuse_reasons=reasons,
+                recorded_days=sum(row.recorded for row in rows),
             )
         )
     return tuple(months)

@@ -7,30 +7,33 @@ expects 6.3 and 0.3.
 :func:`stats_to_json` puts the contract keys first, in the order of
 docs/clinical-definitions.md, then the extended keys; every dict is built in a fixed order,
 so the same figures always give the same bytes. Shares and ratios are rounded there (3 and
-2 decimals), not in the figures. :func:`format_stats_table` is the terminal view; with a
-previous period each row shows both periods side by side. The wording keeps to "threshold
-reached" and "pattern for discussion": nothing here states a diagnosis.
+2 decimals), not in the figures, except those of the contract's new figures (coverage,
+treatment response, twitching and triggers), which are rounded once, on their exact
+values, where they are computed. The terminal view is :mod:`fhirmig.analysis.table`.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from fhirmig.analysis.types import (
-    CLASS_KEYS,
     ExposureFigures,
+    MenstrualFigures,
     MonthFigures,
+    ResponseWindow,
     Stats,
     ThresholdRun,
+    TreatmentResponse,
     TwitchingFigures,
+    TwitchingTrigger,
 )
-from fhirmig.wording import plural
 
 __all__ = [
     "NOT_ENOUGH_DATA",
-    "format_stats_table",
     "per_28_days",
+    "round_exact",
     "round_half_up",
     "stats_to_json",
 ]
@@ -41,6 +44,18 @@ NOT_ENOUGH_DATA = "not enough data"
 def round_half_up(value: float, digits: int) -> float:
     """``value`` rounded half up to ``digits`` decimals (on its shortest decimal form)."""
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def round_exact(value: Fraction, digits: int) -> float:
+    """An exact ratio rounded half up (away from zero) to ``digits`` decimals.
+
+    The rounding is done on integers, so no binary or 28-digit decimal approximation can
+    turn a value just below a half into a half: 1/16 gives 0.063 at 3 decimals.
+    """
+    scaled = abs(value) * 10**digits
+    rounded = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    sign = -1 if value < 0 else 1
+    return float(Decimal(sign * rounded).scaleb(-digits))
 
 
 def per_28_days(count: int, days: int) -> float:
@@ -68,6 +83,7 @@ def _month(month: MonthFigures) -> dict[str, Any]:
         "class_days": dict(month.class_days),
         "overuse_threshold_reached": month.overuse_threshold_reached,
         "chronic_frequency_reached": month.chronic_frequency_reached,
+        "recorded_days": month.recorded_days,
         "complete": month.complete,
         "overuse_reasons": list(month.overuse_reasons),
     }
@@ -75,6 +91,53 @@ def _month(month: MonthFigures) -> dict[str, Any]:
 
 def _run(run: ThresholdRun) -> dict[str, Any]:
     return {"months_reached": list(run.months_reached), "longest_run": run.longest_run}
+
+
+def _window(w: ResponseWindow) -> dict[str, Any]:
+    return {
+        "from": w.first.isoformat(),
+        "to": w.last.isoformat(),
+        "recorded_days": w.recorded_days,
+        "migraine_days": w.migraine_days,
+        "headache_days": w.headache_days,
+        "acute_medication_days": w.acute_medication_days,
+    }
+
+
+def _response(r: TreatmentResponse) -> dict[str, Any]:
+    return {
+        "treatment": r.treatment,
+        "type": r.type,
+        "start": r.start.isoformat(),
+        "assessable": r.assessable,
+        "reason": r.reason,
+        "baseline": _window(r.baseline),
+        "assessment": _window(r.assessment),
+        "migraine_day_reduction_percent": r.migraine_day_reduction_percent,
+        "responder": None if r.responder is None else dict(r.responder),
+    }
+
+
+def _menstrual(m: MenstrualFigures) -> dict[str, Any]:
+    return {
+        "cycles": m.cycles,
+        "cycles_with_migraine": m.cycles_with_migraine,
+        "migraine_days_outside_windows": m.migraine_days_outside_windows,
+        "pattern": m.pattern,
+    }
+
+
+def _twitching_trigger(t: TwitchingTrigger) -> dict[str, Any]:
+    return {
+        "trigger": t.trigger,
+        "with": t.with_trigger,
+        "with_twitching": t.with_twitching,
+        "without": t.without_trigger,
+        "without_twitching": t.without_twitching,
+        "risk_ratio": t.risk_ratio,
+        "ci95": None if t.ci95 is None else list(t.ci95),
+        "enough_data": t.enough_data,
+    }
 
 
 def _twitching(tw: TwitchingFigures | None) -> dict[str, Any] | None:
@@ -179,134 +242,17 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
         "months": [_month(m) for m in stats.months],
         "overuse": _run(stats.overuse),
         "chronic_frequency": _run(stats.chronic_frequency),
+        "coverage": {
+            "recorded_days": stats.coverage.recorded_days,
+            "days": stats.coverage.days,
+            "share": stats.coverage.share,
+        },
+        "headache_free_days": stats.headache_free_days,
+        "treatment_response": [_response(r) for r in stats.treatment_response],
+        "menstrual": _menstrual(stats.menstrual),
+        "twitching_triggers": [_twitching_trigger(t) for t in stats.twitching_triggers],
     }
     out.update(_extended(stats))
     if stats.previous is not None:
         out["previous_period"] = stats_to_json(stats.previous)
     return out
-
-
-_LABEL = 40
-
-
-_CLASS_LABELS = {
-    "triptan": "triptan",
-    "ergot": "ergot",
-    "opioid": "opioid",
-    "combination_analgesic": "combination-analgesic",
-    "non_opioid_analgesic": "non-opioid-analgesic",
-    "other_acute": "other acute (gepant, ditan)",
-}
-_COUNT_LABELS = {
-    "headache_days": "Headache days",
-    "migraine_days": "Migraine days",
-    "acute_medication_days": "Acute-medication days",
-}
-
-
-def _period(stats: Stats) -> str:
-    if stats.period_from is None or stats.period_to is None:
-        return "(empty)"
-    return f"{stats.period_from} to {stats.period_to} ({plural(stats.days_in_period, 'day')})"
-
-
-def _rows(stats: Stats) -> list[tuple[str, str]]:
-    rows = [
-        ("Period", _period(stats)),
-        ("Attacks", str(stats.attacks)),
-        ("Headache days", str(stats.headache_days)),
-        ("Migraine days", str(stats.migraine_days)),
-        ("Acute-medication days", str(stats.acute_medication_days)),
-    ]
-    rows += [(f"  {_CLASS_LABELS[key]} days", str(stats.class_days[key])) for key in CLASS_KEYS]
-    rows += [
-        (f"{_COUNT_LABELS[key]} per 28 days", f"{value:.1f}")
-        for key, value in stats.per_28_days.items()
-    ]
-    rows.append(("Attacks with twitching", str(stats.twitching_attacks)))
-    for name, run in (("Overuse", stats.overuse), ("Chronic frequency", stats.chronic_frequency)):
-        reached = ", ".join(run.months_reached) or "not reached"
-        rows.append((f"{name} threshold reached in", reached))
-        rows.append(("  longest run of months", str(run.longest_run)))
-    return rows
-
-
-def _months(stats: Stats) -> list[str]:
-    if not stats.months:
-        return []
-    head = f"{'Month':<9}{'days':>5}{'headache':>10}{'migraine':>10}{'acute':>7}  thresholds"
-    lines = ["", head, "-" * len(head)]
-    for m in stats.months:
-        notes = []
-        if not m.complete:
-            notes.append("partial month, not judged")
-        if m.overuse_threshold_reached:
-            notes.append("overuse threshold reached (" + ", ".join(m.overuse_reasons) + ")")
-        if m.chronic_frequency_reached:
-            notes.append("chronic-migraine frequency reached")
-        lines.append(
-            f"{m.month:<9}{m.days:>5}{m.headache_days:>10}{m.migraine_days:>10}"
-            f"{m.acute_medication_days:>7}  {'; '.join(notes)}".rstrip()
-        )
-    return lines
-
-
-def _exposures(stats: Stats) -> list[str]:
-    lines = []
-    for ex in stats.exposures:
-        if ex.enough_data and ex.ratio is not None:
-            figure = f"rate ratio {ex.ratio:.2f} (95% CI {ex.ci_low:.2f}-{ex.ci_high:.2f})"
-        else:
-            figure = NOT_ENOUGH_DATA
-        lines.append(
-            f"  {ex.definition}: {figure}; attack days {ex.exposed_attack_days}/"
-            f"{ex.exposed_days} exposed, {ex.unexposed_attack_days}/{ex.unexposed_days} not"
-        )
-    return ["", "Exposures (attack starts on the next day):", *lines] if lines else []
-
-
-def _treatment(stats: Stats) -> list[str]:
-    lines = []
-    for m in stats.medication_effect:
-        share = "" if m.good_or_complete_share is None else f"{m.good_or_complete_share:.0%}"
-        rated = f"good or complete relief {share} of {m.rated} rated" if m.rated else "not rated"
-        delay = m.median_minutes_to_intake
-        timing = "" if delay is None else f", median {delay:.0f} min after attack start"
-        lines.append(f"  {m.name}: {m.intakes} intakes, {rated}{timing}")
-    out = ["", "Medication effect:", *lines] if lines else []
-    rows = [
-        f"  {q.date} {q.instrument} {q.score} ({q.grade}, {q.band})" for q in stats.questionnaires
-    ]
-    return out + (["", "Questionnaires:", *rows] if rows else [])
-
-
-def _twitching_line(stats: Stats) -> list[str]:
-    tw = stats.twitching
-    if tw is None or not tw.attacks_with or tw.share is None:
-        return []
-    sites = ", ".join(f"{site} {n}" for site, n in tw.by_site.items()) or "no site recorded"
-    onset = ", ".join(f"{k} {n}" for k, n in tw.onset.items() if n)
-    return [
-        "",
-        f"Twitching: {tw.attacks_with} of {tw.attacks_total} attacks ({tw.share:.0%}); "
-        f"sites: {sites}; onset: {onset}",
-    ]
-
-
-def format_stats_table(stats: Stats) -> str:
-    """The figures as aligned text; two value columns when ``stats.previous`` is set."""
-    definition = (
-        f"Migraine-day definition: {stats.migraine_day}; days in {stats.timezone}. "
-        "Thresholds are patterns for discussion, not a diagnosis."
-    )
-    current = _rows(stats)
-    lines = [definition, ""]
-    if stats.previous is None:
-        lines += [f"{label:<{_LABEL}}{value}" for label, value in current]
-    else:
-        before = dict(_rows(stats.previous))
-        lines.append(f"{'':<{_LABEL}}{'this period':<36}previous period")
-        for label, value in current:
-            lines.append(f"{label:<{_LABEL}}{value:<36}{before.get(label, '')}")
-    extra = _twitching_line(stats) + _exposures(stats) + _treatment(stats)
-    return "\n".join(lines + _months(stats) + extra)

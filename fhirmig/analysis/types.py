@@ -18,17 +18,25 @@ from typing import Any, Literal
 __all__ = [
     "CLASS_KEYS",
     "ICHD_CLASS_KEYS",
+    "MENSTRUAL_PATTERNS",
+    "RESPONSE_REASONS",
+    "CoverageFigures",
     "DayFigures",
     "ExposureFigures",
     "MedicationFigures",
+    "MenstrualFigures",
+    "MenstrualPattern",
     "MonthFigures",
     "QuestionnaireFigures",
     "ReliefFigures",
+    "ResponseWindow",
     "Stats",
     "ThresholdRun",
+    "TreatmentResponse",
     "TriggerFigures",
     "TwitchDescription",
     "TwitchingFigures",
+    "TwitchingTrigger",
 ]
 
 #: Class keys of ``class_days``, in the order of the contract.
@@ -44,6 +52,22 @@ CLASS_KEYS: tuple[str, ...] = (
 ICHD_CLASS_KEYS: tuple[str, ...] = CLASS_KEYS[:5]
 
 MigraineDayDefinition = Literal["diary", "ichd"]
+MenstrualPattern = Literal["not-judged", "pure-menstrual", "menstrually-related", "none"]
+#: The values of ``MenstrualFigures.pattern``.
+MENSTRUAL_PATTERNS: tuple[str, ...] = (
+    "not-judged",
+    "pure-menstrual",
+    "menstrually-related",
+    "none",
+)
+#: Why a treatment response cannot be assessed, in the order the rules are tried.
+RESPONSE_REASONS: tuple[str, ...] = (
+    "baseline outside the period",
+    "assessment outside the period",
+    "ended before the assessment",
+    "too few recorded days in the baseline",
+    "too few recorded days in the assessment",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +85,10 @@ class DayFigures:
     acute_medication: bool
     twitching: bool
     attack_ids: tuple[str, ...]
+    #: an attack touches the day, an intake falls on it, or the diary has an entry for it
+    recorded: bool = False
+    #: the day's entry says ``headacheFree: true``
+    headache_free: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +106,8 @@ class MonthFigures:
     chronic_frequency_reached: bool
     #: which rules made overuse reached: class keys, or "multiple_classes"
     overuse_reasons: tuple[str, ...] = ()
+    #: days of this month (inside the period) that are recorded (see CoverageFigures)
+    recorded_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +204,79 @@ class QuestionnaireFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageFigures:
+    """How much of the period the diary covers: a day is recorded when an attack touches
+    it, an intake falls on it, or the diary has a ``days`` entry for it."""
+
+    recorded_days: int
+    days: int
+    share: float  # recorded_days / days, rounded half up to 3 decimals; 0.0 without days
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseWindow:
+    """The baseline or assessment window of a treatment response."""
+
+    first: date  # JSON "from"
+    last: date  # JSON "to"
+    inside: bool  # the window lies wholly inside the period (else every count is None)
+    recorded_days: int | None
+    migraine_days: int | None
+    headache_days: int | None
+    acute_medication_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentResponse:
+    """A preventive's or botulinum toxin's effect: baseline against weeks 9-12."""
+
+    treatment: str  # the treatments entry's id
+    type: str  # "preventive-medication" | "botulinum-toxin"
+    name: str | None  # the entry's name, for display
+    start: date  # its start, or for botulinum toxin without one the earliest session
+    assessable: bool
+    reason: str | None  # one of RESPONSE_REASONS; None when assessable
+    baseline: ResponseWindow
+    assessment: ResponseWindow
+    migraine_day_reduction_percent: float | None  # rounded half up to 1 decimal
+    responder: dict[str, bool] | None  # "50" / "75" / "100" -> reached (on the exact value)
+
+
+@dataclass(frozen=True, slots=True)
+class MenstrualFigures:
+    """Migraine days against menstrual cycles (ICHD-3 A1.1.1 and A1.1.2)."""
+
+    cycles: int  # counted cycles: window wholly inside the period
+    cycles_with_migraine: int
+    migraine_days_outside_windows: int
+    pattern: MenstrualPattern
+    cycle_starts: tuple[date, ...] = ()  # every cycle start of the diary, counted or not
+    counted_starts: tuple[date, ...] = ()  # the starts of the counted cycles
+
+
+@dataclass(frozen=True, slots=True)
+class TwitchingTrigger:
+    """Twitching attacks with and without one trigger, as a risk ratio."""
+
+    trigger: str
+    with_trigger: int  # JSON "with": attacks listing the trigger
+    with_twitching: int
+    without_trigger: int  # JSON "without"
+    without_twitching: int
+    risk_ratio: float | None  # rounded half up to 2 decimals
+    ci95: tuple[float, float] | None  # each end rounded half up to 2 decimals
+    enough_data: bool
+    #: the unrounded lower bound of the interval lies above 1 (and there is enough data)
+    associated: bool = False
+
+
+_EMPTY_COVERAGE = CoverageFigures(recorded_days=0, days=0, share=0.0)
+_NO_CYCLES = MenstrualFigures(
+    cycles=0, cycles_with_migraine=0, migraine_days_outside_windows=0, pattern="not-judged"
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Every figure of one period of one diary."""
 
@@ -200,6 +303,11 @@ class Stats:
     relief_methods: tuple[ReliefFigures, ...] = ()
     questionnaires: tuple[QuestionnaireFigures, ...] = ()
     previous: Stats | None = field(default=None)
+    coverage: CoverageFigures = _EMPTY_COVERAGE
+    headache_free_days: int = 0
+    treatment_response: tuple[TreatmentResponse, ...] = ()
+    menstrual: MenstrualFigures = _NO_CYCLES
+    twitching_triggers: tuple[TwitchingTrigger, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``fhirmig stats --json`` object (same as ``stats_to_json(self)``)."""

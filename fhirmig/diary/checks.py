@@ -8,17 +8,25 @@ field still has its duplicate ids and unknown catalogue ids reported in the same
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from pydantic import ValidationError
 
 from fhirmig.diary.model import MAX_MINUTES
-from fhirmig.diary.timeparse import parse_datetime, zone
+from fhirmig.diary.timeparse import parse_date, parse_datetime, zone
 from fhirmig.errors import Problem
 
-__all__ = ["HIT6_ANSWERS", "MIDAS_ITEMS", "cross_check", "json_path", "problems_from"]
+__all__ = [
+    "HIT6_ANSWERS",
+    "MIDAS_ITEMS",
+    "cross_check",
+    "headache_free_conflicts",
+    "json_path",
+    "problems_from",
+]
 
 HIT6_ANSWERS = frozenset({6, 8, 10, 11, 13})
 MIDAS_ITEMS = 5
@@ -172,7 +180,75 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
 
     for i, q in _items(raw, "questionnaires"):
         problems.extend(_check_questionnaire(q, ("questionnaires", i), file, locate))
+    for day_index, attacks in headache_free_conflicts(raw, tz).items():
+        add(("days", day_index, "headacheFree"), _conflict_message(raw, day_index, attacks))
     return problems
+
+
+_SHOWN_ATTACKS = 3
+
+
+def _conflict_message(raw: dict[str, Any], day_index: int, attacks: list[int]) -> str:
+    day = raw["days"][day_index]["date"]
+    named = []
+    for i in attacks[:_SHOWN_ATTACKS]:
+        ident = raw["attacks"][i].get("id")
+        named.append(f"{ident!r} (attacks[{i}])" if isinstance(ident, str) else f"attacks[{i}]")
+    more = len(attacks) - _SHOWN_ATTACKS
+    who = ", ".join(named) + (f" and {more} more" if more > 0 else "")
+    verb = "touches" if len(attacks) == 1 else "touch"
+    return (
+        f"{day} is marked headache-free, but attack {who} {verb} it "
+        "(only an aura-only attack may touch a headache-free day)"
+    )
+
+
+def _attack_days(attack: dict[str, Any], tz: tzinfo) -> tuple[date, date] | None:
+    """First and last calendar day a raw attack touches (None when its start is unreadable)."""
+    start = _dt(attack.get("start"), tz)
+    if start is None:
+        return None
+    first = start.astimezone(tz).date()
+    end = _dt(attack.get("end"), tz)
+    if end is None and (minutes := _minutes(attack.get("durationMinutes"))) is not None:
+        end = start.astimezone(UTC) + timedelta(minutes=minutes)
+    if end is None:
+        return first, first
+    local_end = end.astimezone(tz)
+    last = local_end.date()
+    if last > first and local_end.time() == time(0, 0):
+        last -= timedelta(days=1)  # an end at exactly 00:00 does not touch the new day
+    return first, max(first, last)
+
+
+def headache_free_conflicts(raw: dict[str, Any], tz: tzinfo) -> dict[int, list[int]]:
+    """``days`` index -> indexes of the attacks (other than aura-only) touching a day that
+    is marked ``headacheFree: true``; empty when there is no conflict.
+
+    The day rules are those of the figures (docs/clinical-definitions.md): an attack
+    touches every day from its start day to its end day in the patient's zone.
+    """
+    free: dict[date, int] = {}
+    for i, day in _items(raw, "days"):
+        when = day.get("date")
+        if day.get("headacheFree") is True and isinstance(when, str):
+            try:
+                free.setdefault(parse_date(when), i)
+            except ValueError:
+                continue  # the model reports the bad date
+    if not free:
+        return {}
+    ordered = sorted(free)
+    conflicts: dict[int, list[int]] = {}
+    for i, attack in _items(raw, "attacks"):
+        if attack.get("kind") == "aura-only":
+            continue
+        span = _attack_days(attack, tz)
+        if span is None:
+            continue
+        for when in ordered[bisect_left(ordered, span[0]) : bisect_right(ordered, span[1])]:
+            conflicts.setdefault(free[when], []).append(i)
+    return dict(sorted(conflicts.items()))
 
 
 def _check_questionnaire(

@@ -327,6 +327,8 @@ class DayEntry(_Model):
     alcohol_units: Annotated[Number, Field(ge=0, le=1_000)] | None = None
     exercise_minutes: Annotated[Number, Field(ge=0, le=1_440)] | None = None
     menstruation: bool | None = None
+    #: the patient says the day had no headache (no attack other than aura-only touches it)
+    headache_free: bool | None = None
     notes: Notes | None = None
 
 

@@ -40,6 +40,7 @@ DAY_FACTORS: dict[str, tuple[str, str, str, str, str]] = {
     "alcohol_units": ("alcohol", "quantity", "standard drink unit", "{drink}", "social-history"),
     "exercise_minutes": ("exercise", "quantity", "min", "min", "activity"),
     "menstruation": ("menstruation", "boolean", "", "", "social-history"),
+    "headache_free": ("headache-free", "boolean", "", "", "survey"),
 }
 INSTRUMENT_KEYS: dict[str, str] = {"MIDAS": "midas-score", "HIT-6": "hit6-score"}
 MEDICATION_TREATMENTS = frozenset({"preventive-medication", "supplement"})

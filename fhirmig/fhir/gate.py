@@ -201,7 +201,8 @@ _TYPES: Final[dict[str, _Spec]] = {
          "data": ("base64Binary", False), "url": ("url", False), "creation": ("dateTime", False)}
     ),
     "ObservationComponent": _s(
-        {"code": ("CodeableConcept", False), "extension": _EXT},
+        {"code": ("CodeableConcept", False), "dataAbsentReason": ("CodeableConcept", False),
+         "extension": _EXT},
         ("code",),
         (("value", ("Integer", "Boolean", "Quantity", "CodeableConcept", "String"), False),),
     ),
@@ -242,6 +243,7 @@ _TYPES: Final[dict[str, _Spec]] = {
          "code": ("CodeableConcept", False), "subject": _REF, "performer": ("Reference", True),
          "bodySite": ("CodeableConcept", False), "component": ("ObservationComponent", True),
          "hasMember": ("Reference", True), "derivedFrom": ("Reference", True), "note": _NOTE,
+         "focus": ("Reference", True), "dataAbsentReason": ("CodeableConcept", False),
          "extension": _EXT},
         ("status", "code"),
         (("effective", ("DateTime", "Period"), False),

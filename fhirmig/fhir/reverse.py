@@ -32,6 +32,7 @@ _CAMEL = {
     "alcohol_units": "alcoholUnits",
     "exercise_minutes": "exerciseMinutes",
     "menstruation": "menstruation",
+    "headache_free": "headacheFree",
 }
 
 

@@ -9,6 +9,15 @@ every class-days component has its own ``class-days.<class>`` code), ``effective
 the period, a value in days, and ``derivedFrom`` the attack Observations the figure was
 counted from. The numbers are those of
 :func:`fhirmig.analysis.compute_stats`, so they equal the report's and ``fhirmig stats``.
+
+Two more kinds follow: diary completeness (recorded days of the period, with the days, the
+share and the headache-free days as components), and one treatment response per
+preventive or botulinum-toxin treatment (the migraine-day reduction in percent, ``focus``
+on the treatment's MedicationStatement (MedicationRequest under US Core) or Procedure,
+``effectivePeriod`` from the
+baseline's first day to the assessment's last, the windows' migraine and recorded days and
+the 50/75/100 % responder flags as components). A figure that cannot be given has a
+``dataAbsentReason`` whose text says why, never a made-up value.
 """
 
 from __future__ import annotations
@@ -16,11 +25,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fhirmig.diary.model import Diary
-from fhirmig.fhir.context import Ctx, cc, fhir_date, narrative, plural, quantity
+from fhirmig.fhir.context import UCUM, Ctx, cc, fhir_date, narrative, plural, quantity
+from fhirmig.fhir.daily import MEDICATION_TREATMENTS
 from fhirmig.fhir.profiles import Profile
 
 if TYPE_CHECKING:
-    from fhirmig.analysis.types import Stats
+    from fhirmig.analysis.types import Stats, TreatmentResponse
 
 __all__ = ["SUMMARY_CATEGORY", "summary_record", "summary_resources"]
 
@@ -47,7 +57,7 @@ def summary_record(figure: str, period: str = "diary", treatment: str | None = N
     Never the period's dates: a longer diary gives the same record with a new value, so an
     upload updates the summary the server holds instead of adding a second one beside it.
     """
-    return f"{figure}/{treatment}@{period}" if treatment is not None else f"{figure}@{period}"
+    return f"{figure}:{treatment}@{period}" if treatment is not None else f"{figure}@{period}"
 
 
 def _days(n: int) -> dict[str, Any]:
@@ -106,4 +116,124 @@ def summary_resources(
             f"{cc('observation', key)['coding'][0]['display']}: {shown}", f"{span}", "computed"
         )
         out.append(obs)
+    out.append(_completeness(ctx, stats, period, span))
+    treatments = {t.id: t for t in diary.treatments}
+    for response in stats.treatment_response:
+        out.append(_treatment_response(ctx, response, treatments[response.treatment].type, span))
     return out
+
+
+# Completeness and treatment response (docs/clinical-definitions.md): self-contained so
+# that each can change without touching the counts above.
+_DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+_ABSENT_DISPLAY = {"not-applicable": "Not Applicable", "not-a-number": "Not a Number (NaN)"}
+
+
+def _absent(code: str, why: str) -> dict[str, Any]:
+    coding = {"system": _DATA_ABSENT, "code": code, "display": _ABSENT_DISPLAY[code]}
+    return {"coding": [coding], "text": why}
+
+
+def _ratio(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "ratio", "system": UCUM, "code": "1"}
+
+
+def _completeness(ctx: Ctx, stats: Stats, period: dict[str, str], span: str) -> dict[str, Any]:
+    """Diary completeness: recorded days of the period, with the period's days, the share
+    and the headache-free days as components."""
+    cov = stats.coverage
+    obs = ctx.base("Observation", "summary", summary_record("diary-completeness"))
+    obs["status"] = "final"
+    obs["category"] = [_summary_category()]
+    obs["code"] = {
+        **cc("observation", "diary-completeness"),
+        "text": "days with an attack, a medication intake or a daily entry",
+    }
+    obs["subject"] = ctx.patient_ref
+    obs["effectivePeriod"] = period
+    obs["valueQuantity"] = _days(cov.recorded_days)
+    obs["component"] = [
+        {"code": cc("observation", "period-days"), "valueQuantity": _days(cov.days)},
+        {"code": cc("observation", "recorded-share"), "valueQuantity": _ratio(cov.share)},
+        {
+            "code": cc("observation", "headache-free-days"),
+            "valueQuantity": _days(stats.headache_free_days),
+        },
+    ]
+    obs["text"] = narrative(
+        f"Recorded days: {cov.recorded_days} of {cov.days} (share {cov.share:.3f})",
+        plural(stats.headache_free_days, "headache-free day") + " marked",
+        span,
+        "computed",
+    )
+    return obs
+
+
+def _window_days(key: str, value: int | None, why: str) -> dict[str, Any]:
+    comp: dict[str, Any] = {"code": cc("observation", key)}
+    if value is None:
+        comp["dataAbsentReason"] = _absent("not-applicable", why)
+    else:
+        comp["valueQuantity"] = _days(value)
+    return comp
+
+
+def _treatment_response(
+    ctx: Ctx, r: TreatmentResponse, treatment_type: str, span: str
+) -> dict[str, Any]:
+    """One treatment's response: the migraine-day reduction in percent (or why there is
+    none), ``focus`` on the treatment's resource, the windows' counts as components."""
+    obs = ctx.base(
+        "Observation", "summary", summary_record("treatment-response", treatment=r.treatment)
+    )
+    obs["status"] = "final"
+    obs["category"] = [_summary_category()]
+    obs["code"] = {
+        **cc("observation", "treatment-response"),
+        "text": "migraine days in days 57-84 of treatment against the 28 days before the start",
+    }
+    obs["subject"] = ctx.patient_ref
+    if treatment_type not in MEDICATION_TREATMENTS:
+        resource_type = "Procedure"
+    else:  # the type fhirmig.fhir.daily.treatment_resource writes under this profile
+        resource_type = "MedicationRequest" if ctx.us_core else "MedicationStatement"
+    obs["focus"] = [ctx.ref(resource_type, "treatment", r.treatment)]
+    obs["effectivePeriod"] = {
+        "start": fhir_date(r.baseline.first),
+        "end": fhir_date(r.assessment.last),
+    }
+    if r.migraine_day_reduction_percent is not None:
+        obs["valueQuantity"] = quantity(r.migraine_day_reduction_percent, "%", "%")
+    elif r.reason is not None:
+        obs["dataAbsentReason"] = _absent("not-applicable", f"not assessable: {r.reason}")
+    else:
+        obs["dataAbsentReason"] = _absent("not-a-number", "the baseline has no migraine day")
+    outside = "the window does not lie wholly inside the period"
+    components = [
+        _window_days("baseline-migraine-days", r.baseline.migraine_days, outside),
+        _window_days("assessment-migraine-days", r.assessment.migraine_days, outside),
+        _window_days("baseline-recorded-days", r.baseline.recorded_days, outside),
+        _window_days("assessment-recorded-days", r.assessment.recorded_days, outside),
+    ]
+    for level, reached in (r.responder or {}).items():
+        components.append(
+            {"code": cc("observation", f"responder-{level}"), "valueBoolean": reached}
+        )
+    obs["component"] = components
+    if r.migraine_day_reduction_percent is not None and r.responder is not None:
+        met = [f"{level} %" for level, hit in r.responder.items() if hit]
+        said = f"migraine days reduced by {r.migraine_day_reduction_percent:.1f} %" + (
+            f" (responder threshold reached: {', '.join(met)})" if met else ""
+        )
+    elif r.reason is not None:
+        said = f"not assessable: {r.reason}"
+    else:
+        said = "no reduction: the baseline has no migraine day"
+    obs["text"] = narrative(
+        f"Treatment response of {r.name or r.treatment} (started {r.start})",
+        said,
+        f"baseline {r.baseline.first}..{r.baseline.last}, "
+        f"weeks 9-12 {r.assessment.first}..{r.assessment.last}",
+        "computed",
+    )
+    return obs

@@ -37,12 +37,14 @@ DAILY_FIELDS: dict[str, tuple[str, ...]] = {
     "alcohol_units": ("alcohol", "alcohol units", "drinks"),
     "exercise_minutes": ("exercise", "exercise min", "active minutes", "workout minutes"),
     "menstruation": ("period", "menstrual flow", "menses"),
+    "headache_free": ("no headache", "headache free day", "pain free", "pain free day"),
     "notes": ("note", "comment", "comments"),
 }
 _DATE_NAMES = ("date", "day", "calendar date")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 _INTEGER = {"sleep_quality", "stress"}
+_BOOLEAN = {"menstruation", "headache_free"}
 
 
 def _camel(name: str) -> str:
@@ -179,7 +181,7 @@ def _row(
         key = _camel(name)
         if name == "notes":
             day[key] = value
-        elif name == "menstruation":
+        elif name in _BOOLEAN:
             word = normal_word(value)
             if word not in _YES | _NO:
                 findings.problem(line, f"column {name}: must be yes or no (got {value[:20]!r})")

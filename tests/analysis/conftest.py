@@ -30,6 +30,7 @@ def build_diary(
     timezone: str = "UTC",
     days: list[dict[str, Any]] | None = None,
     questionnaires: list[dict[str, Any]] | None = None,
+    treatments: list[dict[str, Any]] | None = None,
 ) -> Diary:
     """A diary of the given records; attacks get ids ``a0``, ``a1``... and intensity 5."""
     rows = []
@@ -42,6 +43,7 @@ def build_diary(
         "attacks": rows,
         "days": days or [],
         "questionnaires": questionnaires or [],
+        "treatments": treatments or [],
     }
     return parse_diary_json(orjson.dumps(data), "test.json")
 

@@ -57,10 +57,76 @@ def check_contract(out: dict) -> None:
         assert list(month["class_days"]) == CLASSES
         assert type(month["overuse_threshold_reached"]) is bool
         assert type(month["chronic_frequency_reached"]) is bool
+        assert type(month["recorded_days"]) is int
+        assert 0 <= month["recorded_days"] <= month["days"]
     for check in ("overuse", "chronic_frequency"):
         assert set(out[check]) == {"months_reached", "longest_run"}
         assert type(out[check]["longest_run"]) is int
         assert all(isinstance(m, str) for m in out[check]["months_reached"])
+    check_new_figures(out)
+
+
+WINDOW_KEYS = {
+    "from",
+    "to",
+    "recorded_days",
+    "migraine_days",
+    "headache_days",
+    "acute_medication_days",
+}
+RESPONSE_KEYS = {
+    "treatment",
+    "type",
+    "start",
+    "assessable",
+    "reason",
+    "baseline",
+    "assessment",
+    "migraine_day_reduction_percent",
+    "responder",
+}
+TRIGGER_KEYS = {
+    "trigger",
+    "with",
+    "with_twitching",
+    "without",
+    "without_twitching",
+    "risk_ratio",
+    "ci95",
+    "enough_data",
+}
+
+
+def check_new_figures(out: dict) -> None:
+    """The keys of completeness, treatment response, menstrual pattern, twitching triggers."""
+    assert set(out["coverage"]) == {"recorded_days", "days", "share"}
+    assert out["coverage"]["days"] == out["period"]["days"]
+    assert type(out["coverage"]["share"]) is float
+    assert type(out["headache_free_days"]) is int
+    for r in out["treatment_response"]:
+        assert set(r) == RESPONSE_KEYS
+        assert r["type"] in ("preventive-medication", "botulinum-toxin")
+        assert set(r["baseline"]) == WINDOW_KEYS and set(r["assessment"]) == WINDOW_KEYS
+        assert (r["reason"] is None) == r["assessable"]
+        if r["responder"] is not None:
+            assert list(r["responder"]) == ["50", "75", "100"]
+    assert set(out["menstrual"]) == {
+        "cycles",
+        "cycles_with_migraine",
+        "migraine_days_outside_windows",
+        "pattern",
+    }
+    assert out["menstrual"]["pattern"] in (
+        "not-judged",
+        "pure-menstrual",
+        "menstrually-related",
+        "none",
+    )
+    triggers = [t["trigger"] for t in out["twitching_triggers"]]
+    assert triggers == sorted(triggers)
+    for t in out["twitching_triggers"]:
+        assert set(t) == TRIGGER_KEYS
+        assert t["with"] + t["without"] == out["attacks"]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -192,10 +258,23 @@ def test_small_diary_hand_checked(tmp_path: Path):
     assert not any(
         m["overuse_threshold_reached"] or m["chronic_frequency_reached"] for m in out["months"]
     )
-    assert list(out)[:13] == [
+    # recorded: 30, 31 Aug (a1), 2 Sep (a2), 5 Sep (a3, aura-only still touches), 10 Sep (entry)
+    assert out["coverage"] == {"recorded_days": 5, "days": 12, "share": 0.417}
+    assert [m["recorded_days"] for m in out["months"]] == [2, 3]
+    assert out["headache_free_days"] == 0
+    assert out["treatment_response"] == []
+    assert out["twitching_triggers"] == []
+    assert out["menstrual"] == {
+        "cycles": 0,
+        "cycles_with_migraine": 0,
+        "migraine_days_outside_windows": 0,
+        "pattern": "not-judged",
+    }
+    assert list(out)[:18] == [
         "period", "definitions", "attacks", "headache_days", "migraine_days",
         "acute_medication_days", "class_days", "per_28_days", "twitching_attacks", "months",
-        "overuse", "chronic_frequency", "twitching",
+        "overuse", "chronic_frequency", "coverage", "headache_free_days", "treatment_response",
+        "menstrual", "twitching_triggers", "twitching",
     ]  # fmt: skip
 
 

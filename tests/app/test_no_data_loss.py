@@ -148,7 +148,7 @@ def test_a_device_is_refused_as_output() -> None:
 def test_dash_is_standard_output_for_json(diary: Path) -> None:
     code, out, err = run("convert", str(diary), "-o", "-")
     assert code == 0, err
-    assert out.startswith('{"entry":[') and "standard output: 1649 resources" in err
+    assert out.startswith('{"entry":[') and "standard output: 1650 resources" in err
     assert not Path("-").exists()
     code, _, _ = run("convert", str(diary), "--format", "ndjson", "-o", "-")
     assert code == 2 and not Path("-").exists()

@@ -38,12 +38,19 @@ def test_each_figure_has_its_own_code_and_a_computed_category(examples: Path) ->
     code that only their text tells apart."""
     diary = read_diary(examples / "chronic-overuse.json")
     observations = summary_resources(diary)
-    codes = [_code(o) for o in observations]
-    components = [
-        c["code"]["coding"][0]["code"] for o in observations for c in o.get("component", [])
-    ]
+    # one treatment response per treatment: the same figure, told apart by its focus
+    responses = [o for o in observations if _code(o) == "observation.treatment-response"]
+    figures = [o for o in observations if o not in responses]
+    codes = [_code(o) for o in figures]
+    components = [c["code"]["coding"][0]["code"] for o in figures for c in o.get("component", [])]
     assert len(set(codes)) == len(codes)
     assert len(components) >= 6 and len(set(components)) == len(components)
+    assert len(responses) == len(diary.treatments) - 1  # physiotherapy has none
+    focus = [o["focus"][0]["reference"] for o in responses]
+    assert len(set(focus)) == len(focus)
+    for obs in responses:
+        own = [c["code"]["coding"][0]["code"] for c in obs["component"]]
+        assert len(set(own)) == len(own)
     for obs in observations:
         (category,) = obs["category"]
         assert category["coding"][0]["code"] == "observation.diary-summary"
@@ -63,7 +70,7 @@ def test_summaries_derive_from_attack_observations(examples: Path) -> None:
         for r in resources
         if r.get("identifier", [{}])[0].get("system", "").endswith("/sid/summary")
     ]
-    assert len(summaries) == 4
+    assert len(summaries) == 5  # four counts and the diary's completeness
     derived = {d["reference"] for d in summaries[0]["derivedFrom"]}
     assert derived == attack_refs  # every attack lies in the default period
 

@@ -106,3 +106,19 @@ def test_header_and_mapping_errors(tmp_path: Path) -> None:
         _days(f, columns={"date": "Day"})
     with pytest.raises(UsageError, match="not a daily field"):
         _days(f, columns={"steps": "Steps"})
+
+
+def test_headache_free_column(tmp_path: Path) -> None:
+    f = tmp_path / "calendar.csv"
+    f.write_text("date,Headache-free,period\n2026-10-01,yes,no\n2026-10-02,no,yes\n2026-10-03,,\n")
+    assert _days(f) == {
+        "2026-10-01": {"headache_free": True, "menstruation": False},
+        "2026-10-02": {"headache_free": False, "menstruation": True},
+    }
+    g = tmp_path / "app.csv"
+    g.write_text("date,No headache\n2026-10-01,x\n2026-10-02,maybe\n")
+    with pytest.raises(ImportSourceError) as info:
+        import_daily_csv(g, patient_id="p")
+    assert "line 3" in str(info.value) and "column headache_free: must be yes or no" in str(
+        info.value
+    )

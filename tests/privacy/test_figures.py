@@ -19,7 +19,7 @@ from fhirmig.diary import Diary
 from fhirmig.privacy import OTHER, date_shift_days, deidentify_diary, record_pseudonym
 
 MONTHLY = ("months", "overuse", "chronic_frequency")
-MONTH_COUNTS = ("days", "headache_days", "migraine_days", "acute_medication_days")
+MONTH_COUNTS = ("days", "headache_days", "migraine_days", "acute_medication_days", "recorded_days")
 
 
 def _moved(text: str | None, days: int) -> str | None:
@@ -44,12 +44,25 @@ def _expected(original: dict[str, Any], diary: Diary, key: bytes, keep: bool) ->
         d["date"] = _moved(d["date"], days)
         if not keep:
             d["description"] = None
+    for r in want["treatment_response"]:
+        r["treatment"] = record_pseudonym(pid, "treatment", r["treatment"], key)
+        r["start"] = _moved(r["start"], days)
+        for window in ("baseline", "assessment"):
+            for bound in ("from", "to"):
+                r[window][bound] = _moved(r[window][bound], days)
     if not keep:
         from fhirmig.diary.vocabulary import TRIGGERS
 
         for t in want["triggers"]:
             if t["trigger"] not in TRIGGERS:
                 t["trigger"] = OTHER
+        # free text becomes OTHER; with one free-text trigger nothing merges, only the
+        # place in code-point order moves
+        free = [t for t in want["twitching_triggers"] if t["trigger"] not in TRIGGERS]
+        assert len(free) <= 1, "the examples hold at most one free-text trigger"
+        for t in free:
+            t["trigger"] = OTHER
+        want["twitching_triggers"].sort(key=lambda t: t["trigger"])
     for name in (*MONTHLY, "twitching"):
         want.pop(name) if name in MONTHLY else want[name].pop("episodes_per_month")
     return want
