@@ -8,18 +8,18 @@ OUT ?= out
 FHIR_SERVER_VENV ?= .venv-fhir-server
 FHIR_SERVER_REQS := tests/upload/server-requirements.txt tests/upload/server-constraints.txt
 
-.PHONY: demo test lint typecheck pytest examples clean fhir-server
+.PHONY: demo test lint typecheck pytest examples clean browser fhir-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[web]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,dask]'
+	$(BIN)/pip install --quiet -e '.[test,dask,web]'
 	touch $(VENV)/.installed $@
 
 $(FHIR_SERVER_VENV)/.installed: $(FHIR_SERVER_REQS)
@@ -44,8 +44,32 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed
-	FHIRMIG_TEST_SERVER=required $(BIN)/pytest
+# The web page's end-to-end tests drive Debian's Chromium through its chromedriver and check
+# accessibility with axe-core from npm. As root with apt, `make test` installs them; elsewhere
+# the browser tests skip and say how to enable them. With both present, or in CI, they are
+# required: a missing browser is then a failure, not a skip.
+CHROMEDRIVER ?= /usr/bin/chromedriver
+AXE_DIR := $(VENV)/axe
+AXE_VERSION ?= >=4.10 <5
+
+browser: | $(BIN)/python
+	@if [ ! -x $(CHROMEDRIVER) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver) \
+	      || echo "note: could not install chromium; the browser tests will skip"; \
+	  else echo "note: no $(CHROMEDRIVER); as root run: apt-get install chromium chromium-driver"; fi; \
+	fi
+	@if [ ! -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then \
+	  npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+	    --prefix $(AXE_DIR) "axe-core@$(AXE_VERSION)" \
+	    || echo "note: could not install axe-core; the accessibility tests will skip"; \
+	fi
+
+pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed browser
+	FHIRMIG_TEST_SERVER=required \
+	FHIRMIG_BROWSER_TESTS=$$( { [ -n "$$CI" ] || { [ -x $(CHROMEDRIVER) ] && [ -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ]; }; } && echo required ) \
+	FHIRMIG_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core/axe.min.js \
+	$(BIN)/pytest
 
 # A local FHIR test server (the tests' SEKMET) to try `fhirmig upload` by hand: PORT=8090.
 fhir-server: $(VENV)/.installed $(FHIR_SERVER_VENV)/.installed

@@ -8,11 +8,14 @@ as ``fhirmig/templates``. Everything else is configured in pyproject.toml.
 from setuptools import find_packages, setup
 
 setup(
-    # fhirmig.report.fonts holds only data (the fonts) but is a package to Python, so it
-    # is named here: setuptools warns at every install about a package it was not told of.
+    # fhirmig.report.fonts and the web page's templates and static files hold only data but
+    # are packages to Python, so they are named here: setuptools warns at every install
+    # about a package it was not told of.
     packages=[
         *find_packages(include=["fhirmig", "fhirmig.*"]),
         "fhirmig.report.fonts",
+        "fhirmig.web.static",
+        "fhirmig.web.templates",
         "fhirmig.templates",
     ],
     package_dir={"fhirmig.templates": "templates"},

@@ -19,13 +19,27 @@ machine's load average.
 
     .venv/bin/python benchmarks/bench_batch.py [--diaries 2000] [--memory 500,5000]
 
-Needs the dask extra (for psutil): pip install -e '.[dask]'.
+At scale (``--no-speedup`` skips the parts above):
+
+4. ``--scale 10000,100000`` generates that many diaries (``--days`` long, one at a time, so
+   the generator holds one diary) for each size and runs ``fhirmig batch --jobs 2`` on
+   them: throughput per core (diaries per CPU-second of the batch and its workers), the
+   peak memory of the batch process (the client) and of each worker, and the time to write
+   the ledger and manifest from the journal; then the ratios of the largest size to the
+   smallest (flat memory: under 1.2; linear ledger: time per diary about 1);
+5. ``--s3 10000`` converts that many diaries disk to disk and S3 to S3 through moto's S3
+   server on loopback (started here), and reports the ratio of the two rates.
+
+    .venv/bin/python benchmarks/bench_batch.py --no-speedup --scale 10000,100000 --days 30
+    .venv/bin/python benchmarks/bench_batch.py --no-speedup --s3 10000 --days 30
+
+Needs the dask extra (for psutil), and for ``--s3`` the test extra (moto, s3fs):
+pip install -e '.[test,dask]'.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -53,13 +67,14 @@ TRIGGERS = ("stress", "lack-of-sleep", "caffeine", "alcohol", "weather-change", 
 SITES = ("left-temple", "right-temple", "forehead", "behind-eyes", "neck", "occiput")
 
 
-def year_diary(index: int) -> dict[str, Any]:
-    """A plausible diary of one year: about 5 attacks a month and a daily entry."""
+def year_diary(index: int, span: int = 365) -> dict[str, Any]:
+    """A plausible diary of ``span`` days (a year by default): about 5 attacks a month and
+    a daily entry."""
     rng = random.Random(index)
     tz = ZONES[index % len(ZONES)]
     first = date(2025, 1, 1)
     attacks = []
-    for day in range(365):
+    for day in range(span):
         if rng.random() > 0.17:
             continue
         d = first + timedelta(days=day)
@@ -94,7 +109,7 @@ def year_diary(index: int) -> dict[str, Any]:
             "stress": rng.randrange(0, 11),
             "caffeineMg": rng.randrange(0, 400, 50),
         }
-        for i in range(365)
+        for i in range(span)
     ]
     return {
         "format": "fhirmig-diary/1",
@@ -107,10 +122,11 @@ def year_diary(index: int) -> dict[str, Any]:
     }
 
 
-def generate(folder: Path, n: int) -> None:
+def generate(folder: Path, n: int, span: int = 365) -> None:
+    """Write ``n`` diaries into ``folder``, one at a time (never more than one in memory)."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (folder / f"diary-{i:06d}.json").write_bytes(orjson.dumps(year_diary(i)))
+        (folder / f"diary-{i:06d}.json").write_bytes(orjson.dumps(year_diary(i, span)))
 
 
 def baseline(folder: Path, sample: int) -> tuple[float, float]:
@@ -131,85 +147,222 @@ def baseline(folder: Path, sample: int) -> tuple[float, float]:
     return len(diaries) / elapsed, resources / elapsed
 
 
-def run(folder: Path, out: Path, jobs: int) -> dict[str, float]:
-    """Run one batch as a subprocess; its wall time, CPU time, rates and peak memory."""
-    shutil.rmtree(out, ignore_errors=True)
+def run(source: str, out: str, jobs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one batch as a subprocess; its wall and CPU time, rates and peak memory.
+
+    ``peak_mb`` is the largest sum of the resident sizes of the batch process and its
+    workers; ``client_mb`` the peak of the batch process alone and ``workers_mb`` the peak
+    of each worker, sampled every 250 ms.
+    """
+    if not out.startswith("s3://"):
+        shutil.rmtree(out, ignore_errors=True)
     fhirmig = Path(sys.executable).with_name("fhirmig")
-    cmd = [str(fhirmig), "batch", str(folder), "-o", str(out), "--jobs", str(jobs)]
+    cmd = [str(fhirmig), "batch", source, "-o", out, "--jobs", str(jobs)]
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env or dict(os.environ)
+    )
     top = psutil.Process(proc.pid)
     peak = 0
+    peaks: dict[int, int] = {}
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         try:
             tree = [top, *top.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree))
+            sizes = {p.pid: p.memory_info().rss for p in tree}
         except psutil.Error:
-            pass
+            sizes = {}
+        peak = max(peak, sum(sizes.values()))
+        for p, rss in sizes.items():
+            peaks[p] = max(peaks.get(p, 0), rss)
         time.sleep(0.25)  # sampling costs CPU that the batch would otherwise get
     elapsed = time.perf_counter() - t0
+    said = proc.stdout.read().decode() if proc.stdout else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"batch failed with exit code {proc.returncode}: {' '.join(cmd)}")
-    summary = json.loads((out / "ledger.json").read_bytes())["summary"]
+    # "N of M diaries converted, R resources in F files; ledger: ..."
+    words = said.split()
+    converted, resources = int(words[0]), int(words[5])
     cpu = usage.ru_utime + usage.ru_stime  # the batch process and its (joined) workers
     return {
         "seconds": elapsed,
-        "diaries_per_s": summary["converted"] / elapsed,
-        "resources_per_s": summary["resources"] / elapsed,
-        "resources": summary["resources"],
+        "diaries_per_s": converted / elapsed,
+        "resources_per_s": resources / elapsed,
+        "resources": resources,
         "peak_mb": peak / 1e6,
-        "cpu_ms_per_diary": 1000 * cpu / summary["converted"],
+        "client_mb": peaks.get(proc.pid, 0) / 1e6,
+        "workers_mb": [v / 1e6 for k, v in sorted(peaks.items()) if k != proc.pid],
+        "cpu_ms_per_diary": 1000 * cpu / converted,
         "cores_busy": cpu / elapsed,
         "load": (load_before + os.getloadavg()[0]) / 2,
     }
 
 
+def describe(r: dict[str, Any]) -> str:
+    """One line of a run's figures."""
+    workers = ", ".join(f"{w:.0f}" for w in r["workers_mb"]) or "none"
+    return (
+        f"{r['seconds']:.1f} s, {r['diaries_per_s']:,.1f} diaries/s, "
+        f"{r['resources_per_s']:,.0f} resources/s; per core: "
+        f"{1000 / r['cpu_ms_per_diary']:,.1f} diaries per CPU-second "
+        f"({r['cpu_ms_per_diary']:.1f} ms/diary), {r['cores_busy']:.2f} cores busy; "
+        f"peak MB: client {r['client_mb']:.0f}, workers {workers}; "
+        f"load average {r['load']:.1f} on {os.cpu_count()} cores"
+    )
+
+
+def ledger_seconds(out: Path, n: int) -> float:
+    """The time to write the ledger and manifest of a finished batch from its journal."""
+    from fhirmig.batch.finish import finish_batch
+    from fhirmig.batch.runner import DEFAULT_CHUNK_SIZE
+    from fhirmig.batch.store import open_store
+
+    n_chunks = (n + DEFAULT_CHUNK_SIZE - 1) // DEFAULT_CHUNK_SIZE
+    t0 = time.perf_counter()
+    finish_batch(open_store(out), "ndjson", n_chunks, n, "2026-01-01T00:00:00Z", None)
+    return time.perf_counter() - t0
+
+
+def scale(work: Path, sizes: list[int], span: int, jobs: int) -> None:
+    """Throughput per core, per-process peak memory and ledger time at each size."""
+    results = []
+    for size in sizes:
+        folder, out = work / f"scale{size}", work / f"scaleout{size}"
+        generate(folder, size, span)
+        r = run(str(folder), str(out), jobs)
+        r["ledger_s"] = ledger_seconds(out, size)
+        results.append(r)
+        print(f"scale, {size} diaries of {span} days, --jobs {jobs}: {describe(r)}")
+        print(
+            f"  ledger and manifest of {size} diaries written in {r['ledger_s']:.2f} s "
+            f"({1e6 * r['ledger_s'] / size:.0f} us/diary)"
+        )
+        shutil.rmtree(folder)
+        shutil.rmtree(out)
+    if len(results) >= 2:
+        a, b = results[0], results[-1]
+        print(
+            f"scale ratio {sizes[-1]} / {sizes[0]} diaries: client peak "
+            f"{b['client_mb'] / a['client_mb']:.2f}, largest worker peak "
+            f"{max(b['workers_mb'], default=0) / max(a['workers_mb'], default=1):.2f}, "
+            f"ledger time per diary {b['ledger_s'] * sizes[0] / (a['ledger_s'] * sizes[-1]):.2f}"
+            f", CPU per diary {b['cpu_ms_per_diary'] / a['cpu_ms_per_diary']:.2f}"
+        )
+
+
+def through_s3(work: Path, size: int, span: int, jobs: int) -> None:
+    """The same diaries converted disk to disk and S3 to S3 (moto's server on loopback)."""
+    import s3fs
+
+    port = _free_port()
+    moto = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        env = dict(
+            os.environ,
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench-secret",
+            AWS_DEFAULT_REGION="us-east-1",
+        )
+        os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+        fs = s3fs.S3FileSystem(skip_instance_cache=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fs.mkdir("bench")
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        folder = work / f"s3in{size}"
+        generate(folder, size, span)
+        fs.put(str(folder) + "/", "bench/in/", recursive=True)
+        local = run(str(folder), str(work / "s3local"), jobs)
+        print(f"disk to disk, {size} diaries of {span} days: {describe(local)}")
+        remote = run("s3://bench/in/", "s3://bench/out/", jobs, env)
+        print(f"S3 to S3 (moto on loopback), {size} diaries: {describe(remote)}")
+        moto_cpu = psutil.Process(moto.pid).cpu_times()
+        print(
+            f"S3 / disk rate ratio: {remote['diaries_per_s'] / local['diaries_per_s']:.2f} "
+            f"(the S3 server itself used {moto_cpu.user + moto_cpu.system:.0f} s of CPU "
+            "on the same cores)"
+        )
+    finally:
+        moto.terminate()
+        moto.wait()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--diaries", type=int, default=2000)
+    parser.add_argument("--diaries", type=int, default=2000, help="diaries for the speed-up")
     parser.add_argument("--memory", default="500,5000", help="sizes for the memory check; '' skips")
     parser.add_argument("--sample", type=int, default=100, help="diaries for the baseline")
+    parser.add_argument("--no-speedup", action="store_true", help="skip --jobs 1 against 2")
+    parser.add_argument("--scale", default="", help="sizes of the scale runs, e.g. 10000,100000")
+    parser.add_argument("--s3", type=int, default=0, help="diaries of the run through S3")
+    parser.add_argument("--days", type=int, default=365, help="days per diary of scale/S3 runs")
+    parser.add_argument("--jobs", type=int, default=2, help="jobs of the scale and S3 runs")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795000000")
     with tempfile.TemporaryDirectory(prefix="fhirmig-bench-") as tmp:
         work = Path(tmp)
-        generate(work / "in", args.diaries)
-        base_d, base_r = baseline(work / "in", min(args.sample, args.diaries))
-        print(f"single diary: {base_d:,.1f} diaries/s, {base_r:,.0f} resources/s")
-        rates = {}
-        for jobs in (1, 2):
-            r = run(work / "in", work / f"out{jobs}", jobs)
-            rates[jobs] = r
-            print(
-                f"--jobs {jobs}: {args.diaries} diaries in {r['seconds']:.1f} s, "
-                f"{r['diaries_per_s']:,.1f} diaries/s, {r['resources_per_s']:,.0f} resources/s, "
-                f"peak {r['peak_mb']:.0f} MB, "
-                f"ratio to single diary {r['resources_per_s'] / base_r:.2f}; "
-                f"CPU {r['cpu_ms_per_diary']:.0f} ms/diary, {r['cores_busy']:.2f} cores busy, "
-                f"machine load average {r['load']:.1f} on {os.cpu_count()} cores"
-            )
-        same = _same(work / "out1", work / "out2")
+        if not args.no_speedup:
+            speedup(work, args)
+        if args.scale:
+            scale(work, [int(s) for s in args.scale.split(",")], args.days, args.jobs)
+        if args.s3:
+            through_s3(work, args.s3, args.days, args.jobs)
+
+
+def speedup(work: Path, args: argparse.Namespace) -> None:
+    """--jobs 1 against --jobs 2 and the ratio to one diary at a time; memory at two sizes."""
+    generate(work / "in", args.diaries)
+    base_d, base_r = baseline(work / "in", min(args.sample, args.diaries))
+    print(f"single diary: {base_d:,.1f} diaries/s, {base_r:,.0f} resources/s")
+    rates = {}
+    for jobs in (1, 2):
+        r = run(str(work / "in"), str(work / f"out{jobs}"), jobs)
+        rates[jobs] = r
         print(
-            f"speed-up 2 jobs / 1 job: {rates[2]['diaries_per_s'] / rates[1]['diaries_per_s']:.2f}"
+            f"--jobs {jobs}: {args.diaries} diaries in {r['seconds']:.1f} s, "
+            f"{r['diaries_per_s']:,.1f} diaries/s, {r['resources_per_s']:,.0f} resources/s, "
+            f"peak {r['peak_mb']:.0f} MB, "
+            f"ratio to single diary {r['resources_per_s'] / base_r:.2f}; "
+            f"CPU {r['cpu_ms_per_diary']:.0f} ms/diary, {r['cores_busy']:.2f} cores busy, "
+            f"machine load average {r['load']:.1f} on {os.cpu_count()} cores"
         )
-        print(f"output identical for --jobs 1 and 2: {same}")
-        sizes = [int(s) for s in args.memory.split(",") if s]
-        peaks = []
-        for size in sizes:
-            folder = work / f"mem{size}"
-            generate(folder, size)
-            r = run(folder, work / f"memout{size}", 2)
-            peaks.append(r["peak_mb"])
-            print(f"peak memory, {size} diaries, --jobs 2: {r['peak_mb']:.0f} MB")
-            shutil.rmtree(folder)
-            shutil.rmtree(work / f"memout{size}")
-        if len(peaks) >= 2:
-            print(f"peak memory ratio {sizes[-1]} / {sizes[0]} diaries: {peaks[-1] / peaks[0]:.2f}")
+    same = _same(work / "out1", work / "out2")
+    print(f"speed-up 2 jobs / 1 job: {rates[2]['diaries_per_s'] / rates[1]['diaries_per_s']:.2f}")
+    print(f"output identical for --jobs 1 and 2: {same}")
+    sizes = [int(s) for s in args.memory.split(",") if s]
+    peaks = []
+    for size in sizes:
+        folder = work / f"mem{size}"
+        generate(folder, size)
+        r = run(str(folder), str(work / f"memout{size}"), 2)
+        peaks.append(r["peak_mb"])
+        print(f"peak memory, {size} diaries, --jobs 2: {r['peak_mb']:.0f} MB")
+        shutil.rmtree(folder)
+        shutil.rmtree(work / f"memout{size}")
+    if len(peaks) >= 2:
+        print(f"peak memory ratio {sizes[-1]} / {sizes[0]} diaries: {peaks[-1] / peaks[0]:.2f}")
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "deidentify",
         "De-identify a diary for research (HIPAA Safe Harbor).",
     ),
+    "serve": (
+        "fhirmig.commands.serve",
+        "serve",
+        "Open a local web page to keep the diary and get the report.",
+    ),
 }
 
 

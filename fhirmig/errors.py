@@ -157,6 +157,8 @@ class ImportSourceError(FhirmigError):
         self, message: str, problems: Iterable[Problem] = (), *, params: Sequence[str] = ()
     ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        #: The first line alone, for callers that print the problems themselves.
+        self.summary = message
         text = message if not self.problems else message + "\n" + "\n".join(map(str, self.problems))
         super().__init__(text, params=params)
 

@@ -19,6 +19,7 @@ PACKAGES = [
     "fhirmig.privacy",
     "fhirmig.errors",
     "fhirmig.files",
+    "fhirmig.web",
 ]
 
 

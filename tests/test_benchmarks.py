@@ -16,13 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
     ("bench_apple_health.py", ["--size-mb", "1"], "peak"),
-    ("bench_batch.py", ["--diaries", "4", "--memory=", "--sample", "2"], "identical"),
+    (
+        "bench_batch.py",
+        "--diaries 4 --memory= --sample 2 --scale 20,40 --days 7 --s3 10".split(),
+        "S3 / disk rate ratio",
+    ),
     ("bench_cli_startup.py", ["--rounds", "2"], "ratio"),
     ("bench_convert.py", ["--attacks", "50", "--repeat", "1"], "ratio"),
     ("bench_deidentify.py", ["200"], "ratio to reading"),
+    ("bench_migraine_buddy.py", ["--rows", "200", "--repeat", "1"], "ratio import/csv.reader"),
     ("bench_report.py", ["--attacks", "40", "--repeat", "1"], "ratio report/bare"),
     ("bench_stats.py", ["2000"], "scaling ratio"),
     ("bench_upload.py", ["--rounds", "1"], "re-upload"),
+    ("bench_web.py", ["--attacks", "40", "--repeat", "3"], "ratio report preview / CLI report"),
 ]
 
 

@@ -65,6 +65,9 @@ def test_wheel_holds_data_and_metadata_and_builds_without_warning(tmp_path: Path
     assert {f"fhirmig/templates/{name}" for name in templates} <= names
     assert "fhirmig/fhir/terminology.csv" in names
     assert "fhirmig/report/fonts/DejaVuSans.ttf" in names and "fhirmig/py.typed" in names
+    web = ROOT / "fhirmig" / "web"
+    assert {f"fhirmig/web/templates/{p.name}" for p in (web / "templates").glob("*.html")} <= names
+    assert {"fhirmig/web/static/app.css", "fhirmig/web/static/app.js"} <= names
     meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
     meta = email.message_from_bytes(archive.read(meta_name))
     assert meta["License-Expression"] == "Apache-2.0"

@@ -31,6 +31,7 @@ from fhirmig.app.inputs import (
 from fhirmig.app.outputs import STDOUT, Output, check_new_diary, check_output, silence_stdout
 from fhirmig.app.period import period_warning, plural
 from fhirmig.app.report import ReportWritten, write_report
+from fhirmig.app.serve import serve_page
 from fhirmig.app.signals import Terminated, clean_exit_on_signals
 from fhirmig.app.stats import Figures, compute_figures
 from fhirmig.app.upload import (
@@ -87,6 +88,7 @@ __all__ = [
     "progress_wanted",
     "reader_of",
     "refuse",
+    "serve_page",
     "silence_stdout",
     "upload_input",
     "validate_inputs",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SOURCES", "ImportOutcome", "ImportSource", "import_export"]
 
-ImportSource = Literal["migraine-buddy", "apple-health", "daily-csv"]
+ImportSource = Literal["migraine-buddy", "apple-health", "daily-csv", "fitbit-sleep"]
 
 #: source -> (importer in fhirmig.importers, input kinds it takes)
 SOURCES: dict[str, tuple[str, frozenset[InputKind]]] = {
@@ -32,7 +33,11 @@ SOURCES: dict[str, tuple[str, frozenset[InputKind]]] = {
     ),
     "apple-health": ("import_apple_health", frozenset({InputKind.APPLE_HEALTH})),
     "daily-csv": ("import_daily_csv", frozenset({InputKind.DAILY_CSV, InputKind.CSV})),
+    # a Takeout folder, a JSON file or the CSV: the importer tells them by their content
+    "fitbit-sleep": ("import_fitbit_sleep", frozenset(InputKind)),
 }
+#: Attacks of these sources starting this close to one in the --into diary are that attack.
+_SAME_START_WITHIN: dict[str, timedelta] = {"apple-health": timedelta(minutes=15)}
 
 
 def _surely(kind: InputKind, src: Path) -> bool:
@@ -43,7 +48,9 @@ def _surely(kind: InputKind, src: Path) -> bool:
     """
     if kind is InputKind.DIARY_JSON:
         return src.suffix.lower() == ".json" and src.is_file()
-    return True
+    # told by the name alone (.xml, .zip): the importer reads the content and says what
+    # the file is, so a zip without an export or a workbook gets its own words
+    return kind is not InputKind.APPLE_HEALTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +119,8 @@ def import_export(
 ) -> ImportOutcome:
     """Import ``export`` (of kind ``source``) to a new diary ``output`` or into ``into``.
 
-    ``options`` go to the importer (``day_first``, ``missing_pain``, ``columns``). Without
+    ``options`` go to the importer (``day_first``, ``missing_pain``, ``keep_setting``,
+    ``columns``). Without
     ``into``, the patient id is ``patient_id`` (required); with it, the diary's patient,
     which the two must not contradict.
 
@@ -146,11 +154,15 @@ def import_export(
 
     importer: Callable[..., ImportResult] = getattr(importers, importer_name)
     result = importer(src, patient_id=pid, timezone=zone, **(options or {}))
-    return _finish(result, out, base, notes)
+    return _finish(result, out, base, notes, _SAME_START_WITHIN.get(source, timedelta(0)))
 
 
 def _finish(
-    result: ImportResult, output: Path | None, into: Path | None, notes: list[str]
+    result: ImportResult,
+    output: Path | None,
+    into: Path | None,
+    notes: list[str],
+    same_start_within: timedelta,
 ) -> ImportOutcome:
     from fhirmig.diary import read_diary, write_diary
     from fhirmig.importers import merge_diaries
@@ -163,7 +175,7 @@ def _finish(
         write_diary(result.diary, output)
         lines.append(f"wrote {output}")
         return ImportOutcome(tuple(notes), tuple(lines))
-    merged = merge_diaries(read_diary(into), result.diary)
+    merged = merge_diaries(read_diary(into), result.diary, same_start_within=same_start_within)
     lines.extend(f"{into}: {change}" for change in (*merged.changes, *merged.kept))
     target = output or into
     if merged.changed or target != into:

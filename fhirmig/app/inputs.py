@@ -162,7 +162,8 @@ def _csv_kind(head: bytes) -> InputKind:
 
 def _folder_kind(path: Path) -> InputKind:
     try:
-        names = [e.name.lower() for e in os.scandir(path) if not e.name.startswith(".")]
+        with os.scandir(path) as entries:
+            names = [e.name.lower() for e in entries if not e.name.startswith(".")]
     except OSError:
         return InputKind.EMPTY_FOLDER
     if any(n.endswith(".ndjson") for n in names):
@@ -170,8 +171,9 @@ def _folder_kind(path: Path) -> InputKind:
     if any(n.endswith((".json", ".csv")) for n in names):
         return InputKind.DIARY_FOLDER
     try:
-        if any(e.is_dir() and not e.name.startswith(".") for e in os.scandir(path)):
-            return InputKind.DIARY_FOLDER  # batch walks sub-folders
+        with os.scandir(path) as entries:  # closed even when any() stops early
+            if any(e.is_dir() and not e.name.startswith(".") for e in entries):
+                return InputKind.DIARY_FOLDER  # batch walks sub-folders
     except OSError:  # pragma: no cover - scanned just above
         pass
     return InputKind.EMPTY_FOLDER

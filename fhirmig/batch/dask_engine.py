@@ -1,8 +1,10 @@
 """The Dask engine: the same chunk tasks on a Dask distributed cluster.
 
 Workers run :func:`fhirmig.batch.worker.run_chunk` and write their parts straight into the
-output folder, which must therefore be the same folder for the client and every worker (a
-shared file system on a real cluster). The client keeps a bounded window of tasks in
+output: object storage (an fsspec URL, which each worker opens with its own credentials)
+or a folder that the client and every worker see under the same path. A worker lost
+mid-task has its task run again elsewhere by Dask, which gives the same bytes. The client
+keeps a bounded window of tasks in
 flight and records each result (journal, then ledger and manifest at the end). Dask is an
 optional extra: ``pip install 'fhirmig[dask]'``.
 """
@@ -36,7 +38,7 @@ def _client(stack: contextlib.ExitStack, scheduler: str | None, jobs: int) -> An
             )
         cluster = stack.enter_context(
             distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, dashboard_address=None, processes=True
+                n_workers=jobs, threads_per_worker=1, dashboard_address=":0", processes=True
             )
         )
         return stack.enter_context(distributed.Client(cluster, set_as_default=False))

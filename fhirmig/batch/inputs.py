@@ -15,7 +15,7 @@ import glob
 import importlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,9 @@ __all__ = [
     "BatchInput",
     "expand_inputs",
     "is_url",
+    "iter_inputs",
     "read_input_bytes",
+    "sort_key",
 ]
 
 #: File name endings a folder walk or a glob takes as diaries.
@@ -62,75 +64,110 @@ def expand_inputs(
 ) -> list[BatchInput]:
     """The diaries named by ``patterns``, sorted by name, each once.
 
-    Nothing inside ``outdir`` (a folder or an fsspec URL) is taken.
+    Nothing inside ``outdir`` (a folder or an fsspec URL) is taken. (A batch itself
+    streams the same list through :func:`fhirmig.batch.inputlist.spool_inputs`, which
+    keeps it on disk rather than in memory.)
 
     Raises:
         BatchError: a pattern names nothing (a missing file, a glob without match, an
             empty folder), so that a typo does not pass for an empty batch.
     """
+    found: dict[str, BatchInput] = {}
+    for item in iter_inputs(patterns, outdir):
+        found.setdefault(item.location, item)
+    return sorted(found.values(), key=sort_key)
+
+
+def sort_key(item: BatchInput) -> tuple[str, str]:
+    """The order of a batch's inputs: by name, then location."""
+    return (item.name, item.location)
+
+
+def iter_inputs(
+    patterns: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str] | None = None
+) -> Iterator[BatchInput]:
+    """Every input the patterns name, in pattern order, unsorted and possibly repeated.
+
+    Folders are walked lazily, so a folder of millions of diaries is never listed in
+    memory at once.
+
+    Raises:
+        BatchError: as :func:`expand_inputs`, once the pattern that names nothing is reached.
+    """
     out_url = os.fspath(outdir) if outdir is not None and is_url(os.fspath(outdir)) else None
     out_root = Path(outdir).resolve() if outdir is not None and out_url is None else None
-    found: dict[str, BatchInput] = {}
     for raw in patterns:
         text = os.fspath(raw)
         items = _expand_url(text, out_url) if is_url(text) else _expand_local(text, out_root)
-        if not items and not _named_sidecar(text):
-            raise BatchError(f"{text}: no diary found (no such file, or no .json/.csv inside)")
+        empty = True
         for item in items:
-            found.setdefault(item.location, item)
-    return sorted(found.values(), key=lambda i: (i.name, i.location))
+            empty = False
+            yield item
+        if empty and not _named_sidecar(text):
+            raise BatchError(f"{text}: no diary found (no such file, or no .json/.csv inside)")
 
 
-def _expand_local(text: str, out_root: Path | None) -> list[BatchInput]:
+def _expand_local(text: str, out_root: Path | None) -> Iterator[BatchInput]:
     if _GLOB_CHARS.intersection(text):
-        matches = sorted(glob.glob(text, recursive=True))
-        items: list[BatchInput] = []
-        for match in matches:
+        for match in glob.iglob(text, recursive=True):
             p = Path(match)
             if p.is_dir() and not p.is_symlink():
-                items.extend(_walk(p, out_root))
+                yield from _walk(p, out_root)
             elif _is_diary_name(p) and not _is_sidecar(p):
-                items.extend(_one(p, out_root))
-        return items
+                yield from _one(p, out_root)
+        return
     p = Path(text)
     if p.is_symlink():
-        return [BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")]
-    if p.is_dir():
-        return _walk(p, out_root)
-    if p.is_file() and not _is_sidecar(p):  # a shell-expanded *.json names sidecars too
-        return _one(p, out_root)
-    return []
+        yield BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")
+    elif p.is_dir():
+        yield from _walk(p, out_root)
+    elif p.is_file() and not _is_sidecar(p):  # a shell-expanded *.json names sidecars too
+        yield from _one(p, out_root)
 
 
-def _one(p: Path, out_root: Path | None) -> list[BatchInput]:
+def _one(p: Path, out_root: Path | None) -> Iterator[BatchInput]:
     if p.is_symlink():
-        return [BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")]
+        yield BatchInput(p.as_posix(), str(p.absolute()), "is a symbolic link; refused")
+        return
     resolved = p.resolve()
     if out_root is not None and resolved.is_relative_to(out_root):
-        return []
-    return [BatchInput(p.as_posix(), str(resolved))]
+        return
+    yield BatchInput(p.as_posix(), str(resolved))
 
 
-def _walk(root: Path, out_root: Path | None) -> list[BatchInput]:
-    items: list[BatchInput] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        base = Path(folder)
+def _walk(root: Path, out_root: Path | None) -> Iterator[BatchInput]:
+    """Walk ``root`` without following links, one directory entry at a time."""
+    stack = [root]
+    while stack:
+        base = stack.pop()
         if out_root is not None and base.resolve().is_relative_to(out_root):
-            dirs.clear()
             continue
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for d in dirs:
-            if (base / d).is_symlink():
-                link = base / d
-                items.append(
-                    BatchInput(link.as_posix(), str(link.absolute()), "is a symbolic link; refused")
-                )
-        for name in sorted(files):
-            p = base / name
-            if name.startswith(".") or not _is_diary_name(p) or _is_sidecar(p):
-                continue
-            items.extend(_one(p, out_root))
-    return items
+        try:
+            entries = os.scandir(base)
+        except OSError:  # unreadable folders are skipped, as os.walk does
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()  # a link to a folder counts as a folder here
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if name.startswith("."):
+                        continue
+                    link = base / name
+                    if entry.is_symlink():
+                        yield BatchInput(
+                            link.as_posix(), str(link.absolute()), "is a symbolic link; refused"
+                        )
+                    else:
+                        stack.append(link)
+                    continue
+                p = base / name
+                if name.startswith(".") or not _is_diary_name(p) or _is_sidecar(p):
+                    continue
+                yield from _one(p, out_root)
 
 
 def _named_sidecar(text: str) -> bool:
@@ -151,7 +188,7 @@ def _is_sidecar(p: Path) -> bool:
     return (p.parent / f"{stem}.csv").exists() or (p.parent / f"{stem}.CSV").exists()
 
 
-def _expand_url(text: str, out_url: str | None) -> list[BatchInput]:
+def _expand_url(text: str, out_url: str | None) -> Iterator[BatchInput]:
     fs, path = _fs_of(text)
     protocol = text.partition("://")[0]
     fs.invalidate_cache()  # a listing cached earlier in this process may be stale
@@ -163,16 +200,14 @@ def _expand_url(text: str, out_url: str | None) -> list[BatchInput]:
         paths = [path]
     else:
         paths = []
-    items = []
-    for found in sorted(paths):
+    for found in paths:
         name = found.rsplit("/", 1)[-1]
         if not name.lower().endswith(DIARY_SUFFIXES) or name.lower().endswith(_SIDECAR):
             continue
         url = found if is_url(found) else f"{protocol}://{found}"
         if out_url is not None and url.startswith(out_url.rstrip("/") + "/"):
             continue
-        items.append(BatchInput(url, url))
-    return items
+        yield BatchInput(url, url)
 
 
 def _fs_of(url: str) -> tuple[Any, str]:
@@ -199,9 +234,8 @@ def read_input_bytes(item: BatchInput, limit: int = MAX_FILE_BYTES) -> bytes:
         raise InputError(f"{item.name}: {item.refused}")
     if is_url(item.location):
         fs, path = _fs_of(item.location)
-        try:
-            with fs.open(path, "rb") as fh:
-                data: bytes = fh.read(limit + 1)
+        try:  # one ranged GET on object stores (opening a file would ask its size first)
+            data: bytes = fs.cat_file(path, start=0, end=limit + 1)
         except (OSError, ValueError) as exc:
             raise InputError(f"{item.name}: cannot be read ({exc})") from None
     else:

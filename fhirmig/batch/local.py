@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk
 from fhirmig.errors import BatchError
 
-__all__ = ["OnResult", "default_jobs", "run_local"]
+__all__ = ["LocalPool", "OnResult", "default_jobs", "run_local"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -35,37 +35,72 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_local(tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult) -> None:
+class LocalPool:
+    """``jobs`` worker processes, all started at once when the pool is made.
+
+    A batch makes its pool before it lists its inputs: forked workers then share no copy
+    of the input list, whatever its length, and start while the client lists.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
+        )
+        self.pool.submit(os.getpid).result()  # fork every worker now (fork starts them all)
+
+    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult) -> None:
+        """Run ``tasks``, at most two per worker in flight.
+
+        Raises:
+            BatchError: a worker process died (for example killed by the system); finished
+                chunks are recorded, so ``--resume`` goes on from there.
+        """
+        pending: dict[Future[ChunkResult], ChunkTask] = {}
+        try:
+            for task in tasks:
+                if len(pending) >= 2 * self.jobs:
+                    _collect(pending, on_result)
+                pending[self.pool.submit(run_chunk, task)] = task
+            while pending:
+                _collect(pending, on_result)
+        except BrokenProcessPool:
+            raise BatchError(
+                "a worker process died; finished diaries are recorded, run again with {resume}",
+                params=("resume",),
+            ) from None
+
+    def close(self) -> None:
+        """Stop the workers (pending tasks are cancelled)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_local(
+    tasks: Iterable[ChunkTask], jobs: int, on_result: OnResult, pool: LocalPool | None = None
+) -> None:
     """Run ``tasks`` with ``jobs`` processes (in this process when ``jobs`` is 1).
+
+    ``pool`` is a pool started earlier (it is left open); without one a pool is made and
+    closed here.
 
     Raises:
         BatchError: a worker process died (for example killed by the system); finished
             chunks are recorded, so ``--resume`` goes on from there.
     """
+    if pool is not None:
+        pool.run(tasks, on_result)
+        return
     if jobs <= 1:
         for task in tasks:
             on_result(task, run_chunk(task))
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
-    )
-    pending: dict[Future[ChunkResult], ChunkTask] = {}
+    own = LocalPool(jobs)
     try:
-        for task in tasks:
-            if len(pending) >= 2 * jobs:
-                _collect(pending, on_result)
-            pending[pool.submit(run_chunk, task)] = task
-        while pending:
-            _collect(pending, on_result)
-    except BrokenProcessPool:
-        raise BatchError(
-            "a worker process died; finished diaries are recorded, run again with {resume}",
-            params=("resume",),
-        ) from None
+        own.run(tasks, on_result)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        own.close()
 
 
 def _die_with(parent: int) -> None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import orjson
+
 from fhirmig.errors import OutputError
 from fhirmig.files import FILE_MODE
 
@@ -41,6 +43,7 @@ __all__ = [
     "operation_outcome",
     "part_name",
     "transaction_time",
+    "write_bulk_manifest",
 ]
 
 #: Default upper bound of one NDJSON part (a single larger resource gets a part of its own).
@@ -175,16 +178,49 @@ def bulk_manifest(
     specification asks for absolute URLs once the files are served).
     """
 
-    def url(name: str) -> str:
-        return f"{base_url.rstrip('/')}/{name}" if base_url else name
-
     return {
         "transactionTime": when,
         "request": request,
         "requiresAccessToken": False,
-        "output": [{"type": f.type, "url": url(f.name), "count": f.count} for f in files],
-        "error": [{"type": f.type, "url": url(f.name), "count": f.count} for f in errors],
+        "output": [_entry(f, base_url) for f in files],
+        "error": [_entry(f, base_url) for f in errors],
     }
+
+
+def _entry(f: OutputFile, base_url: str | None) -> dict[str, Any]:
+    url = f"{base_url.rstrip('/')}/{f.name}" if base_url else f.name
+    return {"type": f.type, "url": url, "count": f.count}
+
+
+def write_bulk_manifest(
+    fh: IO[bytes],
+    files: Iterable[OutputFile],
+    *,
+    when: str,
+    base_url: str | None = None,
+    errors: Iterable[OutputFile] = (),
+) -> None:
+    """Write :func:`bulk_manifest` as indented JSON, one ``output`` entry at a time.
+
+    The bytes are those of ``orjson.dumps(bulk_manifest(...), option=OPT_INDENT_2)`` and a
+    newline, without the list of every part in memory.
+    """
+    marker = "\x01fhirmig-output\x01"
+    body = bulk_manifest([], when=when, base_url=base_url, errors=errors)
+    body["output"] = [marker]
+    text = orjson.dumps(body, option=orjson.OPT_INDENT_2)
+    before, after = text.split(b"    " + orjson.dumps(marker), 1)
+    first = True
+    for f in files:
+        entry = orjson.dumps(_entry(f, base_url), option=orjson.OPT_INDENT_2)
+        fh.write(before if first else b",\n")
+        fh.write(b"\n".join(b"    " + line for line in entry.split(b"\n")))
+        first = False
+    if first:
+        body["output"] = []
+        fh.write(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        fh.write(after + b"\n")
 
 
 def operation_outcome(entry: dict[str, Any]) -> dict[str, Any]:

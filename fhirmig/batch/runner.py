@@ -7,58 +7,37 @@ end, writes the ledger and the Bulk Data manifest from the journal in input orde
 output therefore depends only on the inputs and the settings (``format``, ``chunk_size``,
 ``max_part_bytes``), never on ``jobs`` or the engine, and a resumed run gives the same
 bytes as an uninterrupted one.
+
+The client's memory does not grow with the number of diaries: the input list is kept
+sorted on disk (:mod:`fhirmig.batch.inputlist`), the worker processes are started before
+it is made, and the ledger and manifest are streamed (:mod:`fhirmig.batch.finish`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import TextIO
 
-import orjson
-
-from fhirmig.batch.inputs import BatchInput, expand_inputs
-from fhirmig.batch.ledger import (
-    LEDGER_NAME,
-    journal_name,
-    parse_journal,
-    resumable,
-    write_journal,
-    write_ledger,
-)
-from fhirmig.batch.local import default_jobs, run_local
-from fhirmig.batch.ndjson import (
-    DEFAULT_MAX_PART_BYTES,
-    ERRORS_NAME,
-    PART_PATTERN,
-    OutputFile,
-    bulk_manifest,
-    operation_outcome,
-    transaction_time,
-)
+from fhirmig.batch.finish import MANIFEST_NAME, finish_batch
+from fhirmig.batch.inputlist import spool_inputs
+from fhirmig.batch.ledger import resumable, write_journal
+from fhirmig.batch.local import LocalPool, default_jobs, run_local
+from fhirmig.batch.ndjson import DEFAULT_MAX_PART_BYTES, transaction_time
 from fhirmig.batch.progress import Progress
 from fhirmig.batch.store import STATE_DIR, Store, open_store
-from fhirmig.batch.worker import (
-    BUNDLES_DIR,
-    DEFAULT_CONVERTER,
-    ChunkResult,
-    ChunkTask,
-    InputResult,
-)
-from fhirmig.errors import BatchError, UsageError
+from fhirmig.batch.worker import DEFAULT_CONVERTER, ChunkResult, ChunkTask
+from fhirmig.errors import UsageError
+from fhirmig.files import private_tempdir
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "MANIFEST_NAME", "BatchSummary", "run_batch"]
 
 FORMATS = ("ndjson", "bundles")
 ENGINES = ("local", "dask")
 DEFAULT_CHUNK_SIZE = 50
-MANIFEST_NAME = "manifest.json"
-_TEMP = re.compile(r"^\..+\.tmp$")
-_JOURNAL = re.compile(r"^chunk-(\d{6,})\.json$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +118,18 @@ def run_batch(
     check_profile(profile)
     workers = jobs or default_jobs()
     out = open_store(outdir)
-    items = expand_inputs(inputs, out.location)
     if base_url is None:
         base_url = out.default_base_url
-    out.ensure()
-    with out.lock():
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if engine == "local" and workers > 1:  # before the input list exists: see LocalPool
+            pool = LocalPool(workers)
+            stack.callback(pool.close)
+        items = spool_inputs(inputs, out.location, stack.enter_context(private_tempdir()))
+        out.ensure()
+        stack.enter_context(out.lock())
+        if pool is not None:
+            stack.callback(pool.close)  # no worker writes once the lock is released
         when = _transaction_time(out, resume)
         meter = Progress(len(items), progress) if progress is not None else None
         n_chunks = (len(items) + chunk_size - 1) // chunk_size
@@ -156,11 +142,10 @@ def run_batch(
 
         def tasks() -> Iterator[ChunkTask]:
             nonlocal skipped
-            for index in range(n_chunks):
-                chunk = items[index * chunk_size : (index + 1) * chunk_size]
+            for index, chunk in enumerate(items.chunks(chunk_size)):
                 task = ChunkTask(
                     index,
-                    tuple(chunk),
+                    chunk,
                     out.location,
                     format,
                     max_part_bytes,
@@ -183,11 +168,22 @@ def run_batch(
 
             run_dask(tasks(), workers, record, scheduler)
         else:
-            run_local(tasks(), workers, record)
-        summary = _finish(out, format, n_chunks, items, when, base_url, skipped)
+            run_local(tasks(), workers, record, pool)
+        done = finish_batch(out, format, n_chunks, len(items), when, base_url)
         if meter is not None:
             meter.close()
-    return summary
+    return BatchSummary(
+        outdir=out.where,
+        format=format,
+        inputs=len(items),
+        converted=done.converted,
+        failed=done.failed,
+        skipped=skipped,
+        resources=done.resources,
+        files=done.files,
+        ledger=done.ledger,
+        manifest=done.manifest,
+    )
 
 
 def _check(
@@ -232,131 +228,3 @@ def _transaction_time(out: Store, resume: bool) -> str:
     when = transaction_time()
     out.write(stamp, when.encode("ascii") + b"\n")
     return when
-
-
-def _results(out: Store, n_chunks: int) -> Iterator[ChunkResult]:
-    names = (journal_name(index) for index in range(n_chunks))
-    for index, data in enumerate(out.read_many(names)):
-        loaded = parse_journal(index, data)
-        if loaded is None:
-            raise BatchError(
-                f"{out.url}: the record of chunk {index} is missing; run again with " + "{resume}",
-                params=("resume",),
-            )
-        yield loaded[1]
-
-
-def _finish(
-    out: Store,
-    format: str,
-    n_chunks: int,
-    items: Sequence[BatchInput],
-    when: str,
-    base_url: str | None,
-    skipped: int,
-) -> BatchSummary:
-    """Write the ledger and the manifest from the journal; remove files of older runs."""
-    patients: Counter[str] = Counter()
-    files: list[OutputFile] = []
-    for result in _results(out, n_chunks):
-        files.extend(result.files)
-        patients.update(r.patient_key for r in result.inputs if r.patient_key)
-    shared = {key for key, n in patients.items() if n > 1}
-    totals = {"converted": 0, "failed": 0, "resources": 0}
-    by_type: Counter[str] = Counter()
-    outputs: set[str] = set()
-
-    def entries(errors: IO[bytes]) -> Iterator[dict[str, Any]]:
-        for result in _results(out, n_chunks):
-            for item in result.inputs:
-                entry = _entry(item, format, shared, patients, out)
-                if entry["status"] == "done":
-                    totals["converted"] += 1
-                    by_type.update(item.resources)
-                    if item.output:
-                        outputs.add(item.output)
-                else:
-                    totals["failed"] += 1
-                    errors.write(orjson.dumps(operation_outcome(entry)) + b"\n")
-                yield entry
-
-    def summary() -> dict[str, Any]:
-        totals["resources"] = sum(by_type.values())
-        return {"inputs": len(items), **totals, "resourcesByType": dict(sorted(by_type.items()))}
-
-    with out.writer(ERRORS_NAME) as errors:
-        write_ledger(out, format, entries(errors), summary)
-    failures = [OutputFile("OperationOutcome", ERRORS_NAME, totals["failed"])]
-    if not totals["failed"] or format != "ndjson":
-        out.remove(ERRORS_NAME)
-        failures = []
-    manifest: Path | str | None = None
-    keep = {f.name for f in files}
-    if format == "ndjson":
-        manifest = out.child(MANIFEST_NAME)
-        ordered = sorted(files, key=lambda f: (f.type, f.name))
-        body = bulk_manifest(ordered, when=when, base_url=base_url, errors=failures)
-        out.write(MANIFEST_NAME, orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
-    _remove_stale(out, keep, outputs, n_chunks, format)
-    return BatchSummary(
-        outdir=out.where,
-        format=format,
-        inputs=len(items),
-        converted=totals["converted"],
-        failed=totals["failed"],
-        skipped=skipped,
-        resources=totals["resources"],
-        files=len(files) if format == "ndjson" else len(outputs),
-        ledger=out.child(LEDGER_NAME),
-        manifest=manifest,
-    )
-
-
-def _entry(
-    item: InputResult, format: str, shared: set[str], patients: Counter[str], out: Store
-) -> dict[str, Any]:
-    entry = item.to_json()
-    entry.pop("patientKey", None)
-    if item.patient_key not in shared:
-        return entry
-    others = patients[item.patient_key] - 1
-    if format == "bundles":
-        if item.output:
-            out.remove(item.output)
-        return {
-            "input": item.input,
-            "sha256": item.sha256,
-            "status": "failed",
-            "errors": [
-                f"{item.input}: patient.id: the same patient id is in {others} other input(s) "
-                "of this batch; their bundles would overwrite each other"
-            ],
-        }
-    entry["warnings"] = [
-        f"{item.input}: patient.id: the same patient id is in {others} other input(s) "
-        "of this batch; their resources share ids"
-    ]
-    return entry
-
-
-def _remove_stale(
-    out: Store,
-    parts: set[str],
-    bundles: set[str],
-    n_chunks: int,
-    format: str,
-) -> None:
-    """Remove output of earlier runs that this run did not produce (only fhirmig's names)."""
-    for name in out.listdir():
-        if (PART_PATTERN.match(name) and name not in parts) or _TEMP.match(name):
-            out.remove(name)
-    if format != "ndjson":
-        out.remove(MANIFEST_NAME)
-    for name in out.listdir(BUNDLES_DIR):
-        rel = f"{BUNDLES_DIR}/{name}"
-        if (name.endswith(".json") and rel not in bundles) or _TEMP.match(name):
-            out.remove(rel)
-    for name in out.listdir(STATE_DIR):
-        match = _JOURNAL.match(name)
-        if (match and int(match.group(1)) >= n_chunks) or _TEMP.match(name):
-            out.remove(f"{STATE_DIR}/{name}")

@@ -15,13 +15,19 @@ import click
 
 from fhirmig.app import ImportOutcome, ImportSource, import_export
 from fhirmig.commands._common import echo_err, handle_errors
-from fhirmig.errors import UsageError
+from fhirmig.errors import ImportSourceError, UsageError
 
 __all__ = ["import_group"]
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o``, ``--into``, ``--force``, ``--patient-id`` and ``--timezone``, for every source."""
+    """``-o``, ``--into``, ``--force``, ``--patient-id``, ``--timezone``, ``--all-problems``."""
+    func = click.option(
+        "--all-problems",
+        "all_problems",
+        is_flag=True,
+        help=f"List every problem and note (default: the first {MAX_LINES}, then a count).",
+    )(func)
     func = click.option(
         "--timezone",
         metavar="ZONE",
@@ -51,17 +57,37 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _run(source: ImportSource, export: Path, **kwargs: Any) -> None:
-    outcome: ImportOutcome = import_export(source, export, **kwargs)
-    for note in outcome.notes:
-        echo_err(f"note: {note}")
+#: Problem and note lines printed for one file before "and N more".
+MAX_LINES = 20
+
+
+def _capped(lines: list[str], all_lines: bool, what: str) -> list[str]:
+    """At most :data:`MAX_LINES` lines, then ``and N more`` (all with --all-problems)."""
+    if all_lines or len(lines) <= MAX_LINES:
+        return lines
+    rest = len(lines) - MAX_LINES
+    return [*lines[:MAX_LINES], f"and {rest} more {what} (--all-problems lists every one)"]
+
+
+def _run(source: ImportSource, export: Path, all_problems: bool, **kwargs: Any) -> None:
+    try:
+        outcome: ImportOutcome = import_export(source, export, **kwargs)
+    except ImportSourceError as exc:
+        if not exc.problems:
+            raise
+        echo_err(exc.summary)
+        for line in _capped([str(p) for p in exc.problems], all_problems, "problems"):
+            echo_err(line)
+        raise SystemExit(exc.exit_code) from None
+    for line in _capped([f"note: {n}" for n in outcome.notes], all_problems, "notes"):
+        echo_err(line)
     for line in outcome.lines:
         click.echo(line)
 
 
 @click.group("import")
 def import_group() -> None:
-    """Import Migraine Buddy, Apple Health or wearable data as a diary."""
+    """Import Migraine Buddy, Apple Health, Fitbit or other wearable data as a diary."""
 
 
 @import_group.command("migraine-buddy")
@@ -80,6 +106,11 @@ def import_group() -> None:
     show_default=True,
     help="Intensity for attacks whose pain level is empty (their notes say so).",
 )
+@click.option(
+    "--keep-setting",
+    is_flag=True,
+    help="Keep each attack's location (Home, Work, Out) as its setting; left out by default.",
+)
 @handle_errors
 def migraine_buddy(
     export: Path,
@@ -88,10 +119,12 @@ def migraine_buddy(
     patient_id: str | None,
     timezone: str | None,
     force: bool,
+    all_problems: bool,
     day_first: bool | None,
     missing_pain: int,
+    keep_setting: bool,
 ) -> None:
-    """Import EXPORT, the CSV Migraine Buddy exports for doctors.
+    """Import EXPORT, Migraine Buddy's CSV export or its saved "For my doctor" report (HTML).
 
     \b
     Examples:
@@ -99,15 +132,23 @@ def migraine_buddy(
       fhirmig import migraine-buddy export.csv --into diary.json
     """
     _run(
-        "migraine-buddy", export, output=output, into=into, patient_id=patient_id,
-        timezone=timezone, force=force,
-        options={"day_first": day_first, "missing_pain": missing_pain},
+        "migraine-buddy", export, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"day_first": day_first, "missing_pain": missing_pain,
+                 "keep_setting": keep_setting},
     )  # fmt: skip
 
 
 @import_group.command("apple-health")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @_target_options
+@click.option(
+    "--missing-pain",
+    type=click.IntRange(0, 10),
+    default=0,
+    show_default=True,
+    help="Intensity for headaches logged with severity 'unspecified' (their notes say so).",
+)
 @handle_errors
 def apple_health(
     export: Path,
@@ -116,8 +157,13 @@ def apple_health(
     patient_id: str | None,
     timezone: str | None,
     force: bool,
+    all_problems: bool,
+    missing_pain: int,
 ) -> None:
-    """Import sleep from an Apple Health EXPORT (export.xml or export.zip) as daily sleep hours.
+    """Import sleep, menstruation and headaches from an Apple Health EXPORT (xml or zip).
+
+    Headaches merge with attacks already in the --into diary: one starting within 15
+    minutes of an attack there is that attack.
 
 
     \b
@@ -126,8 +172,9 @@ def apple_health(
       fhirmig import apple-health export.xml -o sleep.json --patient-id p1
     """
     _run(
-        "apple-health", export, output=output, into=into, patient_id=patient_id,
-        timezone=timezone, force=force,
+        "apple-health", export, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"missing_pain": missing_pain},
     )  # fmt: skip
 
 
@@ -155,6 +202,7 @@ def daily_csv(
     patient_id: str | None,
     timezone: str | None,
     force: bool,
+    all_problems: bool,
     columns: tuple[str, ...],
     day_first: bool | None,
 ) -> None:
@@ -173,6 +221,34 @@ def daily_csv(
             raise UsageError(f"--column {item!r}: write it FIELD=HEADER, e.g. sleep_hours=Sleep")
         mapping[field.strip()] = header.strip()
     _run(
-        "daily-csv", csv_file, output=output, into=into, patient_id=patient_id,
-        timezone=timezone, force=force, options={"columns": mapping, "day_first": day_first},
+        "daily-csv", csv_file, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
+        options={"columns": mapping, "day_first": day_first},
+    )  # fmt: skip
+
+
+@import_group.command("fitbit-sleep")
+@click.argument("source", metavar="PATH", type=click.Path(path_type=Path))
+@_target_options
+@handle_errors
+def fitbit_sleep(
+    source: Path,
+    output: Path | None,
+    into: Path | None,
+    patient_id: str | None,
+    timezone: str | None,
+    force: bool,
+    all_problems: bool,
+) -> None:
+    """Import sleep from Fitbit: a Takeout folder of sleep-YYYY-MM-DD.json files, one such
+    file, or the sleep CSV export, as daily hours asleep of the main sleep.
+
+    \b
+    Examples:
+      fhirmig import fitbit-sleep "Takeout/Fitbit/Global Export Data" --into diary.json
+      fhirmig import fitbit-sleep sleep_export.csv -o days.json --patient-id p1
+    """
+    _run(
+        "fitbit-sleep", source, all_problems, output=output, into=into,
+        patient_id=patient_id, timezone=timezone, force=force,
     )  # fmt: skip

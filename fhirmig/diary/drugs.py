@@ -201,7 +201,7 @@ def match_drug(name: str) -> DrugMatch:
     for e in entries:
         if e.kind == "ambiguous" and e.drug_class is None:
             return DrugMatch(
-                name, "other", keys, reason=f"{e.names[0]!r} is sold with different ingredients"
+                name, "other", keys, reason="a brand name sold with different ingredients"
             )
     classes: list[str] = []
     adjuvant = False

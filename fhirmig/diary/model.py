@@ -295,6 +295,13 @@ class Attack(_Model):
     relief_methods: list[ReliefUse] = Field(default_factory=list)
     disability: Literal["none", "mild", "moderate", "severe"] | None = None
     notes: Notes | None = None
+    #: The symptom the patient found worst (vocabulary key or free text); also in symptoms.
+    most_bothersome_symptom: Text | None = None
+    #: Symptoms in the hours before the attack (prodrome); never an aura (ICHD-3 keeps
+    #: prodrome and aura apart), so they set neither ``aura`` nor a migraine day.
+    premonitory_symptoms: list[Text] = Field(default_factory=list)
+    #: Where the attack happened, in the patient's words (home, work); only when chosen.
+    setting: Text | None = None
     extra: dict[str, Any] | None = None
 
     @property

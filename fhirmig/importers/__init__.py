@@ -1,4 +1,4 @@
-"""Other apps' exports as diaries: Migraine Buddy, Apple Health, and wearables' daily CSV.
+"""Other apps' exports as diaries: Migraine Buddy, Apple Health, Fitbit, and daily CSVs.
 
 Every importer returns an :class:`ImportResult` whose ``diary`` went through the same
 model and checks as any diary file; ``notes`` say what was kept as free text or left out.
@@ -8,6 +8,7 @@ changing what is already there, so importing the same export twice changes nothi
 
 from fhirmig.importers.apple_health import import_apple_health
 from fhirmig.importers.daily_csv import DAILY_FIELDS, import_daily_csv
+from fhirmig.importers.fitbit import import_fitbit_sleep
 from fhirmig.importers.merge import MergeResult, merge_days, merge_diaries
 from fhirmig.importers.migraine_buddy import import_migraine_buddy, parse_migraine_buddy
 from fhirmig.importers.result import ImportResult
@@ -18,6 +19,7 @@ __all__ = [
     "MergeResult",
     "import_apple_health",
     "import_daily_csv",
+    "import_fitbit_sleep",
     "import_migraine_buddy",
     "merge_days",
     "merge_diaries",

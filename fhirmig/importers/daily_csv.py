@@ -25,6 +25,7 @@ from fhirmig.importers.dates import AmbiguousOrder, infer_day_first, parse_local
 from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.importers.sniff import refuse_unless
 
 __all__ = ["DAILY_FIELDS", "import_daily_csv"]
 
@@ -104,6 +105,7 @@ def import_daily_csv(
             )
     p = Path(path)
     findings = Findings(str(p))
+    refuse_unless(p, frozenset({"text"}), "a table of daily values")
     text = decode_export(read_bytes(p), findings)
     findings.raise_if_problems("daily CSV")
     first_line = text.split("\n", 1)[0]

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
+from functools import lru_cache
 
 __all__ = [
     "AmbiguousOrder",
@@ -79,6 +80,7 @@ class LocalStamp:
     clock: time | None
 
 
+@lru_cache(maxsize=4096)
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.strip().lower())
     text = "".join(c for c in text if not unicodedata.combining(c))

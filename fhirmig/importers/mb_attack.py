@@ -131,6 +131,11 @@ class AttackBuilder:
         self.listed: list[_Listed] = []
         self.intakes: list[dict[str, Any]] = []
         self.aura: bool | None = None
+        self.bothersome: str | None = None
+        self.premonitory_keys: list[str] = []
+        self.disability: str | None = None
+        self.setting: str | None = None
+        self.menstruation = False
         self.notes: list[str] = []
         self.extra_lines: list[str] = []
 
@@ -154,21 +159,50 @@ class AttackBuilder:
             attack["kind"] = key
 
     def symptoms(self, text: str, bothersome: str | None) -> None:
-        """Symptoms: pain qualities, aura words and symptoms; the rest as free text."""
+        """Symptoms: pain qualities, aura words and symptoms; the rest as free text.
+
+        The most bothersome symptom is kept in its own field (and among the symptoms).
+        """
         items = _items(text)
-        if bothersome:
-            self.extra_lines.append(f"Most bothersome symptom: {bothersome}")
-            items += [b for b in _items(bothersome) if b not in items]
+        worst = _items(bothersome or "")
+        items += [b for b in worst if b not in items]
         for item in items:
             if quality := self._word(item, vocab.PAIN_QUALITIES):
                 self._add(self.qualities, quality)
+                key = quality
             elif aura := self._word(item, vocab.AURA_WORDS):
                 self.aura = True
                 self._add(self.symptom_keys, aura)
+                key = aura
             elif symptom := self._word(item, vocab.SYMPTOMS):
                 self._add(self.symptom_keys, symptom)
+                key = symptom
             else:
-                self._add(self.symptom_keys, self.catalogue.kept(item, self.line))
+                key = self.catalogue.kept(item, self.line)
+                self._add(self.symptom_keys, key)
+            if worst and item == worst[0]:
+                self.bothersome = key
+
+    def premonitory(self, text: str) -> None:
+        """Premonitory (prodrome) symptoms: kept apart, never read as an aura."""
+        for item in _items(text):
+            key = self._word(item, vocab.SYMPTOMS)
+            if key is None or key in vocab.AURA_SYMPTOMS:
+                key = self.catalogue.kept(item, self.line)
+            self._add(self.premonitory_keys, key)
+
+    def activities(self, text: str) -> None:
+        """Affected activities: the highest disability level of the table; others to notes."""
+        levels = ("none", "mild", "moderate", "severe")
+        unknown: list[str] = []
+        for item in _items(text):
+            level = vocab.ACTIVITY_DISABILITY.get(vocab.normal_word(item))
+            if level is None:
+                unknown.append(item)
+            elif self.disability is None or levels.index(level) > levels.index(self.disability):
+                self.disability = level
+        if unknown:
+            self.extra_lines.append("Affected activities: " + ", ".join(unknown))
 
     def aura_column(self, text: str) -> None:
         """The aura column: Yes/No in some app versions, premonitory symptoms in others."""
@@ -195,6 +229,7 @@ class AttackBuilder:
             if m:
                 if m[2].casefold() in _YES:
                     self._add(self.trigger_keys, "menstruation")
+                    self.menstruation = True
                 continue
             key = self._word(item, vocab.TRIGGERS)
             self._add(self.trigger_keys, key or self.catalogue.kept(item, self.line))
@@ -248,7 +283,7 @@ class AttackBuilder:
             med_id = self.catalogue.add(what, self.line)
             self.intakes.append({"medication": med_id, "taken": format_datetime(when)})
 
-    def fill(self, attack: dict[str, Any], unknown: dict[str, str]) -> None:
+    def fill(self, attack: dict[str, Any]) -> None:
         """Write the collected parts into the attack's data."""
         for name, values in (
             ("painLocations", self.locations),
@@ -262,8 +297,14 @@ class AttackBuilder:
                 attack[name] = values
         if self.aura is not None:
             attack["aura"] = self.aura
+        if self.disability is not None:
+            attack["disability"] = self.disability
+        if self.bothersome is not None:
+            attack["mostBothersomeSymptom"] = self.bothersome
+        if self.premonitory_keys:
+            attack["premonitorySymptoms"] = self.premonitory_keys
+        if self.setting is not None:
+            attack["setting"] = self.setting
         notes = "\n".join(self.notes + self.extra_lines).strip()
         if notes:
             attack["notes"] = notes
-        if unknown:
-            attack["extra"] = {"migraineBuddy": unknown}

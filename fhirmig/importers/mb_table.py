@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings
@@ -44,8 +45,11 @@ _SIMPLE: dict[str, str] = {
     **dict.fromkeys(
         ("pain position", "pain positions", "pain location", "pain locations"), "positions"
     ),
-    **dict.fromkeys(("attack type", "type", "kind"), "kind"),
-    **dict.fromkeys(("location", "place"), "place"),
+    **dict.fromkeys(("attack type", "attack types", "type", "kind"), "kind"),
+    **dict.fromkeys(("location", "place", "attack location"), "place"),
+    **dict.fromkeys(("start utc offset", "start offset", "utc offset"), "start_offset"),
+    **dict.fromkeys(("end utc offset", "end offset"), "end_offset"),
+    **dict.fromkeys(("geohash", "geo hash", "geolocation", "coordinates", "gps"), "geohash"),
     **dict.fromkeys(("notes", "note", "comments", "comment"), "notes"),
 }  # fmt: skip
 _EFFECT_WORDS = (
@@ -58,11 +62,14 @@ _EFFECT_WORDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def column_key(header: str) -> str | None:
     """The importer's name for an attack-table column, or None for a column it does not know.
 
     Medication and non-drug relief columns become ``med:<effect>`` and ``relief:<effect>``
     (effect ``helpful``, ``somewhat helpful``, ``unhelpful``, ``unsure`` or empty).
+    ``Premonitory Symptoms`` is its own key (a prodrome, never an aura); ``Geohash`` (the
+    phone's location) is recognised only so that it can be left out.
     """
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", header).replace("-", " ")
     n = normal_word(text)
@@ -75,7 +82,7 @@ def column_key(header: str) -> str | None:
     if "bothersome" in n:
         return "bothersome"
     if "premonitory" in n or "prodrome" in n:
-        return "aura"
+        return "premonitory"
     if n.startswith("pain position"):
         return "positions"
     relief = "non drug" in n or "nondrug" in n or "relief" in n
@@ -154,6 +161,8 @@ def _delimiter(text: str) -> str | None:
             if score > best_score:
                 best, best_score = delimiter, score
                 break
+        if best == ",":
+            break  # a comma header reads as one cell with any other separator
     return best
 
 
@@ -173,7 +182,7 @@ def read_table(text: str, findings: Findings) -> Table:
             elif record.nonempty():
                 table.events.append(record)
         elif record.nonempty():
-            if _is_header(record) > 2 and record.cells == table.header.cells:
+            if record.cells == table.header.cells:
                 continue  # the header repeated, as happens when two exports are pasted together
             table.attacks.append(record)
     return table

@@ -9,9 +9,12 @@ word here is the whole of teaching the importer a new app word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
+    "ACTIVITY_DISABILITY",
+    "AURA_SYMPTOMS",
     "AURA_WORDS",
     "BODY_SITES",
     "EFFECTS",
@@ -23,6 +26,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def normal_word(text: str) -> str:
     """The form words are compared in: lower case, letters and digits, single spaces."""
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
@@ -216,4 +220,44 @@ EFFECTS: Final[dict[str, str | None]] = {
     "somewhat helpful": "some",
     "unhelpful": "none",
     "unsure": None,
+}
+
+#: Symptom keys that describe an aura: a premonitory (prodrome) word is never given one.
+AURA_SYMPTOMS: Final = frozenset({"visual-aura", "sensory-aura", "speech-disturbance"})
+
+#: ``Affected Activities`` words -> the attack's ``disability``, on the four levels of the
+#: IHS functional disability scale used in acute-treatment trials (0 no disability, 1 mildly
+#: impaired, 2 severely impaired, 3 bed rest required) as none / mild / moderate / severe.
+#: An attack with several activities takes the highest level; a word not listed here is
+#: kept in the attack's notes ("Affected activities: ...") and sets no level.
+ACTIVITY_DISABILITY: Final[dict[str, str]] = {
+    "not affected": "none",
+    "no effect": "none",
+    "none": "none",
+    "normal": "none",
+    "slower": "mild",
+    "slower at home": "mild",
+    "slower at work": "mild",
+    "slower at school": "mild",
+    "slowed down": "mild",
+    "less productive": "mild",
+    "had to slow down": "mild",
+    "stopped": "moderate",
+    "stopped at home": "moderate",
+    "stopped at work": "moderate",
+    "stopped at school": "moderate",
+    "had to stop": "moderate",
+    "missed work": "moderate",
+    "missed school": "moderate",
+    "missed social activities": "moderate",
+    "cancelled plans": "moderate",
+    "left work early": "moderate",
+    "left school early": "moderate",
+    "couldn t work": "moderate",
+    "stayed in bed": "severe",
+    "bed rest": "severe",
+    "in bed": "severe",
+    "bedridden": "severe",
+    "couldn t do anything": "severe",
+    "unable to function": "severe",
 }

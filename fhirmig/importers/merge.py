@@ -14,12 +14,14 @@ change is listed in :attr:`MergeResult.changes`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from fhirmig.diary.model import DayEntry, Diary
+from fhirmig.diary.model import Attack, DayEntry, Diary
 from fhirmig.diary.reader import diary_from_raw
 from fhirmig.diary.writer import diary_to_json
 from fhirmig.wording import plural
@@ -98,10 +100,15 @@ def merge_days(diary: Diary, days: Iterable[DayEntry]) -> MergeResult:
     return MergeResult(_rebuild(data, diary), tuple(changes), tuple(kept))
 
 
-def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
+def merge_diaries(
+    base: Diary, incoming: Diary, *, same_start_within: timedelta = timedelta(0)
+) -> MergeResult:
     """Add ``incoming``'s attacks, days, catalogue entries and treatments to ``base``.
 
-    ``base``'s patient is kept. Nothing ``base`` holds is changed or removed.
+    ``base``'s patient is kept. Nothing ``base`` holds is changed or removed. An incoming
+    attack whose start is within ``same_start_within`` of an attack already there is the
+    same attack (a source whose times drift by minutes between exports). An imported
+    ``headacheFree`` day that an attack touches is not carried over.
     """
     data = diary_to_json(base)
     new = diary_to_json(incoming)
@@ -109,11 +116,11 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
     kept: list[str] = []
     med_ids = _merge_catalogue(data, new.get("medications", []), changes)
     attack_ids = {a.id for a in base.attacks}
-    starts = {a.start for a in base.attacks}
+    starts = sorted(a.start for a in base.attacks)
     added_attacks = []
     skipped = 0
     for attack, model in zip(new.get("attacks", []), incoming.attacks, strict=True):
-        if model.id in attack_ids or model.start in starts:
+        if model.id in attack_ids or _near(starts, model.start, same_start_within):
             skipped += 1
             continue
         for intake in attack.get("medications", []):
@@ -131,7 +138,13 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
     if skipped:
         kept.append(f"left out {plural(skipped, 'attack')} already in the diary (same id or start)")
     existing = {d["date"]: dict(d) for d in data.get("days", [])}
-    if _merge_day_data(existing, new.get("days", []), changes, kept):
+    touched = _touched_days([*base.attacks, *incoming.attacks], base.patient.tz)
+    incoming_days = [
+        {k: v for k, v in d.items() if k != "headacheFree" or d["date"] not in touched}
+        for d in new.get("days", [])
+    ]
+    incoming_days = [d for d in incoming_days if len(d) > 1]
+    if _merge_day_data(existing, incoming_days, changes, kept):
         data["days"] = [existing[k] for k in sorted(existing)]
     for section, key in (("treatments", "id"), ("conditions", "id")):
         have = {item[key] for item in data.get(section, [])}
@@ -142,6 +155,26 @@ def merge_diaries(base: Diary, incoming: Diary) -> MergeResult:
     if not changes:
         return MergeResult(base, (), tuple(kept))
     return MergeResult(_rebuild(data, base), tuple(changes), tuple(kept))
+
+
+def _near(starts: list[datetime], start: datetime, window: timedelta) -> bool:
+    """True when a start in the sorted ``starts`` lies within ``window`` of ``start``."""
+    i = bisect_left(starts, start - window)
+    return i < len(starts) and starts[i] <= start + window
+
+
+def _touched_days(attacks: Iterable[Attack], tz: tzinfo) -> set[str]:
+    """ISO dates (in ``tz``) that an attack other than an aura-only one touches."""
+    out: set[str] = set()
+    for a in attacks:
+        if a.kind == "aura-only":
+            continue
+        first = a.start.astimezone(tz).date()
+        end = a.effective_end or a.start
+        last = max(a.start, end - timedelta(microseconds=1)).astimezone(tz).date()
+        for k in range(min((last - first).days, 366) + 1):
+            out.add((first + timedelta(days=k)).isoformat())
+    return out
 
 
 def _merge_catalogue(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +32,23 @@ from fhirmig.importers.dates import (
     place_in_zone,
 )
 from fhirmig.importers.mb_attack import AttackBuilder, Catalogue
+from fhirmig.importers.mb_events import RANGE_SPLIT, health_event_days
+from fhirmig.importers.mb_html import Report, looks_like_html, read_html_report
+from fhirmig.importers.mb_overview import compare_overview, report_patient
 from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
 from fhirmig.importers.result import Findings, ImportResult, build_diary
+from fhirmig.importers.sniff import refuse_unless
+from fhirmig.wording import plural
 
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
-_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|bis|au|a)\s+")
+#: What the CSV importer reads; anything else gets one line naming what the file is.
+_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "text"})
 _INTAKE_LINE = re.compile(
     r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
     r"(?P<what>.+?)\s*$",
     re.IGNORECASE,
 )
-_EVENT_TITLES = ("health event", "date", "description", "time period")
 
 
 def import_migraine_buddy(
@@ -53,6 +58,7 @@ def import_migraine_buddy(
     timezone: str = "UTC",
     day_first: bool | None = None,
     missing_pain: int = 0,
+    keep_setting: bool = False,
 ) -> ImportResult:
     """Read a Migraine Buddy CSV export into a diary for ``patient_id``.
 
@@ -64,6 +70,8 @@ def import_migraine_buddy(
             from the dates in the file and fails if they read both ways.
         missing_pain: the intensity given to an attack whose pain level is empty (the
             diary needs one); the attack's notes say it was not recorded.
+        keep_setting: keep ``Attack Location`` (Home, Work, ...) as the attack's
+            ``setting``; by default it is left out and the notes count how often.
 
     Raises:
         InputError: the file cannot be read.
@@ -71,6 +79,7 @@ def import_migraine_buddy(
         UsageError: an unknown time zone.
     """
     p = Path(path)
+    refuse_unless(p, _ACCEPTED, "a Migraine Buddy export")
     return parse_migraine_buddy(
         read_bytes(p),
         str(p),
@@ -78,6 +87,7 @@ def import_migraine_buddy(
         timezone=timezone,
         day_first=day_first,
         missing_pain=missing_pain,
+        keep_setting=keep_setting,
     )
 
 
@@ -89,6 +99,7 @@ def parse_migraine_buddy(
     timezone: str = "UTC",
     day_first: bool | None = None,
     missing_pain: int = 0,
+    keep_setting: bool = False,
 ) -> ImportResult:
     """Like :func:`import_migraine_buddy`, from the bytes of the export."""
     try:
@@ -100,7 +111,12 @@ def parse_migraine_buddy(
     findings = Findings(file)
     text = decode_export(data, findings)
     findings.raise_if_problems("Migraine Buddy export")
-    table = read_table(text, findings)
+    report: Report | None = None
+    if looks_like_html(text):
+        table, report = read_html_report(text, findings)
+        findings.raise_if_problems("Migraine Buddy report")
+    else:
+        table = read_table(text, findings)
     if table.header is None:
         if not table.events:
             findings.problem(
@@ -111,17 +127,14 @@ def parse_migraine_buddy(
         else:
             findings.note(None, "no attack table in this export; only health events imported")
     if table.header is not None:
-        for key, name in zip(table.keys, table.header.cells, strict=False):
-            if key is None and name.strip():
-                findings.note(
-                    table.header.line,
-                    f"column {name.strip()!r} is not one this importer knows; "
-                    "its values are kept in the attack's extra.migraineBuddy",
-                )
+        _column_notes(table, findings)
     order = _day_order(table, day_first, findings)
     catalogue = Catalogue()
     attacks: list[tuple[int, dict[str, Any]]] = []
     taken_ids: set[str] = set()
+    next_n: dict[str, int] = {}
+    menstruation: dict[str, int] = {}
+    places = 0
     for record in table.attacks:
         cells = _cells(record, table.keys, table.header, findings)
         if cells is None:
@@ -130,13 +143,28 @@ def parse_migraine_buddy(
         attack = _attack(builder, cells, tz, order, missing_pain)
         if attack is None:
             continue
+        if "place" in cells:
+            places += 1
+            if keep_setting:
+                attack["setting"] = cells["place"].replace("\n", " ")[:1000]
+        if builder.menstruation:
+            day = datetime.fromisoformat(attack["start"]).astimezone(tz).date().isoformat()
+            menstruation.setdefault(day, record.line)
+        # A counter per base id keeps this linear when many rows share one start time.
         base = attack["id"]
-        n = 2
+        n = next_n.get(base, 2)
         while attack["id"] in taken_ids:
             attack["id"], n = f"{base}-{n}", n + 1
+        next_n[base] = n
         taken_ids.add(attack["id"])
         attacks.append((record.line, attack))
-    days = _health_events(table.events, order, findings)
+    if places and not keep_setting:
+        findings.note(
+            None,
+            f"{plural(places, 'attack')} had a location (Attack Location) left out; "
+            "keeping the setting keeps it as each attack's setting",
+        )
+    days = health_event_days(table.events, order, findings, menstruation)
     if catalogue.free_text:
         # Counted, not listed: the words may be the patient's own (custom triggers, notes),
         # and they stand in the diary as written.
@@ -148,14 +176,19 @@ def parse_migraine_buddy(
     if not table.attacks and table.header is not None:
         findings.note(table.header.line, "the attack table has no rows")
     attacks.sort(key=lambda item: datetime.fromisoformat(item[1]["start"]))
+    patient: dict[str, Any] = {"id": patient_id, "timezone": timezone}
+    if report is not None:
+        report_patient(report, patient, findings)
     raw = {
-        "patient": {"id": patient_id, "timezone": timezone},
+        "patient": patient,
         "medications": catalogue.entries(findings),
         "attacks": [a for _, a in attacks],
         "days": [d for _, d in days],
     }
     lines = {"attacks": [ln for ln, _ in attacks], "days": [ln for ln, _ in days]}
     diary = build_diary(raw, findings, "Migraine Buddy export", lambda s, i: lines[s][i])
+    if report is not None:
+        compare_overview(report, diary, order, findings)
     return ImportResult(diary, tuple(findings.notes), file)
 
 
@@ -169,7 +202,7 @@ def _day_order(table: Table, day_first: bool | None, findings: Findings) -> bool
             values.append(record.cells[started].split("\n")[0])
     for record in table.events:
         if record.cells:
-            values.extend(_RANGE_SPLIT.split(record.cells[0].strip()))
+            values.extend(RANGE_SPLIT.split(record.cells[0].strip()))
     try:
         return infer_day_first(values)
     except ValueError as exc:
@@ -189,12 +222,15 @@ def _cells(
     out: dict[str, str] = {}
     names = header.cells if header is not None else ()
     for key, name, value in zip(keys, names, cells, strict=False):
+        if "\x00" in value:
+            findings.problem(
+                record.line, f"column {name.strip()!r} contains a NUL byte; it is not text"
+            )
+            return None
         value = value.strip()
-        if not value:
-            continue
-        if key is None:
-            out[f"?{name.strip()}"] = value
-        elif key in out:
+        if not value or key is None or key == "geohash":
+            continue  # unknown columns and the phone's location never enter the diary
+        if key in out:
             out[key] += ", " + value
         else:
             out[key] = value
@@ -229,16 +265,18 @@ def _attack(
     if not first:
         b.findings.problem(b.line, "the Started cell is empty")
         return None
-    start = _stamp(first, order, tz, b.line, b.findings)
+    start = _start(b, first, cells, tz, order)
     if start is None:
         return None
     b.extra_lines.extend(more)
-    attack: dict[str, Any] = {"id": f"mb-{start:%Y%m%dT%H%M}", "start": format_datetime(start)}
+    home = start.astimezone(tz)
+    attack: dict[str, Any] = {"id": f"mb-{home:%Y%m%dT%H%M}", "start": format_datetime(start)}
     _duration(b, cells, attack, start, tz, order)
     attack["intensity"] = _pain(b, cells.get("pain", ""), missing_pain)
     b.kind(cells.get("kind"), attack)
     b.symptoms(cells.get("symptoms", ""), cells.get("bothersome"))
     b.aura_column(cells.get("aura", ""))
+    b.premonitory(cells.get("premonitory", ""))
     b.triggers(cells.get("triggers", ""))
     b.positions(cells.get("positions", ""))
     for key, value in cells.items():
@@ -250,12 +288,50 @@ def _attack(
             b.medications(value, vocab.EFFECTS.get(key[4:]))
     b.finish_intakes(intakes)
     if "activities" in cells:
-        b.extra_lines.append("Affected activities: " + cells["activities"].replace("\n", ", "))
-    if "place" in cells:
-        b.extra_lines.append("Location: " + cells["place"])
-    unknown = {k[1:]: v for k, v in cells.items() if k.startswith("?")}
-    b.fill(attack, unknown)
+        b.activities(cells["activities"])
+    b.fill(attack)
     return attack
+
+
+def _offset(b: AttackBuilder, cells: dict[str, str], key: str) -> timezone | None:
+    """The fixed zone of a ``Start/End UTC Offset (min)`` cell: minutes east of UTC."""
+    text = cells.get(key, "").strip()
+    if not text:
+        return None
+    try:
+        minutes = int(float(text))
+    except ValueError:
+        b.findings.problem(b.line, f"UTC offset must be whole minutes (got {text[:20]!r})")
+        return None
+    if not -16 * 60 <= minutes <= 16 * 60:
+        b.findings.problem(b.line, f"UTC offset {minutes} min is outside -960..960")
+        return None
+    return timezone(timedelta(minutes=minutes))
+
+
+def _start(
+    b: AttackBuilder, text: str, cells: dict[str, str], tz: tzinfo, order: bool | None
+) -> datetime | None:
+    """The start instant: the wall clock where the phone was, at the row's own offset.
+
+    Exports since 2024 give each attack its UTC offset, so an attack logged while
+    travelling lands at its true instant; without one the clock is read in ``tz``.
+    """
+    offset = _offset(b, cells, "start_offset")
+    if offset is None:
+        return _stamp(text, order, tz, b.line, b.findings)
+    try:
+        stamp = parse_local(text, order)
+    except AmbiguousOrder as exc:
+        b.findings.ambiguous_order(b.line, exc)
+        return None
+    except ValueError as exc:
+        b.findings.problem(b.line, str(exc))
+        return None
+    if stamp.clock is None:
+        b.findings.problem(b.line, f"{text!r} has no time of day")
+        return None
+    return datetime.combine(stamp.day, stamp.clock, offset)
 
 
 def _duration(
@@ -273,6 +349,13 @@ def _duration(
         return
     if minutes is not None:
         attack["durationMinutes"] = int(minutes) if float(minutes).is_integer() else minutes
+        end_zone = _offset(b, cells, "end_offset")
+        if end_zone is not None:
+            # The duration fixes the end instant; the end offset says how it read locally.
+            attack["end"] = format_datetime(
+                (start + timedelta(minutes=minutes)).astimezone(end_zone)
+            )
+            del attack["durationMinutes"]
     elif "ended" in cells:
         end = _stamp(cells["ended"], order, tz, b.line, b.findings)
         if end is not None:
@@ -332,39 +415,18 @@ def _note_time(text: str, start: datetime, tz: tzinfo, order: bool | None) -> da
     return place_in_zone(stamp.day, stamp.clock, tz)[0]
 
 
-def _health_events(
-    events: list[Record], order: bool | None, findings: Findings
-) -> list[tuple[int, dict[str, Any]]]:
-    by_day: dict[str, tuple[int, list[str]]] = {}
-    for record in events:
-        cells = [c.strip() for c in record.cells]
-        first = cells[0] if cells else ""
-        parts = _RANGE_SPLIT.split(first)
-        try:
-            day = parse_local(parts[0], order).day
-        except AmbiguousOrder as exc:
-            findings.ambiguous_order(record.line, exc)
-            continue
-        except ValueError as exc:
-            words = [vocab.normal_word(c) for c in cells if c]
-            if len(words) <= 1 or any(t in w for t in _EVENT_TITLES for w in words):
-                continue  # a title, or the header row of the health-events block
-            findings.problem(record.line, f"health event: {exc}")
-            continue
-        period, description, notes = [*cells, "", "", ""][1:4]
-        text = "Health event: " + (description or "(no description)")
-        if len(parts) > 1:
-            text += f" ({first})"
-        if period:
-            text += f" [{period}]"
-        if notes:
-            text += f": {notes}"
-        extra = [c for c in cells[4:] if c]
-        if extra:
-            text += " | " + " | ".join(extra)
-        key = day.isoformat()
-        by_day.setdefault(key, (record.line, []))[1].append(text)
-    return [
-        (line, {"date": key, "notes": "\n".join(texts)})
-        for key, (line, texts) in sorted(by_day.items())
-    ]
+def _column_notes(table: Table, findings: Findings) -> None:
+    """One note per column left out: unknown ones by name, the location columns by kind."""
+    if table.header is None:
+        return
+    for key, name in zip(table.keys, table.header.cells, strict=False):
+        if key is None and name.strip():
+            findings.note(
+                table.header.line,
+                f"column {name.strip()[:60]!r} is not one this importer knows; left out",
+            )
+        elif key == "geohash":
+            findings.note(
+                table.header.line,
+                f"column {name.strip()[:60]!r} (the phone's location) is never imported",
+            )

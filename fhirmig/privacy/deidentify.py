@@ -230,6 +230,13 @@ def _attack(a: Attack, i: int, ctx: _Context, meds: dict[str, str]) -> Attack:
             ],
             "relief_methods": [_relief(r, ctx) for r in a.relief_methods],
             "notes": ctx.note(a.notes),
+            "premonitory_symptoms": ctx.entries(a.premonitory_symptoms, SYMPTOMS),
+            "most_bothersome_symptom": (
+                None
+                if a.most_bothersome_symptom is None
+                else ctx.entry(a.most_bothersome_symptom, (*SYMPTOMS, *PAIN_QUALITIES))
+            ),
+            "setting": None,  # where the patient was: a location, never kept
             "extra": None,
         }
     )

@@ -18,7 +18,7 @@ distributed = pytest.importorskip("distributed")
 def cluster() -> Iterator[Any]:
     """A small in-process Dask cluster (threads, no worker processes)."""
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
     ) as local:
         yield local
 

@@ -25,7 +25,7 @@ def test_migraine_buddy_to_new_diary() -> None:
         "--patient-id", "p-7", "--timezone", "Europe/Lisbon",
     )  # fmt: skip
     assert code == 0, err
-    assert "imported 3 attacks, 4 medications, 2 days" in out
+    assert "imported 3 attacks, 4 medications, 3 days" in out
     assert "line 9: the pain level is empty" in err
     assert stat.S_IMODE(Path("d.json").stat().st_mode) == 0o600
     diary = read_diary("d.json")
@@ -183,3 +183,15 @@ def test_import_command_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_keep_setting_option() -> None:
+    args = ("migraine-buddy", str(DATA / "mb_2024.csv"), "--patient-id", "p",
+            "--timezone", "Europe/Berlin")  # fmt: skip
+    code, _, err = _run(*args, "-o", "plain.json")
+    assert code == 0, err
+    assert "3 attacks had a location (Attack Location) left out" in err
+    assert all(a.setting is None for a in read_diary("plain.json").attacks)
+    code, _, err = _run(*args, "-o", "kept.json", "--keep-setting")
+    assert code == 0, err
+    assert [a.setting for a in read_diary("kept.json").attacks] == ["Home", "Out", "Work"]

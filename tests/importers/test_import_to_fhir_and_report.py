@@ -24,6 +24,8 @@ FIXTURES = [
     ("mb_us_variant.csv", "America/New_York"),
     ("mb_semicolon.csv", "Europe/Berlin"),
     ("mb_events_only.csv", "UTC"),
+    ("mb_2024.csv", "Europe/Berlin"),
+    ("mb_report_dmy.html", "Europe/London"),
 ]
 
 

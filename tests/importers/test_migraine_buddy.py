@@ -29,10 +29,13 @@ def test_standard_export_maps_every_column() -> None:
     assert first.start.isoformat() == "2026-10-03T07:40:00+01:00"
     assert first.duration_minutes == 690
     assert first.intensity == 7
-    assert first.aura is True  # "Visual disturbances" among the premonitory symptoms
+    # "Visual disturbances" among the premonitory symptoms is a prodrome, not an aura
+    assert first.aura is None
+    assert first.premonitory_symptoms == ["Yawning", "Visual disturbances"]
+    assert first.most_bothersome_symptom == "nausea"
     assert first.pain_locations == ["left-temple", "behind-left-eye"]
     assert first.pain_qualities == ["throbbing"]
-    assert first.symptoms == ["nausea", "photophobia", "Worse pain if moving", "visual-aura"]
+    assert first.symptoms == ["nausea", "photophobia", "Worse pain if moving"]
     assert first.triggers == ["stress", "lack-of-sleep"]  # "Menstruation: No" is not one
     meds = {m.id: m for m in diary.medications}
     assert meds["sumatriptan-50mg-oral"].drug_class == "triptan"
@@ -53,8 +56,12 @@ def test_standard_export_maps_every_column() -> None:
     assert first.notes is not None
     assert first.notes.startswith("Had to leave the meeting early.")
     assert "I took this drug" not in first.notes
-    assert "Premonitory symptoms: Yawning" in first.notes
-    assert "Affected activities: Woke up during sleep, Slower [at home]" in first.notes
+    assert "Premonitory" not in first.notes
+    # "Slower [at home]" is mildly impaired on the functional disability scale; the
+    # other activity has no level and stays in the notes
+    assert first.disability == "mild"
+    assert "Affected activities: Woke up during sleep" in first.notes
+    assert "Slower" not in first.notes
     # Empty pain level and no end: kept, imported as 0 and duration unknown, both noted.
     assert second.intensity == 0 and second.effective_end is None
     assert second.notes is not None and "Pain level not recorded" in second.notes
@@ -75,7 +82,9 @@ def test_health_events_become_day_notes() -> None:
     assert days == {
         "2026-09-12": "Health event: Started Topiramate 25mg [Morning]: GP prescribed",
         "2026-09-20": "Health event: Flu (20/09/26 - 22/09/26) [All day]",
+        "2026-10-14": None,  # "Menstruation: Yes" on that attack marks the day
     }
+    assert [d.date.isoformat() for d in diary.days if d.menstruation] == ["2026-10-14"]
 
 
 def test_export_with_health_events_only() -> None:
@@ -98,7 +107,8 @@ def test_month_first_header_variants_and_month_names() -> None:
     assert first.medications[0].taken is not None
     assert first.medications[0].taken.isoformat() == "2026-10-25T20:05:00-04:00"
     assert first.relief_methods[0].method == "cold-compress"
-    assert first.extra == {"migraineBuddy": {"Barometric Pressure (hPa)": "1002"}}
+    assert first.extra is None  # an unknown column is reported and left out
+    assert "1002" not in diary.model_dump_json()
     assert second.start.isoformat() == "2026-10-28T06:00:00-04:00"
     assert diary.medication("excedrin-migraine") is not None
     assert diary.medication("excedrin-migraine").drug_class == "combination-analgesic"  # type: ignore[union-attr]
@@ -204,7 +214,10 @@ def test_vocabulary_tables_only_name_diary_keys() -> None:
         ("Started", "started"),
         ("Pain Intensity", "pain"),
         ("Potential Triggers (including menstruations)", "triggers"),
-        ("Premonitory Symptoms", "aura"),
+        ("Premonitory Symptoms", "premonitory"),
+        ("Start UTC Offset (min)", "start_offset"),
+        ("Geohash", "geohash"),
+        ("Attack Types", "kind"),
         ("Auras", "aura"),
         ("Helpful Medication", "med:helpful"),
         ("Medication - Somewhat helpful", "med:somewhat helpful"),

@@ -260,3 +260,19 @@ def test_birth_date_at_the_calendar_edge_is_no_error(
     result = deidentify_diary(diary, key)  # no diary dates: age judged at SOURCE_DATE_EPOCH
     assert result.patient.birth_date is not None
     assert result.patient.birth_date.year in years
+
+
+def test_imported_setting_and_free_text_prodrome_are_removed(key: bytes) -> None:
+    from pathlib import Path
+
+    from fhirmig.importers import import_migraine_buddy
+
+    data = Path(__file__).parents[1] / "importers" / "data" / "mb_2024.csv"
+    diary = import_migraine_buddy(
+        data, patient_id="p", timezone="Europe/Berlin", keep_setting=True
+    ).diary
+    assert diary.attacks[0].setting == "Home"
+    out = deidentify_diary(diary, key)
+    assert all(a.setting is None for a in out.attacks)
+    assert out.attacks[0].premonitory_symptoms == [OTHER, "neck-pain"]
+    assert out.attacks[0].most_bothersome_symptom == "photophobia"
