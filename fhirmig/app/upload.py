@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from fhirmig.app.context import RunContext
 from fhirmig.app.inputs import open_diary
 from fhirmig.app.outputs import check_output
-from fhirmig.errors import UsageError
+from fhirmig.errors import FhirmigError, UsageError
 
 if TYPE_CHECKING:
     from fhirmig.upload.auth import Auth
@@ -122,6 +122,8 @@ class UploadOutcome:
     error_lines: tuple[str, ...]
     exit_code: int
     summary: UploadSummary
+    #: the receipt went to standard output (``-``): the lines belong on standard error
+    to_stdout: bool = False
 
 
 def _dry_run_lines(summary: UploadSummary) -> list[str]:
@@ -160,13 +162,15 @@ def upload_input(
     profile: str = "r4",
     context: RunContext | None = None,
     progress: Progress | None = None,
+    word: Callable[[FhirmigError], str] = str,
 ) -> UploadOutcome:
     """Make the FHIR server at ``server`` hold what ``source`` (any diary input) says.
 
     Everything is checked before anything is sent: the server URL (http(s), no credentials
     in it, no plain http to another machine unless allowed), the sign-in settings, the
     receipt (never an input, key or token file). ``notify`` receives progress notes (the
-    mode chosen and why, waits over 5 s).
+    mode chosen and why, waits over 5 s). ``word`` words an error that stopped the upload
+    half-way, which is reported in the outcome rather than raised.
     """
     from fhirmig.upload.safety import check_server_url
 
@@ -182,8 +186,9 @@ def upload_input(
         raise UsageError(
             "{include_summaries} goes with {mode} document", params=("include_summaries", "mode")
         )
+    receipt_out = None
     if receipt is not None:
-        check_output(
+        receipt_out = check_output(
             receipt,
             protect=[
                 ("input", source),
@@ -233,9 +238,15 @@ def upload_input(
         )
     lines: list[str] = _dry_run_lines(summary) if dry_run else []
     lines.extend(summary.lines())
-    if receipt is not None:
-        write_receipt(summary, Path(receipt))
-    return UploadOutcome(tuple(lines), tuple(summary.failure_lines()), summary.exit_code, summary)
+    if receipt_out is not None:
+        receipt_out.produce(lambda path: write_receipt(summary, path), name="receipt.json")
+    return UploadOutcome(
+        tuple(lines),
+        tuple(summary.failure_lines(word=word)),
+        summary.exit_code,
+        summary,
+        to_stdout=receipt_out is not None and receipt_out.is_stdout,
+    )
 
 
 def progress_wanted() -> bool:

@@ -25,6 +25,7 @@ from fhirmig.commands._common import (
     echo_err,
     handle_errors,
     profile_option,
+    word,
 )
 
 MODES = UPLOAD_MODES
@@ -148,7 +149,7 @@ __all__ = ["upload"]
 @click.option(
     "--receipt",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON record of the server's answer for every resource.",
+    help="Write a JSON record of the server's answer for every resource (- for standard output).",
 )
 @profile_option
 @csv_patient_options
@@ -229,9 +230,10 @@ def upload(
             profile=profile,
             context=context,
             progress=advance,
+            word=word,
         )
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(line, err=outcome.to_stdout)
     for line in outcome.error_lines:
         click.echo(line, err=True)
     if outcome.exit_code:

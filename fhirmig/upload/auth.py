@@ -204,7 +204,9 @@ class SmartBackendAuth:
         endpoint = body.get("token_endpoint") if isinstance(body, dict) else None
         if status != 200 or not isinstance(endpoint, str) or not endpoint:
             raise AuthError(
-                f"{url}: no token_endpoint (HTTP {status}); give the token URL with --token-url"
+                f"{url}: no token_endpoint (HTTP {status}); give the token URL with "
+                + "{token_url}",
+                params=("token_url",),
             )
         self.token_url = endpoint
         return endpoint

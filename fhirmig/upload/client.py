@@ -201,7 +201,8 @@ class FhirClient:
                 if "CERTIFICATE_VERIFY_FAILED" in str(exc):
                     raise FatalServerError(
                         f"{method} {url}: the server's TLS certificate is not trusted; "
-                        "give the CA with --ca-bundle"
+                        "give the CA with {ca_bundle}",
+                        params=("ca_bundle",),
                     ) from None
                 failures += 1
                 if failures >= self.retry.attempts:
@@ -234,12 +235,14 @@ class FhirClient:
             raise FatalServerError(
                 f"{method} {url}: the server redirects (HTTP {status}) to another place, "
                 f"{origin_text(target)}; fhirmig sends nothing there. If that is the "
-                "server to use, give its address with --server"
+                "server to use, give its address with {server}",
+                params=("server",),
             )
         if method != "GET" and status not in (307, 308):
             raise FatalServerError(
                 f"{method} {url}: the server redirects with HTTP {status}, which would "
-                "drop the request body; give the final URL with --server"
+                "drop the request body; give the final URL with {server}",
+                params=("server",),
             )
         return target
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from fhirmig.errors import AuthError, FatalServerError, TemporaryServerError, UploadError
+from fhirmig.errors import (
+    AuthError,
+    FatalServerError,
+    FhirmigError,
+    TemporaryServerError,
+    UploadError,
+)
 from fhirmig.upload.identity import check_checkable, differences, mismatch_error
 from fhirmig.upload.plan import Planned, business_identifier, chunk_changes, order_changes
 from fhirmig.upload.remote import RemoteState, fetch_state, find_patients, sync_key
@@ -162,6 +168,8 @@ def stopped_summary(
     not be read, or sign-in failed): every resource "not sent"."""
     summary = UploadSummary(server=client.base_url, dry_run=dry_run, mode=mode)
     summary.stopped, summary.auth_failed = str(error), isinstance(error, AuthError)
+    if isinstance(error, FhirmigError):
+        summary.stopped_error = error
     for r in resources:
         key = f"{r.get('resourceType')}/{r.get('id')}"
         summary.results.append(

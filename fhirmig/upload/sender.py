@@ -88,6 +88,7 @@ class Sender:
             except (TemporaryServerError, AuthError, FatalServerError) as exc:
                 self.summary.auth_failed = isinstance(exc, AuthError)
                 self.summary.stopped = str(exc)
+                self.summary.stopped_error = exc
                 rest = [p for c in chunks[index:] for p in c]
                 for p in rest:
                     if p.key not in self.recorded:

@@ -23,11 +23,12 @@ without reading JSON.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK
+from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK, FhirmigError
 from fhirmig.upload.safety import clean_server_text
 from fhirmig.wording import plural
 
@@ -162,6 +163,8 @@ class UploadSummary:
     chunks: int = 0
     requests: int = 0
     stopped: str | None = None
+    #: the error that stopped the upload, so a front end can word it its own way
+    stopped_error: FhirmigError | None = field(default=None, repr=False, compare=False)
     auth_failed: bool = False
     mode: str = "transaction"
     notes: list[str] = field(default_factory=list)
@@ -215,13 +218,17 @@ class UploadSummary:
             "resources": [r.to_json() for r in self.results],
         }
 
-    def failure_lines(self, limit: int = 20) -> list[str]:
+    def failure_lines(
+        self, limit: int = 20, word: Callable[[FhirmigError], str] = str
+    ) -> list[str]:
         """What went wrong: why the upload stopped, then the first ``limit`` refused resources
-        with their issues."""
+        with their issues. ``word`` words the stopping error (the command line names its
+        flags there)."""
         out: list[str] = []
         unsent = [r for r in self.failed if r.issues == [NOT_SENT]]
         if self.stopped:
-            out.append(f"upload stopped: {self.stopped}")
+            why = word(self.stopped_error) if self.stopped_error else self.stopped
+            out.append(f"upload stopped: {why}")
             if unsent:
                 out.append(f"{plural(len(unsent), 'resource')} not sent")
             if not self.auth_failed:

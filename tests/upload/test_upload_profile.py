@@ -27,8 +27,9 @@ def test_us_core_upload_is_stored_with_its_claims(fhir_server: FhirServer, examp
     )
     assert US_CORE + "us-core-patient" in patient["meta"]["profile"]
     requests = fhir_server.search(f"MedicationRequest?subject=Patient/{patient['id']}")
-    assert len(requests) == 1 and requests[0]["intent"] == "plan"
-    assert US_CORE + "us-core-medicationrequest" in requests[0]["meta"]["profile"]
+    # topiramate and erenumab: the two preventives, as patient-reported requests
+    assert len(requests) == 2 and all(r["intent"] == "plan" for r in requests)
+    assert all(US_CORE + "us-core-medicationrequest" in r["meta"]["profile"] for r in requests)
     procedures = fhir_server.search(f"Procedure?subject=Patient/{patient['id']}")
     assert procedures and all(
         "performedPeriod" in p or p["status"] == "unknown" for p in procedures
