@@ -149,7 +149,8 @@ class FhirClient:
 
     def _out_of_time(self) -> TemporaryServerError:
         return TemporaryServerError(
-            f"the upload ran out of time (--deadline {self.deadline_seconds:g} s)"
+            f"the upload ran out of time ({{deadline}} {self.deadline_seconds:g} s)",
+            params=("deadline",),
         )
 
     def _request_ends(self) -> float:
@@ -164,7 +165,8 @@ class FhirClient:
         if retry_after is not None and retry_after > self.max_wait:
             raise TemporaryServerError(
                 f"server busy: {why}, and it asks to wait {retry_after:.0f} s "
-                f"(more than --max-wait {self.max_wait:g} s); try again later"
+                f"(more than {{max_wait}} {self.max_wait:g} s); try again later",
+                params=("max_wait",),
             )
         seconds = self.retry.delay(failures, retry_after)
         if self.ends_at is not None and time.monotonic() + seconds >= self.ends_at:

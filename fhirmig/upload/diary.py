@@ -80,12 +80,14 @@ def _capabilities(client: FhirClient, needed: bool) -> Capabilities | None:
     try:
         return parse_capabilities(client.capabilities())
     except FatalServerError as exc:
+        if needed and exc.status == 0:
+            raise  # no answer at all (TLS, a redirect elsewhere): the error says why
         if needed:
             raise UploadError(
                 "{mode} auto: cannot read the server's CapabilityStatement ("
-                + str(exc)
+                + exc.template
                 + "); choose {mode} transaction, batch, single or document",
-                params=("mode",),
+                params=("mode", *exc.params),
             ) from None
         return None
 
@@ -115,7 +117,8 @@ def upload_diary(
     resources = diary_to_resources(diary, identifier_system=system, profile=options.profile)
     try:
         caps = _capabilities(client, needed=options.mode == "auto")
-    except (AuthError, TemporaryServerError) as exc:
+    except (AuthError, TemporaryServerError, FatalServerError) as exc:
+        # no answer (down, TLS, sign-in, a redirect elsewhere): nothing was sent
         return stopped_summary(client, resources, exc, options.mode, options.dry_run)
     mode = options.mode
     if mode == "auto" and caps is not None:

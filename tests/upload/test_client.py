@@ -77,7 +77,7 @@ def test_retry_after_beyond_max_wait_ends_the_chunk_as_server_busy() -> None:
     assert sleeps == []  # no 25-minute wait
     assert summary.exit_code == 1
     assert summary.stopped is not None and summary.stopped.startswith("server busy:")
-    assert "asks to wait 100000 s (more than --max-wait 120 s)" in summary.stopped
+    assert "asks to wait 100000 s (more than max_wait 120 s)" in summary.stopped
     assert summary.counts()["failed"] == 5 and len(server.posts()) == 1
 
 

@@ -68,7 +68,7 @@ def test_the_whole_upload_has_a_deadline() -> None:
         client = FhirClient(server.url, timeout=60.0, deadline=1.0, retry=_policy(6))
         with client:
             summary = upload_resources(make_resources("DL-1", 1), server.url, client=client)
-    assert summary.stopped == "the upload ran out of time (--deadline 1 s)"
+    assert summary.stopped == "the upload ran out of time (deadline 1 s)"
     assert summary.exit_code == 1 and len(server.seen) == 1
 
 
