@@ -46,8 +46,49 @@ def _local(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 
+def _headache_days(attacks: list[dict], tz: ZoneInfo) -> set[date]:
+    """The days a headache (any attack but an aura-only one) touches, by the diary's rules:
+    start day to end day in ``tz``; an end at exactly 00:00 does not touch the new day."""
+    out: set[date] = set()
+    for attack in attacks:
+        if attack.get("kind") == "aura-only":
+            continue
+        start = datetime.fromisoformat(attack["start"]).astimezone(tz)
+        if "end" in attack:
+            end = datetime.fromisoformat(attack["end"]).astimezone(tz)
+        elif "durationMinutes" in attack:
+            end = (start + timedelta(minutes=attack["durationMinutes"])).astimezone(tz)
+        else:
+            end = start
+        last = end.date()
+        if last > start.date() and end.time() == datetime.min.time():
+            last -= timedelta(days=1)
+        day = start.date()
+        while day <= last:
+            out.add(day)
+            day += timedelta(days=1)
+    return out
+
+
+def _mark_headache_free(
+    days: list[dict], attacks: list[dict], tz: ZoneInfo, since: date, until: date
+) -> None:
+    """From ``since`` to ``until`` the patient marks every day without a headache as
+    headache-free."""
+    touched = _headache_days(attacks, tz)
+    for entry in days:
+        day = date.fromisoformat(entry["date"])
+        if since <= day <= until and day not in touched:
+            notes = entry.pop("notes", None)
+            entry["headacheFree"] = True
+            if notes is not None:
+                entry["notes"] = notes
+
+
 def episodic() -> dict:
-    """Six months of episodic migraine with muscle twitching (Europe/Lisbon)."""
+    """Six months of episodic migraine with muscle twitching (Europe/Lisbon): menstrual
+    cycles logged day by day, headache-free days marked June to September, and a preventive whose
+    migraine days fall by exactly 50 % from baseline to weeks 9-12."""
     rng = random.Random(20261)
     tz = ZoneInfo("Europe/Lisbon")
     first, last = date(2026, 5, 1), date(2026, 10, 31)
@@ -81,6 +122,8 @@ def episodic() -> dict:
             )
         prev_short_sleep, prev_stress = sleep < 6, stress >= 7
         day += timedelta(days=1)
+    # headache-free days are marked from June to September, while the app reminded her daily
+    _mark_headache_free(days, attacks, tz, date(2026, 6, 1), date(2026, 9, 30))
     return {
         "format": "fhirmig-diary/1",
         "patient": {
@@ -118,6 +161,7 @@ def episodic() -> dict:
                 "atc": "A03FA01",
             },
             {"id": "mag400", "name": "Magnesium citrate 400 mg", "class": "supplement"},
+            {"id": "prop40", "name": "Propranolol 40 mg", "class": "preventive", "atc": "C07AA05"},
         ],
         "attacks": attacks,
         "days": days,
@@ -128,6 +172,13 @@ def episodic() -> dict:
                 "name": "Magnesium citrate 400 mg daily",
                 "medication": "mag400",
                 "start": "2026-06-01",
+            },
+            {
+                "id": "tx-4",
+                "type": "preventive-medication",
+                "name": "Propranolol 40 mg twice daily",
+                "medication": "prop40",
+                "start": "2026-06-04",
             },
             {
                 "id": "tx-2",
@@ -284,7 +335,9 @@ def _episodic_attack(
 
 
 def chronic() -> dict:
-    """Four months of chronic migraine whose triptan use crosses the ICHD-3 threshold."""
+    """Four months of chronic migraine whose triptan use crosses the ICHD-3 threshold, with
+    headache-free days marked, a week unlogged, and a CGRP antibody that does not reach a
+    50 % response (botulinum toxin started too late in the period to be assessed)."""
     rng = random.Random(20262)
     tz = ZoneInfo("America/New_York")
     first, last = date(2026, 8, 1), date(2026, 11, 30)
@@ -351,6 +404,16 @@ def chronic() -> dict:
                 ]
             attacks.append(attack)
         day += timedelta(days=1)
+    # A daily app marks the days without headache; nothing was logged on holiday (5-11 Sep).
+    holiday = (date(2026, 9, 5), date(2026, 9, 11))
+    days = [
+        {"date": (first + timedelta(days=k)).isoformat()}
+        for k in range((last - first).days + 1)
+        if not holiday[0] <= first + timedelta(days=k) <= holiday[1]
+    ]
+    touched = _headache_days(attacks, tz)
+    days = [d for d in days if date.fromisoformat(d["date"]) not in touched]
+    _mark_headache_free(days, attacks, tz, first, last)
     return {
         "format": "fhirmig-diary/1",
         "patient": {
@@ -386,8 +449,10 @@ def chronic() -> dict:
             {"id": "exc", "name": "Aspirin/paracetamol/caffeine", "class": "combination-analgesic"},
             {"id": "topi50", "name": "Topiramate 50 mg", "class": "preventive", "atc": "N03AX11"},
             {"id": "botox", "name": "OnabotulinumtoxinA", "class": "botulinum-toxin"},
+            {"id": "ere70", "name": "Erenumab 70 mg", "class": "preventive", "atc": "N02CD01"},
         ],
         "attacks": attacks,
+        "days": days,
         "treatments": [
             {
                 "id": "tx-1",
@@ -397,6 +462,13 @@ def chronic() -> dict:
                 "start": "2026-03-01",
                 "end": "2026-09-15",
                 "notes": "stopped: tingling",
+            },
+            {
+                "id": "tx-4",
+                "type": "preventive-medication",
+                "name": "Erenumab 70 mg monthly",
+                "medication": "ere70",
+                "start": "2026-08-29",
             },
             {
                 "id": "tx-2",

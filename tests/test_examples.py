@@ -32,7 +32,7 @@ def test_episodic_example_exercises_every_field() -> None:
     assert {"left-eyelid", "face", "neck", "shoulders"} <= sites
     day_fields = set().union(*(day.keys() for day in raw["days"]))
     assert day_fields == {
-        "date", "sleepHours", "sleepQuality", "stress", "caffeineMg", "alcoholUnits", "exerciseMinutes", "menstruation", "notes",
+        "date", "sleepHours", "sleepQuality", "stress", "caffeineMg", "alcoholUnits", "exerciseMinutes", "menstruation", "headacheFree", "notes",
     }  # fmt: skip
     assert len(d.days) == 184  # every day from May to October
     assert {m.drug_class for m in d.medications} >= {"triptan", "nsaid"}

@@ -24,12 +24,17 @@ from fhirmig.report.tables import pct as _pct
 __all__ = ["calendar_section", "charts_section", "twitching_entries", "twitching_section"]
 
 
+#: Room (points) the calendar needs to start on a page: its heading, legend and a month row.
+CALENDAR_START = 260.0
+
+
 def calendar_section(stats: Stats) -> list[Any]:
     """The headache calendar with its legend."""
-    from reportlab.platypus import PageBreak
+    from reportlab.platypus import CondPageBreak
 
     st = styles()
-    out: list[Any] = [PageBreak(), paragraph("Headache calendar", st.h1)]
+    # after page one's continued topics the calendar may share page 2
+    out: list[Any] = [CondPageBreak(CALENDAR_START), paragraph("Headache calendar", st.h1)]
     out.append(paragraph(markup(legend_text()), st.note))
     grids = calendar_flowables(stats.day_table)
     out += grids or [paragraph("No days in the period.", st.body)]
@@ -150,6 +155,7 @@ def twitching_section(
     if by_year:
         out.append(paragraph("Twitching entries per month", st.h2))
         out.append(_year_grid(tw.episodes_per_month, [m.month for m in stats.months], width))
+    out += _trigger_table(stats, width)
     if tw.descriptions:
         where = "after the attack log in Appendix A" if in_appendix else "below"
         out.append(
@@ -159,6 +165,39 @@ def twitching_section(
                 st.note,
             )
         )
+    return out
+
+
+def _trigger_table(stats: Stats, width: float) -> list[Any]:
+    """Twitching attacks with and without each trigger, with the risk ratio where there is
+    enough data (5 attacks with and 5 without the trigger)."""
+    if not stats.twitching_triggers:
+        return []
+    st = styles()
+    out: list[Any] = [paragraph("Twitching and triggers (association, not cause)", st.h2)]
+    rows: list[list[Any]] = [
+        [
+            "Trigger (as reported)",
+            "Attacks with it (with twitching)",
+            "Attacks without it (with twitching)",
+            "Risk ratio (95% interval)",
+        ]
+    ]
+    for t in stats.twitching_triggers:
+        ratio = "not enough data"
+        if t.enough_data and t.risk_ratio is not None and t.ci95 is not None:
+            ratio = f"{t.risk_ratio:.2f} ({t.ci95[0]:.2f}-{t.ci95[1]:.2f})"
+            if t.associated:
+                ratio += ", associated"
+        rows.append(
+            [
+                UserText(label(t.trigger)),
+                f"{t.with_trigger} ({t.with_twitching})",
+                f"{t.without_trigger} ({t.without_twitching})",
+                ratio,
+            ]
+        )
+    out.append(_table(rows, [width - 360, 110, 120, 130]))
     return out
 
 

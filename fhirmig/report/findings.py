@@ -20,10 +20,13 @@ from fhirmig.report.profile import AttackProfile, duration_text
 
 __all__ = [
     "MONTHS_LISTED",
+    "associated_triggers",
     "class_maxima",
     "combined_class_days",
+    "coverage_text",
     "grade_text",
     "latest_questionnaires",
+    "menstrual_lines",
     "most_often_sites",
     "profile_lines",
     "questionnaire_lines",
@@ -146,7 +149,7 @@ def threshold_lines(stats: Stats) -> list[str]:
     maxima = class_maxima(stats)
     if maxima:
         items = "; ".join(
-            f"{class_words(key)} {days} of {limit} days ({month})"
+            f"{class_words(key)} {days} {plural(days, 'day')} in {month} (threshold {limit})"
             for key, days, month, limit in maxima
         )
         lines.append(message("threshold.maxima", items=items))
@@ -268,8 +271,37 @@ def sites_text(by_site: dict[str, int]) -> tuple[str, int, int]:
     return _and(sites), top, len(sites)
 
 
+def associated_triggers(stats: Stats) -> list[str]:
+    """Triggers associated with twitching, strongest first, each with its risk ratio and
+    interval (markup): only those with enough data whose whole interval lies above 1."""
+    found = [t for t in stats.twitching_triggers if t.associated and t.risk_ratio is not None]
+    found.sort(key=lambda t: (-(t.risk_ratio or 0), t.trigger))
+    return [
+        f"{markup(label(t.trigger))} (risk ratio {t.risk_ratio:.2f}, 95% interval "
+        f"{t.ci95[0]:.2f}-{t.ci95[1]:.2f})"
+        for t in found
+        if t.ci95 is not None
+    ]
+
+
+def _trigger_line(stats: Stats) -> str:
+    associated = associated_triggers(stats)
+    if associated:
+        return message("twitching.associated", items=_and(associated))
+    enough = sum(1 for t in stats.twitching_triggers if t.enough_data)
+    if enough:
+        return message(
+            "twitching.not_associated",
+            count=enough,
+            unit=plural(enough, "trigger"),
+            pronoun="it" if enough == 1 else "them",
+        )
+    return message("twitching.too_few")
+
+
 def twitching_lines(stats: Stats) -> list[str]:
-    """The twitching line of page one: share of attacks and the most frequent sites."""
+    """The twitching lines of page one: share of attacks, the most frequent sites, and the
+    triggers associated with twitching where there is enough data."""
     tw = stats.twitching
     if tw is None or not tw.attacks_with or tw.share is None:
         return [message("twitching.none")]
@@ -284,5 +316,44 @@ def twitching_lines(stats: Stats) -> list[str]:
             count=top,
             unit=plural(top, "attack"),
             each=" each" if tied > 1 else "",
+        ),
+        _trigger_line(stats),
+    ]
+
+
+def coverage_text(stats: Stats) -> str:
+    """``80 of 92 days recorded (87%); 41 days marked headache-free`` (plain text)."""
+    cov = stats.coverage
+    if not cov.days:
+        return message("coverage.empty")
+    free = stats.headache_free_days
+    return message(
+        "coverage.line",
+        recorded=cov.recorded_days,
+        days=cov.days,
+        share=f"{cov.share:.0%}",
+        free=free,
+        free_unit=plural(free, "day"),
+    )
+
+
+def menstrual_lines(stats: Stats) -> list[str]:
+    """The menstrual-pattern line (markup), or none without menstruation data."""
+    m = stats.menstrual
+    if not m.cycle_starts:
+        return []
+    if m.pattern == "not-judged":
+        return [
+            message("menstrual.not_judged", cycles=m.cycles, cycle_unit=plural(m.cycles, "cycle"))
+        ]
+    outside = m.migraine_days_outside_windows
+    return [
+        message(
+            "menstrual.judged",
+            with_migraine=m.cycles_with_migraine,
+            cycles=m.cycles,
+            outside=outside,
+            outside_unit=plural(outside, "day"),
+            pattern=message(f"menstrual.{m.pattern}"),
         )
     ]

@@ -30,7 +30,7 @@ MESSAGES: dict[str, str] = {
     "threshold.not_reached": "{name} not reached in {judged_text}.",
     "threshold.not_judged": "{name} not judged: no complete month in the period.",
     "threshold.nothing": "{name} not judged: the diary has no entries in this period.",
-    "threshold.maxima": "Highest complete month per class, against its threshold: {items}.",
+    "threshold.maxima": "Highest complete month per class: {items}.",
     # questionnaires
     "questionnaire.latest": "{instrument} {score} on {date} (grade {grade}, {band})",
     "questionnaire.change": "; before: {score} on {date}, change {change}",

@@ -142,7 +142,7 @@ def _story(
     from fhirmig.report.document import PageFrame, frame_size
     from fhirmig.report.fonts import markup
     from fhirmig.report.profile import attack_profile
-    from fhirmig.report.response import review_attacks
+    from fhirmig.report.response import response_section, review_attacks
     from fhirmig.report.summary import page_one, patient_name, period_text
     from fhirmig.report.therapy import (
         medication_section,
@@ -175,9 +175,13 @@ def _story(
         story += triggers_section(stats, width)
     if "medication" in chosen:
         story += medication_section(diary, stats, width)
+    if "treatment-response" in chosen:
+        story += response_section(diary, stats, width)
     if "questionnaires" in chosen:
         story += questionnaires_section(stats, width)
-    story += [PageBreak(), *markdown_flowables(methods)]
+    if not story or not isinstance(story[-1], PageBreak):  # page one already ends with one
+        story.append(PageBreak())
+    story += markdown_flowables(methods)
     if "log" in chosen:
         logged, scope = attacks, "of the period"
         if payer:

@@ -20,7 +20,9 @@ from fhirmig.diary.timeparse import zone
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.findings import (
     class_words,
+    coverage_text,
     grade_text,
+    menstrual_lines,
     profile_lines,
     questionnaire_lines,
     threshold_lines,
@@ -29,6 +31,7 @@ from fhirmig.report.findings import (
 from fhirmig.report.fonts import markup
 from fhirmig.report.messages import message, plural
 from fhirmig.report.profile import AttackProfile
+from fhirmig.report.response import response_lines
 from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
 from fhirmig.report.topics import Topic, ranked_topics, sessions_until, treatment_name
 
@@ -105,15 +108,11 @@ def _rates(stats: Stats) -> dict[str, float]:
     }
 
 
-def previous_recorded(diary: Diary, stats: Stats) -> bool:
-    """Whether the diary holds anything in the previous period (else it was not kept)."""
+def previous_recorded(stats: Stats) -> bool:
+    """Whether the diary has any recorded day in the previous period (else it was not kept,
+    and a comparison with it would compare with nothing)."""
     prev = stats.previous
-    if prev is None or prev.period_from is None or prev.period_to is None:
-        return False
-    first, last = prev.period_from, prev.period_to
-    return any(d.attack_ids or d.acute_medication for d in prev.day_table) or any(
-        first <= e.date <= last for e in diary.days
-    )
+    return prev is not None and prev.coverage.recorded_days > 0
 
 
 def figure_rows(stats: Stats, compare: bool = False) -> list[tuple[str, int, str, str, str]]:
@@ -234,6 +233,7 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
             key("Generated"),
             paragraph(generated.isoformat() if generated else "not stated", st.who),
         ],
+        [key("Diary kept"), paragraph(coverage_text(stats), st.who), "", ""],
         [key("Identifiers"), text_paragraph(ids, st.who, wide - 6), "", ""],
         [key("Diagnoses, as reported"), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
         [key("Treatments, as reported"), text_paragraph(treatments, st.who, wide - 6), "", ""],
@@ -251,7 +251,7 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
     from reportlab.platypus import Table
 
     st = styles()
-    compare = previous_recorded(diary, stats)
+    compare = previous_recorded(stats)
     head = ["", "This period", "Per 28 days"]
     if compare:
         head += ["Previous period, per 28 days", "Change"]
@@ -274,7 +274,8 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
         out.append(
             paragraph(
                 f"Previous period: {period_text(prev)}, the {prev.days_in_period} days just "
-                "before this one. Change: this period minus the previous one, per 28 days.",
+                f"before this one ({coverage_text(prev)}). Change: this period minus the "
+                "previous one, per 28 days.",
                 st.note,
             )
         )
@@ -315,7 +316,7 @@ def page_one(
     height: float,
 ) -> list[Any]:
     """The flowables of page one (``width`` x ``height``: the page's frame), and after a
-    page break the topics that did not fit, if any."""
+    page break the topics that did not fit, if any; a page break ends them."""
     from reportlab.platypus import PageBreak, Spacer
 
     st = styles()
@@ -327,10 +328,14 @@ def page_one(
         head.append(text_paragraph(not_counted, st.body, width))
     rows: list[tuple[str, Sequence[str]]] = [
         ("Threshold patterns (for discussion)", threshold_lines(stats)),
+        ("Treatment response", [markup(line) for line in response_lines(diary, stats)]),
         ("Questionnaires", questionnaire_lines(stats)),
         ("Attack profile", profile_lines(profile)),
         ("Muscle twitching", twitching_lines(stats)),
     ]
+    menstrual = menstrual_lines(stats)
+    if menstrual:
+        rows.append(("Menstrual pattern", menstrual))
     head += [Spacer(1, 6), _findings(rows, width)]
     head.append(paragraph("Topics to discuss", st.h2))
     topics = ranked_topics(diary, stats, profile)
@@ -341,7 +346,7 @@ def page_one(
         out.append(paragraph(message("topic.more", count=len(rest), unit=unit, page=2), st.note))
         out += [PageBreak(), paragraph(message("topic.more_heading"), st.h2)]
         out += [_topic(t, width) for t in rest]
-    return out
+    return [*out, PageBreak()]  # page one stays one page; what follows starts on page 2
 
 
 def _topic(topic: Topic, width: float) -> Any:

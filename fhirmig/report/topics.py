@@ -25,6 +25,8 @@ __all__ = ["PREVENTIVE_TYPES", "Topic", "preventives_in_use", "ranked_topics", "
 PREVENTIVE_TYPES = frozenset({"preventive-medication", "botulinum-toxin"})
 #: A botulinum toxin session keeps counting as "in use" this long (the usual 12-week cycle).
 BOTOX_CYCLE = timedelta(weeks=12)
+#: A diary that covers less of its period than this gets a topic (its counts may be low).
+COVERAGE_TOPIC_BELOW = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +105,57 @@ def _diagnosis(diary: Diary, profile: AttackProfile) -> list[Topic]:
     return []
 
 
+def _response(diary: Diary, stats: Stats) -> list[Topic]:
+    from fhirmig.report.response import treatment_label
+
+    out = []
+    for r in stats.treatment_response:
+        change = r.migraine_day_reduction_percent
+        if r.assessable and change is not None and change < 50:
+            words = f"{'fell by' if change >= 0 else 'rose by'} {abs(change):.1f}%"
+            name = treatment_label(diary, r)
+            out.append(Topic(40, message("topic.response", name=name, change=words)))
+    return out
+
+
+def _menstrual(stats: Stats) -> list[Topic]:
+    m = stats.menstrual
+    if m.pattern not in ("pure-menstrual", "menstrually-related"):
+        return []
+    pattern = message(f"menstrual.{m.pattern}")
+    return [
+        Topic(
+            55,
+            message(
+                "topic.menstrual",
+                with_migraine=m.cycles_with_migraine,
+                cycles=m.cycles,
+                pattern=pattern,
+            ),
+        )
+    ]
+
+
+def _coverage(stats: Stats) -> list[Topic]:
+    cov = stats.coverage
+    if cov.days and cov.share < COVERAGE_TOPIC_BELOW:
+        return [Topic(45, message("topic.coverage", share=f"{cov.share:.0%}"))]
+    return []
+
+
 def _patterns(stats: Stats) -> list[Topic]:
     out: list[Topic] = []
     tw = stats.twitching
     if tw is not None and tw.attacks_with and tw.share is not None:
         sites, _, _ = sites_text(tw.by_site)
+        where = f", most often at {sites}" if sites else ""
+        associated = [
+            label(t.trigger)
+            for t in sorted(stats.twitching_triggers, key=lambda t: -(t.risk_ratio or 0))
+            if t.associated
+        ]
+        if associated:
+            where += f", more often with {', '.join(associated)} (an association)"
         out.append(
             Topic(
                 60,
@@ -116,7 +164,7 @@ def _patterns(stats: Stats) -> list[Topic]:
                     attacks=tw.attacks_with,
                     total=tw.attacks_total,
                     share=f"{tw.share:.0%}",
-                    sites=f", most often at {sites}" if sites else "",
+                    sites=where,
                 ),
             )
         )
@@ -154,7 +202,10 @@ def ranked_topics(diary: Diary, stats: Stats, profile: AttackProfile) -> list[To
     found = [
         *_overuse(diary, stats),
         *_disability(stats),
+        *_response(diary, stats),
+        *_coverage(stats),
         *_diagnosis(diary, profile),
+        *_menstrual(stats),
         *_patterns(stats),
     ]
     if not found:

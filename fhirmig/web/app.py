@@ -66,6 +66,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["words"] = label
     env.filters["hm"] = _hours_minutes
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+    env.filters["monthname"] = lambda ym: date.fromisoformat(f"{ym}-01").strftime("%B %Y")
     env.filters["idify"] = lambda name: re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-")
     return env
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal, get_args, get_origin
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel
 
@@ -261,6 +262,7 @@ PATIENT = FormSpec(
             "Time zone",
             required=True,
             hint="Where you live, for example Europe/Berlin.",
+            suggest=tuple((z, z) for z in sorted(available_timezones()) if "/" in z),
         ),
         Field("language", "Language", required=True, hint="A language code such as en, de or fr."),
     )

@@ -28,6 +28,7 @@ from fhirmig.importers import (
     ImportResult,
     import_apple_health,
     import_daily_csv,
+    import_fitbit_sleep,
     import_migraine_buddy,
     merge_diaries,
 )
@@ -38,17 +39,15 @@ __all__ = ["ROUTES", "SOURCES", "Pending"]
 
 #: The exports the page reads: key -> (words, the file types the field accepts).
 SOURCES: dict[str, tuple[str, str]] = {
-    "migraine-buddy": ("Migraine Buddy export (CSV)", ".csv,text/csv"),
+    "migraine-buddy": ("Migraine Buddy export (CSV or HTML report)", ".csv,.html,.htm"),
+    "fitbit": ("Fitbit sleep export (Google Takeout JSON, or the sleep CSV)", ".json,.csv"),
     "daily-csv": (
         "A daily table from Fitbit, Garmin, Oura or another app (CSV, one row per day)",
         ".csv,text/csv",
     ),
     "apple-health": ("Apple Health export (export.zip or export.xml)", ".zip,.xml"),
 }
-_HTML_REPORT = (
-    "Migraine Buddy's HTML report cannot be read yet: in the app, export the CSV "
-    "(the export for your doctor) and drop that file here."
-)
+
 _DAY_ORDER = {"": None, "day-first": True, "month-first": False}
 _MAX_PENDING = 8
 
@@ -69,6 +68,8 @@ def _reader(source: str, day_first: bool | None, diary: Diary) -> Callable[[Path
         return lambda p: import_migraine_buddy(p, patient_id=pid, timezone=tz, day_first=day_first)
     if source == "apple-health":
         return lambda p: import_apple_health(p, patient_id=pid, timezone=tz)
+    if source == "fitbit":
+        return lambda p: import_fitbit_sleep(p, patient_id=pid, timezone=tz)
     return lambda p: import_daily_csv(p, patient_id=pid, timezone=tz, day_first=day_first)
 
 
@@ -121,8 +122,6 @@ async def import_upload(request: Request) -> Response:
             )
         if upload is None:
             return _import_page(request, 422, errors={"export": ["Choose the file to import."]})
-        if source == "migraine-buddy" and upload.path.suffix in (".html", ".htm"):
-            return _import_page(request, 422, errors={"export": [_HTML_REPORT]})
         day_first = _DAY_ORDER.get(form.get("order"))
         read = _reader(source, day_first, diary)
         try:

@@ -157,8 +157,16 @@ async def new_diary(request: Request) -> Response:
         title="Start your diary",
         problems=problems,
         prefix="patient",
-        path=str(web.store.path),
+        path=_shown_path(web.store.path),
     )
+
+
+def _shown_path(path: Path) -> str:
+    """The diary's path as the patient gave it: relative to the current folder when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 async def patient_page(request: Request) -> Response:
@@ -192,7 +200,7 @@ async def patient_page(request: Request) -> Response:
         problems=problems,
         prefix="patient",
         patient_id=diary.patient.id,
-        path=str(web.store.path),
+        path=_shown_path(web.store.path),
     )
 
 

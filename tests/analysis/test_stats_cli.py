@@ -394,3 +394,43 @@ def test_fhir_input_gives_the_same_figures(tmp_path: Path) -> None:
     from_fhir = runner.invoke(root, ["stats", str(bundle), "--json"])
     assert from_diary.exit_code == 0 and from_fhir.exit_code == 0, from_fhir.output
     assert json.loads(from_fhir.stdout) == json.loads(from_diary.stdout)
+
+
+def test_examples_carry_cycles_treatments_and_headache_free_days(examples: Path):
+    episodic = json.loads(run(str(examples / "episodic-twitching.json"), "--json")[1])
+    # every day of May-October has an entry; June-September days without headache are marked
+    assert episodic["coverage"] == {"recorded_days": 184, "days": 184, "share": 1.0}
+    assert episodic["headache_free_days"] == 94
+    [propranolol] = episodic["treatment_response"]
+    # started 4 June: baseline 7 May - 3 June, weeks 9-12 30 July - 26 August
+    assert propranolol["treatment"] == "tx-4" and propranolol["start"] == "2026-06-04"
+    assert (propranolol["baseline"]["from"], propranolol["baseline"]["to"]) == (
+        "2026-05-07",
+        "2026-06-03",
+    )
+    assert (propranolol["assessment"]["from"], propranolol["assessment"]["to"]) == (
+        "2026-07-30",
+        "2026-08-26",
+    )
+    # 8 migraine days before, 4 in weeks 9-12: exactly 50 %, which reaches the threshold
+    assert propranolol["baseline"]["migraine_days"] == 8
+    assert propranolol["assessment"]["migraine_days"] == 4
+    assert propranolol["migraine_day_reduction_percent"] == 50.0
+    assert propranolol["responder"] == {"50": True, "75": False, "100": False}
+    # bleeding on days 1-5 of every 28 from 4 May: 7 cycle starts, all windows inside
+    assert episodic["menstrual"]["cycles"] == 7
+    assert episodic["menstrual"]["pattern"] == "none"
+    chronic = json.loads(run(str(examples / "chronic-overuse.json"), "--json")[1])
+    # nothing logged on holiday 5-11 September except the attack days: 2 days unrecorded
+    assert chronic["coverage"] == {"recorded_days": 120, "days": 122, "share": 0.984}
+    assert [m["recorded_days"] for m in chronic["months"]] == [31, 28, 31, 30]
+    reasons = {r["treatment"]: r["reason"] for r in chronic["treatment_response"]}
+    assert reasons == {
+        "tx-1": "baseline outside the period",  # topiramate from March
+        "tx-4": None,
+        "tx-2": "assessment outside the period",  # botulinum toxin from 20 September
+    }
+    erenumab = chronic["treatment_response"][1]
+    assert erenumab["baseline"]["from"] == "2026-08-01"  # the period's first day
+    assert erenumab["migraine_day_reduction_percent"] == 27.8  # 18 -> 13: 27.77...
+    assert erenumab["responder"] == {"50": False, "75": False, "100": False}

@@ -147,3 +147,16 @@ def test_the_fhir_reader_and_a_merge_refuse_it_too() -> None:
     with pytest.raises(DiaryError) as info:
         merge_days(attacks, [DayEntry.model_validate(FREE)])
     assert "days[0].headacheFree" in str(info.value.problems[0])
+
+
+def test_merging_an_attack_onto_a_headache_free_day_is_refused() -> None:
+    from fhirmig.importers.merge import merge_diaries
+
+    free = parse_diary_json(diary([], [FREE]), "b.json")
+    attacks = parse_diary_json(diary([{"id": "new", "start": "2026-10-03T10:00"}], []), "a")
+    # the merge changes nothing the diary holds, so it reports the conflict instead
+    with pytest.raises(DiaryError) as info:
+        merge_diaries(free, attacks)
+    assert "days[0].headacheFree: 2026-10-03 is marked headache-free, but attack 'new'" in str(
+        info.value.problems[0]
+    )

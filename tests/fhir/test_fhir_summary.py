@@ -70,7 +70,8 @@ def test_summaries_derive_from_attack_observations(examples: Path) -> None:
         for r in resources
         if r.get("identifier", [{}])[0].get("system", "").endswith("/sid/summary")
     ]
-    assert len(summaries) == 5  # four counts and the diary's completeness
+    # four counts, the diary's completeness and the propranolol's treatment response
+    assert len(summaries) == 6
     derived = {d["reference"] for d in summaries[0]["derivedFrom"]}
     assert derived == attack_refs  # every attack lies in the default period
 

@@ -127,3 +127,19 @@ def test_no_ongoing_events_line_is_not_a_problem() -> None:
     result = parse_migraine_buddy(text.encode(), "e.csv", patient_id="p", timezone="Europe/Berlin")
     assert len(result.diary.attacks) == 3
     assert [d.date.isoformat() for d in result.diary.days if d.menstruation] == ["2026-03-28"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('"60","120","u33dc', '"1e999","120","u33dc', "UTC offset must be whole minutes"),
+        ('"03/28/26 23:30"', '"9999-12-31 23:59"', "lies outside the years"),
+    ],
+)
+def test_found_by_fuzzing_offsets_and_years_are_problems_not_crashes(
+    old: str, new: str, message: str
+) -> None:
+    text = FIXTURE.read_text().replace(old, new)
+    with pytest.raises(ImportSourceError) as info:
+        parse_migraine_buddy(text.encode(), "f.csv", patient_id="p", timezone="Europe/Berlin")
+    assert any(message in str(p) and "line 5" in str(p) for p in info.value.problems)

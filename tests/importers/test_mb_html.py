@@ -111,3 +111,20 @@ def test_nul_byte_in_the_page_is_refused() -> None:
     with pytest.raises(ImportSourceError) as info:
         parse_migraine_buddy(page.encode(), "r.html", patient_id="p", timezone="UTC")
     assert "NUL byte" in str(info.value)
+
+
+def test_unknown_report_column_is_reported_and_left_out() -> None:
+    page = (DATA / "mb_report_dmy.html").read_text()
+    cell = '<td rowspan="2" style="vertical-align:middle;padding:4px">Weather</td>'
+    page = page.replace('<td colspan="2"', cell + '<td colspan="2"', 1)
+    page = page.replace(
+        '<td style="vertical-align:middle;padding:4px"> No </td>',
+        '<td style="vertical-align:middle;padding:4px"> No </td>'
+        '<td style="vertical-align:middle;padding:4px">1002 hPa, rain</td>',
+        1,
+    )
+    result = parse_migraine_buddy(page.encode(), "r.html", patient_id="p", timezone="Europe/London")
+    assert "1002" not in dumps_diary(result.diary).decode()
+    assert any("column 'Weather' is not one this importer knows; left out" in str(n)
+               for n in result.notes)  # fmt: skip
+    assert result.diary.attacks[0].pain_locations == ["left-temple"]  # columns still line up

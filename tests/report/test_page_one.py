@@ -205,6 +205,7 @@ def test_a_short_overuse_run_is_not_emphasised(tmp_path: Path) -> None:
         "(2026-01, 2026-02); longest run 2 months, while ICHD-3 asks for more than 3 months"
     ) in page
     assert "reached" not in _bold_text(out)
+    assert "Highest complete month per class: triptan 10 days in 2026-01 (threshold 10)." in page
 
 
 def test_a_long_overuse_run_is_emphasised(tmp_path: Path) -> None:
@@ -228,7 +229,7 @@ def test_every_tied_twitching_site_is_named(tmp_path: Path) -> None:
 def test_no_preventive_is_suggested_while_one_is_in_use(chronic: Rendered, tmp_path: Path) -> None:
     page = _flat(chronic.pages[0])
     assert "whether a preventive treatment fits" not in page
-    assert "while a preventive is in use (OnabotulinumtoxinA 155 U)" in page
+    assert "while a preventive is in use (Erenumab 70 mg monthly; OnabotulinumtoxinA 155 U)" in page
     # without the treatments the suggestion comes back
     bare = chronic.diary.model_copy(update={"treatments": []})
     out = render(bare, tmp_path / "r.pdf")

@@ -64,6 +64,13 @@ def test_without_page_one_the_report_starts_on_its_first_section(tmp_path: Path)
     assert "Key figures" not in out.text and "Appendix A: Attack log" in out.text
 
 
+def test_page_one_alone_has_no_blank_page(tmp_path: Path) -> None:
+    diary = read_diary(EXAMPLES / "episodic-twitching.json")
+    out = render(diary, tmp_path / "r.pdf", sections="summary")
+    assert len(out.pages) == 2
+    assert "Key figures" in out.pages[0] and "Methods" in out.pages[1]
+
+
 def test_twitching_without_the_log_keeps_its_entries_in_the_section(tmp_path: Path) -> None:
     diary = read_diary(EXAMPLES / "episodic-twitching.json")
     out = render(diary, tmp_path / "r.pdf", sections="summary,twitching")

@@ -239,6 +239,8 @@ def test_a_new_diary_starts_from_the_short_form(tmp_path: Path, secrets: Secrets
         assert client.get("/", follow_redirects=False).headers["location"] == "/new"
         form = client.get("/new").text
         assert 'name="id"' in form and 'name="timezone"' in form and "Start your diary" in form
+        assert 'list="list-timezone"' in form and '<option value="Europe/Lisbon">' in form
+        assert "saved as <code>new.json</code>" in form  # the path as given, inside this folder
         bad = post(client, secrets, "/new", {"id": "", "given": "Zoë", "family": "Berg",
                                              "birthDate": "1990-02-30", "timezone": "Mars/Olympus",
                                              "language": "en"})  # fmt: skip
@@ -293,3 +295,16 @@ def test_changing_the_patient_keeps_the_id_and_identifiers(
     assert post(client, secrets, "/patient", form).status_code == 303
     patient = read_diary(diary_path).patient
     assert patient.id == "p-0001" and patient.language == "pt" and len(patient.identifiers) == 1
+
+
+@pytest.mark.skipif("headache_free" not in DayEntry.model_fields, reason="no headacheFree yet")
+def test_a_headache_free_day_with_an_attack_is_refused_beside_the_field(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    before = diary_path.read_bytes()
+    answer = post(
+        client, secrets, "/days/2026-10-29", {"date": "2026-10-29", "headacheFree": "yes"}
+    )
+    assert answer.status_code == 422
+    assert "a-2026-10-29" in problem_beside(answer.text, "headacheFree")
+    assert diary_path.read_bytes() == before

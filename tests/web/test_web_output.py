@@ -82,17 +82,29 @@ def test_an_export_that_cannot_be_read_lists_its_problems(
     assert diary_path.read_bytes() == before
 
 
-def test_a_migraine_buddy_html_report_is_refused_with_what_to_do_instead(
+def test_a_migraine_buddy_html_report_is_previewed(
     client: TestClient, secrets: Secrets, diary_path: Path
 ) -> None:
     before = diary_path.read_bytes()
-    answer = client.post(
-        "/import",
-        data={"csrf": secrets.csrf, "source": "migraine-buddy"},
-        files={"export": ("report.html", b"<html><table></table></html>", "text/html")},
+    answer = _upload(
+        client, secrets, "/import", DATA / "mb_report_dmy.html", source="migraine-buddy"
     )
-    assert answer.status_code == 422 and "export the CSV" in answer.text
+    assert answer.status_code == 200, text_of(answer.text)[:1500]  # type: ignore[attr-defined]
+    assert "Check the import" in answer.text and "mb_report_dmy.html" in answer.text  # type: ignore[attr-defined]
+    assert "attack" in text_of(answer.text)  # type: ignore[attr-defined]
     assert diary_path.read_bytes() == before
+
+
+def test_a_fitbit_sleep_export_keeps_the_diarys_sleep_hours(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    preview = _upload(client, secrets, "/import", DATA / "fitbit_sleep.csv", source="fitbit")
+    html = preview.text  # type: ignore[attr-defined]
+    assert preview.status_code == 200, text_of(html)[:1500]  # type: ignore[attr-defined]
+    assert "Fitbit sleep export" in html
+    # both nights are days the diary already has, with its own sleep hours: they are kept
+    assert "would change nothing" in html and "/apply" not in html
+    assert "Kept the diary's sleepHours on 2 days" in text_of(html), text_of(html)[:1500]
 
 
 @pytest.mark.parametrize(
@@ -128,6 +140,7 @@ def test_the_report_page_shows_page_ones_figures_and_the_calendar(
     )
     text = text_of(html)
     assert "Key figures, 2026-06-01 to 2026-06-30" in text
+    assert f"You recorded {june.coverage.recorded_days} of them" in text
     assert f"Headache days {june.headache_days} " in text
     assert f"Migraine days {june.migraine_days} " in text
     assert stats.headache_days != june.headache_days
