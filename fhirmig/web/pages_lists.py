@@ -301,6 +301,10 @@ async def questionnaires(request: Request) -> Response:
     if instrument not in ("MIDAS", "HIT-6"):
         instrument = "MIDAS"
     entry: dict[str, Any] = dict(items[index]) if index is not None else {"instrument": instrument}
+    if entry.get("items"):
+        # the total is added up again from the answers shown, so a changed answer
+        # does not leave an old total that disagrees with it
+        entry.pop("score", None)
     problems: tuple[Any, ...] = ()
     if request.method == "POST":
         form = await read_form(request)

@@ -201,6 +201,7 @@ def test_a_questionnaire_result_can_be_changed_and_deleted(
     first = before[0]
     page = client.get("/questionnaires/0").text
     assert f"Change the {first.instrument} result of {first.date.isoformat()}" in page
+    assert 'name="score" value=""' in page  # added up again from the answers
     assert first.items is not None
     answers = {f"items[{i}]": str(v) for i, v in enumerate(first.items)}
     if first.instrument == "MIDAS":
