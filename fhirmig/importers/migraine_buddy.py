@@ -14,10 +14,9 @@ so that two exports of overlapping periods give the same ids and merge cleanly.
 
 from __future__ import annotations
 
-import math
 import os
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +26,15 @@ from fhirmig.diary.timeparse import format_datetime, zone
 from fhirmig.errors import UsageError
 from fhirmig.importers import mb_vocabulary as vocab
 from fhirmig.importers.dates import (
-    AmbiguousOrder,
     infer_day_first,
     parse_duration_minutes,
-    parse_local,
-    place_in_zone,
 )
 from fhirmig.importers.mb_attack import AttackBuilder, Catalogue
 from fhirmig.importers.mb_events import RANGE_SPLIT, health_event_days
 from fhirmig.importers.mb_html import Report, looks_like_html, read_html_report
 from fhirmig.importers.mb_overview import compare_overview, report_patient
 from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
+from fhirmig.importers.mb_times import local_instant, note_time, row_offset, start_instant
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
 from fhirmig.wording import plural
@@ -239,26 +236,6 @@ def _cells(
     return out
 
 
-def _stamp(
-    text: str, order: bool | None, tz: tzinfo, line: int, findings: Findings
-) -> datetime | None:
-    try:
-        stamp = parse_local(text, order)
-    except AmbiguousOrder as exc:
-        findings.ambiguous_order(line, exc)
-        return None
-    except ValueError as exc:
-        findings.problem(line, str(exc))
-        return None
-    if stamp.clock is None:
-        findings.problem(line, f"{text!r} has no time of day")
-        return None
-    when, moved = place_in_zone(stamp.day, stamp.clock, tz)
-    if moved:
-        findings.note(line, moved)
-    return when
-
-
 def _attack(
     b: AttackBuilder, cells: dict[str, str], tz: tzinfo, order: bool | None, missing_pain: int
 ) -> dict[str, Any] | None:
@@ -267,7 +244,7 @@ def _attack(
     if not first:
         b.findings.problem(b.line, "the Started cell is empty")
         return None
-    start = _start(b, first, cells, tz, order)
+    start = start_instant(b, first, cells, tz, order)
     if start is None:
         return None
     if not MIN_YEAR < start.year < MAX_YEAR:  # a typo; and no zone can place year 9999
@@ -298,50 +275,6 @@ def _attack(
     return attack
 
 
-def _offset(b: AttackBuilder, cells: dict[str, str], key: str) -> timezone | None:
-    """The fixed zone of a ``Start/End UTC Offset (min)`` cell: minutes east of UTC."""
-    text = cells.get(key, "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not value.is_integer():
-        b.findings.problem(b.line, f"UTC offset must be whole minutes (got {text[:20]!r})")
-        return None
-    minutes = int(value)
-    if not -16 * 60 <= minutes <= 16 * 60:
-        b.findings.problem(b.line, f"UTC offset {minutes} min is outside -960..960")
-        return None
-    return timezone(timedelta(minutes=minutes))
-
-
-def _start(
-    b: AttackBuilder, text: str, cells: dict[str, str], tz: tzinfo, order: bool | None
-) -> datetime | None:
-    """The start instant: the wall clock where the phone was, at the row's own offset.
-
-    Exports since 2024 give each attack its UTC offset, so an attack logged while
-    travelling lands at its true instant; without one the clock is read in ``tz``.
-    """
-    offset = _offset(b, cells, "start_offset")
-    if offset is None:
-        return _stamp(text, order, tz, b.line, b.findings)
-    try:
-        stamp = parse_local(text, order)
-    except AmbiguousOrder as exc:
-        b.findings.ambiguous_order(b.line, exc)
-        return None
-    except ValueError as exc:
-        b.findings.problem(b.line, str(exc))
-        return None
-    if stamp.clock is None:
-        b.findings.problem(b.line, f"{text!r} has no time of day")
-        return None
-    return datetime.combine(stamp.day, stamp.clock, offset)
-
-
 def _duration(
     b: AttackBuilder,
     cells: dict[str, str],
@@ -357,7 +290,7 @@ def _duration(
         return
     if minutes is not None:
         attack["durationMinutes"] = int(minutes) if float(minutes).is_integer() else minutes
-        end_zone = _offset(b, cells, "end_offset")
+        end_zone = row_offset(b, cells, "end_offset")
         if end_zone is not None:
             # The duration fixes the end instant; the end offset says how it read locally.
             attack["end"] = format_datetime(
@@ -365,7 +298,7 @@ def _duration(
             )
             del attack["durationMinutes"]
     elif "ended" in cells:
-        end = _stamp(cells["ended"], order, tz, b.line, b.findings)
+        end = local_instant(cells["ended"], order, tz, b.line, b.findings)
         if end is not None:
             attack["end"] = format_datetime(end)
     else:
@@ -396,7 +329,7 @@ def _intake_lines(
         m = _INTAKE_LINE.match(raw_line)
         when: datetime | None = None
         if m:
-            when = _note_time(m["when"], start, tz, order)
+            when = note_time(m["when"], start, tz, order)
         if m and when is not None:
             out.extend((what.strip(), when) for what in m["what"].split(",") if what.strip())
         elif raw_line.strip():
@@ -404,23 +337,6 @@ def _intake_lines(
                 b.findings.note(b.line, "an intake line in Notes has an unreadable time; kept")
             b.notes.append(raw_line.rstrip())
     return out
-
-
-def _note_time(text: str, start: datetime, tz: tzinfo, order: bool | None) -> datetime | None:
-    from fhirmig.importers.dates import parse_time_only
-
-    clock = parse_time_only(text)
-    if clock is not None:
-        local = start.astimezone(tz)
-        when, _ = place_in_zone(local.date(), clock, tz)
-        return when if when >= start else when + timedelta(days=1)
-    try:
-        stamp = parse_local(text, order)
-    except ValueError:
-        return None
-    if stamp.clock is None:
-        return None
-    return place_in_zone(stamp.day, stamp.clock, tz)[0]
 
 
 def _column_notes(table: Table, findings: Findings) -> None:
