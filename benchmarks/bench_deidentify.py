@@ -37,7 +37,13 @@ def best(func: Callable[..., Any], *args: Any, runs: int = 3) -> float:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "attacks", nargs="?", type=int, default=20_000, help="attacks in the large diary"
+    )
+    n = parser.parse_args().attacks
     example = read_diary(EXAMPLE)
     big, small = grown(example, n), grown(example, n // 10)
     data = dumps_diary(big)

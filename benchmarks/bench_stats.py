@@ -8,7 +8,6 @@ to a calendar day in the patient's zone (the least any day count must do).
 from __future__ import annotations
 
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -60,7 +59,13 @@ def baseline(diary: Diary) -> None:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "attacks", nargs="?", type=int, default=100_000, help="attacks in the large diary"
+    )
+    n = parser.parse_args().attacks
     small, large = make_diary(n // 10), make_diary(n)
     # interleaved runs, best of three each, so load on a shared machine hits both alike
     runs = [(timed(compute_stats, small), timed(compute_stats, large)) for _ in range(3)]

@@ -94,8 +94,12 @@ def cli() -> None:
     clinician-ready PDF report.
 
     \b
-    Start with:  fhirmig validate examples/episodic-twitching.json
+    Start with:  fhirmig validate DIARY.json
+                 fhirmig report DIARY.json -o report.pdf
+    Every command's --help shows examples; the diary format and guides are in the docs
+    (docs/ of the source, or https://fhirmig.org/docs/).
     Exit codes:  0 success, 1 invalid input or failed work, 2 usage error, 3 sign-in failed.
+    Completion:  eval "$(_FHIRMIG_COMPLETE=bash_source fhirmig)" (zsh_source, fish_source).
     """
 
 

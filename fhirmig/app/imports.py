@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from fhirmig.app.inputs import InputKind, detect_input, refuse
-from fhirmig.app.outputs import check_new_diary, check_output
+from fhirmig.app.outputs import Output, check_new_diary, check_output
 from fhirmig.errors import UsageError
 
 if TYPE_CHECKING:
+    from fhirmig.diary.model import Diary
     from fhirmig.importers import ImportResult
 
 __all__ = ["SOURCES", "ImportOutcome", "ImportSource", "import_export"]
@@ -60,6 +61,8 @@ class ImportOutcome:
 
     notes: tuple[str, ...] = ()
     lines: tuple[str, ...] = field(default_factory=tuple)
+    #: the diary itself went to standard output (``-``): the lines belong on standard error
+    to_stdout: bool = False
 
 
 def _patient(
@@ -142,45 +145,53 @@ def import_export(
     if kind not in kinds and _surely(kind, src):
         raise refuse(src, kind, f"import {source}")
     protect = [("export", src)]
+    target: Output | None = None
     if out is not None:
-        check_output(out, protect=protect)
+        target = check_output(out, protect=protect)
         if base is None:
             check_new_diary(out, force=force)
     if base is not None:
-        check_output(base, protect=protect, param="into")
+        checked = check_output(base, protect=protect, param="into")
+        target = target or checked
+    if target is None:  # pragma: no cover - refused above
+        raise UsageError("give {output} or {into}", params=("output", "into"))
     notes: list[str] = []
     pid, zone = _patient(base, out, patient_id, timezone, notes)
     import fhirmig.importers as importers
 
     importer: Callable[..., ImportResult] = getattr(importers, importer_name)
     result = importer(src, patient_id=pid, timezone=zone, **(options or {}))
-    return _finish(result, out, base, notes, _SAME_START_WITHIN.get(source, timedelta(0)))
+    return _finish(result, target, base, notes, _SAME_START_WITHIN.get(source, timedelta(0)))
+
+
+def _write(diary: Diary, target: Output) -> None:
+    from fhirmig.diary import write_diary
+
+    csv = target.path is not None and target.path.suffix.lower() == ".csv"
+    target.produce(lambda path: write_diary(diary, path), name="diary.csv" if csv else "d.json")
 
 
 def _finish(
     result: ImportResult,
-    output: Path | None,
+    target: Output,
     into: Path | None,
     notes: list[str],
     same_start_within: timedelta,
 ) -> ImportOutcome:
-    from fhirmig.diary import read_diary, write_diary
+    from fhirmig.diary import read_diary
     from fhirmig.importers import merge_diaries
 
     notes.extend(str(note) for note in result.notes)
     lines = [result.summary()]
     if into is None:
-        if output is None:  # pragma: no cover - import_export refuses this earlier
-            raise UsageError("give {output} or {into}", params=("output", "into"))
-        write_diary(result.diary, output)
-        lines.append(f"wrote {output}")
-        return ImportOutcome(tuple(notes), tuple(lines))
+        _write(result.diary, target)
+        lines.append(f"wrote {target.label}")
+        return ImportOutcome(tuple(notes), tuple(lines), target.is_stdout)
     merged = merge_diaries(read_diary(into), result.diary, same_start_within=same_start_within)
     lines.extend(f"{into}: {change}" for change in (*merged.changes, *merged.kept))
-    target = output or into
-    if merged.changed or target != into:
-        write_diary(merged.diary, target)
-        lines.append(f"wrote {target}")
+    if merged.changed or target.path != into:
+        _write(merged.diary, target)
+        lines.append(f"wrote {target.label}")
     else:
         lines.append(f"{into}: nothing changed")
-    return ImportOutcome(tuple(notes), tuple(lines))
+    return ImportOutcome(tuple(notes), tuple(lines), target.is_stdout)

@@ -52,6 +52,7 @@ class InputKind(StrEnum):
     DIARY_FOLDER = "a folder of diaries"
     EMPTY_FOLDER = "a folder without diaries or NDJSON"
     MIGRAINE_BUDDY = "a Migraine Buddy export"
+    FITBIT_SLEEP = "a Fitbit sleep export"
     APPLE_HEALTH = "an Apple Health export"
     DAILY_CSV = "a daily CSV (one row per day)"
 
@@ -76,9 +77,12 @@ _READERS: dict[InputKind, str] = {
     InputKind.FHIR_BUNDLE: "fhirmig convert --to diary, report, stats or upload reads it",
     InputKind.FHIR_NDJSON: "fhirmig convert --to diary, report, stats or upload reads it",
     InputKind.FHIR_RESOURCE: "fhirmig reads FHIR as its own Bundle or NDJSON",
-    InputKind.DIARY_FOLDER: "fhirmig batch reads a folder of diaries",
+    InputKind.DIARY_FOLDER: (
+        "fhirmig batch converts a folder of diaries, fhirmig validate checks it"
+    ),
     InputKind.EMPTY_FOLDER: "give a diary file, or a folder of them to fhirmig batch",
     InputKind.MIGRAINE_BUDDY: "fhirmig import migraine-buddy reads it",
+    InputKind.FITBIT_SLEEP: "fhirmig import fitbit-sleep reads it",
     InputKind.APPLE_HEALTH: "fhirmig import apple-health reads it",
     InputKind.DAILY_CSV: "fhirmig import daily-csv reads it",
 }
@@ -194,10 +198,35 @@ def detect_input(path: str | os.PathLike[str]) -> InputKind:
     if suffix in (".xml", ".zip"):
         return InputKind.APPLE_HEALTH
     if suffix == ".csv":
-        return _csv_kind(_head(p))
+        return _exported(p, _csv_kind(_head(p)))
     if p.name.lower().endswith(_SIDECAR) and sidecar_owner(p) is not None:
         return InputKind.CSV_SIDECAR
-    return _json_kind(_head(p, tail=True))
+    return _exported(p, _json_kind(_head(p, tail=True)))
+
+
+#: What the importers' sniffer (fhirmig.importers.sniff) says, for the kinds it knows
+#: better: exports that are neither fhirmig's diary nor its FHIR.
+_SNIFFED: dict[str, InputKind] = {
+    "fitbit-sleep-json": InputKind.FITBIT_SLEEP,
+    "fitbit-sleep-csv": InputKind.FITBIT_SLEEP,
+    "migraine-buddy-csv": InputKind.MIGRAINE_BUDDY,
+    "migraine-buddy-html": InputKind.MIGRAINE_BUDDY,
+}
+
+
+def _exported(path: Path, kind: InputKind) -> InputKind:
+    """``kind``, or the export the importers' sniffer recognises in a file that is not
+    plainly a diary (one sniffer of exports, shared with the importers)."""
+    if kind not in (InputKind.DIARY_JSON, InputKind.CSV) or not path.is_file():
+        return kind
+    from fhirmig.errors import FhirmigError
+    from fhirmig.importers.sniff import sniff
+
+    try:
+        found = sniff(path).kind
+    except FhirmigError:
+        return kind  # the reader says why the file cannot be read
+    return _SNIFFED.get(found, kind)
 
 
 def refuse(path: str | os.PathLike[str], kind: InputKind, command: str) -> InputError:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fhirmig.app.inputs import InputKind, detect_input, open_diary, sidecar_owner
+from fhirmig.app.inputs import (
+    DIARY_INPUTS,
+    InputKind,
+    detect_input,
+    open_diary,
+    reader_of,
+    sidecar_owner,
+)
 from fhirmig.app.period import plural
 from fhirmig.errors import DiaryError, FhirmigError
 
@@ -27,6 +34,8 @@ class Checked:
     summary: str = ""
     error: FhirmigError | None = None
     notes: tuple[str, ...] = ()
+    #: an export met in a folder: neither valid nor invalid, not a diary
+    skipped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,15 +101,44 @@ def validate_inputs(
     patient_id: str | None = None,
     timezone: str | None = None,
 ) -> list[Checked]:
-    """Check each input (any diary input, or a CSV's patient file); never stop at one.
+    """Check each input (any diary input, a CSV's patient file, or a folder of diaries,
+    whose files are checked one by one); never stop at one.
 
     ``patient_id`` and ``timezone`` apply to the CSV diaries among the inputs.
     """
     results = []
     for raw in paths:
-        path = Path(raw)
-        try:
-            results.append(_check(path, patient_id, timezone))
-        except FhirmigError as exc:
-            results.append(Checked(path, error=exc))
+        for path, in_folder in _expand(Path(raw)):
+            skipped = _skipped(path) if in_folder else None
+            if skipped is not None:
+                results.append(skipped)
+                continue
+            try:
+                results.append(_check(path, patient_id, timezone))
+            except FhirmigError as exc:
+                results.append(Checked(path, error=exc))
     return results
+
+
+def _expand(path: Path) -> list[tuple[Path, bool]]:
+    """A folder of diaries as its diary files (sorted, sub-folders too, hidden ones not),
+    each with whether it was found in a folder (rather than named by the user)."""
+    if detect_input(path) is not InputKind.DIARY_FOLDER:
+        return [(path, False)]
+    found = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [
+            (Path(folder) / name, True)
+            for name in sorted(files)
+            if not name.startswith(".") and name.lower().endswith((".json", ".csv"))
+        ]
+    return found
+
+
+def _skipped(path: Path) -> Checked | None:
+    """A file met in a folder that is another app's export: listed as skipped, not invalid."""
+    kind = detect_input(path)
+    if kind in DIARY_INPUTS or kind is InputKind.CSV_SIDECAR:
+        return None
+    return Checked(path, f"skipped: is {kind.value}; {reader_of(kind)}", skipped=True)

@@ -52,7 +52,8 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write a new diary here (an existing file is kept unless --force).",
+        help="Write a new diary here (- for standard output; an existing file is kept "
+        "unless --force).",
     )(func)
     return func
 
@@ -82,12 +83,21 @@ def _run(source: ImportSource, export: Path, all_problems: bool, **kwargs: Any) 
     for line in _capped([f"note: {n}" for n in outcome.notes], all_problems, "notes"):
         echo_err(line)
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(line, err=outcome.to_stdout)
 
 
 @click.group("import")
 def import_group() -> None:
-    """Import Migraine Buddy, Apple Health, Fitbit or other wearable data as a diary."""
+    """Import Migraine Buddy, Apple Health, Fitbit or other wearable data as a diary.
+
+    A new diary (-o) never replaces a file already there unless --force is given; to add
+    an export to an existing diary, use --into.
+
+    \b
+    Examples:
+      fhirmig import migraine-buddy export.csv -o diary.json --patient-id p1
+      fhirmig import apple-health export.zip --into diary.json
+    """
 
 
 @import_group.command("migraine-buddy")

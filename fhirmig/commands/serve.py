@@ -30,5 +30,10 @@ def serve(diary: Path | None, port: int, no_browser: bool) -> None:
     the page starts a new one. The first line printed is the page's address
     (http://127.0.0.1:PORT/?token=...); it answers on this computer only and stops with
     Ctrl-C.
+
+    \b
+    Examples:
+      fhirmig serve                      (keeps headache-diary.json in this folder)
+      fhirmig serve my-diary.json --no-browser
     """
     serve_page(diary, port=port, open_browser=not no_browser)

@@ -22,7 +22,8 @@ def validate(
     files: tuple[Path, ...], csv_patient_id: str | None, csv_timezone: str | None, quiet: bool
 ) -> None:
     """Check each FILE against the diary format: a diary (JSON, or CSV with its
-    NAME.patient.json), or fhirmig's FHIR (a Bundle, NDJSON file or folder).
+    NAME.patient.json), fhirmig's FHIR (a Bundle, NDJSON file or folder), or a folder of
+    diaries (each file inside is checked; other apps' exports there are listed as skipped).
 
     Prints every problem as FILE: LOCATION: message. Exits 0 when every file is valid,
     1 when any is not, 2 on a usage error.
@@ -46,5 +47,6 @@ def validate(
         for line in checked.problem_lines(word):
             echo_err(line)
     if bad:
-        echo_err(f"{bad} of {plural(len(files), 'file')} invalid")
+        total = sum(1 for r in results if not r.skipped)
+        echo_err(f"{bad} of {plural(total, 'file')} invalid")
         sys.exit(1)

@@ -16,56 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.diary.drugs import match_drug
+from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, csv_columns
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
 from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
 from fhirmig.errors import DiaryError, Problem
 
 __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
 
-COLUMNS = (
-    "id",
-    "start",
-    "end",
-    "duration_minutes",
-    "intensity",
-    "kind",
-    "aura",
-    "pain_locations",
-    "pain_qualities",
-    "symptoms",
-    "twitching_locations",
-    "twitching_description",
-    "twitching_intensity",
-    "triggers",
-    "medications",
-    "relief_methods",
-    "disability",
-    "notes",
-)
+#: The CSV header, from the field table (:mod:`fhirmig.diary.fields`).
+COLUMNS = csv_columns()
 REQUIRED = ("start", "intensity")
 EFFECTS = ("none", "some", "good", "complete")
-_FIELD_COLUMN = {
-    "id": "id",
-    "start": "start",
-    "end": "end",
-    "durationMinutes": "duration_minutes",
-    "intensity": "intensity",
-    "kind": "kind",
-    "aura": "aura",
-    "painLocations": "pain_locations",
-    "painQualities": "pain_qualities",
-    "symptoms": "symptoms",
-    "triggers": "triggers",
-    "medications": "medications",
-    "reliefMethods": "relief_methods",
-    "disability": "disability",
-    "notes": "notes",
-}
-_TWITCH_COLUMN = {
-    "location": "twitching_locations",
-    "description": "twitching_description",
-    "intensity": "twitching_intensity",
-}
+#: model field (JSON name) -> the CSV column a problem with it is reported at
+_FIELD_COLUMN = {f.json: f.csv for f in ATTACK_FIELDS if f.csv is not None}
+_TWITCH_COLUMN = TWITCH_COLUMNS
 csv.field_size_limit(16 * 1024 * 1024)
 
 

@@ -204,7 +204,9 @@ class SmartBackendAuth:
         endpoint = body.get("token_endpoint") if isinstance(body, dict) else None
         if status != 200 or not isinstance(endpoint, str) or not endpoint:
             raise AuthError(
-                f"{url}: no token_endpoint (HTTP {status}); give the token URL with --token-url"
+                f"{url}: no token_endpoint (HTTP {status}); give the token URL with "
+                + "{token_url}",
+                params=("token_url",),
             )
         self.token_url = endpoint
         return endpoint
@@ -252,4 +254,8 @@ def _oauth_error(body: dict[str, Any] | None) -> str:
     if not isinstance(body, dict):
         return ""
     parts = [str(body[k]) for k in ("error", "error_description") if isinstance(body.get(k), str)]
-    return (": " + " - ".join(parts)) if parts else ""
+    if not parts:
+        return ""
+    from fhirmig.upload.safety import clean_server_text
+
+    return ": " + clean_server_text(" - ".join(parts))

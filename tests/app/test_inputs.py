@@ -181,3 +181,25 @@ def test_the_importers_refuse_a_fhirmig_diary(tmp_path: Path) -> None:
     assert code == 1
     assert "import migraine-buddy:" in err and "is a diary (CSV)" in err
     assert not Path("x.json").exists()
+
+
+def test_validate_checks_a_folder_of_diaries_file_by_file(tmp_path: Path) -> None:
+    folder = tmp_path / "diaries"
+    folder.mkdir()
+    for name in ("episodic-twitching.json", "spreadsheet.csv", "spreadsheet.patient.json"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "bad.json").write_text("{}")
+    shutil.copy(DATA / "mb_standard.csv", folder / "sub" / "export.csv")
+    code, out, err = run("validate", str(folder))
+    assert code == 1
+    assert f"{folder / 'episodic-twitching.json'}: OK" in out
+    assert f"{folder / 'spreadsheet.patient.json'}: OK (the patient file" in out
+    assert f"{folder / 'sub' / 'bad.json'}: format: required field is missing" in err
+    assert f"{folder / 'sub' / 'export.csv'}: skipped: is a Migraine Buddy export" in out
+    assert "1 of 4 files invalid" in err
+
+
+def test_an_export_named_on_the_command_line_is_invalid_not_skipped() -> None:
+    code, _, err = run("validate", str(DATA / "mb_standard.csv"))
+    assert code == 1 and "is a Migraine Buddy export" in err

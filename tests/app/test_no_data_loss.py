@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -203,3 +205,66 @@ def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: i
     assert proc.returncode == (130 if sig == signal.SIGINT else 128 + sig)
     assert b"Traceback" not in err
     assert _leftovers(tmp_path) == [] and not out.exists()
+
+
+def test_dash_is_standard_output_for_every_text_output(tmp_path: Path, key: Path) -> None:
+    """import, deidentify, convert --to diary and the upload receipt: '-' is stdout."""
+    diary_path = EXAMPLES / "chronic-overuse.json"
+    code, out, err = run(
+        "import", "daily-csv", str(DATA / "daily_wearable.csv"), "-o", "-", "--patient-id", "p"
+    )
+    assert code == 0, err
+    assert json.loads(out)["patient"]["id"] == "p" and "wrote standard output" in err
+    code, out, err = run("deidentify", str(diary_path), "-o", "-", "--key-file", str(key))
+    assert code == 0, err
+    assert json.loads(out)["deidentified"] is True
+    bundle = tmp_path / "b.json"
+    assert run("convert", str(diary_path), "-o", str(bundle))[0] == 0
+    code, out, err = run("convert", str(bundle), "--to", "diary", "-o", "-")
+    assert code == 0, err
+    assert json.loads(out)["format"] == "fhirmig-diary/1"
+    from tests.upload.loopback import loopback, send_json
+    from tests.upload.mockserver import capability
+
+    def empty_server(handler: Any) -> None:  # a dry run reads the server
+        metadata = handler.path.startswith("/fhir/metadata")
+        send_json(handler, 200, capability() if metadata else {"resourceType": "Bundle"})
+
+    with loopback(empty_server) as server:
+        code, out, err = run(
+            "upload", str(diary_path), "--server", server.url, "--dry-run", "--receipt", "-",
+        )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["dryRun"] is True and "would create" in err
+    assert not Path("-").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_report_removes_its_private_folder(tmp_path: Path, sig: int) -> None:
+    """The report is drafted in a private temporary folder; a kill must not leave it."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    started, source = str(tmp_path / "started"), str(EXAMPLES / "chronic-overuse.json")
+    out = tmp_path / "r.pdf"
+    code = (
+        "import time, fhirmig.report.document as d\n"
+        "orig = d.build_pdf\n"
+        "def slow(*a, **k):\n"
+        f"    open({started!r}, 'w').close()\n"
+        "    time.sleep(30)\n"
+        "    return orig(*a, **k)\n"
+        "d.build_pdf = slow\n"
+        "from fhirmig.cli import main\n"
+        f"main(['report', {source!r}, '-o', {str(out)!r}])\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while not Path(started).exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("fhirmig-")]
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig and b"Traceback" not in err
+    assert list(tmp.iterdir()) == [] and not out.exists()

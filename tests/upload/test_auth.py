@@ -188,7 +188,7 @@ def test_refused_client_names_the_oauth_error(rsa_key: Any, tmp_path: Path) -> N
 def test_missing_smart_configuration(rsa_key: Any, tmp_path: Path) -> None:
     signing = load_signing_key(_pem(rsa_key, tmp_path / "k.pem"))
     auth = SmartBackendAuth(BASE, "c", signing)
-    with _client(MockFhir(), auth) as client, pytest.raises(AuthError, match="--token-url"):
+    with _client(MockFhir(), auth) as client, pytest.raises(AuthError, match="token_url"):
         client.request("GET", "metadata")
 
 

@@ -101,7 +101,7 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def test_untrusted_certificate_is_refused_with_a_hint(https_server: tuple[str, Path]) -> None:
     base, _ = https_server
-    with FhirClient(base) as client, pytest.raises(FatalServerError, match="--ca-bundle"):
+    with FhirClient(base) as client, pytest.raises(FatalServerError, match="ca_bundle"):
         client.request("GET", "metadata")
 
 
@@ -117,3 +117,22 @@ def test_unreadable_ca_bundle(tmp_path: Path) -> None:
     (tmp_path / "bad.pem").write_text("nope")
     with pytest.raises(FatalServerError, match="cannot load the CA bundle"):
         FhirClient("https://ehr.example/fhir", ca_bundle=tmp_path / "bad.pem")
+
+
+def test_the_command_line_names_its_flag_for_an_untrusted_certificate(
+    https_server: tuple[str, Path],
+) -> None:
+    """The library says ca_bundle; the command says --ca-bundle, also when the error only
+    stops the upload half-way (it is reported in the summary, not raised)."""
+    from click.testing import CliRunner
+
+    from fhirmig.cli import cli
+    from tests.conftest import EXAMPLES
+
+    base, _ = https_server
+    result = CliRunner().invoke(
+        cli, ["upload", str(EXAMPLES / "chronic-overuse.json"), "--server", base]
+    )
+    assert result.exit_code == 1
+    assert "give the CA with --ca-bundle" in result.stderr
+    assert "not sent" in result.stdout
