@@ -8,7 +8,7 @@ OUT ?= out
 FHIR_SERVER_VENV ?= .venv-fhir-server
 FHIR_SERVER_REQS := tests/upload/server-requirements.txt tests/upload/server-constraints.txt
 
-.PHONY: help demo test lint typecheck pytest examples clean browser
+.PHONY: help demo test lint typecheck pytest examples clean browser fhir-server
 .DEFAULT_GOAL := help
 
 help: ## List the targets (this text)
@@ -75,6 +75,10 @@ pytest: $(VENV)/.installed-test $(FHIR_SERVER_VENV)/.installed browser ## The te
 	FHIRMIG_BROWSER_TESTS=$$( { [ -n "$$CI" ] || { [ -x $(CHROMEDRIVER) ] && [ -f $(AXE_DIR)/node_modules/axe-core/axe.min.js ]; }; } && echo required ) \
 	FHIRMIG_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core/axe.min.js \
 	$(BIN)/pytest
+
+# The tests' FHIR server (SEKMET), to try `fhirmig upload` by hand: PORT=8090.
+fhir-server: $(VENV)/.installed $(FHIR_SERVER_VENV)/.installed ## Start a local FHIR test server (PORT=8090)
+	$(BIN)/python scripts/fhir_server.py --port $(or $(PORT),8090)
 
 examples: $(VENV)/.installed ## Regenerate examples/ (deterministic)
 	$(BIN)/python scripts/make_examples.py

@@ -129,5 +129,5 @@ def test_an_upload_stopped_by_sign_in_says_not_sent() -> None:
         summary = upload_resources(resources, fhir.base, client=c)
     assert summary.exit_code == 3
     head = summary.lines()[0]
-    assert head == f"created 0, already present 0, failed 0, not sent {len(resources)}", head
+    assert head == f"created 0, updated 0, failed 0, not sent {len(resources)}", head
     assert json.dumps(summary.to_json())  # the receipt still records every resource

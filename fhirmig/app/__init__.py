@@ -34,7 +34,16 @@ from fhirmig.app.report import ReportWritten, write_report
 from fhirmig.app.serve import serve_page
 from fhirmig.app.signals import Terminated, clean_exit_on_signals
 from fhirmig.app.stats import Figures, compute_figures
-from fhirmig.app.upload import AUTH_METHODS, SignIn, UploadOutcome, progress_wanted, upload_input
+from fhirmig.app.upload import (
+    AUTH_METHODS,
+    UPLOAD_MODES,
+    SignIn,
+    Transport,
+    UploadChoices,
+    UploadOutcome,
+    progress_wanted,
+    upload_input,
+)
 from fhirmig.app.validate import Checked, validate_inputs
 
 __all__ = [
@@ -43,6 +52,7 @@ __all__ = [
     "FHIR_INPUTS",
     "SOURCES",
     "STDOUT",
+    "UPLOAD_MODES",
     "Checked",
     "ConvertFormat",
     "Converted",
@@ -56,6 +66,8 @@ __all__ = [
     "RunContext",
     "SignIn",
     "Terminated",
+    "Transport",
+    "UploadChoices",
     "UploadOutcome",
     "batch_convert",
     "check_new_diary",

@@ -1,4 +1,9 @@
-"""Uploading one input (and optionally its PDF report) to a FHIR server."""
+"""Uploading one input (and optionally its PDF report) to a FHIR server, as a sync.
+
+The work is :func:`fhirmig.upload.diary.upload_diary`; this layer opens the input, checks
+the options, the server URL and the receipt before anything is sent, builds the sign-in
+and the bounded client, and words the result.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +13,55 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fhirmig.app.context import RunContext
 from fhirmig.app.inputs import open_diary
 from fhirmig.app.outputs import check_output
-from fhirmig.errors import FhirmigError, UploadError, UsageError
+from fhirmig.errors import FhirmigError, UsageError
 
 if TYPE_CHECKING:
-    from fhirmig.diary.model import Diary
     from fhirmig.upload.auth import Auth
     from fhirmig.upload.summary import UploadSummary
 
-__all__ = ["AUTH_METHODS", "SignIn", "UploadOutcome", "progress_wanted", "upload_input"]
+__all__ = [
+    "AUTH_METHODS",
+    "UPLOAD_MODES",
+    "SignIn",
+    "Transport",
+    "UploadChoices",
+    "UploadOutcome",
+    "progress_wanted",
+    "upload_input",
+]
 
 AUTH_METHODS = ("none", "bearer", "smart-backend")
+#: ``--mode`` values: how the changes travel (see :mod:`fhirmig.upload.modes`).
+UPLOAD_MODES = ("auto", "transaction", "batch", "single", "document")
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Transport:
+    """The transport bounds: the whole upload's ``deadline`` (s), the longest
+    ``Retry-After`` honoured (``max_wait``, s), the largest answer read (MB), and whether
+    plain http to another machine is allowed."""
+
+    deadline: float = 1800.0
+    max_wait: float = 120.0
+    max_response_mb: int = 50
+    allow_insecure_http: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UploadChoices:
+    """How the sync runs: the ``mode``, deleting removed records instead of withdrawing
+    them, accepting a patient mismatch, and (document mode) adding the summaries."""
+
+    mode: str = "auto"
+    delete_removed: bool = False
+    accept_patient_mismatch: bool = False
+    include_summaries: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,36 +126,18 @@ class UploadOutcome:
     to_stdout: bool = False
 
 
-def _report_resource(diary: Diary, workdir: Path, ctx: RunContext) -> dict[str, Any]:
-    """The PDF report of ``diary`` as a DocumentReference (the PDF made in a private folder).
-
-    The report covers the diary's whole span; its "generated" date is the run's day.
-    """
-    from fhirmig.analysis import compute_stats
-    from fhirmig.fhir import document_reference
-    from fhirmig.report import render_stats_report
-
-    stats = compute_stats(diary)
-    start, end = stats.period_from, stats.period_to
-    if start is None or end is None:
-        raise UploadError(
-            "{include_report}: the diary has no days to report on", params=("include_report",)
-        )
-    pdf_path = render_stats_report(diary, stats, workdir / "report.pdf", generated=ctx.today)
-    title = f"Headache diary report {start.isoformat()} to {end.isoformat()}"
-    pdf = Path(pdf_path).read_bytes()
-    return document_reference(diary, pdf, start=start, end=end, title=title)
-
-
 def _dry_run_lines(summary: UploadSummary) -> list[str]:
-    sizes = Counter(r.chunk for r in summary.results)
+    """Each change the dry run would send, grouped as it would send them."""
+    sent = [r for r in summary.results if r.chunk]
+    sizes = Counter(r.chunk for r in sent)
+    unit = {"transaction": "transaction", "batch": "batch"}.get(summary.mode, "step")
     current = 0
     lines = []
-    for result in summary.results:
+    for result in sent:
         if result.chunk != current:
             current = result.chunk
             size = sizes[current]
-            lines.append(f"transaction {current} ({size} {'entry' if size == 1 else 'entries'}):")
+            lines.append(f"{unit} {current} ({size} {'change' if size == 1 else 'changes'}):")
         lines.append(f"  {result.status}")
     return lines
 
@@ -129,10 +149,13 @@ def upload_input(
     sign_in: SignIn | None = None,
     ca_bundle: str | os.PathLike[str] | None = None,
     timeout: float = 60.0,
+    transport: Transport | None = None,
+    choices: UploadChoices | None = None,
     batch_size: int = 500,
     identifier_system: str | None = None,
     include_report: bool = False,
     dry_run: bool = False,
+    notify: Callable[[str], None] | None = None,
     receipt: str | os.PathLike[str] | None = None,
     patient_id: str | None = None,
     timezone: str | None = None,
@@ -141,19 +164,28 @@ def upload_input(
     progress: Progress | None = None,
     word: Callable[[FhirmigError], str] = str,
 ) -> UploadOutcome:
-    """Send ``source`` (any diary input) to the FHIR server at ``server``.
+    """Make the FHIR server at ``server`` hold what ``source`` (any diary input) says.
 
-    Everything is checked before anything is sent: the server URL, the sign-in settings,
-    the receipt (never an input, key or token file). ``word`` words an error that stopped
-    the upload half-way, which is reported in the outcome rather than raised.
+    Everything is checked before anything is sent: the server URL (http(s), no credentials
+    in it, no plain http to another machine unless allowed), the sign-in settings, the
+    receipt (never an input, key or token file). ``notify`` receives progress notes (the
+    mode chosen and why, waits over 5 s). ``word`` words an error that stopped the upload
+    half-way, which is reported in the outcome rather than raised.
     """
+    from fhirmig.upload.safety import check_server_url
+
     ctx = context or RunContext.create()
     auth = sign_in or SignIn()
-    if not server.startswith(("https://", "http://")):
-        raise UsageError(
-            "{server} " + f"must be an http(s) URL, not {server!r}", params=("server",)
-        )
+    bounds = transport or Transport()
+    how = choices or UploadChoices()
+    check_server_url(server, allow_insecure_http=bounds.allow_insecure_http)
     auth.check()
+    if how.mode not in UPLOAD_MODES:
+        raise UsageError("{mode} " + f"must be one of {', '.join(UPLOAD_MODES)}", params=("mode",))
+    if how.include_summaries and how.mode != "document":
+        raise UsageError(
+            "{include_summaries} goes with {mode} document", params=("include_summaries", "mode")
+        )
     receipt_out = None
     if receipt is not None:
         receipt_out = check_output(
@@ -169,34 +201,42 @@ def upload_input(
     diary = ctx.prepare(
         open_diary(source, command="upload", patient_id=patient_id, timezone=timezone)
     )
-    from fhirmig.fhir import DEFAULT_PATIENT_SYSTEM, diary_to_resources
     from fhirmig.fhir.profiles import check_profile
+    from fhirmig.upload import write_receipt
+    from fhirmig.upload.client import FhirClient
+    from fhirmig.upload.diary import DiaryUpload, upload_diary
 
-    system = identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources: list[dict[str, Any]] = diary_to_resources(
-        diary, identifier_system=system, profile=check_profile(profile)
+    options = DiaryUpload(
+        mode=how.mode,
+        batch_size=batch_size,
+        dry_run=dry_run,
+        include_report=include_report,
+        include_summaries=how.include_summaries,
+        delete_removed=how.delete_removed,
+        accept_patient_mismatch=how.accept_patient_mismatch,
+        identifier_system=identifier_system,
+        # the report is dated by the diary (the same diary, the same PDF) unless the run
+        # is made reproducible with SOURCE_DATE_EPOCH
+        generated=ctx.today if ctx.reproducible else None,
+        profile=check_profile(profile),
     )
-    if include_report:
-        from fhirmig.files import private_tempdir
-
-        with private_tempdir() as workdir:
-            resources.append(_report_resource(diary, workdir, ctx))
-
-    from fhirmig.upload import upload_resources, write_receipt
-
-    lines: list[str] = []
-    if dry_run:
-        summary = upload_resources(resources, server, batch_size=batch_size, dry_run=True)
-        lines.extend(_dry_run_lines(summary))
-    else:
-        from fhirmig.upload.client import FhirClient
-
-        built = auth.build(server)
-        ca = Path(ca_bundle) if ca_bundle is not None else None
-        with FhirClient(server, built, timeout=timeout, ca_bundle=ca) as client:
-            summary = upload_resources(
-                resources, server, batch_size=batch_size, client=client, progress=progress
-            )
+    built = auth.build(server)
+    ca = Path(ca_bundle) if ca_bundle is not None else None
+    with FhirClient(
+        server,
+        built,
+        timeout=timeout,
+        ca_bundle=ca,
+        deadline=bounds.deadline,
+        max_wait=bounds.max_wait,
+        max_body=bounds.max_response_mb * 1024 * 1024,
+        notify=notify,
+        allow_insecure_http=bounds.allow_insecure_http,
+    ) as client:
+        summary = upload_diary(
+            diary, client, options, notify=notify, progress=None if dry_run else progress
+        )
+    lines: list[str] = _dry_run_lines(summary) if dry_run else []
     lines.extend(summary.lines())
     if receipt_out is not None:
         receipt_out.produce(lambda path: write_receipt(summary, path), name="receipt.json")

@@ -70,7 +70,7 @@ class Progress:
         """The state as one plain line."""
         text = (
             f"batch: {self.diaries:,}/{self.total:,} diaries, {self.resources:,} resources, "
-            f"{self.errors:,} errors, {self.rate():,.1f} diaries/s"
+            f"{self.errors:,} {_errors(self.errors)}, {self.rate():,.1f} diaries/s"
         )
         if self.skipped:
             text += f" ({self.skipped:,} unchanged, skipped)"
@@ -81,7 +81,7 @@ class Progress:
         bar = "#" * filled + "." * (_BAR - filled)
         return (
             f"[{bar}] {self.diaries:,}/{self.total:,} diaries  {self.resources:,} resources  "
-            f"{self.rate():,.1f}/s  {self.errors:,} errors"
+            f"{self.rate():,.1f}/s  {self.errors:,} {_errors(self.errors)}"
         )
 
     def close(self) -> None:
@@ -91,3 +91,8 @@ class Progress:
         else:
             self.stream.write(self.line() + "\n")
         self.stream.flush()
+
+
+def _errors(count: int) -> str:
+    """``error`` or ``errors`` for a count ("1 error", "0 errors")."""
+    return "error" if count == 1 else "errors"

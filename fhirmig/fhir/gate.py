@@ -214,7 +214,9 @@ _TYPES: Final[dict[str, _Spec]] = {
     ),
     "DeviceVersion": _s({"value": ("string", False)}, ("value",)),
     "ProvenanceAgent": _s({"type": ("CodeableConcept", False), "who": _REF}, ("who",)),
-    "DocumentReferenceContent": _s({"attachment": ("Attachment", False)}, ("attachment",)),
+    "DocumentReferenceContent": _s(
+        {"attachment": ("Attachment", False), "format": ("Coding", False)}, ("attachment",)
+    ),
     "DocumentReferenceContext": _s({"period": ("Period", False)}),
     "Patient": _s(
         {**_RES, "identifier": _ID, "name": ("HumanName", True), "gender": ("gender", False),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -222,11 +221,9 @@ def recorded_instant(diary: Diary, now: datetime | None = None) -> str:
     """
     latest = _latest_moment(diary)
     if latest is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch.isdigit():
-            latest = datetime.fromtimestamp(int(epoch), UTC)
-        else:
-            latest = now if now is not None else datetime.now(UTC)
+        from fhirmig.clock import source_date_epoch
+
+        latest = source_date_epoch() or (now if now is not None else datetime.now(UTC))
     return latest.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

@@ -32,7 +32,7 @@ from fhirmig.fhir.profiles import Profile
 if TYPE_CHECKING:
     from fhirmig.analysis.types import Stats, TreatmentResponse
 
-__all__ = ["SUMMARY_CATEGORY", "summary_resources"]
+__all__ = ["SUMMARY_CATEGORY", "summary_record", "summary_resources"]
 
 
 def _summary_category() -> dict[str, Any]:
@@ -48,6 +48,16 @@ _DEFINITION = {
     "acute-medication-days": "days on which an acute headache medication was taken",
     "class-days": "days with intake of each ICHD-3 8.2 acute-medication class",
 }
+
+
+def summary_record(figure: str, period: str = "diary", treatment: str | None = None) -> str:
+    """The record id of a summary: the figure, the treatment it belongs to (if any) and the
+    kind of period (``diary`` for the whole diary, ``YYYY-MM`` for one calendar month).
+
+    Never the period's dates: a longer diary gives the same record with a new value, so an
+    upload updates the summary the server holds instead of adding a second one beside it.
+    """
+    return f"{figure}:{treatment}@{period}" if treatment is not None else f"{figure}@{period}"
 
 
 def _days(n: int) -> dict[str, Any]:
@@ -82,7 +92,7 @@ def summary_resources(
         ("acute-medication-days", stats.acute_medication_days),
         ("class-days", None),
     ):
-        obs = ctx.base("Observation", "summary", f"{key}@{span}")
+        obs = ctx.base("Observation", "summary", summary_record(key))
         obs["status"] = "final"
         obs["category"] = [_summary_category()]
         obs["code"] = {**cc("observation", key), "text": _DEFINITION[key]}
@@ -132,7 +142,7 @@ def _completeness(ctx: Ctx, stats: Stats, period: dict[str, str], span: str) -> 
     """Diary completeness: recorded days of the period, with the period's days, the share
     and the headache-free days as components."""
     cov = stats.coverage
-    obs = ctx.base("Observation", "summary", f"diary-completeness@{span}")
+    obs = ctx.base("Observation", "summary", summary_record("diary-completeness"))
     obs["status"] = "final"
     obs["category"] = [_summary_category()]
     obs["code"] = {
@@ -173,7 +183,9 @@ def _treatment_response(
 ) -> dict[str, Any]:
     """One treatment's response: the migraine-day reduction in percent (or why there is
     none), ``focus`` on the treatment's resource, the windows' counts as components."""
-    obs = ctx.base("Observation", "summary", f"treatment-response@{r.treatment}@{span}")
+    obs = ctx.base(
+        "Observation", "summary", summary_record("treatment-response", treatment=r.treatment)
+    )
     obs["status"] = "final"
     obs["category"] = [_summary_category()]
     obs["code"] = {

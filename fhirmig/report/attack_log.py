@@ -17,6 +17,7 @@ from typing import Any
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
+from fhirmig.report.messages import plural
 from fhirmig.report.styles import (
     HEADER_FILL,
     INK,
@@ -224,7 +225,7 @@ def attack_log(
     out.append(paragraph("Appendix A: Attack log", st.h1))
     out.append(
         paragraph(
-            f"{len(attacks)} attacks {scope}, times in the patient's zone "
+            f"{len(attacks)} {plural(len(attacks), 'attack')} {scope}, times in the patient's zone "
             f"({markup(diary.patient.timezone)}); intensity 0-10. Medication: name, dose, time, "
             "(relief); relief methods: method (effect).",
             st.note,

@@ -1,12 +1,14 @@
-"""Sending FHIR resources to an EHR's FHIR server: signed in, retried, never duplicated.
+"""Sending FHIR resources to an EHR's FHIR server as a sync: signed in, retried, bounded.
 
 :func:`upload_resources` takes the plain FHIR resources fhirmig makes (deterministic ids,
-``Type/id`` references, a business ``identifier`` on each resource that has one) and
-sends them as transaction Bundles of at most ``batch_size`` entries, the Patient first.
-Every entry is a conditional create on its identifier (resources without an identifier
-element, such as Provenance, are a ``PUT`` to their deterministic id), so running the
-same upload again, after a failure or not, stores nothing twice and finishes what was
-left. See ``docs/howto-upload.md``.
+``Type/id`` references, a business ``identifier`` on each resource that has one) and makes
+the server hold exactly what they say. It finds the patient by identifier and checks it
+is the same person (:mod:`fhirmig.upload.identity`), reads what the server holds for that
+patient (:mod:`fhirmig.upload.remote`), works out what to create, update and withdraw
+(:mod:`fhirmig.upload.sync`) and sends only that (:mod:`fhirmig.upload.sender`), as
+transaction or batch Bundles or single requests. Running it again, after a failure or after
+editing the diary, brings the server to the diary's latest state. See
+``docs/howto-upload.md``.
 """
 
 from __future__ import annotations
@@ -66,50 +68,46 @@ def upload_resources(
     *,
     client: FhirClient | None = None,
     progress: ProgressCallback | None = None,
+    mode: str = "transaction",
+    delete_removed: bool = False,
+    accept_patient_mismatch: bool = False,
 ) -> UploadSummary:
-    """Send ``resources`` to the FHIR server at ``server`` (its base URL).
+    """Make the FHIR server at ``server`` (its base URL) hold what ``resources`` say.
 
     ``auth`` is a :class:`~fhirmig.upload.auth.NoAuth`, ``BearerAuth`` or
     ``SmartBackendAuth`` (default: none). ``client`` replaces the default
-    :class:`~fhirmig.upload.client.FhirClient` (to set the CA bundle, timeouts, retry
-    policy or, in tests, the transport). ``progress`` is called after every chunk with
-    (resources done, total). With ``dry_run`` nothing is sent and every resource is
-    ``planned``.
+    :class:`~fhirmig.upload.client.FhirClient` (to set the CA bundle, timeouts, deadline,
+    retry policy or, in tests, the transport). ``progress`` is called after every chunk
+    with (changes done, total). ``mode`` is ``transaction``, ``batch`` or ``single``
+    (:mod:`fhirmig.upload.sender`; ``auto`` and ``document`` are chosen by
+    :func:`fhirmig.upload.modes.resolve_mode`). Records the diary no longer has are marked
+    entered-in-error, or deleted with ``delete_removed``. With ``dry_run`` the server is
+    read but nothing is written: every change is ``planned``.
 
     Refusals by the server are recorded per resource in the summary, not raised; the
     summary's ``exit_code`` tells the overall result. Raises
-    :class:`~fhirmig.errors.UploadError` only for input that cannot be planned
-    (a resource without id, a reference cycle).
+    :class:`~fhirmig.errors.UploadError` before anything is written for input that cannot
+    be planned (a resource without id, a reference cycle), a patient that cannot be checked
+    or that differs from the server's (unless ``accept_patient_mismatch``).
     """
-    plan = plan_upload(resources, batch_size)
-    summary = UploadSummary(server=server.rstrip("/"), dry_run=dry_run)
-    if dry_run:
-        for chunk in plan:
-            summary.chunks += 1
-            for p in chunk:
-                summary.results.append(
-                    ResourceResult(
-                        p.key,
-                        p.resource_type,
-                        "planned",
-                        p.label(),
-                        identifier=p.identifier_text(),
-                        chunk=summary.chunks,
-                    )
-                )
-        return summary
-
     from fhirmig.upload.client import FhirClient
-    from fhirmig.upload.sender import Sender
+    from fhirmig.upload.run import run_sync
 
     own = client is None
     http = client if client is not None else FhirClient(server, auth)
     if client is not None and auth is not None:
         http.auth = auth
     try:
-        Sender(http, plan, summary, progress).run()
-        summary.requests = http.requests_sent
+        return run_sync(
+            http,
+            list(resources),
+            batch_size=batch_size,
+            dry_run=dry_run,
+            progress=progress,
+            mode=mode,
+            delete_removed=delete_removed,
+            accept_patient_mismatch=accept_patient_mismatch,
+        )
     finally:
         if own:
             http.close()
-    return summary

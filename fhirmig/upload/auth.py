@@ -254,4 +254,8 @@ def _oauth_error(body: dict[str, Any] | None) -> str:
     if not isinstance(body, dict):
         return ""
     parts = [str(body[k]) for k in ("error", "error_description") if isinstance(body.get(k), str)]
-    return (": " + " - ".join(parts)) if parts else ""
+    if not parts:
+        return ""
+    from fhirmig.upload.safety import clean_server_text
+
+    return ": " + clean_server_text(" - ".join(parts))

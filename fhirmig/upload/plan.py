@@ -1,4 +1,4 @@
-"""Putting resources in an order and in chunks the server can take one after another.
+"""Putting changes in an order and in chunks the server can take one after another.
 
 Each chunk becomes one transaction Bundle. A resource may refer only to resources already
 on the server (sent in an earlier chunk, whose server id is then known) or to resources in
@@ -24,12 +24,36 @@ import heapq
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fhirmig.errors import UploadError
 
-__all__ = ["Planned", "UploadPlan", "business_identifier", "plan_upload", "references"]
+__all__ = [
+    "ACTIONS",
+    "Action",
+    "Planned",
+    "UploadPlan",
+    "business_identifier",
+    "chunk_changes",
+    "order_changes",
+    "plan_upload",
+    "references",
+]
+
+#: What the upload does with one resource: ``create`` it, ``update`` the server's copy,
+#: ``retire`` it (status entered-in-error), ``supersede`` an older report, ``delete`` it,
+#: or ``keep`` it (the server's copy already says what the diary says: nothing is sent).
+Action = Literal["create", "update", "retire", "supersede", "delete", "keep"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "retire", "supersede", "delete", "keep")
+_WORDS = {
+    "create": "create",
+    "update": "update",
+    "retire": "mark entered-in-error",
+    "supersede": "mark superseded",
+    "delete": "delete",
+    "keep": "unchanged",
+}
 
 _NAMESPACE = uuid.UUID("6f1c1b4e-43a4-5b8e-9a57-3d5d2f1e0c61")
 _FIRST = ("Patient",)
@@ -72,13 +96,23 @@ def _escape(text: str) -> str:
 
 @dataclass
 class Planned:
-    """One resource to send, with what the plan knows about it."""
+    """One change to send, with what the plan knows about it.
+
+    ``key`` is fhirmig's ``Type/id`` of a diary resource, or the server's ``Type/id`` of a
+    resource the diary no longer has. ``server_key`` and ``version`` name the server's
+    copy being changed (``update``, ``retire``, ``supersede``, ``delete``); ``why`` says
+    why a resource is withdrawn.
+    """
 
     key: str
     resource: dict[str, Any]
     identifier: tuple[str | None, str] | None
     refs: tuple[str, ...]
     index: int
+    action: Action = "create"
+    server_key: str | None = None
+    version: str | None = None
+    why: str = ""
 
     @property
     def resource_type(self) -> str:
@@ -91,7 +125,18 @@ class Planned:
 
     @property
     def method(self) -> str:
-        return "POST" if self.identifier is not None else "PUT"
+        if self.action == "delete":
+            return "DELETE"
+        if self.action == "create" and self.identifier is not None:
+            return "POST"
+        return "PUT"
+
+    @property
+    def target(self) -> str:
+        """Where the request goes: the type (POST), the server's copy, or fhirmig's id."""
+        if self.action == "create":
+            return self.resource_type if self.identifier is not None else self.key
+        return self.server_key or self.key
 
     @property
     def subject(self) -> str | None:
@@ -119,14 +164,22 @@ class Planned:
         return search
 
     def request(self, subject: str | None = None) -> dict[str, str]:
-        """The Bundle entry's ``request`` element (``subject``: see :meth:`if_none_exist`)."""
-        if self.identifier is None:
-            return {"method": "PUT", "url": self.key}
-        return {
-            "method": "POST",
-            "url": self.resource_type,
-            "ifNoneExist": self.if_none_exist(subject) or "",
-        }
+        """The Bundle entry's ``request`` element (``subject``: see :meth:`if_none_exist`).
+
+        A create is a conditional create on the identifier (a ``PUT`` to fhirmig's id for a
+        resource without one); changes to the server's copy carry ``ifMatch`` with the
+        version read, so a copy changed meanwhile by someone else is refused, not overwritten.
+        """
+        if self.method == "POST":
+            return {
+                "method": "POST",
+                "url": self.resource_type,
+                "ifNoneExist": self.if_none_exist(subject) or "",
+            }
+        request = {"method": self.method, "url": self.target}
+        if self.version and self.action != "create":
+            request["ifMatch"] = f'W/"{self.version}"'
+        return request
 
     def identifier_text(self) -> str | None:
         """The business identifier as ``system|value`` (or the value alone), unescaped."""
@@ -136,11 +189,19 @@ class Planned:
         return f"{system}|{value}" if system else value
 
     def label(self) -> str:
-        """How the dry run names the request: method, type and identifier (or key)."""
-        if self.identifier is None:
-            return f"PUT {self.key}"
-        label = f"POST {self.resource_type} if-none-exist identifier={self.identifier_text()}"
-        return label + (f"&subject={self.subject}" if self.subject else "")
+        """How the dry run names the change: what, the request, and the identifier."""
+        word = _WORDS[self.action]
+        if self.action == "create" and self.identifier is None:
+            return f"create: PUT {self.key}"
+        if self.action == "create":
+            label = f"create: POST {self.resource_type} if-none-exist "
+            label += f"identifier={self.identifier_text()}"
+            return label + (f"&subject={self.subject}" if self.subject else "")
+        what = f"{word}: {self.method} {self.target}"
+        ident = self.identifier_text()
+        if ident:
+            what += f" ({ident})"
+        return what + (f": {self.why}" if self.why else "")
 
 
 @dataclass
@@ -197,10 +258,8 @@ def _order(items: Sequence[Planned]) -> list[Planned]:
     return ordered
 
 
-def plan_upload(resources: Iterable[dict[str, Any]], batch_size: int = 500) -> UploadPlan:
-    """Order ``resources`` (plain FHIR dicts with ids) and cut them into chunks."""
-    if batch_size < 1:
-        raise UploadError("the batch size must be at least 1")
+def order_changes(resources: Iterable[dict[str, Any]]) -> list[Planned]:
+    """``resources`` (plain FHIR dicts with ids) as creates, dependencies first."""
     items: list[Planned] = []
     seen: set[str] = set()
     for i, resource in enumerate(resources):
@@ -210,11 +269,46 @@ def plan_upload(resources: Iterable[dict[str, Any]], batch_size: int = 500) -> U
         seen.add(key)
         refs = tuple(dict.fromkeys(references(resource)))
         items.append(Planned(key, resource, business_identifier(resource), refs, i))
-    ordered = _order(items)
-    # the Patient (with what it refers to) goes alone first: once the server has answered
-    # with its id, every other resource's conditional create can be narrowed to it
-    last_patient = max((i for i, p in enumerate(ordered) if p.resource_type in _FIRST), default=-1)
-    head, rest = ordered[: last_patient + 1], ordered[last_patient + 1 :]
-    chunks = [head[i : i + batch_size] for i in range(0, len(head), batch_size)]
-    chunks += [rest[i : i + batch_size] for i in range(0, len(rest), batch_size)]
+    return _order(items)
+
+
+def chunk_changes(
+    ordered: Sequence[Planned], batch_size: int, *, independent: bool = False
+) -> UploadPlan:
+    """Cut changes (in dependency order) into chunks of at most ``batch_size``.
+
+    A Patient to create (with what it refers to) goes alone first: once the server has
+    answered with its id, every other conditional create can be narrowed to it.
+    ``independent`` (for batch Bundles, whose entries the server may process in any order)
+    also starts a new chunk before a change that refers to a resource created in the
+    current one. Changes that send nothing (``keep``) are left out of the chunks.
+    """
+    if batch_size < 1:
+        raise UploadError("the batch size must be at least 1")
+    sent = [p for p in ordered if p.action != "keep"]
+    last_patient = max(
+        (i for i, p in enumerate(sent) if p.resource_type in _FIRST and p.action == "create"),
+        default=-1,
+    )
+    chunks: list[list[Planned]] = []
+    for part in (sent[: last_patient + 1], sent[last_patient + 1 :]):
+        current: list[Planned] = []
+        created: set[str] = set()
+        for p in part:
+            clash = independent and any(r in created for r in p.refs)
+            if len(current) >= batch_size or (clash and current):
+                chunks.append(current)
+                current, created = [], set()
+            current.append(p)
+            if p.action == "create":
+                created.add(p.key)
+        if current:
+            chunks.append(current)
     return UploadPlan(chunks, {p.key: p for p in ordered})
+
+
+def plan_upload(resources: Iterable[dict[str, Any]], batch_size: int = 500) -> UploadPlan:
+    """Order ``resources`` (plain FHIR dicts with ids) as creates and cut them into chunks."""
+    if batch_size < 1:
+        raise UploadError("the batch size must be at least 1")
+    return chunk_changes(order_changes(resources), batch_size)

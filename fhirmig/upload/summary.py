@@ -2,11 +2,16 @@
 
 Every resource ends in one of these outcomes:
 
-``created``   the server stored it now (HTTP 201)
-``present``   the server already had it (a conditional create matched, or a PUT rewrote it)
-``failed``    the server refused it, or the upload stopped before it was sent
-``skipped``   not sent because a resource it refers to failed
-``planned``   a dry run: it would have been sent
+``created``     the server stored it now (HTTP 201)
+``updated``     the server's copy was changed to what the diary says now
+``unchanged``   the server's copy already said what the diary says: nothing was sent
+``present``     a create found the record already there (a run that stopped after storing it)
+``retired``     no longer in the diary: the server's copy is now marked entered-in-error
+``superseded``  an earlier report, replaced by the new one
+``deleted``     no longer in the diary: deleted on the server (``--delete-removed``)
+``failed``      the server refused it, or the upload stopped before it was sent
+``skipped``     not sent because a resource it refers to failed
+``planned``     a dry run: the change it would make (``action``)
 
 FHIR servers explain refusals in an OperationOutcome: a list of issues, each with a
 severity, the place (``expression`` or the older ``location``) and a message
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.errors import EXIT_AUTH, EXIT_FAILED, EXIT_OK, FhirmigError
+from fhirmig.upload.safety import clean_server_text
 from fhirmig.wording import plural
 
 __all__ = [
@@ -37,12 +43,37 @@ __all__ = [
     "write_receipt",
 ]
 
-OUTCOMES = ("created", "present", "failed", "skipped", "planned")
+OUTCOMES = (
+    "created",
+    "updated",
+    "unchanged",
+    "present",
+    "retired",
+    "superseded",
+    "deleted",
+    "failed",
+    "skipped",
+    "planned",
+)
+_WORDS = {
+    "created": "created",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "present": "already present",
+    "retired": "marked entered-in-error",
+    "superseded": "superseded",
+    "deleted": "deleted",
+}
+_PLANNED = {
+    "create": "create",
+    "update": "update",
+    "retire": "mark entered-in-error",
+    "supersede": "mark superseded",
+    "delete": "delete",
+}
 RECEIPT_FORMAT = "fhirmig-upload-receipt/1"
 #: The issue recorded for resources left unsent because the upload stopped.
 NOT_SENT = "not sent: the upload stopped before it"
-
-_MAX_MESSAGE = 300
 
 
 def outcome_from_body(body: Any) -> dict[str, Any] | None:
@@ -65,9 +96,8 @@ def format_issues(outcome: dict[str, Any] | None) -> list[str]:
         where_text = ", ".join(str(w) for w in where) if isinstance(where, list) else str(where)
         details = issue.get("details") if isinstance(issue.get("details"), dict) else {}
         message = (details or {}).get("text") or issue.get("diagnostics") or issue.get("code")
-        text = " ".join(str(message or "no message").split())
-        if len(text) > _MAX_MESSAGE:
-            text = text[: _MAX_MESSAGE - 1] + "…"
+        text = clean_server_text(message or "no message")
+        severity, where_text = clean_server_text(severity, 40), clean_server_text(where_text, 200)
         lines.append(f"{severity} [{where_text}]: {text}" if where_text else f"{severity}: {text}")
     return lines
 
@@ -84,6 +114,9 @@ class ResourceResult:
     identifier: str | None = None
     issues: list[str] = field(default_factory=list)
     chunk: int = 0  # the transaction (1, 2, ...) it is planned in; 0 when unknown
+    server: str | None = None  # the server's Type/id of the copy changed, when known
+    why: str = ""  # why a record is withdrawn
+    action: str = ""  # the change made (or planned): create, update, retire, ...
 
     @property
     def server_id(self) -> str | None:
@@ -104,6 +137,12 @@ class ResourceResult:
             data["identifier"] = self.identifier
         if self.location:
             data["location"] = self.location
+        if self.server:
+            data["server"] = self.server
+        if self.action:
+            data["action"] = self.action
+        if self.why:
+            data["why"] = self.why
         if self.issues:
             data["issues"] = list(self.issues)
         return data
@@ -127,6 +166,8 @@ class UploadSummary:
     #: the error that stopped the upload, so a front end can word it its own way
     stopped_error: FhirmigError | None = field(default=None, repr=False, compare=False)
     auth_failed: bool = False
+    mode: str = "transaction"
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many resources ended in each outcome (all outcomes listed)."""
@@ -168,6 +209,8 @@ class UploadSummary:
             "format": RECEIPT_FORMAT,
             "server": self.server,
             "dryRun": self.dry_run,
+            "mode": self.mode,
+            "notes": list(self.notes),
             "stopped": self.stopped,
             "counts": self.counts(),
             "byType": self.by_type(),
@@ -189,7 +232,7 @@ class UploadSummary:
             if unsent:
                 out.append(f"{plural(len(unsent), 'resource')} not sent")
             if not self.auth_failed:
-                out.append("run the same command again to finish; nothing will be stored twice")
+                out.append("run the same command again to finish; it reads what the server holds")
         refused = [r for r in self.failed if r.issues != [NOT_SENT]]
         for r in refused[:limit]:
             status = f" ({r.status})" if r.status else ""
@@ -199,20 +242,24 @@ class UploadSummary:
             out.append(f"... and {len(refused) - limit} more (the receipt lists them all)")
         return out
 
+    def _unit(self) -> str:
+        if self.mode in ("transaction", "batch"):
+            return plural(self.chunks, self.mode, "batches" if self.mode == "batch" else None)
+        return plural(self.chunks, "step")
+
     def lines(self) -> list[str]:
         """The summary as text lines: totals, then one line per resource type."""
         c = self.counts()
         if self.dry_run:
-            head = (
-                f"would send {plural(c['planned'], 'resource')} in "
-                f"{plural(self.chunks, 'transaction')}"
-            )
+            planned = Counter(r.action or "create" for r in self.results if r.outcome == "planned")
+            parts = [f"{_PLANNED[a]} {planned[a]}" for a in _PLANNED if planned[a]]
+            head = f"would {', '.join(parts) or 'change nothing'}"
+            head += f" ({plural(c['planned'], 'change')} in {self._unit()})"
+            head += f"; unchanged {c['unchanged']}"
         else:
             unsent = sum(1 for r in self.failed if r.issues == [NOT_SENT])
-            head = (
-                f"created {c['created']}, already present {c['present']}, "
-                f"failed {c['failed'] + c['skipped'] - unsent}"
-            )
+            parts = [f"{_WORDS[o]} {c[o]}" for o in _WORDS if c[o] or o in ("created", "updated")]
+            head = ", ".join([*parts, f"failed {c['failed'] + c['skipped'] - unsent}"])
             if unsent:
                 head += f", not sent {unsent}"
         out = [head]

@@ -111,6 +111,7 @@ _NOTICES = {
     "medication": "The medication list was saved.",
     "treatment": "The treatment was saved.",
     "questionnaire": "The questionnaire was saved.",
+    "questionnaire-deleted": "The questionnaire result was deleted.",
     "patient": "Your details were saved.",
     "created": "Your new diary was created.",
     "imported": "The import was added to your diary.",

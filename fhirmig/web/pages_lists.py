@@ -292,15 +292,25 @@ async def questionnaires(request: Request) -> Response:
         return redirect("/new")
     diary = web.store.load()
     items: list[dict[str, Any]] = diary_to_json(diary).get("questionnaires", [])
+    index: int | None = request.path_params.get("index")
+    if index is not None and not 0 <= index < len(items):
+        raise HTTPException(404, "There is no such entry in the diary.")
     instrument = request.query_params.get("instrument", "MIDAS")
+    if index is not None:
+        instrument = str(items[index]["instrument"])
     if instrument not in ("MIDAS", "HIT-6"):
         instrument = "MIDAS"
-    entry: dict[str, Any] = {"instrument": instrument}
+    entry: dict[str, Any] = dict(items[index]) if index is not None else {"instrument": instrument}
+    if entry.get("items"):
+        # the total is added up again from the answers shown, so a changed answer
+        # does not leave an old total that disagrees with it
+        entry.pop("score", None)
     problems: tuple[Any, ...] = ()
     if request.method == "POST":
         form = await read_form(request)
         answers = questionnaire_items(form, instrument)
         entry = entry_from_form(QUESTIONNAIRE, form, entry)
+        entry.pop("items", None)
         if any(a != "" for a in answers):
             entry["items"] = answers
             scored = answers[:5] if instrument == "MIDAS" else answers
@@ -308,7 +318,11 @@ async def questionnaires(request: Request) -> Response:
                 entry["score"] = sum(scored)
 
         def edit(raw: dict[str, Any]) -> None:
-            raw.setdefault("questionnaires", []).append(entry)
+            listed = raw.setdefault("questionnaires", [])
+            if index is None:
+                listed.append(entry)
+            else:
+                listed[index] = entry
 
         try:
             web.store.change(edit)
@@ -324,12 +338,32 @@ async def questionnaires(request: Request) -> Response:
         diary,
         title="Questionnaires",
         problems=problems,
-        prefix=f"questionnaires[{len(items)}]",
-        items=items,
+        prefix=f"questionnaires[{len(items) if index is None else index}]",
+        items=sorted(enumerate(items), key=lambda pair: str(pair[1]["date"]), reverse=True),
+        index=index,
         instrument=instrument,
         hit6=HIT6_LABELS,
         answers={f"items[{i}]": str(v) for i, v in enumerate(entry.get("items", []))},
     )
+
+
+async def questionnaire_delete(request: Request) -> Response:
+    """Remove a questionnaire result, once the patient has confirmed."""
+    form = await read_form(request)
+    index: int = request.path_params["index"]
+    web = web_of(request)
+    items = diary_to_json(web.store.load()).get("questionnaires", [])
+    if not 0 <= index < len(items):
+        raise HTTPException(404, "There is no such entry in the diary.")
+    if form.get("confirm") != "yes":
+        what = f"the {items[index]['instrument']} result of {items[index]['date']}"
+        return page(request, "confirm.html", title="Delete?", what=what, back="/questionnaires")
+
+    def edit(raw: dict[str, Any]) -> None:
+        del raw["questionnaires"][index]
+
+    web.store.change(edit)
+    return redirect("/questionnaires", "questionnaire-deleted")
 
 
 _medications = _listed("medications", MEDICATION, "medications.html", "medication", "Medications")
@@ -343,4 +377,6 @@ ROUTES = [
     Route("/treatments", _treatments, methods=["GET", "POST"]),
     Route("/treatments/{ident}", _treatments, methods=["GET", "POST"]),
     Route("/questionnaires", questionnaires, methods=["GET", "POST"]),
+    Route("/questionnaires/{index:int}", questionnaires, methods=["GET", "POST"]),
+    Route("/questionnaires/{index:int}/delete", questionnaire_delete, methods=["POST"]),
 ]

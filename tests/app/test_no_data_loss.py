@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -222,12 +223,19 @@ def test_dash_is_standard_output_for_every_text_output(tmp_path: Path, key: Path
     code, out, err = run("convert", str(bundle), "--to", "diary", "-o", "-")
     assert code == 0, err
     assert json.loads(out)["format"] == "fhirmig-diary/1"
-    code, out, err = run(
-        "upload", str(diary_path), "--server", "https://ehr.example/fhir", "--dry-run",
-        "--receipt", "-",
-    )  # fmt: skip
+    from tests.upload.loopback import loopback, send_json
+    from tests.upload.mockserver import capability
+
+    def empty_server(handler: Any) -> None:  # a dry run reads the server
+        metadata = handler.path.startswith("/fhir/metadata")
+        send_json(handler, 200, capability() if metadata else {"resourceType": "Bundle"})
+
+    with loopback(empty_server) as server:
+        code, out, err = run(
+            "upload", str(diary_path), "--server", server.url, "--dry-run", "--receipt", "-",
+        )  # fmt: skip
     assert code == 0, err
-    assert json.loads(out)["dryRun"] is True and "would send" in err
+    assert json.loads(out)["dryRun"] is True and "would create" in err
     assert not Path("-").exists()
 
 

@@ -73,7 +73,7 @@ def test_progress_lines_when_not_a_terminal() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 10  # nine tenths, then the final line
     assert lines[0] == "batch: 10/100 diaries, 100 resources, 0 errors, 5.0 diaries/s"
-    assert lines[-1] == "batch: 100/100 diaries, 1,000 resources, 1 errors, 5.0 diaries/s"
+    assert lines[-1] == "batch: 100/100 diaries, 1,000 resources, 1 error, 5.0 diaries/s"
 
 
 def test_progress_bar_on_a_terminal() -> None:
@@ -86,4 +86,4 @@ def test_progress_bar_on_a_terminal() -> None:
     progress.close()
     frames = out.getvalue().split("\r")
     assert frames[1] == "[############............] 2/4 diaries  30 resources  0.0/s  0 errors"
-    assert frames[-1] == "[########################] 4/4 diaries  60 resources  0.5/s  1 errors\n"
+    assert frames[-1] == "[########################] 4/4 diaries  60 resources  0.5/s  1 error\n"

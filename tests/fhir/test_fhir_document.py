@@ -49,3 +49,33 @@ def test_same_report_same_id_other_pdf_other_id() -> None:
     a, b = document_reference(diary, PDF, **kw), document_reference(diary, PDF, **kw)  # type: ignore[arg-type]
     c = document_reference(diary, PDF + b" ", **kw)  # type: ignore[arg-type]
     assert a == b and a["id"] != c["id"]
+
+
+def test_document_reference_has_what_us_core_asks() -> None:
+    diary = read_diary(GOLDEN / "small-diary.json")
+    kw = {"start": date(2026, 10, 1), "end": date(2026, 10, 31), "title": "Headache report"}
+    plain = document_reference(diary, PDF, generated=date(2026, 11, 2), **kw)  # type: ignore[arg-type]
+    assert "meta" not in plain
+    assert plain["category"] == [
+        {
+            "coding": [
+                {
+                    "system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+                    "code": "clinical-note",
+                    "display": "Clinical Note",
+                }
+            ]
+        }
+    ]
+    assert plain["date"] == "2026-11-02T00:00:00Z"
+    assert plain["author"] == [plain["subject"]]
+    assert plain["content"][0]["format"]["code"] == "urn:ihe:iti:xds:2017:mimeTypeSufficient"
+    assert plain["content"][0]["attachment"]["creation"] == "2026-11-02"
+    assert "2026-10-01 to 2026-10-31" in plain["text"]["div"]
+    us_core = document_reference(diary, PDF, profile="us-core", **kw)  # type: ignore[arg-type]
+    assert us_core["meta"]["profile"] == [
+        "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"
+    ]
+    assert us_core["date"] == "2026-10-31T00:00:00Z"  # made on the period's last day
+    assert problems(us_core) == [] and problems(plain) == []
+    DocumentReference.model_validate(us_core)

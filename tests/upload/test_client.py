@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from fhirmig.errors import AuthError, FatalServerError
+from fhirmig.errors import AuthError, FatalServerError, UsageError
 from fhirmig.upload import upload_resources
 from fhirmig.upload.auth import BearerAuth, NoAuth, read_token
 from fhirmig.upload.client import FhirClient
@@ -46,17 +48,37 @@ def _fail_first(statuses: list[tuple[int, dict[str, str]]]) -> object:
 
 def test_429_and_503_honour_retry_after() -> None:
     server, sleeps = MockFhir(), Sleeps()
-    later = format_datetime(datetime.fromtimestamp(4_000_000_000, UTC), usegmt=True)
+    later = format_datetime(datetime.fromtimestamp(time.time() + 90, UTC), usegmt=True)
     server.hooks.append(
         _fail_first([(429, {"Retry-After": "7"}), (503, {"Retry-After": later}), (502, {})])  # type: ignore[arg-type]
     )
+    notices: list[str] = []
     with _client(server, sleeps) as client:
+        client.notify = notices.append
         summary = upload_resources(make_resources("R-1", 2), BASE, client=client)
     assert summary.exit_code == 0 and summary.counts()["created"] == 5
     assert len(server.posts()) == 5  # the Patient (3 refusals, then taken), then the rest
     assert sleeps[0] == 7.0
-    assert sleeps[1] == 300.0  # a far-away date is capped at max_retry_after
+    assert 85.0 <= sleeps[1] <= 90.0  # an HTTP-date, within --max-wait
     assert 0.0 <= sleeps[2] <= 1.0  # third failure without Retry-After: jittered backoff
+    # waits over 5 s are shown; the short backoff is not
+    assert notices[0] == "server busy (HTTP 429): waiting 7 s before trying again"
+    assert re.fullmatch(
+        r"server busy \(HTTP 503\): waiting (8\d|90) s before trying again", notices[1]
+    )
+    assert len(notices) == 2
+
+
+def test_retry_after_beyond_max_wait_ends_the_chunk_as_server_busy() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(_fail_first([(503, {"Retry-After": "100000"})]))  # type: ignore[arg-type]
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("R-B", 2), BASE, client=client)
+    assert sleeps == []  # no 25-minute wait
+    assert summary.exit_code == 1
+    assert summary.stopped is not None and summary.stopped.startswith("server busy:")
+    assert "asks to wait 100000 s (more than max_wait 120 s)" in summary.stopped
+    assert summary.counts()["failed"] == 5 and len(server.posts()) == 1
 
 
 def test_backoff_grows_and_is_capped() -> None:
@@ -116,16 +138,14 @@ def test_fatal_status_is_not_retried() -> None:
     assert summary.results[0].issues == ["error: no transactions"]
 
 
-def test_bearer_token_is_sent_only_to_the_server_origin() -> None:
+def test_same_origin_redirects_are_followed_with_the_token() -> None:
     server, sleeps = MockFhir(), Sleeps()
     seen: dict[str, str | None] = {}
 
     def redirect(request: httpx.Request) -> httpx.Response | None:
         seen[str(request.url)] = request.headers.get("Authorization")
-        if request.url.host == "cdn.example":
-            return httpx.Response(307, headers={"Location": "https://ehr.example/fhir/Patient2"})
         if request.url.path == "/fhir/Patient":
-            return httpx.Response(307, headers={"Location": "https://cdn.example/fhir/Patient"})
+            return httpx.Response(307, headers={"Location": "/fhir/Patient2"})
         if request.url.path == "/fhir/Patient2":
             return httpx.Response(200, json={"resourceType": "Bundle", "type": "searchset"})
         return None
@@ -134,8 +154,33 @@ def test_bearer_token_is_sent_only_to_the_server_origin() -> None:
     with _client(server, sleeps, auth=BearerAuth("s3cret-token")) as client:
         assert client.search("Patient", {"identifier": "x"}) == []
     assert seen["https://ehr.example/fhir/Patient?identifier=x"] == "Bearer s3cret-token"
-    assert seen["https://cdn.example/fhir/Patient"] is None
     assert seen["https://ehr.example/fhir/Patient2"] == "Bearer s3cret-token"
+
+
+@pytest.mark.parametrize(
+    ("location", "where"),
+    [
+        ("https://cdn.example/fhir", "https://cdn.example"),
+        ("http://ehr.example/fhir", "http://ehr.example"),  # https down to http
+        ("https://ehr.example:8443/fhir", "https://ehr.example:8443"),
+    ],
+)
+def test_redirect_to_another_origin_gets_nothing(location: str, where: str) -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(
+        lambda r: (
+            httpx.Response(308, headers={"Location": location})
+            if r.url.host == "ehr.example" and r.url.port in (None, 443)
+            else None
+        )
+    )
+    with _client(server, sleeps, auth=BearerAuth("s3cret-token")) as client:
+        with pytest.raises(
+            FatalServerError, match="redirects \\(HTTP 308\\) to another place"
+        ) as exc:
+            client.request("POST", "", json={"resourceType": "Bundle", "name": "Alice"})
+    assert where in str(exc.value)
+    assert [str(r.url) for r in server.requests] == [BASE]  # nothing went to the other place
 
 
 def test_post_redirect_that_would_drop_the_body_is_refused() -> None:
@@ -153,12 +198,19 @@ def test_refused_bearer_token_is_an_auth_failure_without_the_token() -> None:
     assert summary.exit_code == 3 and summary.auth_failed
     assert "HTTP 401" in (summary.stopped or "")
     assert "s3cret" not in repr(summary.to_json()) + "\n".join(summary.failure_lines())
-    assert len(server.posts()) == 1
+    assert len(server.requests) == 1 and server.writes() == []  # the patient search
 
 
 def test_credentials_are_never_sent_over_plain_http() -> None:
     server = MockFhir("http://ehr.example/fhir")
-    client = FhirClient("http://ehr.example/fhir", BearerAuth("tok"), transport=server.transport())
+    with pytest.raises(UsageError, match=r"refusing plain http to http://ehr\.example"):
+        FhirClient("http://ehr.example/fhir", transport=server.transport())
+    client = FhirClient(
+        "http://ehr.example/fhir",
+        BearerAuth("tok"),
+        transport=server.transport(),
+        allow_insecure_http=True,
+    )
     with client, pytest.raises(AuthError, match="refusing to send credentials over http"):
         client.request("GET", "metadata")
     assert server.requests == []
@@ -272,6 +324,18 @@ def test_tls_or_redirect_trouble_stops_the_upload() -> None:
     server.hooks.append(lambda r: httpx.Response(301, headers={"Location": "https://x.example/"}))
     with _client(server, sleeps) as client:
         summary = upload_resources(make_resources("R-9", 3), BASE, client=client, batch_size=2)
-    assert summary.exit_code == 1 and len(server.posts()) == 1
-    assert "redirects with HTTP 301" in (summary.stopped or "")
+    assert summary.exit_code == 1 and server.writes() == []
+    assert "redirects (HTTP 301) to another place, https://x.example" in (summary.stopped or "")
     assert summary.counts()["failed"] == 6
+
+
+def test_post_redirect_within_the_origin_that_drops_the_body_is_refused() -> None:
+    server, sleeps = MockFhir(), Sleeps()
+    server.hooks.append(
+        lambda r: (
+            httpx.Response(302, headers={"Location": "/fhir/v2"}) if r.method == "POST" else None
+        )
+    )
+    with _client(server, sleeps) as client:
+        summary = upload_resources(make_resources("R-10", 1), BASE, client=client)
+    assert "redirects with HTTP 302, which would drop the request body" in (summary.stopped or "")

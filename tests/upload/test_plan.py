@@ -69,19 +69,27 @@ def test_bad_plans_are_refused() -> None:
         plan_upload([], batch_size=0)
 
 
-def test_dry_run_sends_nothing_and_lists_each_request() -> None:
-    summary = upload_resources(
-        make_resources("DRY-1", observations=2),
-        "http://127.0.0.1:9/fhir",
-        dry_run=True,
-        batch_size=2,
-    )
+def test_dry_run_reads_the_server_and_writes_nothing() -> None:
+    from fhirmig.upload.client import FhirClient
+
+    from .mockserver import MockFhir
+
+    server = MockFhir()
+    with FhirClient(server.base, transport=server.transport()) as client:
+        summary = upload_resources(
+            make_resources("DRY-1", observations=2),
+            server.base,
+            dry_run=True,
+            batch_size=2,
+            client=client,
+        )
+    assert server.writes() == [] and server.requests  # it searched, and sent nothing
     assert summary.counts()["planned"] == 5 and summary.chunks == 3
     assert summary.results[0].status == (
-        "POST Patient if-none-exist identifier=urn:oid:2.999.1.1|DRY-1"
+        "create: POST Patient if-none-exist identifier=urn:oid:2.999.1.1|DRY-1"
     )
-    assert summary.results[-1].status == "PUT Provenance/prov-DRY-1"
-    assert summary.lines()[0] == "would send 5 resources in 3 transactions"
+    assert summary.results[-1].status == "create: PUT Provenance/prov-DRY-1"
+    assert summary.lines()[0] == "would create 5 (5 changes in 3 transactions); unchanged 0"
     assert summary.exit_code == 0
 
 

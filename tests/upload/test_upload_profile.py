@@ -21,7 +21,7 @@ def test_us_core_upload_is_stored_with_its_claims(fhir_server: FhirServer, examp
     args = ["upload", "diary.json", "--server", fhir_server.base_url, "--profile", "us-core"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "failed 0" in result.output.splitlines()[0]
+    assert "failed 0" in result.stdout.splitlines()[0]
     (patient,) = fhir_server.search(
         "Patient?identifier=https://fhirmig.org/fhir/sid/patient|us-core-upload-1"
     )
@@ -35,4 +35,4 @@ def test_us_core_upload_is_stored_with_its_claims(fhir_server: FhirServer, examp
         "performedPeriod" in p or p["status"] == "unknown" for p in procedures
     )
     again = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert again.output.splitlines()[0].startswith("created 0,"), again.output
+    assert again.stdout.splitlines()[0].startswith("created 0, updated 0, unchanged "), again.output

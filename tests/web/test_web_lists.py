@@ -192,3 +192,35 @@ def test_a_medication_left_to_its_name_gets_the_drug_tables_class(
     )
     tea = read_diary(diary_path).medication("grandma-s-tea")
     assert tea is not None and tea.drug_class == "other" and tea.atc is None
+
+
+def test_a_questionnaire_result_can_be_changed_and_deleted(
+    client: TestClient, secrets: Secrets, diary_path: Path
+) -> None:
+    before = read_diary(diary_path).questionnaires
+    first = before[0]
+    page = client.get("/questionnaires/0").text
+    assert f"Change the {first.instrument} result of {first.date.isoformat()}" in page
+    assert 'name="score" value=""' in page  # added up again from the answers
+    assert first.items is not None
+    answers = {f"items[{i}]": str(v) for i, v in enumerate(first.items)}
+    if first.instrument == "MIDAS":
+        answers["items[0]"] = str(first.items[0] + 1)
+    else:
+        answers["items[0]"] = "13" if first.items[0] != 13 else "6"
+    assert (
+        post(
+            client, secrets, "/questionnaires/0", {"date": first.date.isoformat(), **answers}
+        ).status_code
+        == 303
+    )
+    changed = read_diary(diary_path).questionnaires[0]
+    assert changed.items is not None and changed.items[0] == int(answers["items[0]"])
+    assert changed.score != first.score and len(read_diary(diary_path).questionnaires) == len(
+        before
+    )
+    asked = post(client, secrets, "/questionnaires/0/delete", {})
+    assert asked.status_code == 200 and "Delete the" in asked.text
+    assert post(client, secrets, "/questionnaires/0/delete", {"confirm": "yes"}).status_code == 303
+    assert len(read_diary(diary_path).questionnaires) == len(before) - 1
+    assert client.get("/questionnaires/99").status_code == 404

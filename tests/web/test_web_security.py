@@ -15,14 +15,16 @@ from tests.web.helpers import post
 
 GET_ROUTES = [
     "/", "/attacks/new", "/attacks/a-2026-05-03", "/days/new", "/days/2026-05-03",
-    "/medications", "/medications/suma50", "/treatments", "/questionnaires", "/import",
+    "/medications", "/medications/suma50", "/treatments", "/questionnaires", "/questionnaires/1",
+    "/import",
     "/report", "/report.pdf", "/fhir/transaction.json", "/fhir/collection.json",
     "/fhir/ndjson.zip", "/patient", "/new", "/static/app.css", "/static/app.js", "/calendar.css",
 ]  # fmt: skip
 POST_ROUTES = [
     "/attacks/new", "/attacks/a-2026-05-03", "/attacks/a-2026-05-03/delete", "/days/new",
     "/days/2026-05-03", "/days/2026-05-03/delete", "/medications", "/medications/suma50",
-    "/treatments", "/questionnaires", "/patient", "/new", "/import", "/import/apple-health",
+    "/treatments", "/questionnaires", "/questionnaires/0", "/questionnaires/0/delete",
+    "/patient", "/new", "/import", "/import/apple-health",
     "/import/k/apply", "/import/k/cancel", "/deidentify",
 ]  # fmt: skip
 
