@@ -22,7 +22,7 @@ from fhirmig.diary import Diary, diary_to_json
 from fhirmig.web.app import page, read_form, redirect, web_of
 from fhirmig.web.fields import ATTACK, DAY, FormSpec, Group
 from fhirmig.web.forms import entry_from_form, field_names, problems_at, shown_values
-from fhirmig.web.store import Refused
+from fhirmig.web.store import DiaryStore, Refused
 from fhirmig.web.uploads import Form
 
 __all__ = ["LATEST_DAYS", "ROUTES", "month_of", "new_attack_id"]
@@ -186,19 +186,9 @@ async def attack_save(request: Request) -> Response:
         entry = {"id": new_attack_id(entry, {a.id for a in diary.attacks}), **entry}
     problems: tuple[Any, ...] = ()
     if not form.get("action").startswith("more:"):
-
-        def edit(data: dict[str, Any]) -> None:
-            listed = data.setdefault("attacks", [])
-            if ident:
-                listed[index] = entry
-            else:
-                listed.append(entry)
-
-        try:
-            web.store.change(edit)
+        problems = _save_entry(web.store, "attacks", index, entry, replace=bool(ident))
+        if not problems:
             return redirect("/", "attack")
-        except Refused as exc:
-            problems = exc.problems
     return _form_page(
         request,
         spec=ATTACK,
@@ -214,6 +204,29 @@ async def attack_save(request: Request) -> Response:
         status=422 if problems else 200,
         ident=ident,
     )
+
+
+def _save_entry(
+    store: DiaryStore, key: str, index: int, entry: dict[str, Any], *, replace: bool
+) -> tuple[Any, ...]:
+    """Put ``entry`` at ``key[index]`` (or append it) and save; the problems if refused.
+
+    The attack and day forms save the same way: the whole diary goes through the checks,
+    and a refusal leaves the file as it was and returns what to show beside the fields.
+    """
+
+    def edit(data: dict[str, Any]) -> None:
+        listed = data.setdefault(key, [])
+        if replace:
+            listed[index] = entry
+        else:
+            listed.append(entry)
+
+    try:
+        store.change(edit)
+    except Refused as exc:
+        return tuple(exc.problems)
+    return ()
 
 
 def _confirm(request: Request, what: str, back: str) -> Response:
@@ -273,19 +286,9 @@ async def day_save(request: Request) -> Response:
     days = diary_to_json(diary).get("days", [])
     index = _find(days, "date", day) if day else len(days)
     entry = entry_from_form(DAY, form, days[index] if day else {})
-
-    def edit(data: dict[str, Any]) -> None:
-        listed = data.setdefault("days", [])
-        if day:
-            listed[index] = entry
-        else:
-            listed.append(entry)
-
-    try:
-        web.store.change(edit)
+    problems = _save_entry(web.store, "days", index, entry, replace=bool(day))
+    if not problems:
         return redirect("/", "day")
-    except Refused as exc:
-        problems = exc.problems
     return _form_page(
         request,
         spec=DAY,
