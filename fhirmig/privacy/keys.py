@@ -22,8 +22,8 @@ import contextlib
 import hashlib
 import hmac
 import os
-import secrets
 import re
+import secrets
 import string
 from pathlib import Path
 

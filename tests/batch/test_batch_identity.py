@@ -49,7 +49,7 @@ def _folder_bytes(out: Path) -> bytes:
 
 def _secrets(inputs: list[Path]) -> list[str]:
     found: list[str] = []
-    for p in inputs + [inputs[0].parent / "Joana Costa 3302.patient.json"]:
+    for p in [*inputs, inputs[0].parent / "Joana Costa 3302.patient.json"]:
         found += [p.name, p.stem, str(p), p.as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()]
         found += [w for w in p.stem.split() if len(w) >= 5]  # "Silva", "PT-998877"
     found += [KEY.hex(), hashlib.sha256(KEY).hexdigest()[:16], BAD_VALUE, "2026-02-30"]
