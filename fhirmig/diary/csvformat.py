@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from fhirmig.diary.csvsafe import safe_cell, unescape_cell
 from fhirmig.diary.drugs import match_drug
 from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, csv_columns
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
@@ -282,6 +283,7 @@ def parse_diary_csv(
                 )
             )
             continue
+        cells = [unescape_cell(cell) for cell in cells]
         attacks.append(_attack(dict(zip(header, cells, strict=True)), row, catalogue, fixed))
         lines.append(start_line)
 
@@ -372,11 +374,12 @@ def diary_to_csv(diary: Diary, attacks: Iterable[Attack] | None = None) -> str:
     """The attacks of a diary in the CSV encoding (what CSV cannot carry is left out).
 
     CSV has one twitching description and intensity per row, no dose, no twitching time,
-    no ``extra``; use JSON for a complete diary.
+    no ``extra``; use JSON for a complete diary. A cell a spreadsheet would run as a
+    formula gets a leading ``'`` (:mod:`fhirmig.diary.csvsafe`), which the reader removes.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for a in attacks if attacks is not None else diary.attacks:
-        writer.writerow(_attack_row(a, diary))
+        writer.writerow([safe_cell(cell) for cell in _attack_row(a, diary)])
     return out.getvalue()
