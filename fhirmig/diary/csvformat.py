@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,13 @@ from fhirmig.diary.csvsafe import safe_cell, unescape_cell
 from fhirmig.diary.drugs import match_drug
 from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, csv_columns
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
-from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
+from fhirmig.diary.reader import (
+    MAX_ATTACKS,
+    decode_utf8,
+    diary_from_raw,
+    read_bytes,
+    strict_json,
+)
 from fhirmig.diary.vocabulary import EFFECTS
 from fhirmig.errors import DiaryError, Problem
 
@@ -43,15 +48,7 @@ def read_sidecar(csv_path: Path) -> tuple[dict[str, Any] | None, list[dict[str, 
     side = csv_path.with_name(csv_path.stem + ".patient.json")
     if not side.is_file():
         return None, None
-    text = decode_utf8(read_bytes(side), str(side))
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DiaryError.single(
-            str(side), f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise DiaryError.single(str(side), "", "invalid JSON: nested too deeply") from None
+    obj = strict_json(decode_utf8(read_bytes(side), str(side)), str(side))
     if not isinstance(obj, dict):
         raise DiaryError.single(str(side), "", "the sidecar holds a JSON object (the patient)")
     obj = dict(obj)

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fhirmig.diary.jsontext import JsonTextError, loads_strict
 from fhirmig.diary.reader import read_bytes
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import InputError, UsageError
@@ -60,11 +60,14 @@ def sleep_files(
 
 
 def _json_logs(p: Path, findings: Findings) -> list[dict[str, Any]]:
+    known = len(findings.problems)
     text = decode_export(read_bytes(p), findings)
+    if len(findings.problems) > known:
+        return []  # not text: decode_export said why
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        findings.problem(None, f"{p.name}: not valid JSON ({exc})")
+        data = loads_strict(text)
+    except JsonTextError as exc:
+        findings.problem(None, f"{p.name}: {exc}")
         return []
     if not isinstance(data, list):
         findings.problem(None, f"{p.name}: a sleep file holds a list of sleep logs")
@@ -82,7 +85,10 @@ def _local_end(text: object) -> datetime | None:
 
 
 def _csv_rows(p: Path, findings: Findings) -> list[tuple[int, datetime | None, str]]:
+    known = len(findings.problems)
     text = decode_export(read_bytes(p), findings)
+    if len(findings.problems) > known:
+        return []  # not text: decode_export said why
     lines = text.splitlines()
     if not lines or lines[0].strip().strip('"') != "Sleep":
         findings.problem(1, "a Fitbit sleep CSV starts with the title line 'Sleep'")
