@@ -13,7 +13,7 @@ import unicodedata
 __all__ = ["EXCERPT_CHARS", "excerpt", "plural"]
 
 #: The most characters of a value a message quotes.
-EXCERPT_CHARS = 40
+EXCERPT_CHARS = 60
 #: Character categories never quoted: controls, format (bidi overrides), surrogates,
 #: private use, unassigned, line and paragraph separators.
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -28,9 +28,13 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     """``value`` quoted for a message: at most ``limit`` characters, each hidden one a ``?``.
 
-    ``excerpt("2026-02-30")`` is ``'2026-02-30'``; a longer text ends in ``...``. Quote
-    only values whose form is wrong (a date, a number, a code), never free text.
+    ``excerpt("2026-02-30")`` is ``'2026-02-30'``, ``excerpt(-5)`` is ``-5``; a longer text
+    ends in ``...``. Quote only values whose form is wrong (a date, a number, a code), never
+    free text.
     """
+    if isinstance(value, bool | int | float):
+        number = repr(value)
+        return number if len(number) <= limit else number[:limit] + "..."
     text = value if isinstance(value, str) else str(value)
     cut = text[:limit]
     shown = "".join("?" if unicodedata.category(ch) in _HIDDEN else ch for ch in cut)

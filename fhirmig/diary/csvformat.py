@@ -27,6 +27,7 @@ from fhirmig.diary.reader import (
 )
 from fhirmig.diary.vocabulary import EFFECTS
 from fhirmig.errors import DiaryError, Problem
+from fhirmig.wording import excerpt
 
 __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
 
@@ -75,7 +76,7 @@ class _Row:
             return int(cell) if integer else float(cell)
         except ValueError:
             kind = "a whole number" if integer else "a number (dot as decimal separator)"
-            self.error(column, f"must be {kind} (got {cell[:60]!r})")
+            self.error(column, f"must be {kind} (got {excerpt(cell)})")
             return None
 
 
@@ -130,7 +131,7 @@ def _attack(
     elif aura in ("false", "no"):
         a["aura"] = False
     elif aura:
-        row.error("aura", f"must be true, false, yes or no (got {aura[:60]!r})")
+        row.error("aura", f"must be true, false, yes or no (got {excerpt(aura)})")
     for column, key in (
         ("pain_locations", "painLocations"),
         ("pain_qualities", "painQualities"),
@@ -169,7 +170,7 @@ def _attack(
             if relief not in EFFECTS:
                 row.error(
                     "medications",
-                    f"relief must be none, some, good or complete (got {relief[:60]!r})",
+                    f"relief must be none, some, good or complete (got {excerpt(relief)})",
                 )
             else:
                 intake["relief"] = relief
@@ -179,7 +180,7 @@ def _attack(
                 intake["taken"] = taken
         med_id = _catalogue_lookup(body, catalogue, fixed) if body else None
         if med_id is None:
-            row.error("medications", f"no medication {body[:60]!r} in the catalogue")
+            row.error("medications", f"no medication {excerpt(body)} in the catalogue")
             continue
         intake = {"medication": med_id, **intake}
         intakes.append(intake)
@@ -193,7 +194,7 @@ def _attack(
             if effect not in EFFECTS:
                 row.error(
                     "relief_methods",
-                    f"effect must be none, some, good or complete (got {effect[:60]!r})",
+                    f"effect must be none, some, good or complete (got {excerpt(effect)})",
                 )
             else:
                 use["effect"] = effect

@@ -19,6 +19,7 @@ from fhirmig.diary.checks import cross_check, problems_from
 from fhirmig.diary.model import SUPPORTED_FORMATS, Diary
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import DiaryError, InputError, Problem
+from fhirmig.wording import excerpt
 
 __all__ = [
     "MAX_ATTACKS",
@@ -107,7 +108,7 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
         raise DiaryError.single(
             file,
             "format",
-            f"unknown format {fmt!r}; this build of fhirmig reads "
+            f"unknown format {excerpt(fmt)}; this build of fhirmig reads "
             + ", ".join(repr(f) for f in SUPPORTED_FORMATS),
         )
     attacks = raw.get("attacks")

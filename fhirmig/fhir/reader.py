@@ -16,6 +16,7 @@ import orjson
 
 from fhirmig.diary.model import Diary
 from fhirmig.errors import MappingError
+from fhirmig.wording import excerpt
 
 __all__ = ["MAX_FHIR_BYTES", "load_input", "parse_input", "read_fhir"]
 
@@ -111,8 +112,8 @@ def _check_references(resources: list[dict[str, Any]], source: str) -> None:
         for _, ref in _refs(res):
             if ref not in known:
                 raise MappingError(
-                    f"{source}: {res['resourceType']}/{res['id']}: reference {ref!r} points at "
-                    "no resource in the input"
+                    f"{source}: {res['resourceType']}/{res['id']}: reference {excerpt(ref)} "
+                    "points at no resource in the input"
                 )
 
 

@@ -33,7 +33,7 @@ from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
-from fhirmig.wording import plural
+from fhirmig.wording import excerpt, plural
 
 __all__ = ["import_fitbit_sleep", "sleep_files"]
 
@@ -105,7 +105,9 @@ def _csv_rows(p: Path, findings: Findings) -> list[tuple[int, datetime | None, s
             except ValueError:
                 continue
         if end is None:
-            findings.problem(n, f"End Time {end_text[:30]!r} is not a time like 2026-10-03 7:05AM")
+            findings.problem(
+                n, f"End Time {excerpt(end_text)} is not a time like 2026-10-03 7:05AM"
+            )
         out.append((n, end, (row.get("Minutes Asleep") or "").strip()))
     return out
 
@@ -175,7 +177,7 @@ def _add(
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        findings.problem(line, f"minutes asleep {str(value)[:20]!r} is not a number")
+        findings.problem(line, f"minutes asleep {excerpt(str(value))} is not a number")
         return
     if number < 0:
         findings.problem(line, f"minutes asleep {number:g} is negative")
