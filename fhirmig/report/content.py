@@ -2,13 +2,14 @@
 
 Appendix B (patient resources), Appendix C (support groups) and the methods section are
 jinja2 templates over a small Markdown subset, with their data in ``organisations.json``
-(read and chosen by :mod:`fhirmig.report.organisations`).
-The built-in ones live in ``templates/`` at the top of the repository; a clinic passes
+(read and chosen by :mod:`fhirmig.report.organisations`). The built-in ones live in ``templates/`` at the top of the repository; a clinic passes
 ``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others
 stay built-in).
 
-Templates run in jinja2's ``SandboxedEnvironment`` with autoescaping and
-``StrictUndefined``; the loader reads only inside DIR and the built-in folder. The Markdown
+Templates run in jinja2's immutable sandbox with autoescaping and ``StrictUndefined``,
+with limits on time and size (:mod:`fhirmig.report.sandbox`); the loader reads only
+regular files inside DIR and the built-in folder, never through a link
+(:mod:`fhirmig.report.sealed`). The Markdown
 subset is: ``#``/``##`` headings, ``- `` bullets, paragraphs, ``**bold**`` and
 ``[text](https://...)`` links, and nothing else: any other ``<`` or ``&`` prints literally.
 """
@@ -18,9 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fhirmig.errors import ReportError
+
+if TYPE_CHECKING:
+    from fhirmig.report.sandbox import TemplateLimits
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -39,51 +43,25 @@ def _builtin_templates() -> Path:
 BUILTIN_TEMPLATES = _builtin_templates()
 
 
-def render_template(name: str, context: Mapping[str, Any], templates: Path | None) -> str:
-    """Render one template (from ``templates`` if it has it) in the sandbox, escaped."""
-    from jinja2 import (
-        ChoiceLoader,
-        FileSystemLoader,
-        StrictUndefined,
-        TemplateError,
-        TemplateNotFound,
-    )
-    from jinja2.sandbox import SandboxedEnvironment
+def render_template(
+    name: str,
+    context: Mapping[str, Any],
+    templates: Path | None,
+    *,
+    limits: TemplateLimits | None = None,
+) -> str:
+    """Render one template (from ``templates`` if it has it) in the sealed sandbox, escaped.
 
-    loaders = [FileSystemLoader(str(templates))] if templates is not None else []
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    try:
-        return env.get_template(name).render(**context)
-    except TemplateNotFound as exc:
-        raise ReportError(f"template {name}: not found") from exc
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None) or _template_line(exc)
-        where = f"{getattr(exc, 'filename', None) or name}" + (f", line {line}" if line else "")
-        raise ReportError(f"{where}: template error: {exc.message or exc}") from exc
-    except RecursionError:
-        raise ReportError(
-            f"template {name}: includes or extends itself without end (a recursive template)"
-        ) from None
+    ``limits`` bounds the render's time and size (:class:`~fhirmig.report.sandbox.TemplateLimits`,
+    by default a few seconds and a million characters); any failure is a
+    :class:`ReportError` naming the template and line.
+    """
+    from fhirmig.report.sandbox import DEFAULT_LIMITS
+    from fhirmig.report.templating import render_in, template_environment
 
-
-def _template_line(exc: BaseException) -> int | None:
-    """The template line of a render-time error (jinja2 maps its frames to template lines)."""
-    import traceback
-
-    lines = [
-        frame.lineno
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.endswith((".j2", ".md", ".txt"))
-    ]
-    return lines[-1] if lines else None
+    folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
+    env = template_environment(folders, limits or DEFAULT_LIMITS)
+    return render_in(env, name, context)
 
 
 _INLINE = re.compile(
