@@ -175,21 +175,27 @@ def _entry(entry: Any, where: str) -> Organisation:
     )
 
 
-def load_organisations(
-    templates: Path | None = None, builtin: Path | None = None
-) -> tuple[Organisation, ...]:
-    """Read ``organisations.json`` (from ``templates`` if it has one, else the built-in)."""
-    if builtin is None:
-        from fhirmig.report.content import BUILTIN_TEMPLATES
+def load_organisations(templates: Path | None = None) -> tuple[Organisation, ...]:
+    """Read ``organisations.json`` (from ``templates`` if it has one, else the built-in).
 
-        builtin = BUILTIN_TEMPLATES
-    path = builtin / ORGANISATIONS_FILE
-    if templates is not None and (templates / ORGANISATIONS_FILE).is_file():
-        path = templates / ORGANISATIONS_FILE
+    The file is read through the sealed loader of the templates (a regular file inside the
+    folder, never through a link), like the templates themselves.
+    """
+    from fhirmig.report.content import BUILTIN_TEMPLATES
+    from fhirmig.report.sealed import SealedLoader, TemplateRefused
+
+    folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{path}: cannot read the organisations list ({exc})") from exc
+        found = SealedLoader(folders).load_text(ORGANISATIONS_FILE)
+    except TemplateRefused as exc:
+        raise ReportError(f"organisations list refused: {exc.message}") from None
+    if found is None:
+        raise ReportError(f"{ORGANISATIONS_FILE}: not found in the templates folders")
+    text, path = found
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"{path}: cannot read the organisations list ({exc})") from None
     entries = data.get("organisations") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ReportError(f'{path}: expected an object with an "organisations" list')
