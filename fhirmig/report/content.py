@@ -2,9 +2,9 @@
 
 Appendix B (patient resources), Appendix C (support groups) and the methods section are
 jinja2 templates over a small Markdown subset, with their data in ``organisations.json``
-(read and chosen by :mod:`fhirmig.report.organisations`). The built-in ones live in ``templates/`` at the top of the repository; a clinic passes
-``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others
-stay built-in).
+(read and chosen by :mod:`fhirmig.report.organisations`). The built-in ones live in
+``templates/`` at the top of the repository; a clinic passes ``templates=DIR`` to replace
+any of them (a file of the same name in DIR wins, the others stay built-in).
 
 Templates run in jinja2's immutable sandbox with autoescaping and ``StrictUndefined``,
 with limits on time and size (:mod:`fhirmig.report.sandbox`); the loader reads only
@@ -20,8 +20,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from fhirmig.errors import ReportError
 
 if TYPE_CHECKING:
     from fhirmig.report.sandbox import TemplateLimits
