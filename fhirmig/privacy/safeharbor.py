@@ -171,8 +171,8 @@ def safe_harbor_tables(
     for diary, figures, code in diaries:
         if diary.patient.id in seen:
             raise PrivacyError(
-                "two inputs hold the same patient; merge them into one diary first "
-                "(fhirmig import --into), so that the patient is one row"
+                "two inputs hold the same patient; merge them into one diary first, "
+                "so that the patient is one row"
             )
         if code in codes:
             raise PrivacyError("two patients were given the same study code")
