@@ -211,6 +211,7 @@ _TYPES: Final[dict[str, _Spec]] = {
         ("code",),
         (("value", ("Integer", "Boolean", "Quantity", "CodeableConcept", "String"), False),),
     ),
+    "Address": _s({"country": ("string", False)}, ("country",)),
     "PatientCommunication": _s(
         {"language": ("CodeableConcept", False), "preferred": ("boolean", False)}, ("language",)
     ),
@@ -226,6 +227,7 @@ _TYPES: Final[dict[str, _Spec]] = {
     "Patient": _s(
         {**_RES, "identifier": _ID, "name": ("HumanName", True), "gender": ("gender", False),
          "_gender": ("Element", False), "birthDate": ("date", False),
+         "address": ("Address", True),
          "communication": ("PatientCommunication", True), "extension": _EXT}
     ),
     "Device": _s(

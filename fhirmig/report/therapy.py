@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from fhirmig.analysis.treatment import EFFECT_KEYS
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
 from fhirmig.diary.vocabulary import label
@@ -100,7 +101,7 @@ def medication_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         out.append(paragraph("No medication intakes in this period.", st.body))
     out.append(paragraph("Relief methods", st.h2))
     if stats.relief_methods:
-        effects = ("none", "some", "good", "complete", "unrated")
+        effects = EFFECT_KEYS
         rows = [["Method", "Uses", *effects]]
         rows += [
             [UserText(label(r.method)), str(r.uses), *(str(r.effects.get(k, 0)) for k in effects)]
