@@ -145,6 +145,9 @@ class _Reader:
         if len(idents) > 1:
             out["identifiers"] = [{"system": i["system"], "value": i["value"]} for i in idents[1:]]
         _put(out, "timezone", _first(_ext(res, "timezone")))
+        addresses = res.get("address") or []
+        if addresses and isinstance(addresses[0], dict):
+            _put(out, "country", addresses[0].get("country"))
         comm = res.get("communication") or []
         if comm:
             _put(out, "language", comm[0]["language"]["coding"][0].get("code"))
