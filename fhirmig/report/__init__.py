@@ -12,7 +12,13 @@ support groups). ``sections=`` chooses which appear (``SECTIONS``, or a preset o
 for the same input and ``generated`` date.
 """
 
-from fhirmig.report.content import BUILTIN_TEMPLATES, load_organisations, select_organisations
+from fhirmig.report.content import BUILTIN_TEMPLATES
+from fhirmig.report.organisations import (
+    Organisation,
+    OrganisationGroup,
+    load_organisations,
+    select_organisations,
+)
 from fhirmig.report.render import PAPERS, Paper, render_report, render_stats_report
 from fhirmig.report.sections import SECTION_PRESETS, SECTIONS, resolve_sections
 
@@ -21,6 +27,8 @@ __all__ = [
     "PAPERS",
     "SECTIONS",
     "SECTION_PRESETS",
+    "Organisation",
+    "OrganisationGroup",
     "Paper",
     "load_organisations",
     "render_report",

@@ -218,37 +218,27 @@ def _texts(
     diary: Diary, stats: Stats, templates: Path | None, generated: date | None
 ) -> tuple[str, str, str]:
     """The methods page and Appendices B and C, rendered from their templates."""
-    from fhirmig.report.content import (
-        load_organisations,
-        patient_regions,
-        render_template,
-        select_organisations,
-    )
+    from fhirmig.report.content import render_template
+    from fhirmig.report.organisations import appendix_context, load_organisations
     from fhirmig.report.summary import period_text
 
     patient = diary.patient
-    orgs = load_organisations(templates)
-    regions = patient_regions(patient.timezone, patient.language)
-    groups = select_organisations(orgs, regions, patient.language)
+    sources, organisations = appendix_context(
+        load_organisations(templates), patient.home_country, patient.language
+    )
     context_common = {
         "version": __version__,
         "language": patient.language,
-        "regions": list(regions) or ["none matched"],
+        "regions": organisations["regions"],
     }
     appendix_b = render_template(
         "appendix_resources.md.j2",
-        {
-            **context_common,
-            "organisations": [o for o in orgs if o.kind == "resource"],
-        },
+        {**context_common, "organisations": sources},
         templates,
     )
     appendix_c = render_template(
         "appendix_organisations.md.j2",
-        {
-            **context_common,
-            "groups": [{"title": t, "organisations": g} for t, g in groups],
-        },
+        {**context_common, **organisations},
         templates,
     )
     methods = render_template(
