@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fhirmig.errors import ReportError
+from fhirmig.report.i18n import _
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -169,7 +170,8 @@ def select_organisations(
         ]
         chosen.sort(key=lambda org: (lang not in org.languages, _KINDS.index(org.kind)))
         if chosen:
-            title = "International" if region == "Global" else f"Region {region}"
+            title = _("International") if region == "Global" else _("Region {region}")
+            title = title.format(region=region)
             groups.append((title, chosen))
     return groups
 
@@ -187,6 +189,8 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
 
     loaders = [FileSystemLoader(str(templates))] if templates is not None else []
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    from fhirmig.report import i18n
+
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -194,7 +198,17 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {% trans %} blocks and _() read the current report language's catalogue
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.template_gettext,
+        ngettext=i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+    )
+    env.filters["date"] = i18n.fmt_date
     try:
         return env.get_template(name).render(**context)
     except TemplateNotFound as exc:
