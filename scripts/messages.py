@@ -64,6 +64,18 @@ def _vocabulary() -> dict[str, tuple[str, ...]]:
     return {table: tuple(keys) for table, keys in self["VOCABULARIES"].items()}, self["label"]  # type: ignore[return-value]
 
 
+def _set_format_flag(message: Any) -> None:
+    """Flag how an entry is formatted: ``python-brace-format`` for the report modules'
+    ``{name}`` strings, ``python-format`` only for a template entry with ``%(name)s``
+    (Babel would take the ``% i`` of ``95% interval`` for a placeholder)."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    message.flags.discard("python-format")
+    if any("%(" in text for text in ids):
+        message.flags.add("python-format")
+    elif any("{" in text for text in ids):
+        message.flags.add("python-brace-format")
+
+
 def build_template() -> Any:
     """The catalogue template made from the sources now (a Babel ``Catalog``)."""
     from babel.messages.catalog import Catalog
@@ -110,6 +122,9 @@ def build_template() -> Any:
 def _write_po(catalog: Any) -> bytes:
     from babel.messages.pofile import write_po
 
+    for message in catalog:
+        if message.id:
+            _set_format_flag(message)
     out = BytesIO()
     write_po(
         out,
@@ -220,6 +235,9 @@ def problems(language: str) -> list[str]:
     rel = path.relative_to(ROOT)
     template = _read_po(POT)
     catalog = _read_po(path, language)
+    for message in catalog:
+        if message.id:
+            _set_format_flag(message)
     found: list[str] = []
     wanted = {_key(m) for m in template if m.id}
     have = {_key(m): m for m in catalog if m.id}
@@ -287,27 +305,38 @@ def compile_to(outdir: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv else ""
-    if command == "extract":
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="The report's message catalogues (fhirmig/locale).",
+        epilog="See docs/howto-language.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("extract", help="the sources -> fhirmig/locale/fhirmig.pot")
+    commands.add_parser("update", help="the .pot -> every shipped catalogue")
+    init_parser = commands.add_parser("init", help="a new catalogue from the .pot")
+    init_parser.add_argument("language", help="a language code, e.g. it or nl")
+    commands.add_parser("check", help="the .pot current, every catalogue complete")
+    compile_parser = commands.add_parser("compile", help="each .po -> .mo under OUTDIR")
+    compile_parser.add_argument("outdir", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "extract":
         print(extract().relative_to(ROOT))
-    elif command == "update":
+    elif args.command == "update":
         for path in update():
             print(path.relative_to(ROOT))
-    elif command == "init" and len(argv) == 2:
-        print(init(argv[1]).relative_to(ROOT))
-    elif command == "check":
+    elif args.command == "init":
+        print(init(args.language).relative_to(ROOT))
+    elif args.command == "check":
         found = check()
         for line in found:
             print(line, file=sys.stderr)
         if found:
             return 1
         print(f"catalogues complete: {', '.join(languages()) or 'English only'}")
-    elif command == "compile" and len(argv) == 2:
-        for path in compile_to(Path(argv[1])):
-            print(path)
     else:
-        print(__doc__, file=sys.stderr)
-        return 2
+        for path in compile_to(args.outdir):
+            print(path)
     return 0
 
 

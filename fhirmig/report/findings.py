@@ -26,7 +26,6 @@ from fhirmig.report.i18n import (
     fmt_percent,
     list_text,
     npgettext,
-    pgettext,
     vocabulary_name,
 )
 from fhirmig.report.messages import message
@@ -75,7 +74,7 @@ _CLASS_WORDS = {
 def class_words(key: str) -> str:
     """An ICHD-3 class key (or ``multiple_classes``) in words: ``non-opioid analgesic``."""
     words = _CLASS_WORDS.get(key)
-    return pgettext("medication class", words) if words else key.replace("_", " ")
+    return _(words) if words else key.replace("_", " ")
 
 
 #: The words of the questionnaire grades (``stats`` gives them in English, a contract value).

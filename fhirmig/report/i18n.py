@@ -3,10 +3,11 @@
 Every word fhirmig writes into a report comes from a gettext catalogue: the English text is
 the message id, and ``fhirmig/locale/<lang>/LC_MESSAGES/fhirmig.po`` holds its translation
 (``fhirmig/locale/fhirmig.pot`` is the template all of them are made from; see
-docs/howto-language.md). A catalogue is read once per process with Babel and compiled in
-memory, so a report never depends on a stale compiled file; a missing or fuzzy
-translation in a shipped catalogue fails the build (``scripts/messages.py check``) and the
-tests.
+docs/howto-language.md). A missing, fuzzy or malformed translation in a shipped catalogue
+fails the build (``setup.py`` runs ``scripts/messages.py check``, then compiles each
+``.po`` to the ``.mo`` beside it) and the tests. A catalogue is read once per process: the
+built ``.mo`` in an installed wheel, else (a source checkout) the ``.po`` compiled in
+memory with Babel.
 
 The language is set for one rendering with :func:`use_language` (a context variable, so
 two reports in two threads do not mix); the functions :func:`_`, :func:`ngettext`,
@@ -122,7 +123,11 @@ def translations(language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
     path = catalogue_path(language)
+    built = path.with_suffix(".mo")  # compiled from the checked .po when the wheel was built
     try:
+        if built.is_file():
+            with built.open("rb") as source:
+                return Translations(source, domain=DOMAIN)
         with path.open("rb") as source:
             catalog = read_po(source, locale=language, domain=DOMAIN)
     except (OSError, ValueError) as exc:

@@ -35,7 +35,6 @@ from fhirmig.report.i18n import (
     fmt_decimal,
     ngettext,
     npgettext,
-    pgettext,
     vocabulary_name,
 )
 from fhirmig.report.messages import message
@@ -196,7 +195,7 @@ def not_counted_text(diary: Diary, stats: Stats) -> str | None:
 def condition_text(c: Condition) -> str:
     """A diagnosis as reported: name, then only the statuses and onset the diary gives."""
     parts: list[str] = [
-        pgettext("condition status", _STATUS_WORDS.get(value, value))
+        _(_STATUS_WORDS[value]) if value in _STATUS_WORDS else value
         for field, value in (
             ("clinical_status", c.clinical_status),
             ("verification_status", c.verification_status),
