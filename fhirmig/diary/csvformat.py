@@ -19,6 +19,7 @@ from fhirmig.diary.drugs import match_drug
 from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, csv_columns
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary, slug
 from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
+from fhirmig.diary.vocabulary import EFFECTS
 from fhirmig.errors import DiaryError, Problem
 
 __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
@@ -26,7 +27,6 @@ __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
 #: The CSV header, from the field table (:mod:`fhirmig.diary.fields`).
 COLUMNS = csv_columns()
 REQUIRED = ("start", "intensity")
-EFFECTS = ("none", "some", "good", "complete")
 #: model field (JSON name) -> the CSV column a problem with it is reported at
 _FIELD_COLUMN = {f.json: f.csv for f in ATTACK_FIELDS if f.csv is not None}
 _TWITCH_COLUMN = TWITCH_COLUMNS

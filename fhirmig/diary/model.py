@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from fhirmig.diary.timeparse import format_datetime, localize, parse_date, parse_datetime, zone
+from fhirmig.diary.vocabulary import keys
 
 __all__ = [
     "FORMAT_VERSION",
@@ -142,7 +143,24 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
 Notes = Annotated[str, Field(max_length=MAX_NOTES)]
 Score10 = Annotated[int, Field(ge=0, le=10)]
-EffectLevel = Literal["none", "some", "good", "complete"]
+
+# The closed choices of the format come from the vocabulary table (one place for every
+# key): pydantic sees a Literal of the table's keys (its check, its message, its JSON
+# Schema enum), the type checker a str.
+if TYPE_CHECKING:
+    EffectLevel = str
+    AttackKind = str
+    Disability = str
+    ConditionKey = str
+    DrugClass = str
+    TreatmentType = str
+else:
+    EffectLevel = Literal[keys("effect")]
+    AttackKind = Literal[keys("attack-kind")]
+    Disability = Literal[keys("disability")]
+    ConditionKey = Literal[keys("condition")]
+    DrugClass = Literal[keys("drug-class")]
+    TreatmentType = Literal[keys("treatment-type")]
 
 
 class _Model(BaseModel):
@@ -197,21 +215,7 @@ class Condition(_Model):
     """A headache diagnosis the patient reports (coded by key, or free text)."""
 
     id: Id
-    code: (
-        Literal[
-            "migraine",
-            "migraine-without-aura",
-            "migraine-with-aura",
-            "chronic-migraine",
-            "chronic-migraine-with-aura",
-            "menstrual-migraine",
-            "tension-type-headache",
-            "medication-overuse-headache",
-            "cluster-headache",
-            "headache",
-        ]
-        | None
-    ) = None
+    code: ConditionKey | None = None
     text: Text | None = None
     onset: PartialDate | None = None
     clinical_status: Literal[
@@ -228,22 +232,7 @@ class Medication(_Model):
 
     id: Id
     name: Text
-    drug_class: Literal[
-        "triptan",
-        "ergot",
-        "opioid",
-        "combination-analgesic",
-        "simple-analgesic",
-        "nsaid",
-        "gepant",
-        "ditan",
-        "antiemetic",
-        "muscle-relaxant",
-        "preventive",
-        "botulinum-toxin",
-        "supplement",
-        "other",
-    ] = Field("other", alias="class")
+    drug_class: DrugClass = Field("other", alias="class")
     rxnorm: Annotated[str, Field(pattern=r"^[0-9]{1,12}$")] | None = None
     atc: Annotated[str, Field(pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")] | None = (
         None
@@ -284,7 +273,7 @@ class Attack(_Model):
     end: DateTime | None = None
     duration_minutes: Annotated[Number, Field(ge=0, le=MAX_MINUTES)] | None = None
     intensity: Score10
-    kind: Literal["migraine", "headache", "tension", "cluster", "aura-only"] = "migraine"
+    kind: AttackKind = "migraine"
     aura: bool | None = None
     pain_locations: list[Text] = Field(default_factory=list)
     pain_qualities: list[Text] = Field(default_factory=list)
@@ -293,7 +282,7 @@ class Attack(_Model):
     triggers: list[Text] = Field(default_factory=list)
     medications: list[Intake] = Field(default_factory=list)
     relief_methods: list[ReliefUse] = Field(default_factory=list)
-    disability: Literal["none", "mild", "moderate", "severe"] | None = None
+    disability: Disability | None = None
     notes: Notes | None = None
     #: The symptom the patient found worst (vocabulary key or free text); also in symptoms.
     most_bothersome_symptom: Text | None = None
@@ -343,17 +332,7 @@ class Treatment(_Model):
     """A treatment beside acute medication: preventives, botulinum toxin, therapies."""
 
     id: Id
-    type: Literal[
-        "preventive-medication",
-        "botulinum-toxin",
-        "physical-therapy",
-        "acupuncture",
-        "massage",
-        "chiropractic",
-        "psychotherapy",
-        "supplement",
-        "other",
-    ] = "other"
+    type: TreatmentType = "other"
     name: Text | None = None
     medication: Id | None = None
     start: Date | None = None

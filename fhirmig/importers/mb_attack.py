@@ -15,7 +15,7 @@ from typing import Any
 from fhirmig.diary.drugs import left_other, match_drug, not_counted_line
 from fhirmig.diary.model import slug
 from fhirmig.diary.timeparse import format_datetime
-from fhirmig.diary.vocabulary import BODY_SITES
+from fhirmig.diary.vocabulary import BODY_SITES, keys
 from fhirmig.importers import mb_vocabulary as vocab
 from fhirmig.importers.result import Findings
 
@@ -193,7 +193,7 @@ class AttackBuilder:
 
     def activities(self, text: str) -> None:
         """Affected activities: the highest disability level of the table; others to notes."""
-        levels = ("none", "mild", "moderate", "severe")
+        levels = keys("disability")
         unknown: list[str] = []
         for item in _items(text):
             level = vocab.ACTIVITY_DISABILITY.get(vocab.normal_word(item))

@@ -6,8 +6,10 @@ The built-in ones live in ``templates/`` at the top of the repository; a clinic 
 ``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others
 stay built-in).
 
-Templates run in jinja2's ``SandboxedEnvironment`` with autoescaping and
-``StrictUndefined``; the loader reads only inside DIR and the built-in folder. The Markdown
+Templates run in jinja2's immutable sandbox with autoescaping and ``StrictUndefined``,
+with limits on time and size (:mod:`fhirmig.report.sandbox`); the loader reads only
+regular files inside DIR and the built-in folder, never through a link
+(:mod:`fhirmig.report.sealed`). The Markdown
 subset is: ``#``/``##`` headings, ``- `` bullets, paragraphs, ``**bold**`` and
 ``[text](https://...)`` links, and nothing else: any other ``<`` or ``&`` prints literally.
 """
@@ -20,10 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fhirmig.errors import ReportError
 from fhirmig.report.i18n import _
+
+if TYPE_CHECKING:
+    from fhirmig.report.sandbox import TemplateLimits
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -70,13 +75,20 @@ def _field(entry: Mapping[str, Any], key: str, where: str) -> str:
 
 def load_organisations(templates: Path | None = None) -> tuple[Organisation, ...]:
     """Read ``organisations.json`` (from ``templates`` if it has one, else the built-in)."""
-    path = BUILTIN_TEMPLATES / ORGANISATIONS_FILE
-    if templates is not None and (templates / ORGANISATIONS_FILE).is_file():
-        path = templates / ORGANISATIONS_FILE
+    from fhirmig.report.sealed import SealedLoader, TemplateRefused
+
+    folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{path}: cannot read the organisations list ({exc})") from exc
+        found = SealedLoader(folders).load_text(ORGANISATIONS_FILE)
+    except TemplateRefused as exc:
+        raise ReportError(f"organisations list refused: {exc.message}") from None
+    if found is None:
+        raise ReportError(f"{ORGANISATIONS_FILE}: not found in the templates folders")
+    text, path = found
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"{path}: cannot read the organisations list ({exc})") from None
     entries = data.get("organisations") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ReportError(f'{path}: expected an object with an "organisations" list')
@@ -176,30 +188,25 @@ def select_organisations(
     return groups
 
 
-def render_template(name: str, context: Mapping[str, Any], templates: Path | None) -> str:
-    """Render one template (from ``templates`` if it has it) in the sandbox, escaped."""
-    from jinja2 import (
-        ChoiceLoader,
-        FileSystemLoader,
-        StrictUndefined,
-        TemplateError,
-        TemplateNotFound,
-    )
-    from jinja2.sandbox import SandboxedEnvironment
+def render_template(
+    name: str,
+    context: Mapping[str, Any],
+    templates: Path | None,
+    *,
+    limits: TemplateLimits | None = None,
+) -> str:
+    """Render one template (from ``templates`` if it has it) in the sealed sandbox, escaped.
 
-    loaders = [FileSystemLoader(str(templates))] if templates is not None else []
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    ``limits`` bounds the render's time and size (:class:`~fhirmig.report.sandbox.TemplateLimits`,
+    by default a few seconds and a million characters); any failure is a
+    :class:`ReportError` naming the template and line.
+    """
     from fhirmig.report import i18n
+    from fhirmig.report.sandbox import DEFAULT_LIMITS
+    from fhirmig.report.templating import render_in, template_environment
 
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-    )
+    folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
+    env = template_environment(folders, limits or DEFAULT_LIMITS, extensions=["jinja2.ext.i18n"])
     # {% trans %} blocks and _() read the current report language's catalogue
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.template_gettext,
@@ -209,30 +216,7 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
         npgettext=i18n.npgettext,
     )
     env.filters["date"] = i18n.fmt_date
-    try:
-        return env.get_template(name).render(**context)
-    except TemplateNotFound as exc:
-        raise ReportError(f"template {name}: not found") from exc
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None) or _template_line(exc)
-        where = f"{getattr(exc, 'filename', None) or name}" + (f", line {line}" if line else "")
-        raise ReportError(f"{where}: template error: {exc.message or exc}") from exc
-    except RecursionError:
-        raise ReportError(
-            f"template {name}: includes or extends itself without end (a recursive template)"
-        ) from None
-
-
-def _template_line(exc: BaseException) -> int | None:
-    """The template line of a render-time error (jinja2 maps its frames to template lines)."""
-    import traceback
-
-    lines = [
-        frame.lineno
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.endswith((".j2", ".md", ".txt"))
-    ]
-    return lines[-1] if lines else None
+    return render_in(env, name, context)
 
 
 _INLINE = re.compile(

@@ -24,6 +24,7 @@ from fhirmig.diary.vocabulary import (
     SYMPTOMS,
     TREATMENT_TYPES,
     TRIGGERS,
+    keys,
     label,
 )
 
@@ -98,7 +99,7 @@ def choices_of(model: type[BaseModel], name: str) -> tuple[str, ...]:
     return tuple(_literal_values(model.model_fields[name].annotation))
 
 
-EFFECTS = (("none", "none"), ("some", "some"), ("good", "good"), ("complete", "complete"))
+EFFECTS = tuple((key, key) for key in keys("effect"))
 #: The words of HIT-6's five answers, by the points each scores.
 HIT6_LABELS = {6: "never", 8: "rarely", 10: "sometimes", 11: "very often", 13: "always"}
 if set(HIT6_LABELS) != HIT6_ANSWERS:  # pragma: no cover - the checks changed their answers

@@ -12,7 +12,7 @@ import pytest
 from fhirmig.analysis.treatment import HIT6_BANDS, MIDAS_GRADES
 from fhirmig.analysis.types import RESPONSE_REASONS
 from fhirmig.diary.model import Condition
-from fhirmig.diary.vocabulary import VOCABULARIES, label
+from fhirmig.diary.vocabulary import VOCABULARIES, entries, label
 from fhirmig.report import shipped_languages
 from fhirmig.report.i18n import use_language, vocabulary_name
 from tests.report.langhelp import messages_tool, template_messages, write_pseudo_catalogue
@@ -27,28 +27,36 @@ def test_template_is_current_and_every_shipped_catalogue_complete(tool: ModuleTy
     assert tool.check() == []
 
 
-def test_every_vocabulary_key_is_in_the_template_under_its_table() -> None:
-    entries = {(m.context, m.id) for m in template_messages()}
-    missing = [
-        (table, key)
-        for table, keys in VOCABULARIES.items()
-        for key in keys
-        if (table, label(key)) not in entries
-    ]
+def test_every_vocabulary_key_is_in_the_template_under_its_kind() -> None:
+    found = {(m.context, m.id) for m in template_messages()}
+    with use_language("en"):
+        missing = [
+            (e.kind, e.key)
+            for e in entries()
+            if (e.kind, vocabulary_name(e.key, e.kind)) not in found
+        ]
     assert missing == []
+
+
+def test_english_vocabulary_names_are_the_words_of_the_diary_format() -> None:
+    with use_language("en"):
+        for keys in VOCABULARIES.values():
+            for key in keys:
+                assert vocabulary_name(key) == label(key)
 
 
 @pytest.mark.parametrize("language", shipped_languages())
 def test_every_vocabulary_key_has_a_name_in_every_language(tool: ModuleType, language: str) -> None:
     allowed = tool.identical_allowed(language)
-    with use_language(language):
-        for table, keys in VOCABULARIES.items():
-            for key in keys:
-                name = vocabulary_name(key, table)
-                assert name.strip(), (table, key)
-                if language != "en":
-                    reviewed = f"{table}\x04{label(key)}" in allowed
-                    assert name != label(key) or reviewed, (language, table, key)
+    for e in entries():
+        with use_language("en"):
+            english = vocabulary_name(e.key, e.kind)
+        with use_language(language):
+            name = vocabulary_name(e.key, e.kind)
+        assert name.strip(), (e.kind, e.key)
+        if language != "en":
+            reviewed = f"{e.kind}\x04{english}" in allowed
+            assert name != english or reviewed, (language, e.kind, e.key)
 
 
 def test_free_text_is_never_translated() -> None:
