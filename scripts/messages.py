@@ -9,11 +9,13 @@
 The sources are every ``fhirmig/report/*.py`` (calls of ``_``, ``N_``, ``ngettext``,
 ``pgettext``, ``npgettext``), the report templates ``templates/*.j2`` (``{% trans %}``
 blocks) and the vocabulary table ``fhirmig/diary/vocabulary.csv`` (one entry per key, its
-kind as the context, its English label as it runs in a sentence as the id). ``check``
-fails (exit 1) when the template is out of date or a shipped catalogue has a missing,
-fuzzy, malformed or obsolete entry, or a translation equal to its English id that is not on the language's
-reviewed list (``fhirmig/locale/<lang>/identical.txt``). ``setup.py`` runs the check and
-the compilation when a wheel is built, so that no incomplete language ships.
+kind as the context, its English label as it runs in a sentence as the id).
+
+``check`` fails (exit 1) when the template is out of date or a shipped catalogue has a
+missing, fuzzy, malformed or obsolete entry, or a translation equal to its English id that
+is not on the language's reviewed list (``fhirmig/locale/<lang>/identical.txt``).
+``setup.py`` runs the check and the compilation when a wheel is built, so that no
+incomplete language ships.
 
 This file uses only Babel, jinja2 and the standard library (it runs at build time, before
 fhirmig's dependencies are installed) and is imported by ``setup.py`` and the tests.
