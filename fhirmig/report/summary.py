@@ -49,6 +49,7 @@ __all__ = [
     "condition_text",
     "figure_rows",
     "grade_text",
+    "label_width",
     "not_counted_text",
     "page_one",
     "patient_name",
@@ -245,7 +246,18 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += _("; and {count} more").format(count=len(p.identifiers) - len(shown))
-    lab, narrow = 72.0, 58.0
+    lab = label_width(
+        [
+            _("Patient"),
+            _("Period"),
+            _("Diary kept"),
+            _("Identifiers"),
+            _("Diagnoses, as reported"),
+            _("Treatments, as reported"),
+        ],
+        72.0,
+    )
+    narrow = label_width([_("Birth date"), _("Generated")], 58.0)
     wide = width - lab
     half = width / 2 - lab
     days = stats.days_in_period
@@ -298,7 +310,14 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
     head = ["", _("This period"), _("Per 28 days")]
     if compare:
         head += [_("Previous period, per 28 days"), _("Change")]
-    widths = [width - 300, 75, 75, 90, 60] if compare else [width - 150, 75, 75]
+    # a figure column is as wide as its heading on one line, within bounds
+    columns = [
+        label_width([text], low, whole=True, highest=high)
+        for text, low, high in zip(
+            head[1:], (75.0, 75.0, 90.0, 60.0), (95.0, 95.0, 90.0, 75.0), strict=False
+        )
+    ]
+    widths = [width - sum(columns), *columns]
     data: list[list[Any]] = [[paragraph(h, st.label) for h in head]]
     for name, total, per, before, change in figure_rows(stats, compare):
         cells = [
@@ -334,7 +353,7 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     from reportlab.platypus import Table
 
     st = styles()
-    lab = 92.0
+    lab = label_width([name for name, _lines in rows], 92.0)
     data = [
         [paragraph(name, st.label), [paragraph(line, st.finding) for line in lines]]
         for name, lines in rows
@@ -344,6 +363,23 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     style.add("LINEBELOW", (0, 0), (-1, -2), 0.3, "#c8c8c8")
     table.setStyle(style)
     return table
+
+
+def label_width(
+    texts: Sequence[str], lowest: float, *, whole: bool = False, highest: float = 120.0
+) -> float:
+    """The width of a label column: ``lowest``, or more so that no word of ``texts`` (each
+    text whole, with ``whole``) is broken in the bold label font, up to ``highest``.
+
+    Languages with long compound words (German ``Behandlungen``) get the room they need;
+    English keeps the widths page one was laid out for.
+    """
+    from fhirmig.report.fonts import BOLD_FONT, text_width
+
+    size = styles().label.fontSize
+    pieces = [piece for text in texts for piece in ([text] if whole else text.split())]
+    widest = max((text_width(piece, BOLD_FONT, size) for piece in pieces), default=0.0)
+    return min(max(lowest, widest + 6.5), max(highest, lowest))
 
 
 def _height(flowables: Sequence[Any], width: float) -> float:
