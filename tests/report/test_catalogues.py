@@ -136,3 +136,31 @@ def test_check_catches_an_entry_missing_from_the_catalogue(tool: ModuleType, scr
     problems = tool.problems("eo")
     assert any("missing 'Key figures' (run update)" in p for p in problems)
     assert any("'Key figures!' is not in the template" in p for p in problems)
+
+
+@pytest.mark.parametrize("language", [lang for lang in shipped_languages() if lang != "en"])
+def test_every_language_has_a_glossary_with_a_source_for_each_term(language: str) -> None:
+    import csv
+
+    from fhirmig.report.i18n import LOCALE_DIR
+
+    path = LOCALE_DIR / language / "glossary.csv"
+    with path.open(encoding="utf-8", newline="") as source:
+        reader = csv.DictReader(source)
+        assert reader.fieldnames == ["term", "translation", "source", "note"]
+        rows = list(reader)
+    assert len(rows) >= 20
+    for row in rows:
+        assert row["term"] and row["translation"], row
+        assert row["source"].startswith("https://") or row["source"].startswith("http://") or (
+            row["source"] == "fhirmig wording"
+        ), row
+    # the glossary's diagnoses are the words the report prints for them
+    glossary = {row["term"]: row["translation"] for row in rows}
+    with use_language(language):
+        for key in VOCABULARIES["condition"]:
+            english = label(key).replace("tension type", "tension-type").replace(
+                "medication overuse", "medication-overuse"
+            )
+            if english in glossary:
+                assert vocabulary_name(key, "condition") == glossary[english], key
