@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from fhirmig.diary.countries import country_of_zone, is_country_code
 from fhirmig.diary.timeparse import format_datetime, localize, parse_date, parse_datetime, zone
 from fhirmig.diary.vocabulary import keys
 
@@ -191,6 +192,10 @@ class HumanName(_Model):
 class Patient(_Model):
     """Who the diary belongs to. ``id`` seeds every deterministic resource id."""
 
+    # ``country`` (optional, ISO 3166-1 alpha-2) is where the patient lives; the report
+    # chooses support organisations by it. Without it, ``home_country`` is the country
+    # of ``timezone``.
+
     id: Id
     name: HumanName | None = None
     birth_date: Date | None = None
@@ -198,6 +203,16 @@ class Patient(_Model):
     identifiers: list[Identifier] = Field(default_factory=list)
     timezone: str = "UTC"
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")] = "en"
+    country: (
+        Annotated[
+            str,
+            Field(
+                description="ISO 3166-1 alpha-2 code of the country the patient lives in",
+                json_schema_extra={"pattern": "^[A-Z]{2}$"},
+            ),
+        ]
+        | None
+    ) = None
 
     @field_validator("timezone")
     @classmethod
@@ -205,10 +220,27 @@ class Patient(_Model):
         zone(value)
         return value
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and not is_country_code(value):
+            hint = ""
+            if value == "UK":
+                hint = " (the United Kingdom is GB)"
+            elif is_country_code(value.upper()):
+                hint = f" (codes are written in capitals: {value.upper()})"
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+        return value
+
     @property
     def tz(self) -> tzinfo:
         """The patient's time zone, in which every calendar day is counted."""
         return zone(self.timezone)
+
+    @property
+    def home_country(self) -> str | None:
+        """``country`` when stated, else the country of ``timezone`` (``None`` for UTC)."""
+        return self.country if self.country is not None else country_of_zone(self.timezone)
 
 
 class Condition(_Model):

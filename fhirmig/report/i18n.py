@@ -47,10 +47,12 @@ __all__ = [
     "fmt_int",
     "fmt_month",
     "fmt_percent",
+    "language_name",
     "list_text",
     "ngettext",
     "npgettext",
     "pgettext",
+    "region_name",
     "resolve_language",
     "shipped_languages",
     "template_gettext",
@@ -299,6 +301,29 @@ def fmt_percent(share: float | None, missing: str = "–") -> str:
     from babel.numbers import format_percent
 
     return str(format_percent(Decimal(text[:-1]) / 100, locale=language))
+
+
+def language_name(code: str) -> str:
+    """A language's name in the current language (CLDR): ``de`` -> ``German`` or, in a
+    German report, ``Deutsch``; the code itself when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_locale())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(name) if name else code
+
+
+def region_name(code: str, english: str) -> str:
+    """A country's name in the current language (CLDR territory names); in English the
+    name ``english`` fhirmig's country table gives it."""
+    language = _locale()
+    if language == DEFAULT_LANGUAGE:
+        return english
+    from babel import Locale
+
+    return str(Locale.parse(language).territories.get(code.upper(), english))
 
 
 def list_text(items: list[str]) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from fhirmig.diary import Attack, DayEntry, Patient
 from fhirmig.diary.checks import HIT6_ANSWERS
+from fhirmig.diary.countries import country_codes, country_name
 from fhirmig.diary.vocabulary import (
     BODY_SITES,
     DRUG_CLASSES,
@@ -266,5 +267,12 @@ PATIENT = FormSpec(
             suggest=tuple((z, z) for z in sorted(available_timezones()) if "/" in z),
         ),
         Field("language", "Language", required=True, hint="A language code such as en, de or fr."),
+        Field(
+            "country",
+            "Country",
+            hint="Where you live, for the support organisations in the report: a code such as "
+            "PT, DE or JP. Left empty, the country of your time zone is used.",
+            suggest=tuple((code, country_name(code)) for code in sorted(country_codes())),
+        ),
     )
 )

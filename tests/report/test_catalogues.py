@@ -152,15 +152,19 @@ def test_every_language_has_a_glossary_with_a_source_for_each_term(language: str
     assert len(rows) >= 20
     for row in rows:
         assert row["term"] and row["translation"], row
-        assert row["source"].startswith("https://") or row["source"].startswith("http://") or (
-            row["source"] == "fhirmig wording"
+        assert (
+            row["source"].startswith("https://")
+            or row["source"].startswith("http://")
+            or (row["source"] == "fhirmig wording")
         ), row
     # the glossary's diagnoses are the words the report prints for them
     glossary = {row["term"]: row["translation"] for row in rows}
     with use_language(language):
         for key in VOCABULARIES["condition"]:
-            english = label(key).replace("tension type", "tension-type").replace(
-                "medication overuse", "medication-overuse"
+            english = (
+                label(key)
+                .replace("tension type", "tension-type")
+                .replace("medication overuse", "medication-overuse")
             )
             if english in glossary:
                 assert vocabulary_name(key, "condition") == glossary[english], key
