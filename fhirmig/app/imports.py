@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fhirmig.app.inputs import InputKind, detect_input, refuse
 from fhirmig.app.outputs import Output, check_new_diary, check_output
 from fhirmig.errors import UsageError
+from fhirmig.wording import excerpt
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -98,7 +99,7 @@ def _patient(
     base = read_diary(into).patient
     if patient_id is not None and patient_id != base.id:
         raise UsageError(
-            "{patient_id} " + f"{patient_id!r} differs from the patient of {into}",
+            "{patient_id} " + f"{excerpt(patient_id)} differs from the patient of {into}",
             params=("patient_id",),
         )
     if timezone is not None and timezone != base.timezone:
