@@ -97,6 +97,9 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
     _opt(draw, a, "reliefMethods", st.lists(relief, min_size=1, max_size=2))
     _opt(draw, a, "disability", st.sampled_from(vocabulary_keys("disability")))
     _opt(draw, a, "notes", text)
+    _opt(draw, a, "mostBothersomeSymptom", vocab(SYMPTOMS))
+    _opt(draw, a, "premonitorySymptoms", st.lists(vocab(SYMPTOMS), min_size=1, max_size=3))
+    _opt(draw, a, "setting", text)
     _opt(
         draw,
         a,
