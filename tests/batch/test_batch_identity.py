@@ -9,16 +9,22 @@ convert a changed one again.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from fhirmig.batch import run_batch
 from fhirmig.batch.identity import WITHHELD, input_label
+from fhirmig.cli import cli
+from fhirmig.errors import OutputError, UsageError
 from tests.conftest import EXAMPLES
 
 KEY = bytes.fromhex("8d3f1a6c0b9e2d4f7a5c1e3b9d0f2a4c6e8b1d3f5a7c9e0b2d4f6a8c1e3b5d70")
@@ -124,3 +130,45 @@ def test_a_plain_batch_still_names_its_inputs_and_their_sha256(tmp_path: Path) -
     ledger = json.loads((out / "ledger.json").read_text())
     assert [Path(e["input"]).name for e in ledger["inputs"]] == [p.name for p in inputs]
     assert ledger["inputs"][0]["sha256"] == hashlib.sha256(inputs[0].read_bytes()).hexdigest()
+
+
+def test_the_mapping_file_is_written_apart_only_when_named(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "registry")
+    out, mapping = tmp_path / "out", tmp_path / "keep" / "inputs.csv"
+    mapping.parent.mkdir()
+    run_batch([str(tmp_path / "registry")], out, jobs=1, deidentify_key=KEY, mapping=mapping)
+    assert stat.S_IMODE(mapping.stat().st_mode) == 0o600
+    rows = list(csv.reader(io.StringIO(mapping.read_text(encoding="utf-8"))))
+    assert rows[0] == ["input", "name"]
+    assert [(r[0], Path(r[1]).name) for r in rows[1:]] == [
+        (input_label(n), p.name) for n, p in enumerate(inputs, 1)
+    ]
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert [e["input"] for e in ledger["inputs"]] == [r[0] for r in rows[1:]]
+    for secret in _secrets(inputs):
+        assert secret.encode() not in _folder_bytes(out), secret
+    before = mapping.read_bytes()
+    with pytest.raises(OutputError, match="never overwritten"):
+        run_batch([str(tmp_path / "registry")], out, deidentify_key=KEY, mapping=mapping)
+    assert mapping.read_bytes() == before
+    with pytest.raises(OutputError, match="lies in the output folder"):
+        run_batch([str(tmp_path / "registry")], out, deidentify_key=KEY, mapping=out / "m.csv")
+    with pytest.raises(UsageError, match="goes with"):
+        run_batch([str(tmp_path / "registry")], tmp_path / "plain", mapping=tmp_path / "m.csv")
+    assert not (out / "m.csv").exists() and not (tmp_path / "m.csv").exists()
+
+
+def test_the_command_takes_mapping_with_deidentify(tmp_path: Path) -> None:
+    _inputs(tmp_path / "registry")
+    key = tmp_path / "k.key"
+    key.write_text(KEY.hex() + "\n")
+    key.chmod(0o600)
+    mapping = tmp_path / "inputs.csv"
+    args = ["batch", str(tmp_path / "registry"), "-o", str(tmp_path / "out"), "-j", "1"]
+    result = CliRunner().invoke(
+        cli, [*args, "--deidentify", "--key-file", str(key), "--mapping", str(mapping)]
+    )
+    assert result.exit_code == 1, result.output  # the broken diary fails
+    assert mapping.read_text().count("input-0000") == 4
+    plain = CliRunner().invoke(cli, [*args[:3], str(tmp_path / "o2"), "--mapping", "m.csv"])
+    assert plain.exit_code == 2 and "--mapping goes with --deidentify" in plain.stderr
