@@ -104,7 +104,6 @@ def test_no_library_message_names_a_command_line_flag() -> None:
     """Messages in the stages speak of parameters; flags belong to the command line."""
     import re
 
-
     flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--[a-z][a-z-]+[^"'\n]*["']""")
     allowed_files = {"privacy/keys.py"}  # a hint naming the command that makes a key
     found = []
