@@ -202,7 +202,11 @@ def _quick_loads(data: bytes, parsed: Any) -> Any:
         except orjson.JSONDecodeError:
             return _UNPARSED
     escaped = data.count(b"\\u003a") + data.count(b"\\u003A")
-    if data.count(b":") + escaped != orjson.dumps(parsed).count(b":"):
+    try:
+        again = orjson.dumps(parsed)
+    except TypeError:  # nested deeper than orjson writes: the careful reader refuses it
+        return _UNPARSED
+    if data.count(b":") + escaped != again.count(b":"):
         return _UNPARSED
     return parsed
 
