@@ -37,17 +37,21 @@ def write_report(
     timezone: str | None = None,
     sections: str | None = None,
     context: RunContext | None = None,
+    language: str | None = None,
 ) -> ReportWritten:
     """Write the report of ``source`` (any diary input) to ``output`` (``-``: stdout).
 
     ``start`` and ``end`` are real dates; a de-identified run shifts them as it shifts the
     diary. The "generated" date is the context's day (``SOURCE_DATE_EPOCH`` when set).
     ``sections`` picks the sections (comma-separated names or a preset; default: all).
+    ``language`` is the report's language (a shipped catalogue, ``de`` or ``de-AT``;
+    default: the diary's ``patient.language`` when shipped, else English).
     """
     ctx = context or RunContext.create()
-    from fhirmig.report import render_report, resolve_sections
+    from fhirmig.report import render_report, resolve_language, resolve_sections
 
     resolve_sections(sections)  # a bad name is a usage error before the input is read
+    resolve_language(language)  # so is a language without a catalogue
     out = check_output(
         output,
         protect=[
@@ -72,6 +76,7 @@ def write_report(
             migraine_day=migraine_day,
             generated=ctx.today,
             sections=sections,
+            language=language,
         ),
         name="report.pdf",
     )

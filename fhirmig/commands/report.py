@@ -54,6 +54,12 @@ __all__ = ["report"]
     "triggers, medication, treatment-response, questionnaires, log, appendices; or a "
     "preset: neurologist (all), gp, payer.",
 )
+@click.option(
+    "--language",
+    metavar="LANG",
+    help="Language of the report: en, or a language whose catalogue fhirmig ships (de, "
+    "...). Default: the diary's patient.language when shipped, else en.",
+)
 @csv_patient_options
 @deidentify_options
 @handle_errors
@@ -66,6 +72,7 @@ def report(
     templates: Path | None,
     migraine_day: str,
     sections: str,
+    language: str | None,
     csv_patient_id: str | None,
     csv_timezone: str | None,
     deidentify: bool,
@@ -83,6 +90,7 @@ def report(
       fhirmig report diary.json -o report.pdf
       fhirmig report diary.json --from 2026-01-01 --to 2026-03-31 -o q1.pdf
       fhirmig report diary.json --sections gp -o for-the-gp.pdf
+      fhirmig report diary.json --language de -o bericht.pdf
       fhirmig report diary.json -o - | lpr
     """
     context = RunContext.create(deidentify=deidentify, key_file=key_file, keep_notes=keep_notes)
@@ -98,6 +106,7 @@ def report(
         timezone=csv_timezone,
         sections=sections,
         context=context,
+        language=language,
     )
     for warning in done.warnings:
         echo_err(f"warning: {warning}")

@@ -7,12 +7,15 @@ Page one answers the questions of the visit in a two-minute read; then the heada
 calendar, charts, muscle twitching, triggers, medication, treatment response and
 questionnaires; then the methods and three appendices (the attack log, patient resources,
 support groups). ``sections=`` chooses which appear (``SECTIONS``, or a preset of
-``SECTION_PRESETS`` for a reader: neurologist, gp, payer). Text comes from editable jinja2 templates
-(``templates=DIR``). The PDF embeds its font, escapes all user text, and is byte-identical
-for the same input and ``generated`` date.
+``SECTION_PRESETS`` for a reader: neurologist, gp, payer). Text comes from editable jinja2
+templates (``templates=DIR``) and gettext message catalogues: ``language=`` writes the
+report in one of ``shipped_languages()`` (:mod:`fhirmig.report.i18n`). The PDF embeds its
+font, escapes all user text, and is byte-identical for the same input, language and
+``generated`` date.
 """
 
 from fhirmig.report.content import BUILTIN_TEMPLATES
+from fhirmig.report.i18n import DEFAULT_LANGUAGE, resolve_language, shipped_languages
 from fhirmig.report.organisations import (
     Organisation,
     OrganisationGroup,
@@ -24,6 +27,7 @@ from fhirmig.report.sections import SECTION_PRESETS, SECTIONS, resolve_sections
 
 __all__ = [
     "BUILTIN_TEMPLATES",
+    "DEFAULT_LANGUAGE",
     "PAPERS",
     "SECTIONS",
     "SECTION_PRESETS",
@@ -33,6 +37,8 @@ __all__ = [
     "load_organisations",
     "render_report",
     "render_stats_report",
+    "resolve_language",
     "resolve_sections",
     "select_organisations",
+    "shipped_languages",
 ]

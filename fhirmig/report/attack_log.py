@@ -15,9 +15,9 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
-from fhirmig.report.messages import plural
+from fhirmig.report.i18n import N_, _, fmt_date, ngettext, pgettext, vocabulary_name
+from fhirmig.report.profile import duration_text
 from fhirmig.report.styles import (
     HEADER_FILL,
     INK,
@@ -28,6 +28,7 @@ from fhirmig.report.styles import (
     text_paragraph,
     wrap_plain,
 )
+from fhirmig.report.therapy import effect_words
 
 __all__ = ["COLUMNS", "NOTE_CELL_CHARS", "attack_log", "attacks_in_period", "entries_table"]
 
@@ -39,15 +40,15 @@ CELL_CHARS = 700  # above NOTE_CELL_CHARS, so a cut note keeps its pointer
 CELL_LINES = 30
 #: (title, share of the width)
 COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Start", 0.085),
-    ("Duration", 0.06),
-    ("Intensity", 0.058),
-    ("Locations", 0.10),
-    ("Symptoms", 0.12),
-    ("Twitching", 0.12),
-    ("Triggers", 0.10),
-    ("Medication and relief", 0.175),
-    ("Notes", 0.182),
+    (N_("Start"), 0.085),
+    (N_("Duration"), 0.06),
+    (N_("Intensity"), 0.058),
+    (N_("Locations"), 0.10),
+    (N_("Symptoms"), 0.12),
+    (N_("Twitching"), 0.12),
+    (N_("Triggers"), 0.10),
+    (N_("Medication and relief"), 0.175),
+    (N_("Notes"), 0.182),
 )
 
 
@@ -64,15 +65,18 @@ def attacks_in_period(diary: Diary, start: date | None, end: date | None) -> lis
 
 
 def _duration(attack: Attack) -> str:
-    length = attack.duration
-    if length is None:
-        return "–"
-    minutes = int(length.total_seconds() // 60)
-    if minutes >= 48 * 60:
-        return f"{minutes / 1440:.1f} d"
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
+    return duration_text(attack.duration)
+
+
+def _kind(kind: str) -> str:
+    """An attack's kind (other than migraine) in the current language."""
+    words = {
+        "headache": pgettext("attack kind", "headache"),
+        "aura-only": pgettext("attack kind", "aura-only"),
+        "tension": pgettext("attack kind", "tension"),
+        "cluster": pgettext("attack kind", "cluster"),
+    }
+    return words.get(kind, kind)
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:
@@ -101,24 +105,26 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
         if intake.dose and intake.dose not in text:  # "Rizatriptan 10 mg" with dose "10 mg"
             text += f" {intake.dose}"
         if intake.taken:
-            text += f" {_local(intake.taken, tz):{'%Y-%m-%d %H:%M' if dated else '%H:%M'}}"
+            taken = _local(intake.taken, tz)
+            text += f" {fmt_date(taken.date())} {taken:%H:%M}" if dated else f" {taken:%H:%M}"
         if intake.relief:
-            text += f" ({intake.relief})"
+            text += f" ({effect_words(intake.relief)})"
         parts.append(text)
     for use in attack.relief_methods:
-        parts.append(label(use.method) + (f" ({use.effect})" if use.effect else ""))
+        name = vocabulary_name(use.method, "relief-method")
+        parts.append(name + (f" ({effect_words(use.effect)})" if use.effect else ""))
     return "; ".join(parts) or "–"
 
 
-def _words(keys: Sequence[str]) -> str:
+def _words(keys: Sequence[str], table: str) -> str:
     """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
-    return ", ".join(label(k) for k in keys) or "–"
+    return ", ".join(vocabulary_name(k, table) for k in keys) or "–"
 
 
 def _twitching(attack: Attack) -> str:
     items = []
     for t in attack.twitching:
-        text = label(t.location)
+        text = vocabulary_name(t.location, "body-site")
         if t.intensity is not None:
             text += f" {t.intensity}/10"
         if t.description:
@@ -156,17 +162,17 @@ def _row(
     if len(notes) > NOTE_CELL_CHARS or notes.count("\n") >= NOTE_CELL_LINES:
         long_notes.append(attack)
         cut = "\n".join(notes.split("\n")[:NOTE_CELL_LINES])[:NOTE_CELL_CHARS]
-        notes = cut + "… (in full after the table)"
-    kind = "" if attack.kind == "migraine" else f" {attack.kind}"
-    aura = " aura" if attack.aura else ""
+        notes = cut + _("… (in full after the table)")
+    kind = "" if attack.kind == "migraine" else f" {_kind(attack.kind)}"
+    aura = " " + pgettext("attack log", "aura") if attack.aura else ""
     cells = [
-        f"{start:%Y-%m-%d}\n{start:%H:%M}{kind}{aura}",
+        f"{fmt_date(start.date())}\n{start:%H:%M}{kind}{aura}",
         _duration(attack),
         str(attack.intensity),
-        _words(attack.pain_locations),
-        _words(attack.symptoms),
+        _words(attack.pain_locations, "body-site"),
+        _words(attack.symptoms, "symptom"),
         _twitching(attack),
-        _words(attack.triggers),
+        _words(attack.triggers, "trigger"),
         _medication(diary, attack, tz),
         notes or "–",
     ]
@@ -212,7 +218,7 @@ def attack_log(
     attacks: Sequence[Attack],
     width: float,
     *,
-    scope: str = "of the period",
+    scope: str | None = None,
     after: Sequence[Any] = (),
 ) -> list[Any]:
     """The flowables of Appendix A on landscape pages: the log table, the long notes in
@@ -222,28 +228,32 @@ def attack_log(
 
     st = styles()
     out: list[Any] = [NextPageTemplate("wide"), PageBreak()]
-    out.append(paragraph("Appendix A: Attack log", st.h1))
-    out.append(
-        paragraph(
-            f"{len(attacks)} {plural(len(attacks), 'attack')} {scope}, times in the patient's zone "
-            f"({markup(diary.patient.timezone)}); intensity 0-10. Medication: name, dose, time, "
-            "(relief); relief methods: method (effect).",
-            st.note,
-        )
+    out.append(paragraph(_("Appendix A: Attack log"), st.h1))
+    intro = ngettext(
+        "{count} attack {scope}, times in the patient's zone ({timezone}); intensity 0-10. "
+        "Medication: name, dose, time, (relief); relief methods: method (effect).",
+        "{count} attacks {scope}, times in the patient's zone ({timezone}); intensity 0-10. "
+        "Medication: name, dose, time, (relief); relief methods: method (effect).",
+        len(attacks),
+    ).format(
+        count=len(attacks),
+        scope=_("of the period") if scope is None else scope,
+        timezone=markup(diary.patient.timezone),
     )
+    out.append(paragraph(intro, st.note))
     if not attacks:
-        out.append(paragraph("No attacks in this period.", st.body))
+        out.append(paragraph(_("No attacks in this period."), st.body))
         return [*out, *after, NextPageTemplate("page")]
     tz = diary.patient.tz
-    widths = [width * share for _, share in COLUMNS]
+    widths = [width * share for _title, share in COLUMNS]
     long_notes: list[Attack] = []
     rows = [_row(diary, a, tz, widths, long_notes) for a in attacks]
-    out.append(_log_table([title for title, _ in COLUMNS], rows, widths))
+    out.append(_log_table([_(title) for title, _share in COLUMNS], rows, widths))
     if long_notes:
-        out.append(paragraph("Long notes in full", st.h2))
+        out.append(paragraph(_("Long notes in full"), st.h2))
         for attack in long_notes:
             start = _local(attack.start, tz)
-            out.append(paragraph(f"<b>{start:%Y-%m-%d %H:%M}</b>", st.body))
+            out.append(paragraph(f"<b>{fmt_date(start.date())} {start:%H:%M}</b>", st.body))
             out.append(text_paragraph(attack.notes or "", st.body, width))
     out += after
     out.append(NextPageTemplate("page"))

@@ -16,10 +16,18 @@ from functools import cache
 from typing import Any
 
 from fhirmig.analysis.types import DayFigures
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT
-from fhirmig.report.summary import class_words
+from fhirmig.report.findings import class_words
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, font_for
+from fhirmig.report.i18n import _, fmt_month_name, pgettext, weekday_letters
 
-__all__ = ["CLASS_LETTERS", "SHADES", "calendar_flowables", "legend_text", "shade_for"]
+__all__ = [
+    "CLASS_LETTERS",
+    "SHADES",
+    "calendar_flowables",
+    "class_letters",
+    "legend_text",
+    "shade_for",
+]
 
 CLASS_LETTERS: dict[str, str] = {
     "triptan": "T",
@@ -41,7 +49,6 @@ CELL = 22.0
 GAP = 12.0
 #: The smallest type of the calendar (points).
 MIN_TYPE = 6.0
-WEEKDAYS = "MTWTFSS"
 
 
 @cache
@@ -62,16 +69,28 @@ def shade_for(peak: int | None) -> tuple[str, str]:
     return SHADES[-1][1], SHADES[-1][2]
 
 
+def class_letters() -> dict[str, str]:
+    """:data:`CLASS_LETTERS` in the current language (the initial of the class's name)."""
+    return {
+        "triptan": pgettext("calendar letter: triptan", "T"),
+        "ergot": pgettext("calendar letter: ergot", "E"),
+        "opioid": pgettext("calendar letter: opioid", "O"),
+        "combination_analgesic": pgettext("calendar letter: combination analgesic", "C"),
+        "non_opioid_analgesic": pgettext("calendar letter: non-opioid analgesic", "A"),
+        "other_acute": pgettext("calendar letter: gepant or ditan", "G"),
+    }
+
+
 def legend_text() -> str:
     """The legend under the calendar heading (plain text)."""
-    letters = ", ".join(f"{v} {class_words(k)}" for k, v in CLASS_LETTERS.items())
-    return (
+    letters = ", ".join(f"{v} {class_words(k)}" for k, v in class_letters().items())
+    return _(
         "Shading by the day's peak intensity: white no attack; palest grey 0 (aura only); "
         "light grey 1-3; mid grey 4-6; dark 7-10. "
-        f"Letters: acute medication taken that day, by class ({letters}). "
+        "Letters: acute medication taken that day, by class ({letters}). "
         "Corner triangle: aura. Bar under the day number: muscle twitching. "
         "Crossed cell: outside the period."
-    )
+    ).format(letters=letters)
 
 
 def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
@@ -81,7 +100,11 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
     weeks = _cal.Calendar(firstweekday=0).monthdatescalendar(year, month)
     height = 12 + 9 + len(weeks) * CELL
-    title = f"{_cal.month_name[month]} {year}"
+    title = fmt_month_name(year, month)
+    weekdays = weekday_letters()
+    letters = class_letters()
+    title_font = font_for(title, BOLD_FONT)
+    weekday_font = font_for("".join(weekdays))
 
     class MonthGrid(Flowable):  # type: ignore[misc]
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -89,23 +112,26 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
         def draw(self) -> None:
             c = self.canv
-            c.setFont(BOLD_FONT, 8)
+            c.setFont(title_font, 8)
             c.drawString(0, height - 9, title)
-            c.setFont(BODY_FONT, MIN_TYPE)
+            c.setFont(weekday_font, MIN_TYPE)
             c.setFillColor(_colour("#555555"))
-            for col, letter in enumerate(WEEKDAYS):
+            for col, letter in enumerate(weekdays):
                 c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
             c.setLineWidth(0.3)
             top = height - 21
             for row, week in enumerate(weeks):
                 for col, day in enumerate(week):
                     if day.month == month:
-                        _day(c, col * CELL, top - (row + 1) * CELL, day, days.get(day))
+                        x, y = col * CELL, top - (row + 1) * CELL
+                        _day(c, x, y, day, days.get(day), letters)
 
     return MonthGrid()
 
 
-def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> None:
+def _day(
+    c: Any, x: float, y: float, day: date, figures: DayFigures | None, marks: dict[str, str]
+) -> None:
 
     if figures is None:  # outside the period: crossed out
         c.setFillColor(_colour("#f7f7f7"))
@@ -126,7 +152,7 @@ def _day(c: Any, x: float, y: float, day: date, figures: DayFigures | None) -> N
         c.setLineWidth(0.9)
         c.line(x + 1.5, y + CELL - 8.8, x + 8.5, y + CELL - 8.8)
         c.setLineWidth(0.3)
-    letters = "".join(CLASS_LETTERS[k] for k in CLASS_LETTERS if k in figures.classes)
+    letters = "".join(marks[k] for k in CLASS_LETTERS if k in figures.classes)
     if letters:  # up to three letters a line, never smaller than MIN_TYPE
         c.setFont(BOLD_FONT, MIN_TYPE)
         lines = [letters[i : i + 3] for i in range(0, len(letters), 3)]

@@ -13,7 +13,8 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures, Stats
 from fhirmig.report.findings import THRESHOLDS, class_words, combined_class_days
-from fhirmig.report.fonts import BODY_FONT
+from fhirmig.report.fonts import BODY_FONT, font_for
+from fhirmig.report.i18n import _, fmt_month
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
 
@@ -33,7 +34,7 @@ def _frame(width: float, title: str) -> tuple[Any, Any]:
     from reportlab.graphics.shapes import Drawing, String
 
     d = Drawing(width, HEIGHT)
-    d.add(String(0, HEIGHT - 10, title, fontName=BODY_FONT, fontSize=8.5))
+    d.add(String(0, HEIGHT - 10, title, fontName=font_for(title), fontSize=8.5))
     return d, d
 
 
@@ -42,7 +43,7 @@ def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
 
     step = 1 if len(labels) <= 12 else 3 if len(labels) <= 36 else 6
     chart.categoryAxis.categoryNames = [t if i % step == 0 else "" for i, t in enumerate(labels)]
-    chart.categoryAxis.labels.fontName = BODY_FONT
+    chart.categoryAxis.labels.fontName = font_for("".join(labels))
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
@@ -64,9 +65,10 @@ def _threshold(d: Any, chart: Any, value: int, label: str) -> None:
     y = chart.y + chart.height * value / top
     d.add(Line(chart.x, y, chart.x + chart.width, y, strokeDashArray=[3, 2], strokeWidth=0.8))
     room = d.width - chart.x - chart.width - 4
-    for i, line in enumerate(simpleSplit(label, BODY_FONT, 6, room)):
+    font = font_for(label)
+    for i, line in enumerate(simpleSplit(label, font, 6, room)):
         x = chart.x + chart.width + 2 + (6 if i else 0)
-        d.add(String(x, y - 2.5 - 7 * i, line, fontName=BODY_FONT, fontSize=6))
+        d.add(String(x, y - 2.5 - 7 * i, line, fontName=font, fontSize=6))
 
 
 def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> None:
@@ -75,11 +77,11 @@ def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> Non
 
     for i, (fill, name) in enumerate(items):
         d.add(Rect(x, y - i * 9, 6, 6, fillColor=colors.HexColor(fill), strokeWidth=0.3))
-        d.add(String(x + 9, y - i * 9 + 0.5, name, fontName=BODY_FONT, fontSize=6))
+        d.add(String(x + 9, y - i * 9 + 0.5, name, fontName=font_for(name), fontSize=6))
 
 
 def _labels(months: Sequence[MonthFigures]) -> list[str]:
-    return [m.month if m.complete else f"{m.month}*" for m in months]
+    return [fmt_month(m.month) if m.complete else f"{fmt_month(m.month)}*" for m in months]
 
 
 def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
@@ -87,7 +89,7 @@ def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.lib import colors
 
-    d, _ = _frame(width, "Headache and migraine days per month (* month partly in period)")
+    d, _d = _frame(width, _("Headache and migraine days per month (* month partly in period)"))
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 24, 30, width - 160, HEIGHT - 50
     chart.data = [[m.headache_days for m in months], [m.migraine_days for m in months]]
@@ -97,13 +99,13 @@ def days_chart(months: Sequence[MonthFigures], width: float) -> Any:
     top = max([31, *chart.data[0]])
     _axis_style(chart, _labels(months), top)
     d.add(chart)
-    _threshold(d, chart, 15, "15 headache days")
-    _threshold(d, chart, 8, "8 migraine days")
+    _threshold(d, chart, 15, _("15 headache days"))
+    _threshold(d, chart, 8, _("8 migraine days"))
     _legend(
         d,
         chart.x + chart.width + 2,
         HEIGHT - 30,
-        [("#b5b5b5", "headache days"), ("#2b2b2b", "migraine days")],
+        [("#b5b5b5", _("headache days")), ("#2b2b2b", _("migraine days"))],
     )
     return d
 
@@ -122,7 +124,7 @@ def medication_chart(stats: Stats, width: float) -> Any:
 
     months = stats.months
     combined = combined_class_days(stats)
-    d, _ = _frame(width, "Acute-medication days per month by class (ICHD-3 8.2 thresholds)")
+    d, _d = _frame(width, _("Acute-medication days per month by class (ICHD-3 8.2 thresholds)"))
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 24, 30, width - 160, HEIGHT - 50
     used = [k for k in CLASS_KEYS if any(m.class_days.get(k, 0) for m in months)] or ["triptan"]
@@ -138,9 +140,9 @@ def medication_chart(stats: Stats, width: float) -> Any:
     d.add(chart)
     ten = [class_words(k) for k in used if THRESHOLDS.get(k) == 10]
     if ten:
-        _threshold(d, chart, 10, "10 days: " + ", ".join(ten))
+        _threshold(d, chart, 10, _("10 days: {classes}").format(classes=", ".join(ten)))
     if "non_opioid_analgesic" in used:
-        _threshold(d, chart, 15, "15 days: non-opioid analgesic")
+        _threshold(d, chart, 15, _("15 days: non-opioid analgesic"))
     _legend(
         d,
         chart.x + chart.width + 2,
@@ -178,9 +180,9 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
     left, bottom, plot_w, plot_h = 24.0, 22.0, width - 160, HEIGHT - 42
     span = max(len(days) - 1, 1)
     title = (
-        "Peak intensity (0-10) of the days with an attack, per month: median (dot) and range"
+        _("Peak intensity (0-10) of the days with an attack, per month: median (dot) and range")
         if monthly
-        else "Peak intensity (0-10) of each day with an attack"
+        else _("Peak intensity (0-10) of each day with an attack")
     )
 
     class IntensityChart(Flowable):  # type: ignore[misc]
@@ -189,7 +191,7 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
 
         def draw(self) -> None:
             c = self.canv
-            c.setFont(BODY_FONT, 8.5)
+            c.setFont(font_for(title), 8.5)
             c.drawString(0, HEIGHT - 10, title)
             c.setFont(BODY_FONT, 6.5)
             c.setLineWidth(0.5)
@@ -200,7 +202,7 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
                 c.drawRightString(left - 3, y - 2, str(value))
             c.setStrokeColor(black)
             c.line(left, bottom, left, bottom + plot_h)
-            c.setFont(BODY_FONT, 6)
+            c.setFont(font_for("".join(t for _i, t in ticks)), 6)
             for index, label in ticks:
                 x = left + plot_w * index / span
                 c.line(x, bottom, x, bottom - 3)
@@ -230,6 +232,6 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
 
 
 def _month_ticks(days: Sequence[date]) -> list[tuple[int, str]]:
-    ticks = [(i, day.strftime("%Y-%m")) for i, day in enumerate(days) if day.day == 1]
+    ticks = [(i, fmt_month(day.strftime("%Y-%m"))) for i, day in enumerate(days) if day.day == 1]
     step = 1 if len(ticks) <= 8 else 2 if len(ticks) <= 16 else 3 if len(ticks) <= 24 else 6
     return ticks[::step]

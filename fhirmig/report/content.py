@@ -54,12 +54,36 @@ def render_template(
     by default a few seconds and a million characters); any failure is a
     :class:`ReportError` naming the template and line.
     """
+    from fhirmig.report import i18n
     from fhirmig.report.sandbox import DEFAULT_LIMITS
     from fhirmig.report.templating import render_in, template_environment
 
     folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
-    env = template_environment(folders, limits or DEFAULT_LIMITS)
+    env = template_environment(folders, limits or DEFAULT_LIMITS, extensions=["jinja2.ext.i18n"])
+    # {% trans %} blocks, _() and pgettext() read the current report language's catalogue
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.template_gettext,
+        ngettext=i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+    )
+    env.filters["date"] = _date_filter
     return render_in(env, name, context)
+
+
+def _date_filter(value: object) -> str:
+    """``| date``: a date (or an ISO ``YYYY-MM-DD`` text) in the report language's form."""
+    from datetime import date
+
+    from fhirmig.report.i18n import fmt_date
+
+    if isinstance(value, str):
+        try:
+            return fmt_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return fmt_date(value) if isinstance(value, date) else str(value)
 
 
 _INLINE = re.compile(

@@ -11,11 +11,11 @@ from typing import Any
 
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
-from fhirmig.diary.vocabulary import label
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
 from fhirmig.report.findings import sites_text
 from fhirmig.report.fonts import markup
+from fhirmig.report.i18n import _, fmt_date, fmt_month, ngettext, pgettext, vocabulary_name
 from fhirmig.report.styles import UserText, paragraph, styles, text_paragraph
 from fhirmig.report.tables import data_table as _table
 from fhirmig.report.tables import num as _num
@@ -34,10 +34,10 @@ def calendar_section(stats: Stats) -> list[Any]:
 
     st = styles()
     # after page one's continued topics the calendar may share page 2
-    out: list[Any] = [CondPageBreak(CALENDAR_START), paragraph("Headache calendar", st.h1)]
+    out: list[Any] = [CondPageBreak(CALENDAR_START), paragraph(_("Headache calendar"), st.h1)]
     out.append(paragraph(markup(legend_text()), st.note))
     grids = calendar_flowables(stats.day_table)
-    out += grids or [paragraph("No days in the period.", st.body)]
+    out += grids or [paragraph(_("No days in the period."), st.body)]
     return out
 
 
@@ -50,39 +50,45 @@ def charts_section(stats: Stats, width: float, *, medication: bool = False) -> l
     from reportlab.platypus import CondPageBreak, Spacer
 
     st = styles()
-    out: list[Any] = [CondPageBreak(220), paragraph("Charts", st.h1)]
+    out: list[Any] = [CondPageBreak(220), paragraph(_("Charts"), st.h1)]
     if not stats.months:
-        return [*out, paragraph("No months in the period.", st.body)]
+        return [*out, paragraph(_("No months in the period."), st.body)]
     out += [days_chart(stats.months, width), Spacer(1, 8)]
     if medication:
         out += [medication_chart(stats, width), Spacer(1, 8)]
     out.append(intensity_chart(stats.day_table, width))
     rows: list[list[Any]] = [
         [
-            "Month",
-            "Days",
-            "Headache days",
-            "Migraine days",
-            "Acute-med. days",
-            "Overuse threshold",
-            "Chronic frequency",
+            _("Month"),
+            _("Days"),
+            _("Headache days"),
+            _("Migraine days"),
+            _("Acute-med. days"),
+            _("Overuse threshold"),
+            _("Chronic frequency"),
         ]
     ]
     for m in stats.months:
         judged = m.complete
         rows.append(
             [
-                m.month + ("" if judged else " (part)"),
+                fmt_month(m.month) + ("" if judged else _(" (part)")),
                 str(m.days),
                 str(m.headache_days),
                 str(m.migraine_days),
                 str(m.acute_medication_days),
-                ("reached" if m.overuse_threshold_reached else "no") if judged else "not judged",
-                ("reached" if m.chronic_frequency_reached else "no") if judged else "not judged",
+                _verdict(m.overuse_threshold_reached, judged),
+                _verdict(m.chronic_frequency_reached, judged),
             ]
         )
-    out += [paragraph("Months one by one", st.h2), _table(rows, [70, 40, 65, 65, 65, 85, 85])]
+    out += [paragraph(_("Months one by one"), st.h2), _table(rows, [70, 40, 65, 65, 65, 85, 85])]
     return out
+
+
+def _verdict(reached: bool, judged: bool) -> str:
+    if not judged:
+        return pgettext("threshold", "not judged")
+    return pgettext("threshold", "reached") if reached else pgettext("threshold", "no")
 
 
 #: Month lists longer than this become a year-by-month grid.
@@ -90,7 +96,6 @@ MONTH_LIST_ROWS = 25
 #: Tables up to this tall (points) stand side by side; taller ones go one below the other,
 #: where each can run over pages.
 SIDE_BY_SIDE_HEIGHT = 400.0
-MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _year_grid(counts: dict[str, int], period_months: Sequence[str], width: float) -> Any:
@@ -98,7 +103,12 @@ def _year_grid(counts: dict[str, int], period_months: Sequence[str], width: floa
     period without entries show 0, months outside it stay blank."""
     in_period = set(period_months)
     years = sorted({m[:4] for m in (*in_period, *counts)})
-    rows: list[list[Any]] = [["Year", *MONTH_ABBR, "Total"]]
+    from babel.dates import get_month_names
+
+    from fhirmig.report.i18n import current_language
+
+    names = get_month_names("abbreviated", context="stand-alone", locale=current_language())
+    rows: list[list[Any]] = [[_("Year"), *(str(names[n]) for n in range(1, 13)), _("Total")]]
     for year in years:
         keys = [f"{year}-{n:02d}" for n in range(1, 13)]
         cells = [str(counts.get(k, 0)) if k in in_period or k in counts else "" for k in keys]
@@ -115,26 +125,32 @@ def twitching_section(
     from reportlab.platypus import CondPageBreak
 
     st = styles()
-    out: list[Any] = [CondPageBreak(250), paragraph("Muscle twitching", st.h1)]
+    out: list[Any] = [CondPageBreak(250), paragraph(_("Muscle twitching"), st.h1)]
     tw = stats.twitching
     if tw is None or tw.attacks_with == 0:
-        return [*out, paragraph("No muscle twitching was recorded in this period.", st.body)]
-    out.append(
-        paragraph(
-            f"Twitching was recorded with <b>{tw.attacks_with} of {tw.attacks_total}</b> attacks "
-            f"({_pct(tw.share)}). Mean peak intensity of attacks with twitching "
-            f"<b>{_num(tw.mean_peak_with)}</b>, without <b>{_num(tw.mean_peak_without)}</b>. "
-            f"Most often at {markup(sites_text(tw.by_site)[0])}.",
-            st.body,
-        )
+        return [*out, paragraph(_("No muscle twitching was recorded in this period."), st.body)]
+    summary = _(
+        "Twitching was recorded with <b>{count} of {total}</b> attacks ({share}). Mean peak "
+        "intensity of attacks with twitching <b>{with_twitching}</b>, without "
+        "<b>{without_twitching}</b>. Most often at {sites}."
+    ).format(
+        count=tw.attacks_with,
+        total=tw.attacks_total,
+        share=_pct(tw.share),
+        with_twitching=_num(tw.mean_peak_with),
+        without_twitching=_num(tw.mean_peak_without),
+        sites=markup(sites_text(tw.by_site)[0]),
     )
+    out.append(paragraph(summary, st.body))
     sites = sorted(tw.by_site.items(), key=lambda kv: (-kv[1], kv[0]))
     onset = [(k, tw.onset.get(k, 0)) for k in ("before", "during", "after", "unknown")]
     onset = [(k, n) for k, n in onset if n or k in ("before", "during")]
     months = sorted(tw.episodes_per_month.items())
-    rows = [["Body site", "Attacks"]] + [[UserText(label(s)), str(n)] for s, n in sites]
-    rows2 = [["Onset relative to the attack", "Entries"]] + [[k, str(n)] for k, n in onset]
-    rows3 = [["Month", "Entries"]] + [[m, str(n)] for m, n in months]
+    rows = [[_("Body site"), _("Attacks")]]
+    rows += [[UserText(vocabulary_name(s, "body-site")), str(n)] for s, n in sites]
+    rows2 = [[_("Onset relative to the attack"), _("Entries")]]
+    rows2 += [[_onset(k), str(n)] for k, n in onset]
+    rows3 = [[_("Month"), _("Entries")]] + [[fmt_month(m), str(n)] for m, n in months]
     tables = [_table(rows, [110, 45]), _table(rows2, [120, 45])]
     by_year = len(rows3) > MONTH_LIST_ROWS  # years of months: a year-by-month grid below
     if not by_year:
@@ -153,19 +169,38 @@ def twitching_section(
         for table in tables:
             out += [table, Spacer(1, 6)]
     if by_year:
-        out.append(paragraph("Twitching entries per month", st.h2))
+        out.append(paragraph(_("Twitching entries per month"), st.h2))
         out.append(_year_grid(tw.episodes_per_month, [m.month for m in stats.months], width))
     out += _trigger_table(stats, width)
     if tw.descriptions:
-        where = "after the attack log in Appendix A" if in_appendix else "below"
-        out.append(
-            paragraph(
-                f"The {len(tw.descriptions)} twitching entries in the patient's words are "
-                f"listed {where}.",
-                st.note,
+        count = len(tw.descriptions)
+        if in_appendix:
+            text = ngettext(
+                "The {count} twitching entry in the patient's words is listed after the "
+                "attack log in Appendix A.",
+                "The {count} twitching entries in the patient's words are listed after the "
+                "attack log in Appendix A.",
+                count,
             )
-        )
+        else:
+            text = ngettext(
+                "The {count} twitching entry in the patient's words is listed below.",
+                "The {count} twitching entries in the patient's words are listed below.",
+                count,
+            )
+        out.append(paragraph(text.format(count=count), st.note))
     return out
+
+
+def _onset(key: str) -> str:
+    """A twitching onset (``before``, ``during``, ...) in the current language."""
+    words = {
+        "before": pgettext("twitching onset", "before"),
+        "during": pgettext("twitching onset", "during"),
+        "after": pgettext("twitching onset", "after"),
+        "unknown": pgettext("twitching onset", "unknown"),
+    }
+    return words.get(key, key)
 
 
 def _trigger_table(stats: Stats, width: float) -> list[Any]:
@@ -174,24 +209,24 @@ def _trigger_table(stats: Stats, width: float) -> list[Any]:
     if not stats.twitching_triggers:
         return []
     st = styles()
-    out: list[Any] = [paragraph("Twitching and triggers (association, not cause)", st.h2)]
+    out: list[Any] = [paragraph(_("Twitching and triggers (association, not cause)"), st.h2)]
     rows: list[list[Any]] = [
         [
-            "Trigger (as reported)",
-            "Attacks with it (with twitching)",
-            "Attacks without it (with twitching)",
-            "Risk ratio (95% interval)",
+            _("Trigger (as reported)"),
+            _("Attacks with it (with twitching)"),
+            _("Attacks without it (with twitching)"),
+            _("Risk ratio (95% interval)"),
         ]
     ]
     for t in stats.twitching_triggers:
-        ratio = "not enough data"
+        ratio = _("not enough data")
         if t.enough_data and t.risk_ratio is not None and t.ci95 is not None:
-            ratio = f"{t.risk_ratio:.2f} ({t.ci95[0]:.2f}-{t.ci95[1]:.2f})"
+            ratio = f"{_num(t.risk_ratio, 2)} ({_num(t.ci95[0], 2)}-{_num(t.ci95[1], 2)})"
             if t.associated:
-                ratio += ", associated"
+                ratio += _(", associated")
         rows.append(
             [
-                UserText(label(t.trigger)),
+                UserText(vocabulary_name(t.trigger, "trigger")),
                 f"{t.with_trigger} ({t.with_twitching})",
                 f"{t.without_trigger} ({t.without_twitching})",
                 ratio,
@@ -210,7 +245,7 @@ def twitching_entries(stats: Stats, width: float) -> list[Any]:
     if tw is None or not tw.descriptions:
         return []
     st = styles()
-    out: list[Any] = [paragraph("Twitching entries in the patient's words", st.h2)]
+    out: list[Any] = [paragraph(_("Twitching entries in the patient's words"), st.h2)]
     from fhirmig.report.attack_log import NOTE_CELL_CHARS, NOTE_CELL_LINES
 
     rows = []
@@ -218,16 +253,17 @@ def twitching_entries(stats: Stats, width: float) -> list[Any]:
     for d in tw.descriptions:
         text = (d.description or "–").strip()
         if len(text) > NOTE_CELL_CHARS or text.count("\n") >= NOTE_CELL_LINES:
-            long.append((d.day.isoformat(), text))
+            long.append((fmt_date(d.day), text))
             cut = "\n".join(text.split("\n")[:NOTE_CELL_LINES])[:NOTE_CELL_CHARS]
-            text = cut + "… (in full after the table)"
-        site = label(d.location)
+            text = cut + _("… (in full after the table)")
+        site = vocabulary_name(d.location, "body-site")
         intensity = "–" if d.intensity is None else str(d.intensity)
-        rows.append([d.day.isoformat(), site, intensity, text])
+        rows.append([fmt_date(d.day), site, intensity, text])
     widths = [60.0, 120.0, 45.0, width - 225]
-    out.append(entries_table(["Date", "Site", "Intensity", "Description"], rows, widths))
+    titles = [_("Date"), _("Site"), _("Intensity"), _("Description")]
+    out.append(entries_table(titles, rows, widths))
     if long:
-        out.append(paragraph("Long descriptions in full", st.h2))
+        out.append(paragraph(_("Long descriptions in full"), st.h2))
         for day, text in long:
             out.append(paragraph(f"<b>{day}</b>", st.body))
             out.append(text_paragraph(text, st.body, width))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fhirmig.report.fonts import BODY_FONT, register_fonts
+from fhirmig.report.fonts import BODY_FONT, font_for, register_fonts
 from fhirmig.report.styles import MUTED, RULE, styles
 
 __all__ = ["PAPERS", "PageFrame", "build_pdf", "frame_size"]
@@ -45,6 +45,8 @@ class PageFrame:
     subject: str
     language: str
     keywords: str = ""
+    #: the page number at the foot of every page, with ``{number}`` and ``{total}``
+    page_label: str = "page {number} of {total}"
 
 
 def _canvas_class(frame: PageFrame) -> type[Any]:
@@ -87,10 +89,12 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
         def _footer(self, number: int, total: int) -> None:
             width, _ = self._pagesize
             self.saveState()
-            self.setFont(BODY_FONT, 7.5)
             self.setFillColor(HexColor(MUTED))
+            self.setFont(font_for(frame.footer), 7.5)
             self.drawString(MARGIN, MARGIN - 16, frame.footer)
-            self.drawRightString(width - MARGIN, MARGIN - 16, f"page {number} of {total}")
+            label = frame.page_label.format(number=number, total=total)
+            self.setFont(font_for(label), 7.5)
+            self.drawRightString(width - MARGIN, MARGIN - 16, label)
             self.restoreState()
 
     return _NumberedCanvas

@@ -9,18 +9,32 @@ escaped through :func:`~fhirmig.report.fonts.markup`. The wording comes from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from fhirmig.analysis.types import ICHD_CLASS_KEYS, Stats
-from fhirmig.diary.vocabulary import label
 from fhirmig.report.fonts import markup
-from fhirmig.report.messages import message, plural
+from fhirmig.report.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    _,
+    current_language,
+    fmt_date,
+    fmt_decimal,
+    fmt_month,
+    fmt_percent,
+    list_text,
+    npgettext,
+    vocabulary_name,
+)
+from fhirmig.report.messages import message
 from fhirmig.report.profile import AttackProfile, duration_text
 
 __all__ = [
     "MONTHS_LISTED",
     "associated_triggers",
+    "band_words",
     "class_maxima",
     "combined_class_days",
     "coverage_text",
@@ -47,16 +61,39 @@ THRESHOLDS: dict[str, int] = {
 }
 
 _CLASS_WORDS = {
-    "combination_analgesic": "combination analgesic",
-    "non_opioid_analgesic": "non-opioid analgesic",
-    "other_acute": "gepant or ditan",
-    "multiple_classes": "two or more classes",
+    "triptan": N_("triptan"),
+    "ergot": N_("ergot"),
+    "opioid": N_("opioid"),
+    "combination_analgesic": N_("combination analgesic"),
+    "non_opioid_analgesic": N_("non-opioid analgesic"),
+    "other_acute": N_("gepant or ditan"),
+    "multiple_classes": N_("two or more classes"),
 }
 
 
 def class_words(key: str) -> str:
     """An ICHD-3 class key (or ``multiple_classes``) in words: ``non-opioid analgesic``."""
-    return _CLASS_WORDS.get(key, key.replace("_", " "))
+    words = _CLASS_WORDS.get(key)
+    return _(words) if words else key.replace("_", " ")
+
+
+#: The words of the questionnaire grades (``stats`` gives them in English, a contract value).
+_BAND_WORDS = {
+    "little or no disability": N_("little or no disability"),
+    "mild disability": N_("mild disability"),
+    "moderate disability": N_("moderate disability"),
+    "severe disability": N_("severe disability"),
+    "little or no impact": N_("little or no impact"),
+    "some impact": N_("some impact"),
+    "substantial impact": N_("substantial impact"),
+    "severe impact": N_("severe impact"),
+}
+
+
+def band_words(band: str) -> str:
+    """A questionnaire grade's words (``severe disability``) in the current language."""
+    words = _BAND_WORDS.get(band)
+    return _(words) if words else band
 
 
 def grade_text(grade: str) -> str:
@@ -65,9 +102,9 @@ def grade_text(grade: str) -> str:
 
 
 def _months(months: Sequence[str]) -> str:
-    shown = ", ".join(months[:MONTHS_LISTED])
+    shown = ", ".join(fmt_month(m) for m in months[:MONTHS_LISTED])
     if len(months) > MONTHS_LISTED:
-        shown += f" and {len(months) - MONTHS_LISTED} more"
+        shown += _(" and {count} more").format(count=len(months) - MONTHS_LISTED)
     return shown
 
 
@@ -115,10 +152,16 @@ def threshold_lines(stats: Stats) -> list[str]:
         for r in m.overuse_reasons:
             reasons[r] = reasons.get(r, 0) + 1
     why = "; ".join(
-        f"{class_words(r)} in {n} {plural(n, 'month')}" for r, n in sorted(reasons.items())
+        npgettext(
+            "overuse reason",
+            "{medication_class} in {count} month",
+            "{medication_class} in {count} months",
+            n,
+        ).format(medication_class=class_words(r), count=n)
+        for r, n in sorted(reasons.items())
     )
     checks = (
-        ("overuse.name", stats.overuse, f"; by {why}" if why else ""),
+        ("overuse.name", stats.overuse, _("; by {reasons}").format(reasons=why) if why else ""),
         ("chronic.name", stats.chronic_frequency, ""),
     )
     for name_key, run, because in checks:
@@ -135,8 +178,8 @@ def threshold_lines(stats: Stats) -> list[str]:
                     judged=judged,
                     months=_months(run.months_reached),
                     run=run.longest_run,
-                    run_unit=plural(run.longest_run, "month"),
-                    judged_unit=plural(judged, "month"),
+                    run_unit=npgettext("longest run", "month", "months", run.longest_run),
+                    judged_unit=npgettext("complete months judged", "month", "months", judged),
                     why=because,
                 )
             )
@@ -149,7 +192,14 @@ def threshold_lines(stats: Stats) -> list[str]:
     maxima = class_maxima(stats)
     if maxima:
         items = "; ".join(
-            f"{class_words(key)} {days} {plural(days, 'day')} in {month} (threshold {limit})"
+            npgettext(
+                "class maximum",
+                "{medication_class} {count} day in {month} (threshold {limit})",
+                "{medication_class} {count} days in {month} (threshold {limit})",
+                days,
+            ).format(
+                medication_class=class_words(key), count=days, month=fmt_month(month), limit=limit
+            )
             for key, days, month, limit in maxima
         )
         lines.append(message("threshold.maxima", items=items))
@@ -158,7 +208,12 @@ def threshold_lines(stats: Stats) -> list[str]:
 
 def judged_text(judged: int) -> str:
     """``the 1 complete month`` or ``any of 6 complete months``."""
-    return "the 1 complete month" if judged == 1 else f"any of {judged} complete months"
+    return npgettext(
+        "thresholds not reached in",
+        "the {count} complete month",
+        "any of {count} complete months",
+        judged,
+    ).format(count=judged)
 
 
 def latest_questionnaires(stats: Stats) -> dict[str, Any]:
@@ -182,9 +237,9 @@ def questionnaire_lines(stats: Stats) -> list[str]:
             "questionnaire.latest",
             instrument=instrument,
             score=q.score,
-            date=q.date.isoformat(),
+            date=fmt_date(q.date),
             grade=markup(grade_text(q.grade)),
-            band=markup(q.band),
+            band=markup(band_words(q.band)),
         )
         before = [p for p in every if p.instrument == instrument and p.date < q.date]
         if before:
@@ -194,7 +249,7 @@ def questionnaire_lines(stats: Stats) -> list[str]:
             text += message(
                 "questionnaire.change",
                 score=prior.score,
-                date=prior.date.isoformat(),
+                date=fmt_date(prior.date),
                 change=f"{sign}{abs(change)}",
             )
         lines.append(text + ".")
@@ -204,7 +259,7 @@ def questionnaire_lines(stats: Stats) -> list[str]:
 def _number(value: float | None) -> str:
     if value is None:
         return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return str(int(value)) if float(value).is_integer() else fmt_decimal(value)
 
 
 def profile_lines(profile: AttackProfile) -> list[str]:
@@ -234,7 +289,11 @@ def profile_lines(profile: AttackProfile) -> list[str]:
             **profile.bands,
         )
     )
-    only = f", {profile.aura_only} of them aura only" if profile.aura_only else ""
+    only = (
+        _(", {count} of them aura only").format(count=profile.aura_only)
+        if profile.aura_only
+        else ""
+    )
     lines.append(
         message("profile.aura", aura=profile.with_aura, attacks=profile.attacks, only=only)
     )
@@ -256,13 +315,11 @@ def most_often_sites(by_site: dict[str, int]) -> tuple[list[str], int]:
     if not by_site:
         return [], 0
     top = max(by_site.values())
-    return sorted(label(s) for s, n in by_site.items() if n == top), top
+    return sorted(vocabulary_name(s, "body-site") for s, n in by_site.items() if n == top), top
 
 
 def _and(words: Sequence[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return list_text(list(words))
 
 
 def sites_text(by_site: dict[str, int]) -> tuple[str, int, int]:
@@ -277,8 +334,12 @@ def associated_triggers(stats: Stats) -> list[str]:
     found = [t for t in stats.twitching_triggers if t.associated and t.risk_ratio is not None]
     found.sort(key=lambda t: (-(t.risk_ratio or 0), t.trigger))
     return [
-        f"{markup(label(t.trigger))} (risk ratio {t.risk_ratio:.2f}, 95% interval "
-        f"{t.ci95[0]:.2f}-{t.ci95[1]:.2f})"
+        _("{trigger} (risk ratio {ratio}, 95% interval {low}-{high})").format(
+            trigger=markup(vocabulary_name(t.trigger, "trigger")),
+            ratio=fmt_decimal(t.risk_ratio, 2),
+            low=fmt_decimal(t.ci95[0], 2),
+            high=fmt_decimal(t.ci95[1], 2),
+        )
         for t in found
         if t.ci95 is not None
     ]
@@ -290,12 +351,14 @@ def _trigger_line(stats: Stats) -> str:
         return message("twitching.associated", items=_and(associated))
     enough = sum(1 for t in stats.twitching_triggers if t.enough_data)
     if enough:
-        return message(
-            "twitching.not_associated",
-            count=enough,
-            unit=plural(enough, "trigger"),
-            pronoun="it" if enough == 1 else "them",
-        )
+        return npgettext(
+            "twitching",
+            "No trigger was associated with twitching ({count} trigger had enough attacks "
+            "with and without it to compare).",
+            "No trigger was associated with twitching ({count} triggers had enough attacks "
+            "with and without them to compare).",
+            enough,
+        ).format(count=enough)
     return message("twitching.too_few")
 
 
@@ -311,14 +374,36 @@ def twitching_lines(stats: Stats) -> list[str]:
             "twitching.share",
             attacks=tw.attacks_with,
             total=tw.attacks_total,
-            share=f"{tw.share:.0%}",
+            share=fmt_percent(tw.share),
             sites=markup(sites),
             count=top,
-            unit=plural(top, "attack"),
-            each=" each" if tied > 1 else "",
+            unit=npgettext("twitching sites", "attack", "attacks", top),
+            each=_(" each") if tied > 1 else "",
         ),
         _trigger_line(stats),
     ]
+
+
+def exposure_words(factor: str, definition: str) -> str:
+    """A daily factor of the exposure comparisons in words, in the current language.
+
+    ``stats`` words each factor in English (``definition``, a contract value); the known
+    factors are worded from the catalogue, the caffeine median taken from that text.
+    """
+    if current_language() == DEFAULT_LANGUAGE:
+        return definition
+    if factor == "short-sleep":
+        return _("sleep under 6 hours the day before")
+    if factor == "high-stress":
+        return _("stress 7 or more (0-10) the day before")
+    found = re.search(r"\(([0-9.]+) mg\)", definition)
+    if factor == "high-caffeine" and found:
+        median = float(found[1])
+        amount = str(int(median)) if median.is_integer() else fmt_decimal(median, 1)
+        return _("caffeine above the patient's median ({amount} mg) the day before").format(
+            amount=amount
+        )
+    return definition
 
 
 def coverage_text(stats: Stats) -> str:
@@ -331,9 +416,9 @@ def coverage_text(stats: Stats) -> str:
         "coverage.line",
         recorded=cov.recorded_days,
         days=cov.days,
-        share=f"{cov.share:.0%}",
+        share=fmt_percent(cov.share),
         free=free,
-        free_unit=plural(free, "day"),
+        free_unit=npgettext("headache-free", "day", "days", free),
     )
 
 
@@ -344,7 +429,11 @@ def menstrual_lines(stats: Stats) -> list[str]:
         return []
     if m.pattern == "not-judged":
         return [
-            message("menstrual.not_judged", cycles=m.cycles, cycle_unit=plural(m.cycles, "cycle"))
+            message(
+                "menstrual.not_judged",
+                cycles=m.cycles,
+                cycle_unit=npgettext("menstrual", "cycle", "cycles", m.cycles),
+            )
         ]
     outside = m.migraine_days_outside_windows
     return [
@@ -353,7 +442,7 @@ def menstrual_lines(stats: Stats) -> list[str]:
             with_migraine=m.cycles_with_migraine,
             cycles=m.cycles,
             outside=outside,
-            outside_unit=plural(outside, "day"),
+            outside_unit=npgettext("migraine days outside", "day", "days", outside),
             pattern=message(f"menstrual.{m.pattern}"),
         )
     ]

@@ -30,6 +30,7 @@ __all__ = [
     "CJK_FONT",
     "FONT_DIR",
     "cjk_font",
+    "font_for",
     "has_cjk",
     "markup",
     "plain",
@@ -93,6 +94,12 @@ def cjk_font() -> str:
 def has_cjk(text: str) -> bool:
     """Whether ``text`` has characters the body font lacks (Chinese, Japanese, Korean)."""
     return _CJK_RUN.search(text) is not None
+
+
+def font_for(text: str, font: str = BODY_FONT) -> str:
+    """The font to draw ``text`` in as one string (charts, page furniture): ``font``, or
+    the CJK font when the text has CJK characters (it also has Latin letters and digits)."""
+    return cjk_font() if has_cjk(text) else font
 
 
 def text_width(text: str, font: str, size: float) -> float:

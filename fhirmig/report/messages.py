@@ -1,170 +1,159 @@
-"""The sentences of page one and of the topics, as one catalogue of format strings.
+"""The sentences of page one and of the topics, as one table of format strings.
 
 Keeping the words in one place lets them be read and reviewed together (every one keeps to
-"pattern for discussion", "association, not cause", never a diagnosis) and lets a later
-translation replace the catalogue without touching the layout code. Values are filled in
-with :func:`message`; a template may hold the report's inline markup (``<b>``), values
-are escaped by the caller (:func:`fhirmig.report.fonts.markup`) where they are user text.
+"pattern for discussion", "association, not cause", never a diagnosis). Each is marked for
+the message catalogues (:mod:`fhirmig.report.i18n`); :func:`message` looks it up in the
+current language and fills in the values. A sentence may hold the report's inline markup
+(``<b>``); values are escaped by the caller (:func:`fhirmig.report.fonts.markup`) where
+they are user text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MESSAGES", "message", "plural"]
+from fhirmig.report.i18n import N_, _
+
+__all__ = ["MESSAGES", "message"]
 
 MESSAGES: dict[str, str] = {
     # thresholds
-    "overuse.name": "Medication-overuse threshold (ICHD-3 8.2)",
-    "chronic.name": "Chronic-migraine frequency (15+ headache days with 8+ migraine days)",
-    "threshold.long": (
+    "overuse.name": N_("Medication-overuse threshold (ICHD-3 8.2)"),
+    "chronic.name": N_("Chronic-migraine frequency (15+ headache days with 8+ migraine days)"),
+    "threshold.long": N_(
         "<b>{name} reached for more than 3 consecutive months</b>: in {count} of {judged} "
         "complete {judged_unit} ({months}); longest run {run} months{why}. "
         "A pattern for discussion, not a diagnosis."
     ),
-    "threshold.short": (
+    "threshold.short": N_(
         "{name} reached in {count} of {judged} complete {judged_unit} ({months}); longest run "
         "{run} {run_unit}, while ICHD-3 asks for more than 3 months{why}. "
         "A pattern for discussion, not a diagnosis."
     ),
-    "threshold.not_reached": "{name} not reached in {judged_text}.",
-    "threshold.not_judged": "{name} not judged: no complete month in the period.",
-    "threshold.nothing": "{name} not judged: the diary has no entries in this period.",
-    "threshold.maxima": "Highest complete month per class: {items}.",
+    "threshold.not_reached": N_("{name} not reached in {judged_text}."),
+    "threshold.not_judged": N_("{name} not judged: no complete month in the period."),
+    "threshold.nothing": N_("{name} not judged: the diary has no entries in this period."),
+    "threshold.maxima": N_("Highest complete month per class: {items}."),
     # questionnaires
-    "questionnaire.latest": "{instrument} {score} on {date} (grade {grade}, {band})",
-    "questionnaire.change": "; before: {score} on {date}, change {change}",
-    "questionnaire.none": "None in this period.",
+    "questionnaire.latest": N_("{instrument} {score} on {date} (grade {grade}, {band})"),
+    "questionnaire.change": N_("; before: {score} on {date}, change {change}"),
+    "questionnaire.none": N_("None in this period."),
     # attack profile
-    "profile.none": "No attacks in this period.",
-    "profile.duration": (
+    "profile.none": N_("No attacks in this period."),
+    "profile.duration": N_(
         "Duration median {median} (range {low} to {high}; {timed} of {attacks} with a "
         "known duration)."
     ),
-    "profile.no_duration": "Duration not recorded.",
-    "profile.intensity": (
+    "profile.no_duration": N_("Duration not recorded."),
+    "profile.intensity": N_(
         "Intensity median {median} (range {low}-{high}): {mild} mild (1-3), "
         "{moderate} moderate (4-6), {severe} severe (7-10)."
     ),
-    "profile.aura": "With aura: {aura} of {attacks} attacks{only}.",
-    "profile.disability": (
+    "profile.aura": N_("With aura: {aura} of {attacks} attacks{only}."),
+    "profile.disability": N_(
         "Moderate or severe disability: {disabling} of {recorded} attacks with disability recorded."
     ),
-    "profile.no_disability": "Disability not recorded.",
+    "profile.no_disability": N_("Disability not recorded."),
     # twitching
-    "twitching.none": "No muscle twitching recorded in this period.",
-    "twitching.share": (
+    "twitching.none": N_("No muscle twitching recorded in this period."),
+    "twitching.share": N_(
         "With {attacks} of {total} attacks ({share}), most often at {sites} ({count} {unit}{each})."
     ),
     # treatment response
-    "response.none": "No preventive medication or botulinum toxin with a start in the diary.",
-    "response.method": (
+    "response.none": N_("No preventive medication or botulinum toxin with a start in the diary."),
+    "response.method": N_(
         "Baseline: the 28 days before the start. Assessment: days 57 to 84 of treatment "
         "(weeks 9-12), the window of preventive trials and of payers' 3-month reviews. "
         "Each window needs 21 of its 28 days recorded, so that an unkept diary does not "
         "look like a response. Responder: migraine days fell by at least 50, 75 or 100%."
     ),
-    "response.assessed": (
+    "response.assessed": N_(
         "{name} (from {start}): migraine days {before} in the baseline, {after} in weeks "
         "9-12: {change}. Responder {responders}."
     ),
-    "response.no_baseline": (
+    "response.no_baseline": N_(
         "{name} (from {start}): no migraine day in the baseline ({after} in weeks 9-12): "
         "no reduction to compute."
     ),
-    "response.not_assessable": "{name} (from {start}): not assessable, {reason}.",
+    "response.not_assessable": N_("{name} (from {start}): not assessable, {reason}."),
     # completeness
-    "coverage.line": (
+    "coverage.line": N_(
         "{recorded} of {days} days recorded ({share}); {free} {free_unit} marked headache-free"
     ),
-    "coverage.empty": "no days in the period",
+    "coverage.empty": N_("no days in the period"),
     # menstrual pattern
-    "menstrual.judged": (
+    "menstrual.judged": N_(
         "Migraine in the window (days −2 to +3) of {with_migraine} of {cycles} cycles; "
         "{outside} migraine {outside_unit} outside the windows: {pattern}. ICHD-3 asks for "
         "prospectively kept records over at least three cycles."
     ),
-    "menstrual.not_judged": (
+    "menstrual.not_judged": N_(
         "Not judged: {cycles} {cycle_unit} lie wholly in the period, and ICHD-3 asks for "
         "prospectively kept records over at least three cycles."
     ),
-    "menstrual.pure-menstrual": (
+    "menstrual.pure-menstrual": N_(
         "a pattern like pure menstrual migraine (ICHD-3 A1.1.1), for discussion"
     ),
-    "menstrual.menstrually-related": (
+    "menstrual.menstrually-related": N_(
         "a pattern like menstrually related migraine (ICHD-3 A1.1.2), for discussion"
     ),
-    "menstrual.none": "no menstrual pattern (migraine in fewer than two cycles in three)",
+    "menstrual.none": N_("no menstrual pattern (migraine in fewer than two cycles in three)"),
     # twitching and triggers
-    "twitching.associated": (
+    "twitching.associated": N_(
         "Twitching came more often with {items}: an association, not a cause."
     ),
-    "twitching.not_associated": (
-        "No trigger was associated with twitching ({count} {unit} had enough attacks with "
-        "and without {pronoun} to compare)."
-    ),
-    "twitching.too_few": (
+    "twitching.too_few": N_(
         "Too few attacks to relate twitching to a trigger (at least 5 attacks with and 5 "
         "without a trigger are needed)."
     ),
     # topics
-    "topic.menstrual": (
+    "topic.menstrual": N_(
         "Migraine with {with_migraine} of {cycles} menstrual cycles ({pattern}): whether a "
         "treatment timed to the cycle fits."
     ),
-    "topic.coverage": (
+    "topic.coverage": N_(
         "Only {recorded} of {days} days of the period have an entry ({share}): a day "
         "without one may be headache-free or simply not recorded, so counts may be low."
     ),
-    "topic.response": (
+    "topic.response": N_(
         "{name}: migraine days {change} from baseline to weeks 9-12, under the 50% response: "
         "whether to continue."
     ),
-    "topic.overuse": (
+    "topic.overuse": N_(
         "Acute medication was taken on many days (overuse threshold reached in {count} "
         "{unit}): limits for acute treatment and whether a preventive treatment fits."
     ),
-    "topic.overuse_preventive": (
+    "topic.overuse_preventive": N_(
         "Acute medication was taken on many days (overuse threshold reached in {count} "
         "{unit}) while a preventive is in use ({names}): limits for acute treatment and how "
         "well the preventive works."
     ),
-    "topic.chronic": (
+    "topic.chronic": N_(
         "Headache frequency in the chronic range: the treatment plan for frequent headache."
     ),
-    "topic.disability": "Disability is high ({scores}).",
-    "topic.aura": (
-        "{aura} {unit} logged with aura while the diagnosis reads migraine without aura: "
-        "whether the diagnosis still fits."
-    ),
-    "topic.twitching": (
+    "topic.disability": N_("Disability is high ({scores})."),
+    "topic.twitching": N_(
         "Muscle twitching with {attacks} of {total} attacks ({share}){sites}: what it means "
         "and whether it needs a look."
     ),
-    "topic.relief": (
+    "topic.relief": N_(
         "{name} gave good or complete relief in {good} of {rated} rated intakes: whether "
         "another acute treatment would help more."
     ),
-    "topic.exposure": (
+    "topic.exposure": N_(
         "More attack days after {definition} (rate ratio {ratio}, 95% interval {low}-{high}): "
         "an association worth discussing, not proof of a cause."
     ),
-    "topic.calm": ("No threshold reached in {judged_text}: how well the current plan works."),
-    "topic.unjudged": (
+    "topic.calm": N_("No threshold reached in {judged_text}: how well the current plan works."),
+    "topic.unjudged": N_(
         "No complete month in the period, so no threshold was judged: a longer diary "
         "(three full months or more) lets the checks judge."
     ),
-    "topic.empty": "The diary has no entries in this period: nothing was judged.",
-    "topic.more": "… and {count} more {unit} on page {page}.",
-    "topic.more_heading": "Topics to discuss (continued from page 1)",
+    "topic.empty": N_("The diary has no entries in this period: nothing was judged."),
+    "topic.more_heading": N_("Topics to discuss (continued from page 1)"),
 }
 
 
 def message(key: str, **values: Any) -> str:
-    """The catalogue sentence ``key`` with ``values`` filled in."""
-    return MESSAGES[key].format(**values)
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``one`` for 1, else ``many`` (default: ``one`` + "s")."""
-    return one if count == 1 else (many if many is not None else one + "s")
+    """The catalogue sentence ``key`` in the current language with ``values`` filled in."""
+    return _(MESSAGES[key]).format(**values)

@@ -76,11 +76,15 @@ def attack_profile(attacks: Sequence[Attack]) -> AttackProfile:
 
 def duration_text(length: timedelta | None) -> str:
     """A duration for print: ``45 min``, ``4 h``, ``4 h 30``, ``2.5 d`` (48 hours or more)."""
+    from fhirmig.report.i18n import _, fmt_decimal
+
     if length is None:
         return "–"
     minutes = int(length.total_seconds() // 60)
     if minutes >= 48 * 60:
-        return f"{minutes / 1440:.1f} d"
+        return _("{days} d").format(days=fmt_decimal(minutes / 1440))
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
+        return _("{minutes} min").format(minutes=minutes)
+    if minutes % 60:
+        return _("{hours} h {minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
+    return _("{hours} h").format(hours=minutes // 60)

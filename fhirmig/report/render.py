@@ -35,6 +35,7 @@ def render_report(
     migraine_day: Literal["diary", "ichd"] = "diary",
     generated: date | None = None,
     sections: str | Iterable[str] | None = None,
+    language: str | None = None,
 ) -> Path:
     """Write the clinician-ready PDF report of ``diary`` to ``out`` and return its path.
 
@@ -43,15 +44,19 @@ def render_report(
     ``generated`` is the date printed as "generated" (the library never reads the clock);
     ``sections`` chooses the sections (names of :data:`~fhirmig.report.SECTIONS` or a
     preset of :data:`~fhirmig.report.SECTION_PRESETS`, as a list or comma-separated;
-    default ``neurologist``, everything). The key figures are compared with the period
-    of equal length just before this one.
-    The same diary, options and ``generated`` give a byte-identical file. The file is
+    default ``neurologist``, everything); ``language`` the report's language (one of
+    :func:`~fhirmig.report.i18n.shipped_languages`, default: the diary's
+    ``patient.language`` when shipped, else English). The key figures are compared with
+    the period of equal length just before this one.
+    The same diary, options, language and ``generated`` give a byte-identical file. The file is
     written atomically with mode 0600; on any error nothing is written.
     """
     from fhirmig.analysis import compute_stats
+    from fhirmig.report.i18n import resolve_language
     from fhirmig.report.sections import resolve_sections
 
     resolve_sections(sections)  # a bad name fails before any figure is computed
+    resolve_language(language, diary.patient.language)
     if start is not None and end is not None and end < start:
         raise UsageError(
             "{end} " + f"{end.isoformat()} is before " + "{start} " + f"{start.isoformat()}",
@@ -68,6 +73,7 @@ def render_report(
         templates=templates,
         generated=generated,
         sections=sections,
+        language=language,
     )
 
 
@@ -80,12 +86,29 @@ def render_stats_report(
     templates: str | os.PathLike[str] | None = None,
     generated: date | None = None,
     sections: str | Iterable[str] | None = None,
+    language: str | None = None,
 ) -> Path:
     """Lay out the report of ``diary`` with figures ``stats`` and write it to ``out``.
 
-    ``sections`` as for :func:`render_report`; the previous-period column of the key
-    figures needs ``stats`` computed with ``compare_previous=True``.
+    ``sections`` and ``language`` as for :func:`render_report`; the previous-period column
+    of the key figures needs ``stats`` computed with ``compare_previous=True``.
     """
+    from fhirmig.report.i18n import resolve_language, use_language
+
+    chosen_language = resolve_language(language, diary.patient.language)
+    with use_language(chosen_language):
+        return _render(diary, stats, out, paper, templates, generated, sections)
+
+
+def _render(
+    diary: Diary,
+    stats: Stats,
+    out: str | os.PathLike[str],
+    paper: Paper,
+    templates: str | os.PathLike[str] | None,
+    generated: date | None,
+    sections: str | Iterable[str] | None,
+) -> Path:
     from fhirmig.files import atomic_write, private_tempdir
     from fhirmig.report.document import PAPERS as SIZES
     from fhirmig.report.document import build_pdf
@@ -141,6 +164,7 @@ def _story(
     )
     from fhirmig.report.document import PageFrame, frame_size
     from fhirmig.report.fonts import markup
+    from fhirmig.report.i18n import _, current_language, fmt_date
     from fhirmig.report.profile import attack_profile
     from fhirmig.report.response import response_section, review_attacks
     from fhirmig.report.summary import page_one, patient_name, period_text
@@ -183,7 +207,7 @@ def _story(
         story.append(PageBreak())
     story += markdown_flowables(methods)
     if "log" in chosen:
-        logged, scope = attacks, "of the period"
+        logged, scope = attacks, None
         if payer:
             logged, scope = review_attacks(diary, stats, attacks)
         story += attack_log(diary, logged, wide_width, scope=scope, after=entries)
@@ -191,15 +215,24 @@ def _story(
         story += [PageBreak(), *markdown_flowables(appendix_b)]
         story += [PageBreak(), *markdown_flowables(appendix_c)]
     short = name if len(name) <= 80 else name[:79] + "…"
+    language = current_language()
+    same = patient.language.replace("_", "-").split("-", 1)[0].lower() == language
     frame = PageFrame(
-        header=f"<b>{markup(short)}</b> · born {patient.birth_date or '–'} · "
-        f"period {period} · {markup(patient.timezone)}",
-        footer=f"fhirmig {__version__} · patient-reported, software-computed · not a diagnosis",
-        title=f"Headache diary report: {name}, {period}",
+        header=_("<b>{name}</b> · born {birth_date} · period {period} · {timezone}").format(
+            name=markup(short),
+            birth_date=fmt_date(patient.birth_date),
+            period=markup(period),
+            timezone=markup(patient.timezone),
+        ),
+        footer=_(
+            "fhirmig {version} · patient-reported, software-computed · not a diagnosis"
+        ).format(version=__version__),
+        title=_("Headache diary report: {name}, {period}").format(name=name, period=period),
         author=f"fhirmig {__version__}",
-        subject=f"Headache and migraine diary report, {period}",
-        language=patient.language,
-        keywords="headache diary, migraine, ICHD-3",
+        subject=_("Headache and migraine diary report, {period}").format(period=period),
+        language=patient.language if same else language,
+        keywords=_("headache diary, migraine, ICHD-3"),
+        page_label=_("page {number} of {total}"),
     )
     return _without_leading_breaks(story), frame
 
@@ -217,18 +250,29 @@ def _without_leading_breaks(story: list[Any]) -> list[Any]:
 def _texts(
     diary: Diary, stats: Stats, templates: Path | None, generated: date | None
 ) -> tuple[str, str, str]:
-    """The methods page and Appendices B and C, rendered from their templates."""
+    """The methods page and Appendices B and C, rendered from their templates, in the
+    current report language (organisations chosen by the patient's country and it)."""
     from fhirmig.report.content import render_template
+    from fhirmig.report.i18n import _, current_language, fmt_date, language_name, region_name
     from fhirmig.report.organisations import appendix_context, load_organisations
     from fhirmig.report.summary import period_text
 
     patient = diary.patient
+    language = current_language()
     sources, organisations = appendix_context(
-        load_organisations(templates), patient.home_country, patient.language
+        load_organisations(templates), patient.home_country, language
     )
+    if organisations["country"]:
+        organisations["country_name"] = region_name(
+            organisations["country"], organisations["country_name"]
+        )
+    for org in [*sources, *(o for g in organisations["groups"] for o in g["organisations"])]:
+        org["language_names"] = [language_name(code) for code in org["languages"]]
     context_common = {
         "version": __version__,
         "language": patient.language,
+        "language_name": language_name(language),
+        "report_language": language,
         "regions": organisations["regions"],
     }
     appendix_b = render_template(
@@ -249,7 +293,7 @@ def _texts(
             "days": stats.days_in_period,
             "timezone": stats.timezone,
             "migraine_day": stats.migraine_day,
-            "generated": generated.isoformat() if generated else "not stated",
+            "generated": fmt_date(generated, _("not stated")),
         },
         templates,
     )

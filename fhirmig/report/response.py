@@ -14,8 +14,10 @@ from typing import Any
 
 from fhirmig.analysis.types import ResponseWindow, Stats, TreatmentResponse
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.messages import message, plural
+from fhirmig.report.i18n import N_, _, fmt_date, ngettext, pgettext
+from fhirmig.report.messages import message
 from fhirmig.report.styles import paragraph, styles, text_paragraph
+from fhirmig.report.topics import change_words
 
 __all__ = [
     "RESPONDER_LEVELS",
@@ -40,16 +42,39 @@ def treatment_label(diary: Diary, response: TreatmentResponse) -> str:
 
 def _responders(response: TreatmentResponse) -> str:
     reached = response.responder or {}
-    words = [f"{level}%: {'yes' if reached.get(level) else 'no'}" for level in RESPONDER_LEVELS]
+    words = [
+        _("{level}%: {answer}").format(
+            level=level,
+            answer=pgettext("responder", "yes")
+            if reached.get(level)
+            else pgettext("responder", "no"),
+        )
+        for level in RESPONDER_LEVELS
+    ]
     return ", ".join(words)
+
+
+def _reason(reason: str | None) -> str:
+    """The reason a response is not assessed (a contract value of ``stats``, in English),
+    in the current language."""
+    known = {
+        "baseline outside the period": N_("baseline outside the period"),
+        "assessment outside the period": N_("assessment outside the period"),
+        "ended before the assessment": N_("ended before the assessment"),
+        "too few recorded days in the baseline": N_("too few recorded days in the baseline"),
+        "too few recorded days in the assessment": N_("too few recorded days in the assessment"),
+    }
+    text = reason or ""
+    return _(known[text]) if text in known else text
 
 
 def response_line(diary: Diary, response: TreatmentResponse) -> str:
     """One treatment's response in words (plain text)."""
     name = treatment_label(diary, response)
-    start = response.start.isoformat()
+    start = fmt_date(response.start)
     if not response.assessable:
-        return message("response.not_assessable", name=name, start=start, reason=response.reason)
+        reason = _reason(response.reason)
+        return message("response.not_assessable", name=name, start=start, reason=reason)
     base, late = response.baseline, response.assessment
     if response.migraine_day_reduction_percent is None:
         return message(
@@ -65,7 +90,7 @@ def response_line(diary: Diary, response: TreatmentResponse) -> str:
         start=start,
         before=base.migraine_days,
         after=late.migraine_days,
-        change=f"{'fell by' if change >= 0 else 'rose by'} {abs(change):.1f}%",
+        change=change_words(change),
         responders=_responders(response),
     )
 
@@ -83,8 +108,8 @@ def _window_row(name: str, window: ResponseWindow) -> list[str]:
 
     return [
         name,
-        window.first.isoformat(),
-        window.last.isoformat(),
+        fmt_date(window.first),
+        fmt_date(window.last),
         count(window.recorded_days),
         count(window.migraine_days),
         count(window.headache_days),
@@ -99,18 +124,18 @@ def response_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
     from fhirmig.report.tables import data_table
 
     st = styles()
-    out: list[Any] = [CondPageBreak(200), paragraph("Treatment response", st.h1)]
+    out: list[Any] = [CondPageBreak(200), paragraph(_("Treatment response"), st.h1)]
     out.append(paragraph(message("response.method"), st.note))
     if not stats.treatment_response:
         return [*out, paragraph(message("response.none"), st.body)]
-    head = ["Window", "From", "To", "Recorded days", "Migraine days", "Headache days"]
-    head.append("Acute-med. days")
+    head = [_("Window"), _("From"), _("To"), _("Recorded days"), _("Migraine days")]
+    head += [_("Headache days"), _("Acute-med. days")]
     for response in stats.treatment_response:
         out.append(paragraph(treatment_label_markup(diary, response), st.h2))
         rows = [
             head,
-            _window_row("Baseline (28 days before)", response.baseline),
-            _window_row("Weeks 9-12 (days 57-84)", response.assessment),
+            _window_row(_("Baseline (28 days before)"), response.baseline),
+            _window_row(_("Weeks 9-12 (days 57-84)"), response.assessment),
         ]
         out += [data_table(rows, [width - 390, 62, 62, 64, 64, 64, 74]), Spacer(1, 4)]
         out.append(text_paragraph(response_line(diary, response), st.body, width))
@@ -121,8 +146,13 @@ def treatment_label_markup(diary: Diary, response: TreatmentResponse) -> str:
     """The section heading of one treatment (escaped)."""
     from fhirmig.report.fonts import markup
 
-    kind = "botulinum toxin" if response.type == "botulinum-toxin" else "preventive medication"
-    return f"{markup(treatment_label(diary, response))} ({kind}, from {response.start})"
+    if response.type == "botulinum-toxin":
+        text = _("{name} (botulinum toxin, from {start})")
+    else:
+        text = _("{name} (preventive medication, from {start})")
+    return text.format(
+        name=markup(treatment_label(diary, response)), start=fmt_date(response.start)
+    )
 
 
 def review_attacks(
@@ -138,7 +168,7 @@ def review_attacks(
         if w.inside
     ]
     if not windows:
-        return list(attacks), "of the period (no treatment-response window lies in it)"
+        return list(attacks), _("of the period (no treatment-response window lies in it)")
     tz = diary.patient.tz
     chosen = [
         a
@@ -146,5 +176,9 @@ def review_attacks(
         if any(first <= a.start.astimezone(tz).date() <= last for first, last in windows)
     ]
     names = "; ".join(sorted({treatment_label(diary, r) for r in stats.treatment_response}))
-    unit = plural(len(windows), "window")
-    return chosen, f"in the {len(windows)} treatment-response {unit} ({names})"
+    scope = ngettext(
+        "in the {count} treatment-response window ({names})",
+        "in the {count} treatment-response windows ({names})",
+        len(windows),
+    )
+    return chosen, scope.format(count=len(windows), names=names)

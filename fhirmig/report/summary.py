@@ -17,7 +17,6 @@ from typing import Any
 from fhirmig.analysis.types import CLASS_KEYS, Stats
 from fhirmig.diary.model import Condition, Diary
 from fhirmig.diary.timeparse import zone
-from fhirmig.diary.vocabulary import label
 from fhirmig.report.findings import (
     class_words,
     coverage_text,
@@ -29,7 +28,16 @@ from fhirmig.report.findings import (
     twitching_lines,
 )
 from fhirmig.report.fonts import markup
-from fhirmig.report.messages import message, plural
+from fhirmig.report.i18n import (
+    N_,
+    _,
+    fmt_date,
+    fmt_decimal,
+    ngettext,
+    npgettext,
+    vocabulary_name,
+)
+from fhirmig.report.messages import message
 from fhirmig.report.profile import AttackProfile
 from fhirmig.report.response import response_lines
 from fhirmig.report.styles import paragraph, styles, table_style, text_paragraph
@@ -41,6 +49,7 @@ __all__ = [
     "condition_text",
     "figure_rows",
     "grade_text",
+    "label_width",
     "not_counted_text",
     "page_one",
     "patient_name",
@@ -54,12 +63,27 @@ PAGE_ONE_IDENTIFIERS = 5
 FIT_MARGIN = 8.0
 
 _CLASS_LABELS = {
-    "triptan": "Triptan days",
-    "ergot": "Ergot days",
-    "opioid": "Opioid days",
-    "combination_analgesic": "Combination-analgesic days",
-    "non_opioid_analgesic": "Non-opioid analgesic days (simple analgesics, NSAIDs)",
-    "other_acute": "Other acute medication days (gepants, ditans)",
+    "triptan": N_("Triptan days"),
+    "ergot": N_("Ergot days"),
+    "opioid": N_("Opioid days"),
+    "combination_analgesic": N_("Combination-analgesic days"),
+    "non_opioid_analgesic": N_("Non-opioid analgesic days (simple analgesics, NSAIDs)"),
+    "other_acute": N_("Other acute medication days (gepants, ditans)"),
+}
+#: The status words of a condition, as the diary format spells them.
+_STATUS_WORDS = {
+    "active": N_("active"),
+    "recurrence": N_("recurrence"),
+    "relapse": N_("relapse"),
+    "inactive": N_("inactive"),
+    "remission": N_("remission"),
+    "resolved": N_("resolved"),
+    "unconfirmed": N_("unconfirmed"),
+    "provisional": N_("provisional"),
+    "differential": N_("differential"),
+    "confirmed": N_("confirmed"),
+    "refuted": N_("refuted"),
+    "entered-in-error": N_("entered-in-error"),
 }
 #: The status words a condition gets when the diary leaves them out (not printed).
 _UNSTATED_STATUS = {"clinical_status": "active", "verification_status": "provisional"}
@@ -67,33 +91,36 @@ _UNSTATED_STATUS = {"clinical_status": "active", "verification_status": "provisi
 
 def class_label(key: str) -> str:
     """Words for an ICHD-3 class key as a figure, e.g. ``Triptan days``."""
-    return _CLASS_LABELS.get(key, key.replace("_", " "))
+    words = _CLASS_LABELS.get(key)
+    return _(words) if words else key.replace("_", " ")
 
 
 def patient_name(diary: Diary) -> str:
     """The patient's name as written, else their id."""
     name = diary.patient.name
     if name is None or not (name.given or name.family):
-        return f"Patient {diary.patient.id}"
+        return _("Patient {id}").format(id=diary.patient.id)
     return " ".join([*name.given, *([name.family] if name.family else [])])
 
 
 def period_text(stats: Stats) -> str:
-    """``2026-08-01 to 2026-11-30`` or ``no data``."""
+    """``2026-08-01 to 2026-11-30`` or ``no data`` (in the current language)."""
     if stats.period_from is None or stats.period_to is None:
-        return "no data"
-    return f"{stats.period_from.isoformat()} to {stats.period_to.isoformat()}"
+        return _("no data")
+    return _("{first} to {last}").format(
+        first=fmt_date(stats.period_from), last=fmt_date(stats.period_to)
+    )
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return fmt_decimal(value)
 
 
 def _change(now: float, before: float) -> str:
     delta = round(now - before, 1)
     if delta == 0:
-        return "±0.0"
-    return f"{'+' if delta > 0 else '−'}{abs(delta):.1f}"
+        return "±" + fmt_decimal(0.0)
+    return f"{'+' if delta > 0 else '−'}{fmt_decimal(abs(delta))}"
 
 
 def _rates(stats: Stats) -> dict[str, float]:
@@ -124,16 +151,16 @@ def figure_rows(stats: Stats, compare: bool = False) -> list[tuple[str, int, str
     per = _rates(stats)
     before = _rates(stats.previous) if compare and stats.previous is not None else {}
     keys: list[tuple[str, str, int]] = [
-        ("Headache days", "headache_days", stats.headache_days),
-        ("Migraine days", "migraine_days", stats.migraine_days),
-        ("Acute-medication days", "acute_medication_days", stats.acute_medication_days),
+        (_("Headache days"), "headache_days", stats.headache_days),
+        (_("Migraine days"), "migraine_days", stats.migraine_days),
+        (_("Acute-medication days"), "acute_medication_days", stats.acute_medication_days),
     ]
     for key in CLASS_KEYS:
         count = stats.class_days.get(key, 0)
         if count:
             keys.append((f"  {class_label(key)}", key, count))
-    keys.append(("Attacks", "attacks", stats.attacks))
-    keys.append(("Attacks with muscle twitching", "twitching_attacks", stats.twitching_attacks))
+    keys.append((_("Attacks"), "attacks", stats.attacks))
+    keys.append((_("Attacks with muscle twitching"), "twitching_attacks", stats.twitching_attacks))
     rows = []
     for name, key, count in keys:
         now = per.get(key)
@@ -149,7 +176,7 @@ def not_counted_text(diary: Diary, stats: Stats) -> str | None:
     A name the drug table could not classify stays ``other`` and so is in no figure above;
     the reader sees it named rather than missing.
     """
-    from fhirmig.diary.drugs import left_other, not_counted_line
+    from fhirmig.diary.drugs import left_other
 
     tz = zone(diary.patient.timezone)
     used: set[str] = set()
@@ -160,14 +187,16 @@ def not_counted_text(diary: Diary, stats: Stats) -> str | None:
         if stats.period_to is not None and day > stats.period_to:
             continue
         used.update(i.medication for i in attack.medications)
-    line = not_counted_line(left_other(m for m in diary.medications if m.id in used))
-    return line[:1].upper() + line[1:] if line else None
+    names = list(left_other(m for m in diary.medications if m.id in used))
+    if not names:
+        return None
+    return _("Not counted as acute medication: {names}").format(names=", ".join(names))
 
 
 def condition_text(c: Condition) -> str:
     """A diagnosis as reported: name, then only the statuses and onset the diary gives."""
     parts: list[str] = [
-        value
+        _(_STATUS_WORDS[value]) if value in _STATUS_WORDS else value
         for field, value in (
             ("clinical_status", c.clinical_status),
             ("verification_status", c.verification_status),
@@ -175,9 +204,13 @@ def condition_text(c: Condition) -> str:
         if value != _UNSTATED_STATUS[field]
     ]
     if c.onset:
-        parts.append(f"since {c.onset}")
-    name = c.text or label(c.code or "").capitalize()
+        parts.append(_("since {onset}").format(onset=c.onset))
+    name = c.text or _capitalised(vocabulary_name(c.code or "", "condition"))
     return f"{name} ({', '.join(parts)})" if parts else name
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def treatments_text(diary: Diary, last: date | None) -> str:
@@ -186,16 +219,20 @@ def treatments_text(diary: Diary, last: date | None) -> str:
     for t in diary.treatments:
         span = ""
         if t.start or t.end:
-            span = f" {t.start or ''}–{t.end or 'ongoing'}"
+            end = fmt_date(t.end) if t.end else _("ongoing")
+            span = f" {fmt_date(t.start, '')}–{end}"
         if t.dates:
             held = sessions_until(t, last)
             later = len(t.dates) - len(held)
             if held:
-                span += f", {len(held)} {plural(len(held), 'session')}"
-                span += f" (last {held[-1].isoformat()})"
+                span += ngettext(
+                    ", {count} session (last {date})", ", {count} sessions (last {date})", len(held)
+                ).format(count=len(held), date=fmt_date(held[-1]))
             if later:
                 after = sorted(d for d in t.dates if d not in held)
-                span += f", {later} after the period ({', '.join(d.isoformat() for d in after)})"
+                span += _(", {count} after the period ({dates})").format(
+                    count=later, dates=", ".join(fmt_date(d) for d in after)
+                )
         items.append(f"{treatment_name(diary, t)}{span}")
     return "; ".join(items)
 
@@ -208,35 +245,53 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     shown = p.identifiers[:PAGE_ONE_IDENTIFIERS]
     ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
-        ids += f"; and {len(p.identifiers) - len(shown)} more"
-    lab, narrow = 72.0, 58.0
+        ids += _("; and {count} more").format(count=len(p.identifiers) - len(shown))
+    lab = label_width(
+        [
+            _("Patient"),
+            _("Period"),
+            _("Diary kept"),
+            _("Identifiers"),
+            _("Diagnoses, as reported"),
+            _("Treatments, as reported"),
+        ],
+        72.0,
+    )
+    narrow = label_width([_("Birth date"), _("Generated")], 58.0)
     wide = width - lab
     half = width / 2 - lab
     days = stats.days_in_period
-    period = f"{period_text(stats)} ({days} {plural(days, 'day')}, {p.timezone})"
-    diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or "none recorded"
-    treatments = treatments_text(diary, stats.period_to) or "none recorded"
+    period = npgettext(
+        "period", "{period} ({count} day, {timezone})", "{period} ({count} days, {timezone})", days
+    ).format(period=period_text(stats), count=days, timezone=p.timezone)
+    diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or _("none recorded")
+    treatments = treatments_text(diary, stats.period_to) or _("none recorded")
 
     def key(text: str) -> Any:
         return paragraph(text, st.label)
 
     rows = [
         [
-            key("Patient"),
+            key(_("Patient")),
             text_paragraph(patient_name(diary), st.who_bold, half - 6),
-            key("Birth date"),
-            paragraph(p.birth_date.isoformat() if p.birth_date else "–", st.who),
+            key(_("Birth date")),
+            paragraph(fmt_date(p.birth_date), st.who),
         ],
         [
-            key("Period"),
+            key(_("Period")),
             text_paragraph(period, st.who, half - 6),
-            key("Generated"),
-            paragraph(generated.isoformat() if generated else "not stated", st.who),
+            key(_("Generated")),
+            paragraph(fmt_date(generated, _("not stated")), st.who),
         ],
-        [key("Diary kept"), paragraph(coverage_text(stats), st.who), "", ""],
-        [key("Identifiers"), text_paragraph(ids, st.who, wide - 6), "", ""],
-        [key("Diagnoses, as reported"), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
-        [key("Treatments, as reported"), text_paragraph(treatments, st.who, wide - 6), "", ""],
+        [key(_("Diary kept")), paragraph(coverage_text(stats), st.who), "", ""],
+        [key(_("Identifiers")), text_paragraph(ids, st.who, wide - 6), "", ""],
+        [key(_("Diagnoses, as reported")), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
+        [
+            key(_("Treatments, as reported")),
+            text_paragraph(treatments, st.who, wide - 6),
+            "",
+            "",
+        ],
     ]
     # splitInRow: a very long name still lays out, running over to the next page
     table = Table(rows, colWidths=[lab, half, narrow, width / 2 - narrow], splitInRow=1)
@@ -252,10 +307,17 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
 
     st = styles()
     compare = previous_recorded(stats)
-    head = ["", "This period", "Per 28 days"]
+    head = ["", _("This period"), _("Per 28 days")]
     if compare:
-        head += ["Previous period, per 28 days", "Change"]
-    widths = [width - 300, 75, 75, 90, 60] if compare else [width - 150, 75, 75]
+        head += [_("Previous period, per 28 days"), _("Change")]
+    # a figure column is as wide as its heading on one line, within bounds
+    columns = [
+        label_width([text], low, whole=True, highest=high)
+        for text, low, high in zip(
+            head[1:], (75.0, 75.0, 90.0, 60.0), (95.0, 95.0, 90.0, 75.0), strict=False
+        )
+    ]
+    widths = [width - sum(columns), *columns]
     data: list[list[Any]] = [[paragraph(h, st.label) for h in head]]
     for name, total, per, before, change in figure_rows(stats, compare):
         cells = [
@@ -273,14 +335,17 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
     if compare and prev is not None:
         out.append(
             paragraph(
-                f"Previous period: {period_text(prev)}, the {prev.days_in_period} days just "
-                f"before this one ({coverage_text(prev)}). Change: this period minus the "
-                "previous one, per 28 days.",
+                _(
+                    "Previous period: {period}, the {days} days just before this one "
+                    "({coverage}). Change: this period minus the previous one, per 28 days."
+                ).format(
+                    period=period_text(prev), days=prev.days_in_period, coverage=coverage_text(prev)
+                ),
                 st.note,
             )
         )
     elif prev is not None:
-        out.append(paragraph("The diary holds nothing for the period before this one.", st.note))
+        out.append(paragraph(_("The diary holds nothing for the period before this one."), st.note))
     return out
 
 
@@ -288,7 +353,7 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     from reportlab.platypus import Table
 
     st = styles()
-    lab = 92.0
+    lab = label_width([name for name, _lines in rows], 92.0)
     data = [
         [paragraph(name, st.label), [paragraph(line, st.finding) for line in lines]]
         for name, lines in rows
@@ -298,6 +363,23 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     style.add("LINEBELOW", (0, 0), (-1, -2), 0.3, "#c8c8c8")
     table.setStyle(style)
     return table
+
+
+def label_width(
+    texts: Sequence[str], lowest: float, *, whole: bool = False, highest: float = 120.0
+) -> float:
+    """The width of a label column: ``lowest``, or more so that no word of ``texts`` (each
+    text whole, with ``whole``) is broken in the bold label font, up to ``highest``.
+
+    Languages with long compound words (German ``Behandlungen``) get the room they need;
+    English keeps the widths page one was laid out for.
+    """
+    from fhirmig.report.fonts import BOLD_FONT, text_width
+
+    size = styles().label.fontSize
+    pieces = [piece for text in texts for piece in ([text] if whole else text.split())]
+    widest = max((text_width(piece, BOLD_FONT, size) for piece in pieces), default=0.0)
+    return min(max(lowest, widest + 6.5), max(highest, lowest))
 
 
 def _height(flowables: Sequence[Any], width: float) -> float:
@@ -320,33 +402,40 @@ def page_one(
     from reportlab.platypus import PageBreak, Spacer
 
     st = styles()
-    head: list[Any] = [paragraph("Headache diary report", st.title), Spacer(1, 3)]
+    head: list[Any] = [paragraph(_("Headache diary report"), st.title), Spacer(1, 3)]
     head.append(_who(diary, stats, generated, width))
-    head += [paragraph("Key figures", st.h2), *_figures(diary, stats, width)]
+    head += [paragraph(_("Key figures"), st.h2), *_figures(diary, stats, width)]
     not_counted = not_counted_text(diary, stats)
     if not_counted:
         head.append(text_paragraph(not_counted, st.body, width))
     rows: list[tuple[str, Sequence[str]]] = [
-        ("Threshold patterns (for discussion)", threshold_lines(stats)),
-        ("Treatment response", [markup(line) for line in response_lines(diary, stats)]),
-        ("Questionnaires", questionnaire_lines(stats)),
-        ("Attack profile", profile_lines(profile)),
-        ("Muscle twitching", twitching_lines(stats)),
+        (_("Threshold patterns (for discussion)"), threshold_lines(stats)),
+        (_("Treatment response"), [markup(line) for line in response_lines(diary, stats)]),
+        (_("Questionnaires"), questionnaire_lines(stats)),
+        (_("Attack profile"), profile_lines(profile)),
+        (_("Muscle twitching"), twitching_lines(stats)),
     ]
     menstrual = menstrual_lines(stats)
     if menstrual:
-        rows.append(("Menstrual pattern", menstrual))
+        rows.append((_("Menstrual pattern"), menstrual))
     head += [Spacer(1, 6), _findings(rows, width)]
-    head.append(paragraph("Topics to discuss", st.h2))
+    head.append(paragraph(_("Topics to discuss"), st.h2))
     topics = ranked_topics(diary, stats, profile)
     shown, rest = _fit(head, topics, width, height)
     out = head + [_topic(t, width) for t in shown]
     if rest:
-        unit = plural(len(rest), "topic")
-        out.append(paragraph(message("topic.more", count=len(rest), unit=unit, page=2), st.note))
+        out.append(paragraph(_more_topics(len(rest)), st.note))
         out += [PageBreak(), paragraph(message("topic.more_heading"), st.h2)]
         out += [_topic(t, width) for t in rest]
     return [*out, PageBreak()]  # page one stays one page; what follows starts on page 2
+
+
+def _more_topics(count: int) -> str:
+    return ngettext(
+        "… and {count} more topic on page {page}.",
+        "… and {count} more topics on page {page}.",
+        count,
+    ).format(count=count, page=2)
 
 
 def _topic(topic: Topic, width: float) -> Any:
@@ -359,7 +448,7 @@ def _fit(
     """The topics that fit under ``head`` on one page, and the rest (never reordered)."""
     st = styles()
     room = height - FIT_MARGIN - _height(head, width)
-    more = paragraph(message("topic.more", count=99, unit="topics", page=2), st.note)
+    more = paragraph(_more_topics(99), st.note)
     used = 0.0
     for n, topic in enumerate(topics):
         need = _height([_topic(topic, width)], width)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fhirmig.report.fonts import BODY_FONT, has_cjk
+from fhirmig.report.i18n import fmt_decimal, fmt_percent
 from fhirmig.report.rtl import has_rtl
 from fhirmig.report.styles import (
     UserText,
@@ -28,13 +29,13 @@ PLAIN_CELL_CHARS = 500
 
 
 def pct(value: float | None) -> str:
-    """A share as a whole percentage, ``–`` when unknown."""
-    return "–" if value is None else f"{value:.0%}"
+    """A share as a whole percentage (the locale's way), ``–`` when unknown."""
+    return fmt_percent(value)
 
 
 def num(value: float | None, digits: int = 1) -> str:
-    """A number with ``digits`` decimals, ``–`` when unknown."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    """A number with ``digits`` decimals (the locale's decimal sign), ``–`` when unknown."""
+    return fmt_decimal(value, digits)
 
 
 def data_table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Any:

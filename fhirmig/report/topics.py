@@ -14,12 +14,27 @@ from datetime import date, timedelta
 
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary, Treatment
-from fhirmig.diary.vocabulary import ACUTE_CLASSES, label
-from fhirmig.report.findings import judged_text, latest_questionnaires, sites_text
-from fhirmig.report.messages import message, plural
+from fhirmig.diary.vocabulary import ACUTE_CLASSES
+from fhirmig.report.findings import exposure_words, judged_text, latest_questionnaires, sites_text
+from fhirmig.report.i18n import (
+    _,
+    fmt_decimal,
+    fmt_percent,
+    ngettext,
+    npgettext,
+    vocabulary_name,
+)
+from fhirmig.report.messages import message
 from fhirmig.report.profile import AttackProfile
 
-__all__ = ["PREVENTIVE_TYPES", "Topic", "preventives_in_use", "ranked_topics", "treatment_name"]
+__all__ = [
+    "PREVENTIVE_TYPES",
+    "Topic",
+    "change_words",
+    "preventives_in_use",
+    "ranked_topics",
+    "treatment_name",
+]
 
 #: Treatment types that count as a preventive in use.
 PREVENTIVE_TYPES = frozenset({"preventive-medication", "botulinum-toxin"})
@@ -40,7 +55,9 @@ class Topic:
 def treatment_name(diary: Diary, treatment: Treatment) -> str:
     """A treatment's name as written, else its medication's, else its type in words."""
     med = diary.medication(treatment.medication) if treatment.medication else None
-    return treatment.name or (med.name if med else label(treatment.type))
+    return treatment.name or (
+        med.name if med else vocabulary_name(treatment.type, "treatment-type")
+    )
 
 
 def sessions_until(treatment: Treatment, last: date | None) -> list[date]:
@@ -73,7 +90,8 @@ def _overuse(diary: Diary, stats: Stats) -> list[Topic]:
     over = stats.overuse.months_reached
     out: list[Topic] = []
     if over:
-        count, unit = len(over), plural(len(over), "month")
+        count = len(over)
+        unit = npgettext("overuse topic", "month", "months", count)
         using = preventives_in_use(diary, stats.period_to)
         if using:
             names = "; ".join(treatment_name(diary, t) for t in using)
@@ -100,8 +118,14 @@ def _disability(stats: Stats) -> list[Topic]:
 def _diagnosis(diary: Diary, profile: AttackProfile) -> list[Topic]:
     without = any(c.code == "migraine-without-aura" for c in diary.conditions)
     if without and profile.with_aura:
-        unit = plural(profile.with_aura, "attack was", "attacks were")
-        return [Topic(50, message("topic.aura", aura=profile.with_aura, unit=unit))]
+        text = ngettext(
+            "{count} attack was logged with aura while the diagnosis reads migraine without "
+            "aura: whether the diagnosis still fits.",
+            "{count} attacks were logged with aura while the diagnosis reads migraine without "
+            "aura: whether the diagnosis still fits.",
+            profile.with_aura,
+        ).format(count=profile.with_aura)
+        return [Topic(50, text)]
     return []
 
 
@@ -112,7 +136,7 @@ def _response(diary: Diary, stats: Stats) -> list[Topic]:
     for r in stats.treatment_response:
         change = r.migraine_day_reduction_percent
         if r.assessable and change is not None and change < 50:
-            words = f"{'fell by' if change >= 0 else 'rose by'} {abs(change):.1f}%"
+            words = change_words(change)
             name = treatment_label(diary, r)
             out.append(Topic(40, message("topic.response", name=name, change=words)))
     return out
@@ -140,7 +164,10 @@ def _coverage(stats: Stats) -> list[Topic]:
     cov = stats.coverage
     if cov.days and cov.share < COVERAGE_TOPIC_BELOW:
         text = message(
-            "topic.coverage", recorded=cov.recorded_days, days=cov.days, share=f"{cov.share:.0%}"
+            "topic.coverage",
+            recorded=cov.recorded_days,
+            days=cov.days,
+            share=fmt_percent(cov.share),
         )
         return [Topic(45, text)]
     return []
@@ -150,15 +177,17 @@ def _patterns(stats: Stats) -> list[Topic]:
     out: list[Topic] = []
     tw = stats.twitching
     if tw is not None and tw.attacks_with and tw.share is not None:
-        sites, _, _ = sites_text(tw.by_site)
-        where = f", most often at {sites}" if sites else ""
+        sites = sites_text(tw.by_site)[0]
+        where = _(", most often at {sites}").format(sites=sites) if sites else ""
         associated = [
-            label(t.trigger)
+            vocabulary_name(t.trigger, "trigger")
             for t in sorted(stats.twitching_triggers, key=lambda t: -(t.risk_ratio or 0))
             if t.associated
         ]
         if associated:
-            where += f", more often with {', '.join(associated)} (an association)"
+            where += _(", more often with {triggers} (an association)").format(
+                triggers=", ".join(associated)
+            )
         out.append(
             Topic(
                 60,
@@ -166,7 +195,7 @@ def _patterns(stats: Stats) -> list[Topic]:
                     "topic.twitching",
                     attacks=tw.attacks_with,
                     total=tw.attacks_total,
-                    share=f"{tw.share:.0%}",
+                    share=fmt_percent(tw.share),
                     sites=where,
                 ),
             )
@@ -190,14 +219,22 @@ def _patterns(stats: Stats) -> list[Topic]:
                     80,
                     message(
                         "topic.exposure",
-                        definition=exp.definition,
-                        ratio=f"{exp.ratio:.1f}",
-                        low=f"{exp.ci_low:.1f}",
-                        high=f"{exp.ci_high or 0:.1f}",
+                        definition=exposure_words(exp.factor, exp.definition),
+                        ratio=fmt_decimal(exp.ratio),
+                        low=fmt_decimal(exp.ci_low),
+                        high=fmt_decimal(exp.ci_high or 0),
                     ),
                 )
             )
     return out
+
+
+def change_words(change: float) -> str:
+    """``fell by 12.5%`` or ``rose by 3.0%``: a change of migraine days in words."""
+    percent = fmt_decimal(abs(change))
+    if change >= 0:
+        return _("fell by {percent}%").format(percent=percent)
+    return _("rose by {percent}%").format(percent=percent)
 
 
 def ranked_topics(diary: Diary, stats: Stats, profile: AttackProfile) -> list[Topic]:

@@ -29,7 +29,7 @@ from fhirmig.errors import FhirmigError
 from fhirmig.fhir import convert_diary
 from fhirmig.files import private_tempdir
 from fhirmig.privacy import deidentify_diary, load_key, new_key
-from fhirmig.report import render_report
+from fhirmig.report import render_report, shipped_languages
 from fhirmig.report.calendar import CLASS_LETTERS, SHADES, legend_text, shade_for
 from fhirmig.report.summary import class_words, figure_rows, period_text
 from fhirmig.web.app import page, read_form, redirect, web_of
@@ -43,7 +43,7 @@ from fhirmig.web.reporting import (
 )
 from fhirmig.web.uploads import UPLOAD_LIMIT
 
-__all__ = ["ROUTES", "Period", "calendar_css", "month_grids"]
+__all__ = ["ROUTES", "Period", "calendar_css", "language_choices", "month_grids"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -62,6 +62,11 @@ class Period:
         self.sections = preset or (tuple(chosen) if chosen else SECTIONS)
         self.paper = "letter" if query.get("paper") == "letter" else "a4"
         self.text = {k: query.get(k, "") for k in ("from", "to")}
+        # the report's language: one of the shipped catalogues, or empty (the diary's own)
+        self.language = query.get("language", "").strip()
+        if self.language and self.language not in shipped_languages():
+            self.errors.setdefault("language", []).append("Choose one of the languages listed.")
+            self.language = ""
 
     def _date(self, query: Any, name: str) -> date | None:
         text = (query.get(name) or "").strip()
@@ -81,6 +86,8 @@ class Period:
 
         pairs = [(k, v) for k, v in self.text.items() if v]
         pairs += [("sections", s) for s in self.sections] + [("paper", self.paper)]
+        if self.language:
+            pairs.append(("language", self.language))
         return urlencode(pairs)
 
 
@@ -185,8 +192,19 @@ async def report_page(request: Request) -> Response:
         sections=SECTIONS,
         section_words=section_words,
         presets=PRESET_WORDS,
+        languages=language_choices(),
         upload_mb=UPLOAD_LIMIT // 2**20,
     )
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) of every language the report can be written in, each named in itself
+    (``Deutsch``), so that a reader finds their own."""
+    from babel import Locale
+
+    return [
+        (code, Locale.parse(code).get_display_name(code) or code) for code in shipped_languages()
+    ]
 
 
 def _download(data: bytes, filename: str, kind: str) -> Response:
@@ -219,6 +237,7 @@ async def report_pdf(request: Request) -> Response:
                 end=period.end,
                 paper="letter" if period.paper == "letter" else "a4",
                 generated=today,
+                language=period.language or None,
                 **sections_argument(period.sections),
             )
             return out.read_bytes()

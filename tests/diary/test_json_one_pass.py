@@ -99,3 +99,10 @@ def test_the_same_diary_either_way(tmp_path: Any) -> None:
     careful = parse_diary_json(b"\xef\xbb\xbf" + data, "d.json")  # a BOM: the careful reader
     assert quick == careful
     assert quick.attacks[0].end is not None and quick.attacks[0].end.hour == 10
+
+
+def test_an_escaped_nul_goes_to_the_strict_reader() -> None:
+    data = b'{"format": "fhirmig-diary/1", "patient": {"id": "p\\u0000x"}, "attacks": []}'
+    assert _quick_loads(data, orjson.loads(data)) is _UNPARSED
+    with pytest.raises(DiaryError, match="NUL"):
+        parse_diary_json(data, "d.json")

@@ -97,6 +97,9 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
     _opt(draw, a, "reliefMethods", st.lists(relief, min_size=1, max_size=2))
     _opt(draw, a, "disability", st.sampled_from(vocabulary_keys("disability")))
     _opt(draw, a, "notes", text)
+    _opt(draw, a, "mostBothersomeSymptom", vocab(SYMPTOMS))
+    _opt(draw, a, "premonitorySymptoms", st.lists(vocab(SYMPTOMS), min_size=1, max_size=3))
+    _opt(draw, a, "setting", text)
     _opt(
         draw,
         a,
@@ -104,6 +107,10 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
         st.dictionaries(text, st.one_of(st.integers(), text, st.booleans()), max_size=2),
     )
     return a
+
+
+def _start_day(attack: dict[str, Any]) -> date:
+    return datetime.fromisoformat(attack["start"]).date()
 
 
 @st.composite
@@ -183,6 +190,9 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
         _opt(draw, d, "alcoholUnits", st.floats(0, 20))
         _opt(draw, d, "exerciseMinutes", st.integers(0, 1440))
         _opt(draw, d, "menstruation", st.booleans())
+        # headache-free only where no attack can touch the day (attacks last < 4 days)
+        far = all(abs((day - _start_day(a)).days) > 5 for a in raw["attacks"])
+        _opt(draw, d, "headacheFree", st.booleans() if far else st.just(False))
         _opt(draw, d, "notes", text)
         days.append(d)
     raw["days"] = days
