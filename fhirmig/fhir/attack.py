@@ -31,11 +31,8 @@ from fhirmig.fhir.context import (
     quantity,
     text,
 )
-<<<<<<< HEAD
-from fhirmig.fhir.gate import share
-=======
 from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
->>>>>>> main
+from fhirmig.fhir.gate import share
 from fhirmig.fhir.terminology import concept
 
 __all__ = [
