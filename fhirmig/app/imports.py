@@ -50,9 +50,9 @@ def _surely(kind: InputKind, src: Path) -> bool:
     """
     if kind is InputKind.DIARY_JSON:
         return src.suffix.lower() == ".json" and src.is_file()
-    # told by the name alone (.xml, .zip): the importer reads the content and says what
-    # the file is, so a zip without an export or a workbook gets its own words
-    return kind is not InputKind.APPLE_HEALTH
+    # a PDF, workbook, zip without an export, web page: the importer says what the file
+    # looks like in the words of the export it wants
+    return kind is not InputKind.OTHER
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,7 @@ def import_daily_csv(
             )
     p = Path(path)
     findings = Findings(str(p))
-    refuse_unless(p, frozenset({"text"}), "a table of daily values")
+    refuse_unless(p, frozenset({"daily-csv", "csv", "text"}), "a table of daily values")
     text = decode_export(read_bytes(p), findings)
     findings.raise_if_problems("daily CSV")
     first_line = text.split("\n", 1)[0]

@@ -42,7 +42,8 @@ from fhirmig.wording import excerpt, plural
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
 #: What the CSV importer reads; anything else gets one line naming what the file is.
-_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "text"})
+#: An export whose header is not one the detector knows is still tried (app versions vary).
+_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "csv", "daily-csv", "text"})
 _INTAKE_LINE = re.compile(
     r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
     r"(?P<what>.+?)\s*$",
