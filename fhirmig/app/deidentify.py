@@ -158,8 +158,11 @@ def _mapping_csv(links: Iterable[tuple[str, str, str]]) -> bytes:
     import csv
     import io
 
+    from fhirmig.diary.csvsafe import safe_cell
+
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(("study_code", "input", "patient_id"))
-    writer.writerows(links)
+    # file names and patient ids are the user's: none may run as a spreadsheet formula
+    writer.writerows([safe_cell(cell) for cell in row] for row in links)
     return text.getvalue().encode("utf-8")

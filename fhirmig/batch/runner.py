@@ -248,12 +248,15 @@ def _check_mapping(path: Path, out: Store, deidentified: bool) -> None:
 def write_mapping(path: Path, items: Iterable[BatchInput]) -> None:
     """Write ``label,input`` for every input (a CSV with a header), streamed."""
     from fhirmig.batch.identity import input_label
+    from fhirmig.diary.csvsafe import safe_cell
 
     def lines() -> Iterator[bytes]:
         yield b"input,name\n"
         for number, item in enumerate(items, 1):
             text = io.StringIO()
-            csv.writer(text, lineterminator="\n").writerow((input_label(number), item.name))
+            # a file name may start with = or @: never a formula in a spreadsheet
+            row = (input_label(number), safe_cell(item.name))
+            csv.writer(text, lineterminator="\n").writerow(row)
             yield text.getvalue().encode("utf-8")
 
     create_new_file(path, lines(), "mapping file")

@@ -225,9 +225,12 @@ def _add(
 def write_tables(tables: SafeHarborTables) -> tuple[bytes, bytes, bytes]:
     """``patients.csv``, ``attacks.csv`` and ``days.csv`` as UTF-8 bytes, header first.
 
-    Every cell is a code, a number, a flag, ``HH:MM`` or ``90+``: none starts with
-    ``=``, ``+``, ``-`` or ``@``, so a spreadsheet reads none as a formula.
+    Every cell is a code, a number, a flag, ``HH:MM`` or ``90+``; a text cell that started
+    with ``=``, ``+``, ``-`` or ``@`` all the same would get OWASP's leading ``'``
+    (:func:`~fhirmig.diary.csvsafe.safe_cell`), so a spreadsheet reads none as a formula.
     """
+    from fhirmig.diary.csvsafe import safe_cell
+
     out: list[bytes] = []
     for header, rows in (
         (tables.patient_columns, tables.patients),
@@ -237,7 +240,9 @@ def write_tables(tables: SafeHarborTables) -> tuple[bytes, bytes, bytes]:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(
+            [safe_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows
+        )
         out.append(text.getvalue().encode("utf-8"))
     return out[0], out[1], out[2]
 
