@@ -71,7 +71,7 @@ def render_in(env: LimitedEnvironment, name: str, context: Mapping[str, Any]) ->
 
     env.start()
     try:
-        return env.get_template(name).render(**context)
+        out = env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
         raise ReportError(f"{where}, line {exc.lineno}: template error: {exc.message}") from None
@@ -95,3 +95,9 @@ def render_in(env: LimitedEnvironment, name: str, context: Mapping[str, Any]) ->
         raise ReportError(
             f"{_where(env, exc, name)}: template error: {type(exc).__name__}: {exc}"
         ) from None
+    if len(out) > env.limits.chars:  # the guards count before escaping, which may grow it
+        raise ReportError(
+            f"template {name}: template stopped: it writes more than {env.limits.chars:,} "
+            "characters"
+        )
+    return out

@@ -209,3 +209,12 @@ def test_ordinary_templates_still_work(folder: Path) -> None:
         "{% endfor %} {{ ns.n }}"
     )
     assert _render(folder, body) == "1-0 2-1 3-2 a, b you! ab 1 2 aaa [you] 200000 a_b 1024 10"
+
+
+def test_output_grown_by_escaping_is_bounded_too(folder: Path) -> None:
+    # 600,000 characters before escaping, 1,400,000 after (each ' becomes &#39;)
+    with pytest.raises(ReportError) as caught:
+        _render(folder, "{{ 100000 * [who] }}")
+    assert str(caught.value) == (
+        "template t.md.j2: template stopped: it writes more than 1,000,000 characters"
+    )
