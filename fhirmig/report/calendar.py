@@ -17,7 +17,7 @@ from typing import Any
 
 from fhirmig.analysis.types import DayFigures
 from fhirmig.report.findings import class_words
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, font_for
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, draw_text, font_for
 from fhirmig.report.i18n import _, fmt_month_name, pgettext, weekday_letters
 
 __all__ = [
@@ -103,7 +103,6 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
     title = fmt_month_name(year, month)
     weekdays = weekday_letters()
     letters = class_letters()
-    title_font = font_for(title, BOLD_FONT)
     weekday_font = font_for("".join(weekdays))
 
     class MonthGrid(Flowable):  # type: ignore[misc]
@@ -112,8 +111,7 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
         def draw(self) -> None:
             c = self.canv
-            c.setFont(title_font, 8)
-            c.drawString(0, height - 9, title)
+            draw_text(c, 0, height - 9, title, BOLD_FONT, 8)
             c.setFont(weekday_font, MIN_TYPE)
             c.setFillColor(_colour("#555555"))
             for col, letter in enumerate(weekdays):

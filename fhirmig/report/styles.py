@@ -13,6 +13,8 @@ from typing import Any
 from fhirmig.report.fonts import (
     BODY_FONT,
     BOLD_FONT,
+    break_at,
+    cjk_markup,
     has_cjk,
     markup,
     plain,
@@ -124,10 +126,31 @@ def styles() -> Styles:
 
 
 def paragraph(text: str, style: Any | None = None, **kwargs: Any) -> Any:
-    """A Paragraph of already-safe markup (see :func:`fhirmig.report.fonts.markup`)."""
+    """A Paragraph of already-safe markup (see :func:`fhirmig.report.fonts.markup`).
+
+    Text with Chinese, Japanese or Korean characters gets them set in the CJK font (the
+    report's own headings and sentences as well as user text) and the style's CJK line
+    breaking, so that a Japanese sentence, which has no spaces, wraps between characters.
+    """
     from reportlab.platypus import Paragraph
 
-    return Paragraph(text, style if style is not None else styles().body, **kwargs)
+    chosen = style if style is not None else styles().body
+    if has_cjk(text):
+        return Paragraph(cjk_markup(text), _cjk_style(chosen), **kwargs)
+    return Paragraph(text, chosen, **kwargs)
+
+
+#: CJK variants of the styles, by the id of the style they copy (kept with it)
+_CJK_STYLES: dict[int, tuple[Any, Any]] = {}
+
+
+def _cjk_style(style: Any) -> Any:
+    """``style`` with CJK line breaking (between characters, Latin words kept whole)."""
+    found = _CJK_STYLES.get(id(style))
+    if found is None or found[0] is not style:
+        found = (style, style.clone(style.name + "-cjk", wordWrap="CJK"))
+        _CJK_STYLES[id(style)] = found
+    return found[1]
 
 
 def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:
@@ -249,6 +272,7 @@ def _cut_word(word: str, width: float, font: str, size: float) -> list[str]:
                 low = mid
             else:
                 high = mid - 1
+        low = break_at(word, low) or low  # Japanese: no line starts with 、 or ends with （
         pieces.append(word[:low])
         word = word[low:]
     pieces.append(word)

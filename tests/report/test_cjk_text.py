@@ -1,0 +1,130 @@
+"""The report's own Japanese text prints in a font that has its glyphs (no tofu).
+
+The CJK font (Droid Sans Fallback) has no Latin letters, digits or ASCII punctuation and
+the body font (DejaVu Sans) has no kana or kanji, so a mixed line must be set run by run.
+These tests read back every text run of a rendered Japanese report with the font that
+draws it and check each character against that font's character map.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from fhirmig.diary import read_diary
+from fhirmig.report.fonts import (
+    CJK_FONT,
+    FONT_DIR,
+    break_at,
+    cjk_markup,
+    register_fonts,
+    split_text,
+    text_runs,
+    text_width,
+)
+from tests.report.pdfhelp import EXAMPLES, render
+
+FILES = {
+    "DejaVuSans": "DejaVuSans.ttf",
+    "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
+    "DroidSansFallback": "DroidSansFallback.ttf",
+}
+#: reportlab draws list bullets in a standard PDF font (code 0x7f, a bullet in
+#: WinAnsiEncoding, as in the English report)
+STANDARD = {"/Helvetica": set("•\x7f ")}
+
+
+@cache
+def cmap(font: str) -> frozenset[int]:
+    return frozenset(TTFontFile(str(FONT_DIR / FILES[font])).charToGlyph)
+
+
+def runs_by_font(path: Path, pages: range | None = None) -> dict[str, set[str]]:
+    """The characters of every text run of ``path``, by the base name of its font."""
+    reader = PdfReader(str(path))
+    seen: dict[str, set[str]] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: object) -> None:
+        if font is None or not text.strip():
+            return
+        name = str(font.get("/BaseFont")).split("+")[-1]  # type: ignore[attr-defined]
+        seen.setdefault(name, set()).update(text)
+
+    for number in pages or range(len(reader.pages)):
+        reader.pages[number].extract_text(visitor_text=visit)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ja") / "report.pdf"
+    return render(read_diary(EXAMPLES / "chronic-overuse.json"), out, language="ja").path
+
+
+def test_every_character_of_the_japanese_report_is_in_the_font_that_draws_it(
+    japanese: Path,
+) -> None:
+    seen = runs_by_font(japanese)
+    assert {"DejaVuSans", "DroidSansFallback"} <= set(seen)
+    assert len(seen["DroidSansFallback"]) > 150  # headings, labels and sentences are Japanese
+    for font, chars in seen.items():
+        if font in STANDARD:
+            assert chars <= STANDARD[font]
+            continue
+        glyphless = sorted(c for c in chars if c.strip() and ord(c) not in cmap(font))
+        assert glyphless == [], f"{font} has no glyph for {glyphless}"
+
+
+def test_japanese_footer_keeps_its_latin_letters_and_digits(japanese: Path) -> None:
+    reader = PdfReader(str(japanese))
+    total = len(reader.pages)
+    first = reader.pages[0].extract_text().replace("\n", "")
+    assert "fhirmig 0." in first and "診断ではない" in first
+    assert f"1／{total}ページ" in first
+
+
+def test_own_japanese_headings_are_set_in_the_cjk_font(japanese: Path) -> None:
+    seen = runs_by_font(japanese, range(1))
+    for heading in ("頭痛日記レポート", "主な数値", "話し合う項目", "本期間"):
+        assert set(heading) <= seen["DroidSansFallback"]
+
+
+def test_cjk_markup_wraps_cjk_runs_outside_tags_only() -> None:
+    register_fonts()
+    face = f'<font face="{CJK_FONT}">'
+    assert cjk_markup("<b>ICHD-3 8.2</b>：診断ではない &amp; 3か月") == (
+        f"<b>ICHD-3 8.2</b>{face}：診断ではない</font> &amp; 3{face}か月</font>"
+    )
+    assert cjk_markup("<b>Key figures</b> &lt;x&gt;") == "<b>Key figures</b> &lt;x&gt;"
+
+
+def test_text_runs_give_latin_and_digits_to_the_body_font() -> None:
+    register_fonts()
+    assert text_runs("1／11ページ", "DejaVuSans") == [
+        ("1", "DejaVuSans"),
+        ("／", CJK_FONT),
+        ("11", "DejaVuSans"),
+        ("ページ", CJK_FONT),
+    ]
+    assert text_runs("page 1 of 2", "DejaVuSans") == [("page 1 of 2", "DejaVuSans")]
+
+
+def test_japanese_lines_break_between_characters_but_never_before_closing_punctuation() -> None:
+    register_fonts()
+    lines = split_text(
+        "10日：トリプタン、エルゴタミン製剤、オピオイド、複合鎮痛薬", "DejaVuSans", 6, 40
+    )
+    assert len(lines) > 2
+    assert "".join(lines) == "10日：トリプタン、エルゴタミン製剤、オピオイド、複合鎮痛薬"
+    assert not any(line[0] in "、。）：" for line in lines)
+    latin = "10 days: triptan, ergot, opioid, combination analgesic"
+    lines = split_text(latin, "DejaVuSans", 6, 40)
+    assert " ".join(lines) == latin and len(lines) > 2  # broken at spaces only
+    assert all(text_width(line, "DejaVuSans", 6) <= 40 for line in lines if " " in line)
+    assert break_at("あいう、えお", 3) == 2  # "、" stays with the character before it
+    assert break_at("あい（うえ", 3) == 2  # "（" goes to the next line with what it opens
+    assert break_at("あいうえお", 3) == 3
