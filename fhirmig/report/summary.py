@@ -236,6 +236,24 @@ def treatments_text(diary: Diary, last: date | None) -> str:
     return "; ".join(items)
 
 
+#: the widest a page-one label column grows to for a language's longer labels
+LABEL_WIDTH_MAX = 110.0
+
+
+def _label_width(style: Any, whole: Sequence[str], wrapped: Sequence[str], least: float) -> float:
+    """The width of a label column: at least ``least``, and wide enough that each label of
+    ``whole`` fits on one line and no word of ``wrapped`` is cut (they may wrap at spaces),
+    so that a longer language's labels never break inside a word."""
+    from fhirmig.report.fonts import text_width
+
+    def measure(text: str) -> float:
+        return text_width(text, style.fontName, style.fontSize) + 6  # the cell's padding
+
+    needed = [measure(t) for t in whole]
+    needed += [measure(word) for text in wrapped for word in text.split()]
+    return min(LABEL_WIDTH_MAX, max([least, *needed]))
+
+
 def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> Any:
     from reportlab.platypus import Table
 
@@ -245,41 +263,42 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += _("; and {count} more").format(count=len(p.identifiers) - len(shown))
-    lab, narrow = 72.0, 58.0
-    wide = width - lab
-    half = width / 2 - lab
     days = stats.days_in_period
     period = npgettext(
         "period", "{period} ({count} day, {timezone})", "{period} ({count} days, {timezone})", days
     ).format(period=period_text(stats), count=days, timezone=p.timezone)
     diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or _("none recorded")
     treatments = treatments_text(diary, stats.period_to) or _("none recorded")
+    patient, born, period_label, made = _("Patient"), _("Birth date"), _("Period"), _("Generated")
+    not_stated = _("not stated")
+    kept, idents = _("Diary kept"), _("Identifiers")
+    diagnosed, treated = _("Diagnoses, as reported"), _("Treatments, as reported")
+    # a longer language's labels widen their column rather than break inside a word
+    lab = _label_width(st.label, (patient, period_label, kept, idents), (diagnosed, treated), 72)
+    narrow = _label_width(st.label, (born, made), (), 58)
+    wide = width - lab
+    half = width / 2 - lab
 
     def key(text: str) -> Any:
         return paragraph(text, st.label)
 
     rows = [
         [
-            key(_("Patient")),
+            key(patient),
             text_paragraph(patient_name(diary), st.who_bold, half - 6),
-            key(_("Birth date")),
+            key(born),
             paragraph(fmt_date(p.birth_date), st.who),
         ],
         [
-            key(_("Period")),
+            key(period_label),
             text_paragraph(period, st.who, half - 6),
-            key(_("Generated")),
-            paragraph(fmt_date(generated, _("not stated")), st.who),
+            key(made),
+            paragraph(fmt_date(generated, not_stated), st.who),
         ],
-        [key(_("Diary kept")), paragraph(coverage_text(stats), st.who), "", ""],
-        [key(_("Identifiers")), text_paragraph(ids, st.who, wide - 6), "", ""],
-        [key(_("Diagnoses, as reported")), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
-        [
-            key(_("Treatments, as reported")),
-            text_paragraph(treatments, st.who, wide - 6),
-            "",
-            "",
-        ],
+        [key(kept), paragraph(coverage_text(stats), st.who), "", ""],
+        [key(idents), text_paragraph(ids, st.who, wide - 6), "", ""],
+        [key(diagnosed), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
+        [key(treated), text_paragraph(treatments, st.who, wide - 6), "", ""],
     ]
     # splitInRow: a very long name still lays out, running over to the next page
     table = Table(rows, colWidths=[lab, half, narrow, width / 2 - narrow], splitInRow=1)
