@@ -176,3 +176,24 @@ def test_catalogue_and_glossary_ship_with_the_package(language: str) -> None:
     folder = Path(LOCALE_DIR) / language
     assert (folder / "LC_MESSAGES" / "fhirmig.po").is_file()
     assert (folder / "glossary.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("es", ("Identificadores", "Fecha de nacimiento", "Diagnósticos declarados")),
+        ("pt", ("Identificadores", "Data de nascimento", "Tratamentos relatados")),
+        ("ja", ("識別子", "記載された診断", "記載された治療")),
+    ],
+)
+def test_page_one_labels_are_never_cut_inside_a_word(
+    pages: dict[tuple[str, str], list[str]], language: str, labels: tuple[str, ...]
+) -> None:
+    """The label columns widen to the language's labels (a fixed 72 pt cut Spanish
+    "Identificador|es"); labels of two words may still wrap between them."""
+    lines = pages["chronic-overuse.json", language][0].splitlines()
+    for label in labels:
+        first = label.split(" ", 1)[0]
+        assert any(line.startswith(first) for line in lines), label
+        assert first in flat("\n".join(lines))
+    assert "Identificador\nes" not in pages["chronic-overuse.json", language][0]
