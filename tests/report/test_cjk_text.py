@@ -128,3 +128,11 @@ def test_japanese_lines_break_between_characters_but_never_before_closing_punctu
     assert break_at("あいう、えお", 3) == 2  # "、" stays with the character before it
     assert break_at("あい（うえ", 3) == 2  # "（" goes to the next line with what it opens
     assert break_at("あいうえお", 3) == 3
+
+
+def test_japanese_report_is_byte_identical_run_to_run(japanese: Path, tmp_path: Path) -> None:
+    """Run-by-run text and the CJK subset keep the report deterministic."""
+    again = render(
+        read_diary(EXAMPLES / "chronic-overuse.json"), tmp_path / "again.pdf", language="ja"
+    ).path
+    assert again.read_bytes() == japanese.read_bytes()
