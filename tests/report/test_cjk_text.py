@@ -137,3 +137,22 @@ def test_japanese_report_is_byte_identical_run_to_run(tmp_path: Path) -> None:
     first = render(diary, tmp_path / "first.pdf", language="ja").path
     again = render(diary, tmp_path / "again.pdf", language="ja").path
     assert again.read_bytes() == first.read_bytes()
+
+
+def test_japanese_sentences_end_and_join_the_japanese_way(japanese: Path) -> None:
+    from fhirmig.report.findings import full_stop, join_sentences
+
+    assert (
+        full_stop("HIT-6 64（2026/11/28、グレード≥60）") == "HIT-6 64（2026/11/28、グレード≥60）。"
+    )
+    assert (
+        full_stop("HIT-6 64 on 2026-11-28 (grade >=60)") == "HIT-6 64 on 2026-11-28 (grade >=60)."
+    )
+    assert join_sentences(["前兆あり：75件中0件。", "支障度の記録なし。"]) == (
+        "前兆あり：75件中0件。支障度の記録なし。"
+    )
+    assert join_sentences(["With aura: 0 of 75.", "Disability not recorded."]) == (
+        "With aura: 0 of 75. Disability not recorded."
+    )
+    first = PdfReader(str(japanese)).pages[0].extract_text().replace("\n", "").replace(" ", "")
+    assert "変化−2。" in first and "変化−2." not in first  # the questionnaire line
