@@ -197,6 +197,7 @@ def run(source: str, out: str, jobs: int, env: dict[str, str] | None = None) -> 
         "client_mb": peaks.get(proc.pid, 0) / 1e6,
         "workers_mb": [v / 1e6 for k, v in sorted(peaks.items()) if k != proc.pid],
         "cpu_ms_per_diary": 1000 * cpu / converted,
+        "cpu_us_per_resource": 1e6 * cpu / max(resources, 1),
         "cores_busy": cpu / elapsed,
         "load": (load_before + os.getloadavg()[0]) / 2,
     }
@@ -209,7 +210,8 @@ def describe(r: dict[str, Any]) -> str:
         f"{r['seconds']:.1f} s, {r['diaries_per_s']:,.1f} diaries/s, "
         f"{r['resources_per_s']:,.0f} resources/s; per core: "
         f"{1000 / r['cpu_ms_per_diary']:,.1f} diaries per CPU-second "
-        f"({r['cpu_ms_per_diary']:.1f} ms/diary), {r['cores_busy']:.2f} cores busy; "
+        f"({r['cpu_ms_per_diary']:.1f} ms/diary, {r['cpu_us_per_resource']:.1f} us/resource), "
+        f"{r['cores_busy']:.2f} cores busy; "
         f"peak MB: client {r['client_mb']:.0f}, workers {workers}; "
         f"load average {r['load']:.1f} on {os.cpu_count()} cores"
     )
@@ -345,7 +347,9 @@ def speedup(work: Path, args: argparse.Namespace) -> None:
             f"{r['diaries_per_s']:,.1f} diaries/s, {r['resources_per_s']:,.0f} resources/s, "
             f"peak {r['peak_mb']:.0f} MB, "
             f"ratio to single diary {r['resources_per_s'] / base_r:.2f}; "
-            f"CPU {r['cpu_ms_per_diary']:.0f} ms/diary, {r['cores_busy']:.2f} cores busy, "
+            f"CPU {r['cpu_ms_per_diary']:.1f} ms/diary ({r['resources'] / args.diaries:,.0f} "
+            f"resources a diary, {r['cpu_us_per_resource']:.1f} us/resource), "
+            f"{r['cores_busy']:.2f} cores busy, "
             f"machine load average {r['load']:.1f} on {os.cpu_count()} cores"
         )
     same = _same(work / "out1", work / "out2")

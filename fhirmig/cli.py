@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "deidentify": (
         "fhirmig.commands.deidentify",
         "deidentify",
-        "De-identify a diary for research (HIPAA Safe Harbor).",
+        "De-identify diaries for research: keyed, or a Safe Harbor export.",
     ),
     "serve": (
         "fhirmig.commands.serve",

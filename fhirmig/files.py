@@ -27,6 +27,7 @@ __all__ = [
     "FILE_MODE",
     "atomic_write",
     "atomic_writer",
+    "create_new_file",
     "ensure_dir",
     "private_tempdir",
     "read_private_file",
@@ -82,10 +83,42 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
+def create_new_file(path: str | os.PathLike[str], data: bytes, what: str = "file") -> Path:
+    """Write ``data`` to a new file ``path`` (mode 0600, whole or not at all); never replace one.
+
+    For files whose loss cannot be undone (a key, the mapping of study codes to patients):
+    the content is written to a temporary file, then hard-linked to ``path``, which fails
+    when ``path`` exists, even when another process creates it meanwhile.
+
+    Raises:
+        OutputError: ``path`` exists (the message says it is never overwritten) or cannot
+            be written.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if os.path.lexists(target):
+        raise OutputError(f"{target}: already exists; a {what} is never overwritten")
+    with private_tempdir(prefix=f".{target.name}.", dir=folder) as tmp:
+        draft = tmp / "new"
+        atomic_write(draft, data)
+        try:
+            os.link(draft, target)
+        except FileExistsError:
+            raise OutputError(f"{target}: already exists; a {what} is never overwritten") from None
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+    return target
+
+
 @contextlib.contextmanager
-def private_tempdir(prefix: str = "fhirmig-") -> Iterator[Path]:
-    """A temporary folder (mode 0700) removed on every exit path."""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
+def private_tempdir(
+    prefix: str = "fhirmig-", dir: str | os.PathLike[str] | None = None
+) -> Iterator[Path]:
+    """A temporary folder (mode 0700, in ``dir`` or the system's) removed on every exit path."""
+    try:
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
+    except OSError as exc:
+        raise OutputError(f"{dir}: cannot write ({exc.strerror})") from None
     try:
         os.chmod(path, DIR_MODE)
         yield path

@@ -8,12 +8,14 @@
 
 The sources are every ``fhirmig/report/*.py`` (calls of ``_``, ``N_``, ``ngettext``,
 ``pgettext``, ``npgettext``), the report templates ``templates/*.j2`` (``{% trans %}``
-blocks) and the vocabulary tables of ``fhirmig/diary/vocabulary.py`` (one entry per key,
-its table as the context, the key in words as the id). ``check`` fails (exit 1) when the
-template is out of date or a shipped catalogue has a missing, fuzzy, malformed or
-obsolete entry, or a translation equal to its English id that is not on the language's
-reviewed list (``fhirmig/locale/<lang>/identical.txt``). ``setup.py`` runs the check and
-the compilation when a wheel is built, so that no incomplete language ships.
+blocks) and the vocabulary table ``fhirmig/diary/vocabulary.csv`` (one entry per key, its
+kind as the context, its English label as it runs in a sentence as the id).
+
+``check`` fails (exit 1) when the template is out of date or a shipped catalogue has a
+missing, fuzzy, malformed or obsolete entry, or a translation equal to its English id that
+is not on the language's reviewed list (``fhirmig/locale/<lang>/identical.txt``).
+``setup.py`` runs the check and the compilation when a wheel is built, so that no
+incomplete language ships.
 
 This file uses only Babel, jinja2 and the standard library (it runs at build time, before
 fhirmig's dependencies are installed) and is imported by ``setup.py`` and the tests.
@@ -21,7 +23,6 @@ fhirmig's dependencies are installed) and is imported by ``setup.py`` and the te
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -53,15 +54,19 @@ def _sources() -> Iterator[tuple[Path, str]]:
         yield path, "jinja2"
 
 
-def _vocabulary() -> dict[str, tuple[str, ...]]:
-    """The vocabulary tables, read from their module without importing fhirmig."""
-    path = ROOT / "fhirmig" / "diary" / "vocabulary.py"
-    spec = importlib.util.spec_from_file_location("_fhirmig_vocabulary", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    self = module.__dict__
-    return {table: tuple(keys) for table, keys in self["VOCABULARIES"].items()}, self["label"]  # type: ignore[return-value]
+def running_text(label: str) -> str:
+    """A vocabulary label as it runs in a sentence: ``Lack of sleep`` -> ``lack of sleep``,
+    acronyms kept (``NSAID``); the rule of :func:`fhirmig.diary.vocabulary.label`."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def vocabulary_rows() -> list[tuple[str, str, str]]:
+    """(kind, key, English label) of every row of ``fhirmig/diary/vocabulary.csv``."""
+    import csv
+
+    path = ROOT / "fhirmig" / "diary" / "vocabulary.csv"
+    with path.open(encoding="utf-8", newline="") as source:
+        return [(row["kind"], row["key"], row["label"]) for row in csv.DictReader(source)]
 
 
 def _set_format_flag(message: Any) -> None:
@@ -106,16 +111,14 @@ def build_template() -> Any:
             catalog.add(
                 message, None, [(relative, lineno)], auto_comments=comments, context=context
             )
-    tables, label = _vocabulary()
-    for table, keys in tables.items():
-        for key in keys:
-            catalog.add(
-                label(key),
-                None,
-                [("fhirmig/diary/vocabulary.py", 0)],
-                auto_comments=[f"vocabulary {table}: {key}"],
-                context=table,
-            )
+    for kind, key, label in vocabulary_rows():
+        catalog.add(
+            running_text(label),
+            None,
+            [("fhirmig/diary/vocabulary.csv", 0)],
+            auto_comments=[f"vocabulary {kind}: {key}"],
+            context=kind,
+        )
     return catalog
 
 

@@ -22,7 +22,7 @@ CASES = [
         "S3 / disk rate ratio",
     ),
     ("bench_cli_startup.py", ["--rounds", "2"], "ratio"),
-    ("bench_convert.py", ["--attacks", "50", "--repeat", "1"], "ratio"),
+    ("bench_convert.py", ["--attacks", "50", "--repeat", "1"], "ratio fhirmig convert / floor"),
     ("bench_deidentify.py", ["200"], "ratio to reading"),
     ("bench_migraine_buddy.py", ["--rows", "200", "--repeat", "1"], "ratio import/csv.reader"),
     ("bench_report.py", ["--attacks", "40", "--repeat", "1"], "ratio report/bare"),

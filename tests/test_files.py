@@ -46,3 +46,19 @@ def test_ensure_dir_and_private_tempdir(tmp_path: Path) -> None:
     with pytest.raises(ValueError), private_tempdir() as tmp2:
         raise ValueError
     assert not tmp2.exists()
+
+
+def test_create_new_file_is_private_whole_and_never_replaces(tmp_path: Path) -> None:
+    from fhirmig.files import create_new_file
+
+    target = create_new_file(tmp_path / "codes.csv", b"a,b\n", "mapping file")
+    assert target.read_bytes() == b"a,b\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(OutputError, match="never overwritten"):
+        create_new_file(target, b"other", "mapping file")
+    assert target.read_bytes() == b"a,b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codes.csv"]  # no temporary left
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(OutputError, match="never overwritten"):
+        create_new_file(tmp_path / "link", b"x")
+    assert not (tmp_path / "nowhere").exists()

@@ -10,6 +10,7 @@ from statistics import median
 
 from fhirmig.analysis.types import MedicationFigures, QuestionnaireFigures, ReliefFigures
 from fhirmig.diary.model import Attack, Medication, Questionnaire
+from fhirmig.diary.vocabulary import EFFECTS
 
 __all__ = [
     "EFFECT_KEYS",
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 #: Effect levels of a relief rating, in the order the figures list them.
-EFFECT_KEYS: tuple[str, ...] = ("none", "some", "good", "complete", "unrated")
+EFFECT_KEYS: tuple[str, ...] = (*EFFECTS, "unrated")
 #: MIDAS grades (Stewart et al. 2001): (highest score, grade, words).
 MIDAS_GRADES: tuple[tuple[int, str, str], ...] = (
     (5, "I", "little or no disability"),

@@ -16,7 +16,13 @@ from __future__ import annotations
 from fhirmig.app.batch import batch_convert
 from fhirmig.app.context import Deidentification, RunContext, deidentification
 from fhirmig.app.convert import Converted, ConvertFormat, convert_to_diary, convert_to_fhir
-from fhirmig.app.deidentify import deidentify_file, make_key
+from fhirmig.app.deidentify import (
+    SAFE_HARBOR_FILES,
+    SafeHarborExport,
+    deidentify_file,
+    make_key,
+    safe_harbor_export,
+)
 from fhirmig.app.imports import SOURCES, ImportOutcome, ImportSource, import_export
 from fhirmig.app.inputs import (
     DIARY_INPUTS,
@@ -50,6 +56,7 @@ __all__ = [
     "AUTH_METHODS",
     "DIARY_INPUTS",
     "FHIR_INPUTS",
+    "SAFE_HARBOR_FILES",
     "SOURCES",
     "STDOUT",
     "UPLOAD_MODES",
@@ -64,6 +71,7 @@ __all__ = [
     "Output",
     "ReportWritten",
     "RunContext",
+    "SafeHarborExport",
     "SignIn",
     "Terminated",
     "Transport",
@@ -88,6 +96,7 @@ __all__ = [
     "progress_wanted",
     "reader_of",
     "refuse",
+    "safe_harbor_export",
     "serve_page",
     "silence_stdout",
     "upload_input",

@@ -26,7 +26,7 @@ __all__ = ["Deidentification", "RunContext", "deidentification"]
 
 @dataclass(frozen=True, slots=True)
 class Deidentification:
-    """De-identify with ``key`` (HIPAA Safe Harbor); ``keep_notes`` keeps free text."""
+    """De-identify with ``key`` (keyed pseudonym, dates shifted); ``keep_notes`` keeps free text."""
 
     key: bytes = field(repr=False)
     keep_notes: bool = False

@@ -6,6 +6,10 @@ target, the report's private work folder). Python removes them on Ctrl-C because
 service manager, ``kill``) or SIGHUP (a closed terminal) would end the process at once
 and leave them behind. :func:`clean_exit_on_signals` turns those two signals into a
 :class:`Terminated` exception that unwinds the same way.
+
+A signal the parent set to be ignored stays ignored: ``nohup fhirmig batch ...`` must
+survive the terminal closing, as ``nohup`` promises, so only signals with their default
+action are taken over.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ class Terminated(BaseException):
 def clean_exit_on_signals() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (main thread only).
 
+    A signal that is ignored when the block starts (``nohup`` ignores SIGHUP) is left so.
+
     A child process forked inside the block (a batch worker) does not unwind: it ends as
     the signal would have ended it, and its parent cleans up.
     """
@@ -56,6 +62,8 @@ def clean_exit_on_signals() -> Iterator[None]:
 
     previous = {}
     for signum in _SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            continue
         previous[signum] = signal.signal(signum, handler)
     try:
         yield

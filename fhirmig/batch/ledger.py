@@ -3,10 +3,12 @@
 While a batch runs, the client records each finished chunk in a journal entry
 (``.fhirmig-batch/chunk-NNNNNN.json``, written atomically). An entry holds the chunk's
 identity (a hash of the settings and of every input's name and sha256), the result of
-each input and the files written. ``--resume`` skips a chunk whose entry matches the
-inputs as they are now and whose files are all present; everything else is converted
-again, which gives the same bytes. At the end the entries are streamed, in input order,
-into ``ledger.json``, the one file a user reads.
+each input and the files written. A de-identified batch writes numbers for names, keyed
+digests for hashes and an HMAC for the identity (:mod:`fhirmig.batch.identity`), so its
+folder says nothing about the originals or the key. ``--resume`` skips a chunk whose
+entry matches the inputs as they are now and whose files are all present; everything
+else is converted again, which gives the same bytes. At the end the entries are
+streamed, in input order, into ``ledger.json``, the one file a user reads.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import IO, Any
 import orjson
 
 from fhirmig._version import __version__
-from fhirmig.batch.inputs import BatchInput, read_input_bytes
+from fhirmig.batch.identity import key_fingerprint, keyed_id
+from fhirmig.batch.inputs import read_input_bytes
 from fhirmig.batch.ndjson import OutputFile
 from fhirmig.batch.store import STATE_DIR, Store, batch_lock
 from fhirmig.batch.worker import ChunkResult, ChunkTask, InputResult
@@ -50,9 +53,12 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
     """The identity of a chunk: settings, position and every input's name and checksum.
 
     The fhirmig version is part of it: after an upgrade the mapping may differ, so
-    ``--resume`` converts everything again rather than mix two versions' output.
+    ``--resume`` converts everything again rather than mix two versions' output. In a
+    de-identified batch the names are the inputs' numbers, the checksums keyed digests and
+    the identity an HMAC under the key, so another key means another identity.
     """
-    key = {
+    key = task.deidentify_key
+    ident = {
         "layout": _LAYOUT,
         "fhirmig": __version__,
         "output": task.output,
@@ -61,15 +67,16 @@ def chunk_id(task: ChunkTask, checksums: Sequence[str | None]) -> str:
         "summaries": task.summaries,
         "profile": task.profile,
         # the key itself never reaches the journal: only whether and with which key
-        "deidentify": (
-            None
-            if task.deidentify_key is None
-            else [hashlib.sha256(task.deidentify_key).hexdigest()[:16], task.keep_notes]
-        ),
+        "deidentify": None if key is None else [key_fingerprint(key), task.keep_notes],
         "index": task.index,
-        "inputs": [[i.name, c] for i, c in zip(task.inputs, checksums, strict=True)],
+        "inputs": [
+            [task.shown_name(n), c] for n, c in zip(range(len(task.inputs)), checksums, strict=True)
+        ],
     }
-    return hashlib.sha256(orjson.dumps(key)).hexdigest()
+    identity = orjson.dumps(ident)
+    if key is not None:
+        return keyed_id(key, identity)
+    return hashlib.sha256(identity).hexdigest()
 
 
 def journal_name(index: int) -> str:
@@ -111,10 +118,11 @@ def load_journal(store: Store, index: int) -> tuple[str, ChunkResult] | None:
     return parse_journal(index, store.read(journal_name(index)))
 
 
-def read_checksum(item: BatchInput) -> str | None:
-    """The sha256 of an input as it is now, or None when it cannot be read."""
+def read_checksum(task: ChunkTask, position: int) -> str | None:
+    """The checksum (:meth:`ChunkTask.checksum`) of an input as it is now, or None when it
+    cannot be read."""
     try:
-        return hashlib.sha256(read_input_bytes(item)).hexdigest()
+        return task.checksum(position, read_input_bytes(task.inputs[position]))
     except FhirmigError:
         return None
 
@@ -125,9 +133,10 @@ def resumable(store: Store, task: ChunkTask) -> ChunkResult | None:
     if loaded is None:
         return None
     ident, result = loaded
-    if [r.input for r in result.inputs] != [i.name for i in task.inputs]:
+    positions = range(len(task.inputs))
+    if [r.input for r in result.inputs] != [task.shown_name(n) for n in positions]:
         return None
-    if chunk_id(task, [read_checksum(i) for i in task.inputs]) != ident:
+    if chunk_id(task, [read_checksum(task, n) for n in positions]) != ident:
         return None
     names = [f.name for f in result.files] + [r.output for r in result.inputs if r.output]
     if not all(store.exists(n) for n in names):

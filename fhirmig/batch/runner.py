@@ -154,6 +154,7 @@ def run_batch(
                     deidentify_key,
                     keep_notes,
                     profile,
+                    first=index * chunk_size,
                 )
                 earlier = resumable(out, task) if resume else None
                 if earlier is None:

@@ -61,6 +61,30 @@ class ChunkTask:
     keep_notes: bool = False
     #: ``r4`` (plain FHIR R4) or ``us-core`` (the US Core 6.1.0 profiles, fhirmig.fhir.profiles)
     profile: str = "r4"
+    #: how many inputs of the batch come before this chunk (numbers de-identified inputs)
+    first: int = 0
+
+    def shown_name(self, position: int) -> str:
+        """What the ledger and journal call the input at ``position`` of this chunk.
+
+        Its name; in a de-identified batch its number (:mod:`fhirmig.batch.identity`).
+        """
+        if self.deidentify_key is None:
+            return self.inputs[position].name
+        from fhirmig.batch.identity import input_label
+
+        return input_label(self.first + position + 1)
+
+    def checksum(self, position: int, data: bytes) -> str:
+        """The checksum the journal keeps of the input at ``position`` holding ``data``.
+
+        Its sha256; in a de-identified batch an HMAC under the key of its name and bytes.
+        """
+        if self.deidentify_key is None:
+            return hashlib.sha256(data).hexdigest()
+        from fhirmig.batch.identity import input_digest
+
+        return input_digest(self.deidentify_key, self.inputs[position].name, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +92,8 @@ class InputResult:
     """The outcome for one input: its checksum, status, resource counts or error lines.
 
     ``patient_key`` is a hash of the patient id, enough to find two diaries of one patient
-    without carrying the id itself.
+    without carrying the id itself. ``keyed`` marks a de-identified batch's entry: ``input``
+    is then the input's number and ``sha256`` holds a keyed digest, written as ``hmac``.
     """
 
     input: str
@@ -78,10 +103,15 @@ class InputResult:
     errors: tuple[str, ...] = ()
     output: str | None = None
     patient_key: str | None = None
+    keyed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The ledger entry of this input."""
-        entry: dict[str, Any] = {"input": self.input, "sha256": self.sha256, "status": self.status}
+        entry: dict[str, Any] = {
+            "input": self.input,
+            "hmac" if self.keyed else "sha256": self.sha256,
+            "status": self.status,
+        }
         if self.status == "done":
             entry["resources"] = self.resources
         if self.output:
@@ -95,14 +125,16 @@ class InputResult:
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> InputResult:
         """Read back a ledger entry written by :meth:`to_json`."""
+        keyed = "hmac" in entry
         return cls(
             input=entry["input"],
-            sha256=entry.get("sha256"),
+            sha256=entry.get("hmac") if keyed else entry.get("sha256"),
             status=entry["status"],
             resources=dict(entry.get("resources", {})),
             errors=tuple(entry.get("errors", ())),
             output=entry.get("output"),
             patient_key=entry.get("patientKey"),
+            keyed=keyed,
         )
 
 
@@ -139,20 +171,18 @@ def bundle_file_name(patient_id: str) -> str:
     return f"patient-{hashlib.sha256(patient_id.encode()).hexdigest()[:16]}.json"
 
 
-def _parse(item: BatchInput, data: bytes) -> Diary:
+def _parse(item: BatchInput, data: bytes, shown: str) -> Diary:
     if not item.name.lower().endswith(".csv"):
         from fhirmig.fhir.reader import parse_input
 
-        return parse_input(data, item.name)  # a diary, or fhirmig's Bundle: as every command
+        return parse_input(data, shown)  # a diary, or fhirmig's Bundle: as every command
     from fhirmig.diary.csvformat import parse_diary_csv, read_sidecar
 
     stem = item.name.rsplit("/", 1)[-1][:-4]
     patient, medications = (
         (None, None) if is_url(item.location) else read_sidecar(Path(item.location))
     )
-    return parse_diary_csv(
-        data, item.name, patient=patient, medications=medications, default_id=stem
-    )
+    return parse_diary_csv(data, shown, patient=patient, medications=medications, default_id=stem)
 
 
 def _error_lines(exc: Exception) -> tuple[str, ...]:
@@ -163,18 +193,32 @@ def _error_lines(exc: Exception) -> tuple[str, ...]:
     return (f"internal error ({type(exc).__name__}) while converting; this is a bug in fhirmig",)
 
 
+def _private_lines(lines: tuple[str, ...], item: BatchInput, label: str) -> tuple[str, ...]:
+    """Error lines of a de-identified batch: no input name, no quoted value."""
+    from fhirmig.batch.identity import redact
+
+    names = [item.name, item.location, item.name.rsplit("/", 1)[-1]]
+    for path in (item.name, item.location):
+        if path.lower().endswith(".csv"):
+            names.append(path[:-4] + ".patient.json")
+    return tuple(redact(line, names, label) for line in lines)
+
+
 def _convert(
-    item: BatchInput, task: ChunkTask
+    position: int, task: ChunkTask
 ) -> tuple[InputResult, list[tuple[str, bytes]], list[dict[str, Any]], str]:
     """Read, check, convert, gate and serialise one diary; a failure becomes its result."""
     from fhirmig.fhir.bundle import dumps
     from fhirmig.fhir.gate import check_resource
 
+    item = task.inputs[position]
+    shown = task.shown_name(position)
+    keyed = task.deidentify_key is not None
     sha: str | None = None
     try:
         data = read_input_bytes(item)
-        sha = hashlib.sha256(data).hexdigest()
-        diary = _parse(item, data)
+        sha = task.checksum(position, data)
+        diary = _parse(item, data, shown)
         if task.deidentify_key is not None:
             from fhirmig.privacy import deidentify_diary
 
@@ -188,10 +232,15 @@ def _convert(
             check_resource(resource)
         lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]
     except Exception as exc:  # one bad diary never stops the batch
-        return InputResult(item.name, sha, "failed", errors=_error_lines(exc)), [], [], ""
+        errors = _error_lines(exc)
+        if keyed:
+            errors = _private_lines(errors, item, shown)
+        return InputResult(shown, sha, "failed", errors=errors, keyed=keyed), [], [], ""
     counts = Counter(t for t, _ in lines)
     key = hashlib.sha256(diary.patient.id.encode()).hexdigest()[:16]
-    result = InputResult(item.name, sha, "done", dict(sorted(counts.items())), patient_key=key)
+    result = InputResult(
+        shown, sha, "done", dict(sorted(counts.items())), patient_key=key, keyed=keyed
+    )
     return result, lines, resources, diary.patient.id
 
 
@@ -211,6 +260,7 @@ def _write_bundle(
         result.resources,
         output=f"{BUNDLES_DIR}/{name}",
         patient_key=result.patient_key,
+        keyed=result.keyed,
     )
 
 
@@ -226,8 +276,8 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     if task.output == "bundles":
         store.ensure(BUNDLES_DIR)
         try:
-            for item in task.inputs:
-                result, _, resources, patient_id = _convert(item, task)
+            for position in range(len(task.inputs)):
+                result, _, resources, patient_id = _convert(position, task)
                 if result.status == "done":
                     result = _write_bundle(store, result, resources, patient_id)
                 results.append(result)
@@ -237,8 +287,8 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         return ChunkResult(task.index, tuple(results), ())
     parts = ChunkParts(store, task.index, task.max_part_bytes)
     try:
-        for item in task.inputs:
-            result, lines, _, _ = _convert(item, task)
+        for position in range(len(task.inputs)):
+            result, lines, _, _ = _convert(position, task)
             for resource_type, line in lines:
                 parts.add(resource_type, line)
             results.append(result)

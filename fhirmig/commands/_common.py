@@ -176,7 +176,8 @@ def deidentify_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--deidentify",
         is_flag=True,
-        help="De-identify first (HIPAA Safe Harbor: no names, ids or notes; dates shifted).",
+        help="De-identify first: keyed pseudonym, no names, ids or notes, dates shifted "
+        "(a limited data set, not Safe Harbor).",
     )(func)
     return func
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,10 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from fhirmig.diary.countries import country_of_zone, is_country_code
 from fhirmig.diary.timeparse import format_datetime, localize, parse_date, parse_datetime, zone
+from fhirmig.diary.vocabulary import keys
+from fhirmig.wording import excerpt
 
 __all__ = [
     "FORMAT_VERSION",
@@ -71,7 +74,7 @@ def _context_tz(info: ValidationInfo) -> tzinfo:
 def _plausible(value: _D, text: Any) -> _D:
     # A typo such as 0026 or 20266 would stretch the period over centuries of empty days.
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"{text!r} lies outside the years {MIN_YEAR}-{MAX_YEAR} (a typo?)")
+        raise ValueError(f"{excerpt(text)} lies outside the years {MIN_YEAR}-{MAX_YEAR} (a typo?)")
     return value
 
 
@@ -142,7 +145,24 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
 Notes = Annotated[str, Field(max_length=MAX_NOTES)]
 Score10 = Annotated[int, Field(ge=0, le=10)]
-EffectLevel = Literal["none", "some", "good", "complete"]
+
+# The closed choices of the format come from the vocabulary table (one place for every
+# key): pydantic sees a Literal of the table's keys (its check, its message, its JSON
+# Schema enum), the type checker a str.
+if TYPE_CHECKING:
+    EffectLevel = str
+    AttackKind = str
+    Disability = str
+    ConditionKey = str
+    DrugClass = str
+    TreatmentType = str
+else:
+    EffectLevel = Literal[keys("effect")]
+    AttackKind = Literal[keys("attack-kind")]
+    Disability = Literal[keys("disability")]
+    ConditionKey = Literal[keys("condition")]
+    DrugClass = Literal[keys("drug-class")]
+    TreatmentType = Literal[keys("treatment-type")]
 
 
 class _Model(BaseModel):
@@ -173,6 +193,10 @@ class HumanName(_Model):
 class Patient(_Model):
     """Who the diary belongs to. ``id`` seeds every deterministic resource id."""
 
+    # ``country`` (optional, ISO 3166-1 alpha-2) is where the patient lives; the report
+    # chooses support organisations by it. Without it, ``home_country`` is the country
+    # of ``timezone``.
+
     id: Id
     name: HumanName | None = None
     birth_date: Date | None = None
@@ -180,6 +204,16 @@ class Patient(_Model):
     identifiers: list[Identifier] = Field(default_factory=list)
     timezone: str = "UTC"
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")] = "en"
+    country: (
+        Annotated[
+            str,
+            Field(
+                description="ISO 3166-1 alpha-2 code of the country the patient lives in",
+                json_schema_extra={"pattern": "^[A-Z]{2}$"},
+            ),
+        ]
+        | None
+    ) = None
 
     @field_validator("timezone")
     @classmethod
@@ -187,31 +221,34 @@ class Patient(_Model):
         zone(value)
         return value
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and not is_country_code(value):
+            hint = ""
+            if value == "UK":
+                hint = " (the United Kingdom is GB)"
+            elif is_country_code(value.upper()):
+                hint = f" (codes are written in capitals: {value.upper()})"
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+        return value
+
     @property
     def tz(self) -> tzinfo:
         """The patient's time zone, in which every calendar day is counted."""
         return zone(self.timezone)
+
+    @property
+    def home_country(self) -> str | None:
+        """``country`` when stated, else the country of ``timezone`` (``None`` for UTC)."""
+        return self.country if self.country is not None else country_of_zone(self.timezone)
 
 
 class Condition(_Model):
     """A headache diagnosis the patient reports (coded by key, or free text)."""
 
     id: Id
-    code: (
-        Literal[
-            "migraine",
-            "migraine-without-aura",
-            "migraine-with-aura",
-            "chronic-migraine",
-            "chronic-migraine-with-aura",
-            "menstrual-migraine",
-            "tension-type-headache",
-            "medication-overuse-headache",
-            "cluster-headache",
-            "headache",
-        ]
-        | None
-    ) = None
+    code: ConditionKey | None = None
     text: Text | None = None
     onset: PartialDate | None = None
     clinical_status: Literal[
@@ -228,22 +265,7 @@ class Medication(_Model):
 
     id: Id
     name: Text
-    drug_class: Literal[
-        "triptan",
-        "ergot",
-        "opioid",
-        "combination-analgesic",
-        "simple-analgesic",
-        "nsaid",
-        "gepant",
-        "ditan",
-        "antiemetic",
-        "muscle-relaxant",
-        "preventive",
-        "botulinum-toxin",
-        "supplement",
-        "other",
-    ] = Field("other", alias="class")
+    drug_class: DrugClass = Field("other", alias="class")
     rxnorm: Annotated[str, Field(pattern=r"^[0-9]{1,12}$")] | None = None
     atc: Annotated[str, Field(pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")] | None = (
         None
@@ -284,7 +306,7 @@ class Attack(_Model):
     end: DateTime | None = None
     duration_minutes: Annotated[Number, Field(ge=0, le=MAX_MINUTES)] | None = None
     intensity: Score10
-    kind: Literal["migraine", "headache", "tension", "cluster", "aura-only"] = "migraine"
+    kind: AttackKind = "migraine"
     aura: bool | None = None
     pain_locations: list[Text] = Field(default_factory=list)
     pain_qualities: list[Text] = Field(default_factory=list)
@@ -293,7 +315,7 @@ class Attack(_Model):
     triggers: list[Text] = Field(default_factory=list)
     medications: list[Intake] = Field(default_factory=list)
     relief_methods: list[ReliefUse] = Field(default_factory=list)
-    disability: Literal["none", "mild", "moderate", "severe"] | None = None
+    disability: Disability | None = None
     notes: Notes | None = None
     #: The symptom the patient found worst (vocabulary key or free text); also in symptoms.
     most_bothersome_symptom: Text | None = None
@@ -343,17 +365,7 @@ class Treatment(_Model):
     """A treatment beside acute medication: preventives, botulinum toxin, therapies."""
 
     id: Id
-    type: Literal[
-        "preventive-medication",
-        "botulinum-toxin",
-        "physical-therapy",
-        "acupuncture",
-        "massage",
-        "chiropractic",
-        "psychotherapy",
-        "supplement",
-        "other",
-    ] = "other"
+    type: TreatmentType = "other"
     name: Text | None = None
     medication: Id | None = None
     start: Date | None = None
@@ -389,7 +401,7 @@ class Diary(_Model):
     def _known_format(cls, value: str) -> str:
         if value not in SUPPORTED_FORMATS:
             raise ValueError(
-                f"unknown format {value!r}; this build of fhirmig reads "
+                f"unknown format {excerpt(value)}; this build of fhirmig reads "
                 + ", ".join(repr(f) for f in SUPPORTED_FORMATS)
             )
         return value

@@ -7,7 +7,6 @@ that a huge or hostile file costs little memory.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from fhirmig.diary.checks import cross_check, problems_from
 from fhirmig.diary.model import SUPPORTED_FORMATS, Diary
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import DiaryError, InputError, Problem
+from fhirmig.wording import excerpt
 
 __all__ = [
     "MAX_ATTACKS",
@@ -29,6 +29,7 @@ __all__ = [
     "parse_diary_json",
     "read_bytes",
     "read_diary",
+    "strict_json",
 ]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -78,38 +79,15 @@ def decode_utf8(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-class _DuplicateKey(ValueError):
-    pass
+def strict_json(text: str, file: str) -> Any:
+    """The value of the JSON ``text`` of ``file`` by the rules every input keeps (no NUL, no
+    key twice in an object, no NaN; see :mod:`fhirmig.diary.jsontext`), or DiaryError."""
+    from fhirmig.diary.jsontext import JsonTextError, loads_strict
 
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _bad_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _loads(text: str, file: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant)
-    except json.JSONDecodeError as exc:
-        raise DiaryError.single(
-            file, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from None
-    except _DuplicateKey as exc:
-        raise DiaryError.single(
-            file, "", f"invalid JSON: the key {exc.args[0]!r} appears twice in one object"
-        ) from None
-    except RecursionError:
-        raise DiaryError.single(file, "", "invalid JSON: nested too deeply") from None
-    except ValueError as exc:
-        raise DiaryError.single(file, "", f"invalid JSON: {exc}") from None
+        return loads_strict(text)
+    except JsonTextError as exc:
+        raise DiaryError.single(file, exc.location, exc.message) from None
 
 
 def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
@@ -130,7 +108,7 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
         raise DiaryError.single(
             file,
             "format",
-            f"unknown format {fmt!r}; this build of fhirmig reads "
+            f"unknown format {excerpt(fmt)}; this build of fhirmig reads "
             + ", ".join(repr(f) for f in SUPPORTED_FORMATS),
         )
     attacks = raw.get("attacks")
@@ -184,11 +162,7 @@ def parse_diary_json(data: bytes, file: str = "<diary>") -> Diary:
     """A diary from the bytes of its JSON encoding."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{file}: more than {MAX_FILE_BYTES // 2**20} MB; refused")
-    text = decode_utf8(data, file)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DiaryError.single(file, f"line {line}", "contains a NUL byte; not a text file")
-    return diary_from_raw(_loads(text, file), file)
+    return diary_from_raw(strict_json(decode_utf8(data, file), file), file)
 
 
 def read_diary(

@@ -31,6 +31,7 @@ from fhirmig.fhir.context import (
     quantity,
     text,
 )
+from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
 from fhirmig.fhir.terminology import concept
 
 __all__ = [
@@ -95,40 +96,34 @@ def attack_period(a: Attack) -> dict[str, Any]:
     return period
 
 
+def _value(spec: Component, item: Any) -> dict[str, Any]:
+    """The ``value[x]`` (and extension) of one component of a field's value or list item."""
+    if spec.value == "integer":
+        return {"valueInteger": item}
+    if spec.value == "boolean":
+        return {"valueBoolean": item}
+    if spec.value == "minutes":
+        return {"valueQuantity": quantity(item, "min", "min")}
+    if spec.value == "string":
+        return {"valueString": text(item)}
+    if spec.value == "relief":
+        out: dict[str, Any] = {"valueCodeableConcept": concept(str(spec.vocabulary), item.method)}
+        if item.effect is not None:
+            out["extension"] = [ext("effect", valueCode=item.effect)]
+        return out
+    return {"valueCodeableConcept": concept(str(spec.vocabulary), item)}
+
+
 def _attack_components(a: Attack) -> list[dict[str, Any]]:
-    comps = [_component(cc("element", "pain-severity"), valueInteger=a.intensity)]
-    if a.duration_minutes is not None:
-        comps.append(_duration(a.duration_minutes))
-    if a.aura is not None:
-        comps.append(_component(cc("observation", "aura"), valueBoolean=a.aura))
-    for loc in a.pain_locations:
-        comps.append(
-            _component(
-                cc("observation", "pain-location"), valueCodeableConcept=concept("body-site", loc)
-            )
-        )
-    for q in a.pain_qualities:
-        comps.append(
-            _component(cc("element", "quality"), valueCodeableConcept=concept("pain-quality", q))
-        )
-    for t in a.triggers:
-        comps.append(
-            _component(cc("element", "trigger"), valueCodeableConcept=concept("trigger", t))
-        )
-    for r in a.relief_methods:
-        comp = _component(
-            cc("element", "relief"), valueCodeableConcept=concept("relief-method", r.method)
-        )
-        if r.effect is not None:
-            comp["extension"] = [ext("effect", valueCode=r.effect)]
-        comps.append(comp)
-    if a.disability is not None:
-        comps.append(
-            _component(
-                cc("observation", "disability"),
-                valueCodeableConcept=concept("disability", a.disability),
-            )
-        )
+    """The attack's components, field by field in :data:`ATTACK_COMPONENTS` order."""
+    comps = []
+    for spec in ATTACK_COMPONENTS:
+        value = getattr(a, spec.field)
+        if value is None:
+            continue
+        code = cc(*spec.code)
+        for item in value if isinstance(value, list) else (value,):
+            comps.append({"code": code, **_value(spec, item)})
     return comps
 
 

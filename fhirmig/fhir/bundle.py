@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import IO, Any, Literal
 from urllib.parse import quote
 
@@ -59,13 +60,24 @@ def rewrite_references(resource: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _search_token(system: str, value: str) -> str:
-    def esc(text: str) -> str:
-        for ch in "\\,$|":
-            text = text.replace(ch, "\\" + ch)
-        return quote(text, safe="")
+# Text made only of these needs neither a search escape nor percent-encoding but of "/".
+_PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
 
-    return f"identifier={esc(system)}|{esc(value)}"
+
+def _esc(text: str) -> str:
+    """A search parameter's token part: ``\\ , $ |`` escaped, then percent-encoded."""
+    if _PLAIN.fullmatch(text):
+        return text.replace("/", "%2F")  # what quote(text, safe="") gives for such text
+    for ch in "\\,$|":
+        text = text.replace(ch, "\\" + ch)
+    return quote(text, safe="")
+
+
+_esc_system = lru_cache(maxsize=64)(_esc)  # a diary has a handful of identifier systems
+
+
+def _search_token(system: str, value: str) -> str:
+    return f"identifier={_esc_system(system)}|{_esc(value)}"
 
 
 # In compact JSON an unescaped quote only bounds a string, so this matches reference values

@@ -71,8 +71,11 @@ def patient_resource(ctx: Ctx, p: Patient, identifier_system: str, diary: Diary)
         res["gender"] = "unknown"
         res["_gender"] = {"extension": [data_absent("unknown")]}
     if p.birth_date is not None:
-        # De-identified diaries keep only the year (Safe Harbor); FHIR can say just that.
+        # De-identified diaries keep only the birth year; FHIR can say just that.
         res["birthDate"] = str(p.birth_date.year) if ctx.deidentified else fhir_date(p.birth_date)
+    if p.country is not None:
+        # ISO 3166 alpha-2 is what Address.country asks for ("ISO 3166 2 or 3 letter code").
+        res["address"] = [{"country": p.country}]
     stated = p.model_fields_set
     if "language" in stated:
         res["communication"] = [

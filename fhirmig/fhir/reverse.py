@@ -13,27 +13,25 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from fhirmig.diary.fields import ATTACK_FIELDS, DAY_FIELDS, json_name
 from fhirmig.diary.model import FORMAT_VERSION, Diary
 from fhirmig.errors import DiaryError, MappingError
 from fhirmig.fhir.daily import DAY_FACTORS, INSTRUMENT_KEYS
+from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
 from fhirmig.fhir.ids import extension_url, record_id_of, record_kind_of
 from fhirmig.fhir.profiles import DATA_ABSENT_REASON
 from fhirmig.fhir.terminology import coding, key_of, local_key
+from fhirmig.wording import excerpt
 
 __all__ = ["resources_to_diary"]
 
 _INSTRUMENTS = {v: k for k, v in INSTRUMENT_KEYS.items()}
 _DAY_FIELDS = {key: (field, kind) for field, (key, kind, *_) in DAY_FACTORS.items()}
-_CAMEL = {
-    "sleep_hours": "sleepHours",
-    "sleep_quality": "sleepQuality",
-    "stress": "stress",
-    "caffeine_mg": "caffeineMg",
-    "alcohol_units": "alcoholUnits",
-    "exercise_minutes": "exerciseMinutes",
-    "menstruation": "menstruation",
-    "headache_free": "headacheFree",
-}
+_CAMEL = {name: key for name, (key, _sample) in DAY_FIELDS.items()}
+#: component code -> the attack field it carries
+_COMPONENT_OF = {coding(*spec.code)["code"]: spec for spec in ATTACK_COMPONENTS}
+#: attack fields that hold a list (one component per item)
+_LISTS = frozenset(f.name for f in ATTACK_FIELDS if isinstance(f.sample, list))
 
 
 def _code(vocabulary: str, key: str) -> str:
@@ -69,6 +67,25 @@ def _derived(period: Any) -> bool:
     return bool(_ext(period, "derived-from")) if isinstance(period, dict) else False
 
 
+def _component_value(spec: Component, comp: dict[str, Any]) -> Any:
+    """The diary value of one attack component (the inverse of the attack mapping)."""
+    if spec.value == "integer":
+        return comp.get("valueInteger")
+    if spec.value == "boolean":
+        return comp.get("valueBoolean")
+    if spec.value == "minutes":
+        return comp["valueQuantity"]["value"]
+    if spec.value == "string":
+        return comp.get("valueString")
+    vocabulary = str(spec.vocabulary)
+    value = comp.get("valueCodeableConcept", {})
+    if spec.value == "relief":
+        relief: dict[str, Any] = {"method": key_of(vocabulary, value)}
+        _put(relief, "effect", _first(_ext(comp, "effect")))
+        return relief
+    return local_key(vocabulary, value) if spec.closed else key_of(vocabulary, value)
+
+
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
     if value is not None:
         target[key] = value
@@ -102,7 +119,7 @@ class _Reader:
     def target(self, res: dict[str, Any], ref: Any) -> dict[str, Any]:
         found = self.by_ref.get(ref.get("reference", "") if isinstance(ref, dict) else "")
         if found is None:
-            raise self.fail(res, f"reference {ref!r} points at no resource read")
+            raise self.fail(res, f"reference {excerpt(ref)} points at no resource read")
         return found
 
     def patient(self) -> dict[str, Any]:
@@ -129,6 +146,9 @@ class _Reader:
         if len(idents) > 1:
             out["identifiers"] = [{"system": i["system"], "value": i["value"]} for i in idents[1:]]
         _put(out, "timezone", _first(_ext(res, "timezone")))
+        addresses = res.get("address") or []
+        if addresses and isinstance(addresses[0], dict):
+            _put(out, "country", addresses[0].get("country"))
         comm = res.get("communication") or []
         if comm:
             _put(out, "language", comm[0]["language"]["coding"][0].get("code"))
@@ -189,25 +209,14 @@ class _Reader:
         _put(out, "kind", local_key("attack-kind", res.get("valueCodeableConcept")))
         lists: dict[str, list[Any]] = {}
         for code, comp in self.components(res):
-            value = comp.get("valueCodeableConcept", {})
-            if code == _code("element", "pain-severity"):
-                out["intensity"] = comp.get("valueInteger")
-            elif code == _code("element", "duration"):
-                out["durationMinutes"] = comp["valueQuantity"]["value"]
-            elif code == _code("observation", "aura"):
-                out["aura"] = comp.get("valueBoolean")
-            elif code == _code("observation", "pain-location"):
-                lists.setdefault("painLocations", []).append(key_of("body-site", value))
-            elif code == _code("element", "quality"):
-                lists.setdefault("painQualities", []).append(key_of("pain-quality", value))
-            elif code == _code("element", "trigger"):
-                lists.setdefault("triggers", []).append(key_of("trigger", value))
-            elif code == _code("element", "relief"):
-                relief: dict[str, Any] = {"method": key_of("relief-method", value)}
-                _put(relief, "effect", _first(_ext(comp, "effect")))
-                lists.setdefault("reliefMethods", []).append(relief)
-            elif code == _code("observation", "disability"):
-                out["disability"] = local_key("disability", value)
+            spec = _COMPONENT_OF.get(code)
+            if spec is None:
+                continue
+            value = _component_value(spec, comp)
+            if spec.field in _LISTS:
+                lists.setdefault(json_name(spec.field), []).append(value)
+            else:
+                out[json_name(spec.field)] = value
         for member in res.get("hasMember", ()):
             sub = self.target(res, member)
             kind = record_kind_of(str((sub.get("identifier") or [{}])[0].get("system", "")))
@@ -217,7 +226,7 @@ class _Reader:
             elif kind == "twitch":
                 lists.setdefault("twitching", []).append(self.twitch(sub))
             else:
-                raise self.fail(res, f"hasMember {member.get('reference')!r} is no symptom")
+                raise self.fail(res, f"hasMember {excerpt(member.get('reference'))} is no symptom")
         out.update(lists)
         _put(out, "notes", _note(res))
         extra = _first(_ext(res, "extra"))
@@ -234,7 +243,9 @@ class _Reader:
             raise self.fail(res, "an intake without reasonReference (its attack)")
         med_ref = str(res.get("medicationReference", {}).get("reference"))
         if med_ref not in catalogue:
-            raise self.fail(res, f"medicationReference {med_ref!r} is not a catalogue Medication")
+            raise self.fail(
+                res, f"medicationReference {excerpt(med_ref)} is not a catalogue Medication"
+            )
         out: dict[str, Any] = {"medication": catalogue[med_ref]}
         _put(out, "taken", res.get("effectiveDateTime"))
         dosage = res.get("dosage") or [{}]
@@ -245,7 +256,7 @@ class _Reader:
     def _factor(self, res: dict[str, Any], code: str, holder: dict[str, Any]) -> tuple[str, Any]:
         key = code.removeprefix("observation.")
         if key not in _DAY_FIELDS:
-            raise self.fail(res, f"unknown daily factor {code!r}")
+            raise self.fail(res, f"unknown daily factor {excerpt(code)}")
         field, kind = _DAY_FIELDS[key]
         value = {
             "quantity": holder.get("valueQuantity", {}).get("value"),
@@ -260,7 +271,9 @@ class _Reader:
             sub = self.target(res, member)
             key = local_key("observation", sub.get("code", {}))
             if key is None:
-                raise self.fail(res, f"hasMember {member.get('reference')!r} is no daily factor")
+                raise self.fail(
+                    res, f"hasMember {excerpt(member.get('reference'))} is no daily factor"
+                )
             name, value = self._factor(sub, f"observation.{key}", sub)
             out[name] = value
         for code, comp in self.components(res):  # the one-Observation shape of earlier files
@@ -311,7 +324,7 @@ class _Reader:
         code = str(res.get("code", {}).get("coding", [{}])[0].get("code"))
         instrument = _INSTRUMENTS.get(code.removeprefix("observation."))
         if instrument is None:
-            raise self.fail(res, f"unknown questionnaire code {code!r}")
+            raise self.fail(res, f"unknown questionnaire code {excerpt(code)}")
         out: dict[str, Any] = {
             "instrument": instrument,
             "date": res.get("effectiveDateTime"),
@@ -338,7 +351,7 @@ class _Reader:
         for res in groups.get("intake", []):
             ref, intake = self.intake(res, catalogue)
             if ref not in attacks:
-                raise self.fail(res, f"reasonReference {ref!r} is not an attack")
+                raise self.fail(res, f"reasonReference {excerpt(ref)} is not an attack")
             attacks[ref].setdefault("medications", []).append(intake)
         raw["attacks"] = list(attacks.values())
         raw["days"] = [self.day(r) for r in groups.get("day", [])]

@@ -1,10 +1,13 @@
 """The terminology table: every vocabulary key with its codes, kept as data.
 
-``terminology.csv`` (beside this module) has one row per (key, code system): the local
-code of fhirmig's one code system (:data:`fhirmig.fhir.ids.CODE_SYSTEM`) for every key,
-and SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes only where the project's clinical
-reference marks them VERIFIED or CORROBORATED. Free text is never given a code: it
-becomes a CodeableConcept with ``text`` only.
+Every key of the diary's vocabulary table (:mod:`fhirmig.diary.vocabulary`) has a local
+code of fhirmig's one code system (:data:`fhirmig.fhir.ids.CODE_SYSTEM`), written
+``<kind>.<key>`` with the key's English label as display; those rows are derived from
+that table, not repeated here. ``terminology.csv`` (beside this module) adds one row per
+(key, code system) for SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes, only where the
+project's clinical reference marks them VERIFIED or CORROBORATED, and the local codes of
+fhirmig's own observation elements. Free text is never given a code: it becomes a
+CodeableConcept with ``text`` only.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from fhirmig.diary.vocabulary import entries
 from fhirmig.fhir.ids import CODE_SYSTEM
 
 __all__ = [
+    "UNCODED_KINDS",
     "Term",
     "coding",
     "concept",
@@ -43,11 +48,32 @@ class Term:
     status: str
 
 
+#: Vocabulary kinds sent as a plain code of a FHIR element (``effect`` is the valueCode of
+#: an extension), so they have no local concept.
+UNCODED_KINDS = frozenset({"effect"})
+
+
 @lru_cache(maxsize=1)
 def load_table() -> tuple[Term, ...]:
-    """Every row of ``terminology.csv``, in file order."""
+    """Every row: each vocabulary key's local code (from the vocabulary table) followed by
+    its rows of ``terminology.csv``, in the vocabulary table's order, then the other rows of
+    ``terminology.csv`` in file order."""
     text = resources.files("fhirmig.fhir").joinpath("terminology.csv").read_text("utf-8")
-    return tuple(Term(**row) for row in csv.DictReader(io.StringIO(text)))
+    rows = [Term(**row) for row in csv.DictReader(io.StringIO(text))]
+    vocabulary = {(e.kind, e.key) for e in entries()}
+    coded: dict[tuple[str, str], list[Term]] = {}
+    for term in rows:
+        if (term.vocabulary, term.key) in vocabulary:
+            coded.setdefault((term.vocabulary, term.key), []).append(term)
+    out: list[Term] = []
+    for e in entries():
+        if e.kind in UNCODED_KINDS:
+            continue
+        local = f"{e.kind}.{e.key}"
+        out.append(Term(e.kind, e.key, CODE_SYSTEM, local, e.label, "fhirmig", "local"))
+        out.extend(coded.get((e.kind, e.key), ()))
+    rest = [t for t in rows if (t.vocabulary, t.key) not in vocabulary]
+    return (*out, *rest)
 
 
 @lru_cache(maxsize=1)
@@ -133,12 +159,14 @@ def key_of(vocabulary: str, cc: dict[str, Any]) -> str | None:
 _INTRO = """# Terminology
 
 Every vocabulary key of the diary format, with the codes fhirmig sends for it. This page is
-generated from `fhirmig/fhir/terminology.csv` (a test keeps the two equal).
+generated from the vocabulary table `fhirmig/diary/vocabulary.csv` (the keys and their
+English labels) and `fhirmig/fhir/terminology.csv` (the other codes); a test keeps the three
+equal.
 
 - Every key has a code in fhirmig's one local code system,
   `https://fhirmig.org/fhir/CodeSystem/fhirmig`, written `<vocabulary>.<key>` (for example
-  `trigger.caffeine`), with the display as the concept's text. Codes of this system also
-  name fhirmig's own observation elements (vocabulary `observation`).
+  `trigger.caffeine`), with the key's label as display and as the concept's text. Codes
+  of this system also name fhirmig's own observation elements (vocabulary `observation`).
 - SNOMED CT, LOINC, ICD-10 and ICD-10-CM codes appear only where the project's clinical
   reference marks them **VERIFIED** (seen in an authoritative source) or **CORROBORATED**
   (the same code and display in two or more independent sources); the source is named.

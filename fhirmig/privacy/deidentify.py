@@ -1,4 +1,12 @@
-"""De-identifying a diary for research, following HIPAA Safe Harbor (45 CFR 164.514(b)(2)).
+"""De-identifying a diary for research with a key: a keyed pseudonym, every date shifted.
+
+This is not HIPAA Safe Harbor (45 CFR 164.514(b)(2)): Safe Harbor removes every element
+of a date but the year (item C) and asks that a re-identification code not be derived
+from information about the individual (164.514(c)(1)), while here dates keep their day
+and month (shifted) and the pseudonym is an HMAC of the patient id. What this gives is a
+limited data set (164.514(e)(2): the direct identifiers removed, dates kept), to be
+shared under a data use agreement (164.514(e)(4)), unless an expert determination
+(164.514(b)(1)) covers it. :mod:`fhirmig.privacy.safeharbor` is the Safe Harbor export.
 
 What happens to each part of a diary (docs/security.md has the same table for users):
 
@@ -56,7 +64,7 @@ __all__ = ["OTHER", "SAFE_HARBOR_AGE", "deidentify_diary", "plain_dose"]
 
 #: What a free-text list entry becomes.
 OTHER = "other"
-#: Ages from this one up are shown as this one (Safe Harbor: "90 or older").
+#: Ages from this one up are shown as this one (the "90 or older" of 164.514(b)(2)(i)(C)).
 SAFE_HARBOR_AGE = 90
 _DOSE_RE = re.compile(
     r"^\s*\d{1,6}([.,]\d{1,4})?\s*(mg|g|mcg|µg|ug|ml|mL|IU|U|units?|tablets?|tabs?|caps?|"

@@ -5,18 +5,24 @@ exports made months apart can be joined by a researcher without anyone learning 
 patients are. Whoever holds the key can recompute a known patient's pseudonym and shift
 (and so find that patient's rows): the key must be kept like the original data.
 
-A key file holds at least :data:`KEY_BYTES` bytes of secret: either hexadecimal text
-(what :func:`write_new_key` writes) or raw bytes. Surrounding whitespace is ignored. The
+A key file holds at least :data:`KEY_BYTES` random bytes written as text: hexadecimal
+(what :func:`write_new_key` writes: 64 digits) or standard base64 (``openssl rand -base64
+32``). Surrounding whitespace is ignored. Anything else (a passphrase, a word repeated,
+raw bytes) is refused with a message saying how to make a key: the pseudonyms and date
+shifts are only as secret as the key, and a typed phrase can be guessed offline. The
 file must be readable by its owner only (mode 0600), as an SSH key must: a key that
 others can read is refused rather than trusted.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import string
 from pathlib import Path
@@ -41,8 +47,12 @@ KEY_BYTES = 32
 #: The date shift is a whole number of weeks, at most this many either way (never zero).
 MAX_SHIFT_WEEKS = 52
 _MAX_KEY_FILE = 4096
-_MIN_DISTINCT = 10
+#: Fewest distinct byte values in a key's first 32 bytes: 32 random bytes have about 30
+#: (fewer than 20 happens with a chance below one in 10^9), a pattern far fewer.
+_MIN_DISTINCT = 20
 _HEX = frozenset(string.hexdigits)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+_HOW = "make one with: fhirmig deidentify --new-key FILE (or: openssl rand -hex 32 > FILE)"
 
 
 def new_key() -> bytes:
@@ -83,8 +93,8 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
 
     Raises:
         PrivacyError: the file is missing, not a regular file, readable by others than its
-            owner, too large to be a key, or holds fewer than :data:`KEY_BYTES` bytes of
-            secret (or an obviously regular one, such as one repeated character).
+            owner, too large to be a key, not hexadecimal or base64 text, holds fewer than
+            :data:`KEY_BYTES` bytes, or is a pattern (a piece repeated, few distinct bytes).
     """
     p = Path(path)
     raw = read_private_file(
@@ -98,23 +108,52 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
 
 
 def _parse_key(raw: bytes, file: str) -> bytes:
-    text = raw.strip()
+    """The key bytes of a key file's content, or a refusal that says how to make a key.
+
+    The message never quotes the content: a refused key may still be someone's secret.
+    """
     try:
-        decoded = text.decode("ascii")
+        text = raw.strip().decode("ascii")
     except UnicodeDecodeError:
-        decoded = ""
-    if decoded and len(decoded) % 2 == 0 and set(decoded) <= _HEX:
-        key = bytes.fromhex(decoded)
-    else:
-        key = text
+        raise PrivacyError(_not_a_key(file, "it is not hexadecimal or base64 text")) from None
+    key = _decode(text)
+    if key is None:
+        what = "it is empty" if not text else "a passphrase or other text is not a key"
+        raise PrivacyError(_not_a_key(file, what))
     if len(key) < KEY_BYTES:
         raise PrivacyError(
-            f"{file}: key holds {len(key)} bytes; at least {KEY_BYTES} are needed "
-            f"({KEY_BYTES * 2} hexadecimal digits)"
+            _not_a_key(file, f"it holds {len(key)} bytes; at least {KEY_BYTES} are needed")
         )
-    if len(set(key)) < _MIN_DISTINCT:
-        raise PrivacyError(f"{file}: key is too regular to be secret; make a random one")
+    if _patterned(text) or len(set(key[:KEY_BYTES])) < _MIN_DISTINCT:
+        raise PrivacyError(_not_a_key(file, "it is too regular to be random"))
     return key
+
+
+def _not_a_key(file: str, why: str) -> str:
+    return (
+        f"{file}: not a usable key ({why}); a key file holds {KEY_BYTES} or more random "
+        f"bytes as hexadecimal or base64 text; {_HOW}"
+    )
+
+
+def _decode(text: str) -> bytes | None:
+    """The bytes ``text`` spells in hexadecimal or standard base64, or None."""
+    if text and len(text) % 2 == 0 and set(text) <= _HEX:
+        return bytes.fromhex(text)
+    if not text or len(text) % 4 or not _BASE64.fullmatch(text):
+        return None
+    if re.fullmatch(r"[a-z0-9]+", text):  # random base64 has capitals (miss: 1 in 10^10)
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        return None
+
+
+def _patterned(text: str) -> bool:
+    """True when ``text`` is a shorter piece repeated (``password1234`` three times)."""
+    n = len(text)
+    return any(n % p == 0 and text == text[:p] * (n // p) for p in range(1, n // 2 + 1))
 
 
 def derive(key: bytes, purpose: str, value: str) -> bytes:

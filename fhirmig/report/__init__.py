@@ -14,8 +14,14 @@ font, escapes all user text, and is byte-identical for the same input, language 
 ``generated`` date.
 """
 
-from fhirmig.report.content import BUILTIN_TEMPLATES, load_organisations, select_organisations
+from fhirmig.report.content import BUILTIN_TEMPLATES
 from fhirmig.report.i18n import DEFAULT_LANGUAGE, resolve_language, shipped_languages
+from fhirmig.report.organisations import (
+    Organisation,
+    OrganisationGroup,
+    load_organisations,
+    select_organisations,
+)
 from fhirmig.report.render import PAPERS, Paper, render_report, render_stats_report
 from fhirmig.report.sections import SECTION_PRESETS, SECTIONS, resolve_sections
 
@@ -25,6 +31,8 @@ __all__ = [
     "PAPERS",
     "SECTIONS",
     "SECTION_PRESETS",
+    "Organisation",
+    "OrganisationGroup",
     "Paper",
     "load_organisations",
     "render_report",

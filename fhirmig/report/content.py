@@ -1,38 +1,33 @@
 """The editable text of the report: jinja2 templates and the organisations list.
 
 Appendix B (patient resources), Appendix C (support groups) and the methods section are
-jinja2 templates over a small Markdown subset, with their data in ``organisations.json``.
-The built-in ones live in ``templates/`` at the top of the repository; a clinic passes
-``templates=DIR`` to replace any of them (a file of the same name in DIR wins, the others
-stay built-in).
+jinja2 templates over a small Markdown subset, with their data in ``organisations.json``
+(read and chosen by :mod:`fhirmig.report.organisations`). The built-in ones live in
+``templates/`` at the top of the repository; a clinic passes ``templates=DIR`` to replace
+any of them (a file of the same name in DIR wins, the others stay built-in).
 
-Templates run in jinja2's ``SandboxedEnvironment`` with autoescaping and
-``StrictUndefined``; the loader reads only inside DIR and the built-in folder. The Markdown
+Templates run in jinja2's immutable sandbox with autoescaping and ``StrictUndefined``,
+with limits on time and size (:mod:`fhirmig.report.sandbox`); the loader reads only
+regular files inside DIR and the built-in folder, never through a link
+(:mod:`fhirmig.report.sealed`). The Markdown
 subset is: ``#``/``##`` headings, ``- `` bullets, paragraphs, ``**bold**`` and
 ``[text](https://...)`` links, and nothing else: any other ``<`` or ``&`` prints literally.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fhirmig.errors import ReportError
-from fhirmig.report.i18n import _
+if TYPE_CHECKING:
+    from fhirmig.report.sandbox import TemplateLimits
 
 __all__ = [
     "BUILTIN_TEMPLATES",
-    "Organisation",
-    "load_organisations",
     "markdown_flowables",
-    "patient_regions",
     "render_template",
-    "select_organisations",
 ]
 
 
@@ -44,163 +39,28 @@ def _builtin_templates() -> Path:
 
 
 BUILTIN_TEMPLATES = _builtin_templates()
-ORGANISATIONS_FILE = "organisations.json"
-_KINDS = ("patient", "professional", "community", "resource")
 
 
-@dataclass(frozen=True, slots=True)
-class Organisation:
-    """One entry of Appendix C (or of the sources list of Appendix B)."""
+def render_template(
+    name: str,
+    context: Mapping[str, Any],
+    templates: Path | None,
+    *,
+    limits: TemplateLimits | None = None,
+) -> str:
+    """Render one template (from ``templates`` if it has it) in the sealed sandbox, escaped.
 
-    name: str
-    url: str
-    region: str
-    languages: tuple[str, ...]
-    kind: str
-    last_checked: date
-    description: str
-
-
-def _field(entry: Mapping[str, Any], key: str, where: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ReportError(f"{where}.{key}: required text is missing")
-    return value
-
-
-def load_organisations(templates: Path | None = None) -> tuple[Organisation, ...]:
-    """Read ``organisations.json`` (from ``templates`` if it has one, else the built-in)."""
-    path = BUILTIN_TEMPLATES / ORGANISATIONS_FILE
-    if templates is not None and (templates / ORGANISATIONS_FILE).is_file():
-        path = templates / ORGANISATIONS_FILE
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{path}: cannot read the organisations list ({exc})") from exc
-    entries = data.get("organisations") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ReportError(f'{path}: expected an object with an "organisations" list')
-    result: list[Organisation] = []
-    for i, entry in enumerate(entries):
-        where = f"{path}: organisations[{i}]"
-        if not isinstance(entry, dict):
-            raise ReportError(f"{where}: expected an object")
-        url = _field(entry, "url", where)
-        if not re.fullmatch(r"https?://[^\s<>\"]+", url):
-            raise ReportError(f"{where}.url: not an http(s) link: {url!r}")
-        kind = _field(entry, "kind", where)
-        if kind not in _KINDS:
-            raise ReportError(f"{where}.kind: {kind!r} is not one of {', '.join(_KINDS)}")
-        try:
-            checked = date.fromisoformat(_field(entry, "last_checked", where))
-        except ValueError as exc:
-            raise ReportError(f"{where}.last_checked: not a date YYYY-MM-DD") from exc
-        languages = entry.get("languages", [])
-        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-            raise ReportError(f"{where}.languages: expected a list of language tags")
-        result.append(
-            Organisation(
-                name=_field(entry, "name", where),
-                url=url,
-                region=_field(entry, "region", where),
-                languages=tuple(x.lower() for x in languages),
-                kind=kind,
-                last_checked=checked,
-                description=str(entry.get("description", "")),
-            )
-        )
-    return tuple(result)
-
-
-_ZONE_REGIONS: dict[str, tuple[str, ...]] = {
-    "Europe/London": ("UK", "EU"),
-    "Europe/Belfast": ("UK", "EU"),
-    "Europe/Dublin": ("IE", "EU"),
-    "America/Toronto": ("CA",),
-    "America/Montreal": ("CA",),
-    "America/Vancouver": ("CA",),
-    "America/Edmonton": ("CA",),
-    "America/Winnipeg": ("CA",),
-    "America/Regina": ("CA",),
-    "America/Halifax": ("CA",),
-    "America/St_Johns": ("CA",),
-    "Pacific/Honolulu": ("US",),
-}
-_COUNTRY_REGIONS: dict[str, tuple[str, ...]] = {
-    "US": ("US",),
-    "GB": ("UK", "EU"),
-    "UK": ("UK", "EU"),
-    "IE": ("IE", "EU"),
-    "CA": ("CA",),
-    "AU": ("AU",),
-}
-
-
-def patient_regions(timezone: str, language: str) -> tuple[str, ...]:
-    """Regions of Appendix C for a patient: from the language's country, else the zone."""
-    parts = language.replace("_", "-").split("-")
-    country = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
-    regions = _COUNTRY_REGIONS.get(country or "")
-    if regions is None:
-        regions = _ZONE_REGIONS.get(timezone)
-    if regions is None:
-        area = timezone.split("/", 1)[0]
-        regions = {"Europe": ("EU",), "Australia": ("AU",), "America": ("US",)}.get(area, ())
-    if "CA" in regions and parts[0].lower() == "fr":
-        regions = (*regions, "CA-QC")
-    return regions
-
-
-def select_organisations(
-    organisations: Sequence[Organisation], regions: Sequence[str], language: str
-) -> list[tuple[str, list[Organisation]]]:
-    """Entries for the patient: their regions first (in their language), then global ones.
-
-    Returns ``(title, organisations)`` groups. An entry is shown when it lists the
-    patient's language or English (the common language of international groups).
+    ``limits`` bounds the render's time and size (:class:`~fhirmig.report.sandbox.TemplateLimits`,
+    by default a few seconds and a million characters); any failure is a
+    :class:`ReportError` naming the template and line.
     """
-    lang = language.split("-", 1)[0].lower()
-    wanted = {lang, "en"}
-    groups: list[tuple[str, list[Organisation]]] = []
-    for region in (*regions, "Global"):
-        chosen = [
-            org
-            for org in organisations
-            if org.region == region and (not org.languages or wanted & set(org.languages))
-        ]
-        chosen.sort(key=lambda org: (lang not in org.languages, _KINDS.index(org.kind)))
-        if chosen:
-            title = _("International") if region == "Global" else _("Region {region}")
-            title = title.format(region=region)
-            groups.append((title, chosen))
-    return groups
-
-
-def render_template(name: str, context: Mapping[str, Any], templates: Path | None) -> str:
-    """Render one template (from ``templates`` if it has it) in the sandbox, escaped."""
-    from jinja2 import (
-        ChoiceLoader,
-        FileSystemLoader,
-        StrictUndefined,
-        TemplateError,
-        TemplateNotFound,
-    )
-    from jinja2.sandbox import SandboxedEnvironment
-
-    loaders = [FileSystemLoader(str(templates))] if templates is not None else []
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     from fhirmig.report import i18n
+    from fhirmig.report.sandbox import DEFAULT_LIMITS
+    from fhirmig.report.templating import render_in, template_environment
 
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    # {% trans %} blocks and _() read the current report language's catalogue
+    folders = [templates, BUILTIN_TEMPLATES] if templates is not None else [BUILTIN_TEMPLATES]
+    env = template_environment(folders, limits or DEFAULT_LIMITS, extensions=["jinja2.ext.i18n"])
+    # {% trans %} blocks, _() and pgettext() read the current report language's catalogue
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.template_gettext,
         ngettext=i18n.ngettext,
@@ -208,31 +68,22 @@ def render_template(name: str, context: Mapping[str, Any], templates: Path | Non
         pgettext=i18n.pgettext,
         npgettext=i18n.npgettext,
     )
-    env.filters["date"] = i18n.fmt_date
-    try:
-        return env.get_template(name).render(**context)
-    except TemplateNotFound as exc:
-        raise ReportError(f"template {name}: not found") from exc
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None) or _template_line(exc)
-        where = f"{getattr(exc, 'filename', None) or name}" + (f", line {line}" if line else "")
-        raise ReportError(f"{where}: template error: {exc.message or exc}") from exc
-    except RecursionError:
-        raise ReportError(
-            f"template {name}: includes or extends itself without end (a recursive template)"
-        ) from None
+    env.filters["date"] = _date_filter
+    return render_in(env, name, context)
 
 
-def _template_line(exc: BaseException) -> int | None:
-    """The template line of a render-time error (jinja2 maps its frames to template lines)."""
-    import traceback
+def _date_filter(value: object) -> str:
+    """``| date``: a date (or an ISO ``YYYY-MM-DD`` text) in the report language's form."""
+    from datetime import date
 
-    lines = [
-        frame.lineno
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.endswith((".j2", ".md", ".txt"))
-    ]
-    return lines[-1] if lines else None
+    from fhirmig.report.i18n import fmt_date
+
+    if isinstance(value, str):
+        try:
+            return fmt_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return fmt_date(value) if isinstance(value, date) else str(value)
 
 
 _INLINE = re.compile(

@@ -47,10 +47,12 @@ __all__ = [
     "fmt_int",
     "fmt_month",
     "fmt_percent",
+    "language_name",
     "list_text",
     "ngettext",
     "npgettext",
     "pgettext",
+    "region_name",
     "resolve_language",
     "shipped_languages",
     "template_gettext",
@@ -198,30 +200,33 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
 def vocabulary_name(key: str, table: str | None = None) -> str:
     """A vocabulary key's display name in the current language; free text unchanged.
 
-    The names live in the catalogues under the context of the key's vocabulary table
-    (``trigger``, ``body-site``, ...; the first table holding the key unless ``table``
-    says which); English is the key in words (:func:`fhirmig.diary.vocabulary.label`).
+    The names live in the catalogues under the context of the key's kind in the
+    vocabulary table (``trigger``, ``body-site``, ...: ``table``, else the first list
+    vocabulary holding the key); the English is the table's label as it runs in a
+    sentence (:func:`fhirmig.diary.vocabulary.label`).
     """
-    from fhirmig.diary.vocabulary import VOCABULARIES, label
+    from fhirmig.diary.vocabulary import VOCABULARIES, english
 
-    words = label(key)
-    if words == key and key not in _TABLE_OF:
+    kind = table if table is not None and (table, key) in _KNOWN else None
+    if kind is None:
+        kind = next((k for k, keys in VOCABULARIES.items() if key in keys), None)
+    if kind is None:
         return key
-    context = table if table in VOCABULARIES and key in VOCABULARIES[table] else _TABLE_OF[key]
-    return pgettext(context, words)
+    return pgettext(kind, running_text(english(kind, key)))
 
 
-def _tables() -> dict[str, str]:
-    from fhirmig.diary.vocabulary import VOCABULARIES
-
-    out: dict[str, str] = {}
-    for table, keys in VOCABULARIES.items():
-        for key in keys:
-            out.setdefault(key, table)
-    return out
+def running_text(label: str) -> str:
+    """A vocabulary label as it runs in a sentence: ``Lack of sleep`` -> ``lack of sleep``."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-_TABLE_OF: dict[str, str] = _tables()
+def _known() -> frozenset[tuple[str, str]]:
+    from fhirmig.diary.vocabulary import entries
+
+    return frozenset((e.kind, e.key) for e in entries())
+
+
+_KNOWN = _known()
 
 
 def _locale() -> str:
@@ -296,6 +301,29 @@ def fmt_percent(share: float | None, missing: str = "–") -> str:
     from babel.numbers import format_percent
 
     return str(format_percent(Decimal(text[:-1]) / 100, locale=language))
+
+
+def language_name(code: str) -> str:
+    """A language's name in the current language (CLDR): ``de`` -> ``German`` or, in a
+    German report, ``Deutsch``; the code itself when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_locale())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(name) if name else code
+
+
+def region_name(code: str, english: str) -> str:
+    """A country's name in the current language (CLDR territory names); in English the
+    name ``english`` fhirmig's country table gives it."""
+    language = _locale()
+    if language == DEFAULT_LANGUAGE:
+        return english
+    from babel import Locale
+
+    return str(Locale.parse(language).territories.get(code.upper(), english))
 
 
 def list_text(items: list[str]) -> str:

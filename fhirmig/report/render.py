@@ -250,45 +250,39 @@ def _without_leading_breaks(story: list[Any]) -> list[Any]:
 def _texts(
     diary: Diary, stats: Stats, templates: Path | None, generated: date | None
 ) -> tuple[str, str, str]:
-    """The methods page and Appendices B and C, rendered from their templates."""
-    from fhirmig.report.content import (
-        load_organisations,
-        patient_regions,
-        render_template,
-        select_organisations,
-    )
-    from fhirmig.report.i18n import _, current_language, fmt_date, pgettext
+    """The methods page and Appendices B and C, rendered from their templates, in the
+    current report language (organisations chosen by the patient's country and it)."""
+    from fhirmig.report.content import render_template
+    from fhirmig.report.i18n import _, current_language, fmt_date, language_name, region_name
+    from fhirmig.report.organisations import appendix_context, load_organisations
     from fhirmig.report.summary import period_text
 
     patient = diary.patient
-    orgs = load_organisations(templates)
-    regions = patient_regions(patient.timezone, patient.language)
-    groups = select_organisations(orgs, regions, patient.language)
+    language = current_language()
+    sources, organisations = appendix_context(
+        load_organisations(templates), patient.home_country, language
+    )
+    if organisations["country"]:
+        organisations["country_name"] = region_name(
+            organisations["country"], organisations["country_name"]
+        )
+    for org in [*sources, *(o for g in organisations["groups"] for o in g["organisations"])]:
+        org["language_names"] = [language_name(code) for code in org["languages"]]
     context_common = {
         "version": __version__,
         "language": patient.language,
-        "regions": list(regions) or [_("none matched")],
-        "kind_names": {
-            "patient": pgettext("organisation kind", "patient"),
-            "professional": pgettext("organisation kind", "professional"),
-            "community": pgettext("organisation kind", "community"),
-            "resource": pgettext("organisation kind", "resource"),
-        },
+        "language_name": language_name(language),
+        "report_language": language,
+        "regions": organisations["regions"],
     }
     appendix_b = render_template(
         "appendix_resources.md.j2",
-        {
-            **context_common,
-            "organisations": [o for o in orgs if o.kind == "resource"],
-        },
+        {**context_common, "organisations": sources},
         templates,
     )
     appendix_c = render_template(
         "appendix_organisations.md.j2",
-        {
-            **context_common,
-            "groups": [{"title": t, "organisations": g} for t, g in groups],
-        },
+        {**context_common, **organisations},
         templates,
     )
     methods = render_template(
@@ -300,7 +294,6 @@ def _texts(
             "timezone": stats.timezone,
             "migraine_day": stats.migraine_day,
             "generated": fmt_date(generated, _("not stated")),
-            "report_language": current_language(),
         },
         templates,
     )

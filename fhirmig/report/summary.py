@@ -49,6 +49,7 @@ __all__ = [
     "condition_text",
     "figure_rows",
     "grade_text",
+    "label_width",
     "not_counted_text",
     "page_one",
     "patient_name",
@@ -236,24 +237,6 @@ def treatments_text(diary: Diary, last: date | None) -> str:
     return "; ".join(items)
 
 
-#: the widest a page-one label column grows to for a language's longer labels
-LABEL_WIDTH_MAX = 110.0
-
-
-def _label_width(style: Any, whole: Sequence[str], wrapped: Sequence[str], least: float) -> float:
-    """The width of a label column: at least ``least``, and wide enough that each label of
-    ``whole`` fits on one line and no word of ``wrapped`` is cut (they may wrap at spaces),
-    so that a longer language's labels never break inside a word."""
-    from fhirmig.report.fonts import text_width
-
-    def measure(text: str) -> float:
-        return text_width(text, style.fontName, style.fontSize) + 6  # the cell's padding
-
-    needed = [measure(t) for t in whole]
-    needed += [measure(word) for text in wrapped for word in text.split()]
-    return min(LABEL_WIDTH_MAX, max([least, *needed]))
-
-
 def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> Any:
     from reportlab.platypus import Table
 
@@ -263,42 +246,52 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += _("; and {count} more").format(count=len(p.identifiers) - len(shown))
+    lab = label_width(
+        [
+            _("Patient"),
+            _("Period"),
+            _("Diary kept"),
+            _("Identifiers"),
+            _("Diagnoses, as reported"),
+            _("Treatments, as reported"),
+        ],
+        72.0,
+    )
+    narrow = label_width([_("Birth date"), _("Generated")], 58.0)
+    wide = width - lab
+    half = width / 2 - lab
     days = stats.days_in_period
     period = npgettext(
         "period", "{period} ({count} day, {timezone})", "{period} ({count} days, {timezone})", days
     ).format(period=period_text(stats), count=days, timezone=p.timezone)
     diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or _("none recorded")
     treatments = treatments_text(diary, stats.period_to) or _("none recorded")
-    patient, born, period_label, made = _("Patient"), _("Birth date"), _("Period"), _("Generated")
-    not_stated = _("not stated")
-    kept, idents = _("Diary kept"), _("Identifiers")
-    diagnosed, treated = _("Diagnoses, as reported"), _("Treatments, as reported")
-    # a longer language's labels widen their column rather than break inside a word
-    lab = _label_width(st.label, (patient, period_label, kept, idents), (diagnosed, treated), 72)
-    narrow = _label_width(st.label, (born, made), (), 58)
-    wide = width - lab
-    half = width / 2 - lab
 
     def key(text: str) -> Any:
         return paragraph(text, st.label)
 
     rows = [
         [
-            key(patient),
+            key(_("Patient")),
             text_paragraph(patient_name(diary), st.who_bold, half - 6),
-            key(born),
+            key(_("Birth date")),
             paragraph(fmt_date(p.birth_date), st.who),
         ],
         [
-            key(period_label),
+            key(_("Period")),
             text_paragraph(period, st.who, half - 6),
-            key(made),
-            paragraph(fmt_date(generated, not_stated), st.who),
+            key(_("Generated")),
+            paragraph(fmt_date(generated, _("not stated")), st.who),
         ],
-        [key(kept), paragraph(coverage_text(stats), st.who), "", ""],
-        [key(idents), text_paragraph(ids, st.who, wide - 6), "", ""],
-        [key(diagnosed), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
-        [key(treated), text_paragraph(treatments, st.who, wide - 6), "", ""],
+        [key(_("Diary kept")), paragraph(coverage_text(stats), st.who), "", ""],
+        [key(_("Identifiers")), text_paragraph(ids, st.who, wide - 6), "", ""],
+        [key(_("Diagnoses, as reported")), text_paragraph(diagnoses, st.who, wide - 6), "", ""],
+        [
+            key(_("Treatments, as reported")),
+            text_paragraph(treatments, st.who, wide - 6),
+            "",
+            "",
+        ],
     ]
     # splitInRow: a very long name still lays out, running over to the next page
     table = Table(rows, colWidths=[lab, half, narrow, width / 2 - narrow], splitInRow=1)
@@ -317,7 +310,14 @@ def _figures(diary: Diary, stats: Stats, width: float) -> list[Any]:
     head = ["", _("This period"), _("Per 28 days")]
     if compare:
         head += [_("Previous period, per 28 days"), _("Change")]
-    widths = [width - 300, 75, 75, 90, 60] if compare else [width - 150, 75, 75]
+    # a figure column is as wide as its heading on one line, within bounds
+    columns = [
+        label_width([text], low, whole=True, highest=high)
+        for text, low, high in zip(
+            head[1:], (75.0, 75.0, 90.0, 60.0), (95.0, 95.0, 90.0, 75.0), strict=False
+        )
+    ]
+    widths = [width - sum(columns), *columns]
     data: list[list[Any]] = [[paragraph(h, st.label) for h in head]]
     for name, total, per, before, change in figure_rows(stats, compare):
         cells = [
@@ -353,7 +353,7 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     from reportlab.platypus import Table
 
     st = styles()
-    lab = 92.0
+    lab = label_width([name for name, _lines in rows], 92.0)
     data = [
         [paragraph(name, st.label), [paragraph(line, st.finding) for line in lines]]
         for name, lines in rows
@@ -363,6 +363,23 @@ def _findings(rows: Sequence[tuple[str, Sequence[str]]], width: float) -> Any:
     style.add("LINEBELOW", (0, 0), (-1, -2), 0.3, "#c8c8c8")
     table.setStyle(style)
     return table
+
+
+def label_width(
+    texts: Sequence[str], lowest: float, *, whole: bool = False, highest: float = 120.0
+) -> float:
+    """The width of a label column: ``lowest``, or more so that no word of ``texts`` (each
+    text whole, with ``whole``) is broken in the bold label font, up to ``highest``.
+
+    Languages with long compound words (German ``Behandlungen``) get the room they need;
+    English keeps the widths page one was laid out for.
+    """
+    from fhirmig.report.fonts import BOLD_FONT, text_width
+
+    size = styles().label.fontSize
+    pieces = [piece for text in texts for piece in ([text] if whole else text.split())]
+    widest = max((text_width(piece, BOLD_FONT, size) for piece in pieces), default=0.0)
+    return min(max(lowest, widest + 6.5), max(highest, lowest))
 
 
 def _height(flowables: Sequence[Any], width: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from fhirmig.analysis.treatment import EFFECT_KEYS
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
 from fhirmig.report.charts import medication_chart
@@ -104,7 +105,7 @@ def medication_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
         out.append(paragraph(_("No medication intakes in this period."), st.body))
     out.append(paragraph(_("Relief methods"), st.h2))
     if stats.relief_methods:
-        effects = ("none", "some", "good", "complete", "unrated")
+        effects = EFFECT_KEYS
         rows = [[_("Method"), _("Uses"), *(effect_words(k) for k in effects)]]
         rows += [
             [
@@ -123,14 +124,9 @@ def medication_section(diary: Diary, stats: Stats, width: float) -> list[Any]:
 
 def effect_words(effect: str) -> str:
     """A relief effect (``none``, ``some``, ``good``, ``complete``, ``unrated``) in words."""
-    words = {
-        "none": pgettext("relief effect", "none"),
-        "some": pgettext("relief effect", "some"),
-        "good": pgettext("relief effect", "good"),
-        "complete": pgettext("relief effect", "complete"),
-        "unrated": pgettext("relief effect", "unrated"),
-    }
-    return words.get(effect, effect)
+    if effect == "unrated":
+        return pgettext("relief effect", "unrated")
+    return vocabulary_name(effect, "effect")
 
 
 def _sessions(dates: list[date], last: date | None) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from fhirmig.diary import Attack, DayEntry, Patient
 from fhirmig.diary.checks import HIT6_ANSWERS
+from fhirmig.diary.countries import country_codes, country_name
 from fhirmig.diary.vocabulary import (
     BODY_SITES,
     DRUG_CLASSES,
@@ -24,6 +25,7 @@ from fhirmig.diary.vocabulary import (
     SYMPTOMS,
     TREATMENT_TYPES,
     TRIGGERS,
+    keys,
     label,
 )
 
@@ -98,7 +100,7 @@ def choices_of(model: type[BaseModel], name: str) -> tuple[str, ...]:
     return tuple(_literal_values(model.model_fields[name].annotation))
 
 
-EFFECTS = (("none", "none"), ("some", "some"), ("good", "good"), ("complete", "complete"))
+EFFECTS = tuple((key, key) for key in keys("effect"))
 #: The words of HIT-6's five answers, by the points each scores.
 HIT6_LABELS = {6: "never", 8: "rarely", 10: "sometimes", 11: "very often", 13: "always"}
 if set(HIT6_LABELS) != HIT6_ANSWERS:  # pragma: no cover - the checks changed their answers
@@ -265,5 +267,12 @@ PATIENT = FormSpec(
             suggest=tuple((z, z) for z in sorted(available_timezones()) if "/" in z),
         ),
         Field("language", "Language", required=True, hint="A language code such as en, de or fr."),
+        Field(
+            "country",
+            "Country",
+            hint="Where you live, for the support organisations in the report: a code such as "
+            "PT, DE or JP. Left empty, the country of your time zone is used.",
+            suggest=tuple((code, country_name(code)) for code in sorted(country_codes())),
+        ),
     )
 )

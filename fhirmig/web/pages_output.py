@@ -280,7 +280,7 @@ async def fhir_download(request: Request) -> Response:
 
 
 async def deidentified(request: Request) -> Response:
-    """A de-identified copy of the diary (HIPAA Safe Harbor) with the study's key or a new one."""
+    """A keyed de-identified copy of the diary (dates shifted) with the study's key or a new one."""
     diary = _loaded(request)
     with private_tempdir("fhirmig-web-") as folder:
         form = await read_form(request, limit=UPLOAD_LIMIT, folder=folder)

@@ -173,13 +173,20 @@ def test_dash_pdf_to_a_terminal_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
         check_output("-", binary=True)
 
 
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+def _default_signals() -> None:
+    """In the child: the default actions, whatever the shell running the tests ignores."""
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
-def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: int) -> None:
-    """Kill convert while it writes (slowed down), then look for its temporary file."""
+def _ignore_hangup() -> None:
+    """In the child: SIGHUP ignored, as ``nohup`` leaves it."""
+    _default_signals()
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def _slow_convert(tmp_path: Path, seconds: int = 3) -> tuple[str, Path]:
+    """A convert whose writing waits ``seconds`` after saying it started; its code and output."""
     out = tmp_path / "out.json"
     started, source = str(tmp_path / "started"), str(EXAMPLES / "chronic-overuse.json")
     code = (
@@ -187,14 +194,27 @@ def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: i
         "orig = b.write_bundle\n"
         "def slow(*a, **k):\n"
         f"    open({started!r}, 'w').close()\n"
-        "    time.sleep(30)\n"
+        f"    time.sleep({seconds})\n"
         "    return orig(*a, **k)\n"
         "import fhirmig.fhir.convert as c\n"
         "c.write_bundle = slow\n"
         "from fhirmig.cli import main\n"
         f"main(['convert', {source!r}, '-o', {str(out)!r}])\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+    return code, out
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: int) -> None:
+    """Kill convert while it writes (slowed down), then look for its temporary file."""
+    code, out = _slow_convert(tmp_path, seconds=30)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=_default_signals
+    )
     deadline = time.monotonic() + 60
     while not (tmp_path / "started").exists():
         assert time.monotonic() < deadline and proc.poll() is None
@@ -205,6 +225,23 @@ def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: i
     assert proc.returncode == (130 if sig == signal.SIGINT else 128 + sig)
     assert b"Traceback" not in err
     assert _leftovers(tmp_path) == [] and not out.exists()
+
+
+def test_an_ignored_hangup_stays_ignored(tmp_path: Path) -> None:
+    """Under ``nohup`` a closed terminal must not end a run: SIGHUP is left ignored."""
+    code, out = _slow_convert(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=_ignore_hangup
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "started").exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out.read_text())["resourceType"] == "Bundle"
+    assert _leftovers(tmp_path) == []
 
 
 def test_dash_is_standard_output_for_every_text_output(tmp_path: Path, key: Path) -> None:
@@ -258,7 +295,9 @@ def test_a_signal_during_report_removes_its_private_folder(tmp_path: Path, sig: 
         f"main(['report', {source!r}, '-o', {str(out)!r}])\n"
     )
     env = {**os.environ, "TMPDIR": str(tmp)}
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, env=env, preexec_fn=_default_signals
+    )
     deadline = time.monotonic() + 120
     while not Path(started).exists():
         assert time.monotonic() < deadline and proc.poll() is None

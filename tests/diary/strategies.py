@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 
 from fhirmig.diary.model import Diary
 from fhirmig.diary.reader import diary_from_raw
-from fhirmig.diary.vocabulary import BODY_SITES, PAIN_QUALITIES, RELIEF_METHODS, SYMPTOMS, TRIGGERS
+from fhirmig.diary.vocabulary import (
+    BODY_SITES,
+    DRUG_CLASSES,
+    EFFECTS,
+    PAIN_QUALITIES,
+    RELIEF_METHODS,
+    SYMPTOMS,
+    TRIGGERS,
+    keys,
+)
 
 ZONES = [
     "UTC",
@@ -19,7 +28,6 @@ ZONES = [
     "Asia/Tokyo",
     "Australia/Adelaide",
 ]
-EFFECTS = ["none", "some", "good", "complete"]
 
 # Free text as a spreadsheet can hold it in a list cell: no ';', no surrounding blanks.
 _item_text = (
@@ -58,7 +66,7 @@ def _iso(dt: datetime) -> str:
 def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -> dict[str, Any]:
     """Raw JSON data of a valid diary; ``csv_safe`` keeps to what the CSV encoding carries."""
     n_meds = draw(st.integers(0, 3))
-    classes = ["triptan", "nsaid", "simple-analgesic", "opioid", "ergot", "gepant", "other"]
+    classes = DRUG_CLASSES
     meds = [
         {
             "id": f"m{i}",
@@ -81,9 +89,7 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
                 a["end"] = _iso(start + timedelta(minutes=length))
             else:
                 a["durationMinutes"] = length
-        a["kind"] = draw(
-            st.sampled_from(["migraine", "headache", "tension", "cluster", "aura-only"])
-        )
+        a["kind"] = draw(st.sampled_from(keys("attack-kind")))
         if draw(st.booleans()):
             a["aura"] = draw(st.booleans())
         for key, vocab in (
@@ -134,7 +140,7 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
                 for m in methods
             ]
         if draw(st.booleans()):
-            a["disability"] = draw(st.sampled_from(["none", "mild", "moderate", "severe"]))
+            a["disability"] = draw(st.sampled_from(keys("disability")))
         if draw(st.booleans()):
             a["notes"] = draw(_notes)
         attacks.append(a)

@@ -20,6 +20,7 @@ from fhirmig.diary.vocabulary import (
     TREATMENT_TYPES,
     TRIGGERS,
 )
+from fhirmig.diary.vocabulary import keys as vocabulary_keys
 
 # Whitespace a FHIR string cannot hold is written as a plain space and a control character
 # and a blank text as U+FFFD (documented in docs/mapping.md), so generated text leaves them
@@ -34,7 +35,7 @@ text = st.text(_chars, min_size=1, max_size=12).filter(lambda t: not t.isspace()
 ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._#/|%é-]{0,8}[A-Za-z0-9]|[A-Za-z0-9]", fullmatch=True)
 # Dates near the attacks keep the period (and the summary figures) a few years long.
 days_near = st.dates(date(2024, 1, 1), date(2027, 12, 31))
-effects = st.sampled_from(["none", "some", "good", "complete"])
+effects = st.sampled_from(vocabulary_keys("effect"))
 
 
 def vocab(keys: tuple[str, ...]) -> st.SearchStrategy[str]:
@@ -67,12 +68,7 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
         a["end"] = format_datetime(start + timedelta(minutes=minutes))
     elif how == "duration":
         a["durationMinutes"] = draw(st.one_of(st.just(minutes), st.floats(0, 5000)))
-    _opt(
-        draw,
-        a,
-        "kind",
-        st.sampled_from(["migraine", "headache", "tension", "cluster", "aura-only"]),
-    )
+    _opt(draw, a, "kind", st.sampled_from(vocabulary_keys("attack-kind")))
     _opt(draw, a, "aura", st.booleans())
     for key, keys in (
         ("painLocations", BODY_SITES),
@@ -99,8 +95,11 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
         _opt(draw, a, "medications", st.lists(intake, min_size=1, max_size=2))
     relief = st.fixed_dictionaries({"method": vocab(RELIEF_METHODS)}, optional={"effect": effects})
     _opt(draw, a, "reliefMethods", st.lists(relief, min_size=1, max_size=2))
-    _opt(draw, a, "disability", st.sampled_from(["none", "mild", "moderate", "severe"]))
+    _opt(draw, a, "disability", st.sampled_from(vocabulary_keys("disability")))
     _opt(draw, a, "notes", text)
+    _opt(draw, a, "mostBothersomeSymptom", vocab(SYMPTOMS))
+    _opt(draw, a, "premonitorySymptoms", st.lists(vocab(SYMPTOMS), min_size=1, max_size=3))
+    _opt(draw, a, "setting", text)
     _opt(
         draw,
         a,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from fhirmig.diary import read_diary
 from fhirmig.errors import ResourceValidationError
 from fhirmig.fhir import check_resource, diary_to_resources, document_reference
-from fhirmig.fhir.gate import problems
+from fhirmig.fhir.gate import fast_passes, problems
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -134,3 +134,54 @@ def test_check_resource_names_the_element() -> None:
     assert str(err.value) == "Observation.code: required element missing"
     with pytest.raises(ResourceValidationError, match="not a resource type fhirmig writes"):
         check_resource({"resourceType": "Claim"})
+
+
+def _golden_shapes() -> list[dict[str, Any]]:
+    diary = read_diary(GOLDEN / "small-diary.json")
+    doc = document_reference(
+        diary, b"%PDF-1.4\n", start=date(2026, 10, 1), end=date(2026, 10, 9), title="r"
+    )
+    shapes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for res in [*diary_to_resources(diary), doc]:
+        shapes.setdefault((res["resourceType"], res.get("identifier", [{}])[0].get("system")), res)
+    return list(shapes.values())
+
+
+def test_fast_path_passes_exactly_what_the_walk_passes() -> None:
+    """The compiled per-shape check and the reference walk agree on every broken copy,
+    both when a shape is new to the fast path and once it has learned it."""
+    checked = rejected = 0
+    for res in _golden_shapes():
+        assert fast_passes(res)
+        for mutant in _mutants(res):
+            walk_passes = problems(mutant) == []
+            assert fast_passes(mutant) == walk_passes, mutant
+            assert fast_passes(mutant) == walk_passes, mutant  # the shape is known now
+            checked += 1
+            rejected += not walk_passes
+    assert checked > 5000
+    assert rejected > 4000
+
+
+def test_a_learned_shape_still_has_every_value_checked() -> None:
+    """A broken value deep inside a resource of a shape the gate has passed a thousand
+    times is still caught, and named by the walk."""
+    diary = read_diary(GOLDEN / "small-diary.json")
+    resources = diary_to_resources(diary)
+    attack = next(r for r in resources if r["resourceType"] == "Observation" and "component" in r)
+    for _ in range(1000):
+        check_resource(attack)
+    for i, comp in enumerate(attack["component"]):
+        if "valueInteger" in comp:
+            mutant = _set(attack, ("component", i, "valueInteger"), 2**31)
+            with pytest.raises(ResourceValidationError) as err:
+                check_resource(mutant)
+            assert f"component[{i}].valueInteger: 2147483648 is not a valid integer" in str(
+                err.value
+            )
+    coding = ("code", "coding", 0, "display")
+    for bad in ("tab\u000bbed", " ", ""):
+        with pytest.raises(ResourceValidationError, match=r"Observation\.code\.coding\[0\]"):
+            check_resource(_set(attack, coding, bad))
+    with pytest.raises(ResourceValidationError, match="unknown element of Coding"):
+        check_resource(_set(attack, ("code", "coding", 0, "version"), "1"))

@@ -171,3 +171,12 @@ def test_fhir_input_gives_the_same_result_as_the_diary(examples: Path, key_file:
     assert _run(*args, "from-fhir.json", "b.json")[0] == 0
     assert _run(*args, "from-diary.json", str(examples / "episodic-twitching.json"))[0] == 0
     assert Path("from-fhir.json").read_bytes() == Path("from-diary.json").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["convert", "report", "batch", "upload", "deidentify"])
+def test_the_keyed_method_is_never_called_safe_harbor(command: str) -> None:
+    text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    assert "limited data set" in text
+    assert "HIPAA Safe Harbor:" not in text and "(HIPAA Safe Harbor)" not in text
+    top = " ".join(CliRunner().invoke(cli, ["--help"]).output.split())
+    assert "De-identify diaries for research: keyed, or a Safe Harbor export." in top

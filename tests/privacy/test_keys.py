@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import stat
@@ -67,16 +68,48 @@ def test_missing_key_names_the_way_to_make_one(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "holds 0 bytes"),
+        (b"", "it is empty"),
         (b"abcdef0123456789" * 3 + b"\n", "holds 24 bytes"),  # 48 hex digits = 24 bytes
-        (b"short passphrase\n", "holds 16 bytes"),
+        (b"short passphrase\n", "a passphrase or other text is not a key"),
         (b"a" * 64, "too regular"),
         (b"0" * 64, "too regular"),
+        (b"0123456789abcdef" * 4, "too regular"),  # hex, 32 bytes, a pattern
     ],
 )
 def test_short_or_regular_keys_are_refused(tmp_path: Path, content: bytes, message: str) -> None:
     with pytest.raises(PrivacyError, match=message):
         load_key(_write(tmp_path / "k.key", content))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"password1234" * 3,  # the passphrase the old check took (36 bytes, 10 distinct)
+        b"password1234" * 3 + b"\n",
+        b"password1234" * 4,  # 48 base64 letters, but lower case and digits only
+        b"Password1234" * 4,  # valid base64 of 36 bytes: a piece repeated
+        b"correct horse battery staple is a fine passphrase",
+        b"Tr0ub4dor&3Tr0ub4dor&3Tr0ub4dor&3Tr0ub4dor&3",
+        "pässwörter sind keine schlüssel, auch lange nicht".encode(),
+    ],
+)
+def test_a_passphrase_is_refused_with_how_to_make_a_key(tmp_path: Path, content: bytes) -> None:
+    with pytest.raises(PrivacyError) as info:
+        load_key(_write(tmp_path / "k.key", content))
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'k.key'}: not a usable key")
+    assert "fhirmig deidentify --new-key" in message
+    assert "openssl rand -hex 32" in message
+    assert "password" not in message.lower() and "horse" not in message
+
+
+def test_random_hex_and_base64_keys_are_accepted(tmp_path: Path) -> None:
+    for i in range(50):  # never refuses a random key (the checks' miss rate is < 1e-9)
+        raw = os.urandom(KEY_BYTES + i % 3)
+        assert load_key(_write(tmp_path / "h.key", raw.hex().encode() + b"\n")) == raw
+        assert load_key(_write(tmp_path / "u.key", raw.hex().upper().encode())) == raw
+        b64 = base64.b64encode(raw) + b"\n"
+        assert load_key(_write(tmp_path / "b.key", b64)) == raw
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o644, 0o606])
@@ -93,14 +126,13 @@ def test_a_folder_or_a_huge_file_is_not_a_key(tmp_path: Path) -> None:
         load_key(_write(tmp_path / "big.key", os.urandom(5000)))
 
 
-def test_raw_binary_key_is_used_as_is(tmp_path: Path) -> None:
-    raw = bytes(range(200, 240))
-    assert load_key(_write(tmp_path / "k.bin", raw)) == raw
+def test_raw_binary_is_not_a_key_file(tmp_path: Path) -> None:
+    # raw bytes cannot be told from typed text: a key file is written as text
+    with pytest.raises(PrivacyError, match="not hexadecimal or base64 text"):
+        load_key(_write(tmp_path / "k.bin", bytes(range(200, 240))))
 
 
 def test_the_key_never_appears_in_an_error(tmp_path: Path) -> None:
-    secret = b"0123456789abcdef0123456789abcdeX"  # 32 bytes, but 11 distinct: accepted
-    assert load_key(_write(tmp_path / "ok.key", secret)) == secret
     weak = b"correct horse"
     with pytest.raises(PrivacyError) as info:
         load_key(_write(tmp_path / "weak.key", weak))

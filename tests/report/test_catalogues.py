@@ -12,7 +12,7 @@ import pytest
 from fhirmig.analysis.treatment import HIT6_BANDS, MIDAS_GRADES
 from fhirmig.analysis.types import RESPONSE_REASONS
 from fhirmig.diary.model import Condition
-from fhirmig.diary.vocabulary import VOCABULARIES, label
+from fhirmig.diary.vocabulary import VOCABULARIES, entries, label
 from fhirmig.report import shipped_languages
 from fhirmig.report.i18n import use_language, vocabulary_name
 from tests.report.langhelp import messages_tool, template_messages, write_pseudo_catalogue
@@ -27,28 +27,36 @@ def test_template_is_current_and_every_shipped_catalogue_complete(tool: ModuleTy
     assert tool.check() == []
 
 
-def test_every_vocabulary_key_is_in_the_template_under_its_table() -> None:
-    entries = {(m.context, m.id) for m in template_messages()}
-    missing = [
-        (table, key)
-        for table, keys in VOCABULARIES.items()
-        for key in keys
-        if (table, label(key)) not in entries
-    ]
+def test_every_vocabulary_key_is_in_the_template_under_its_kind() -> None:
+    found = {(m.context, m.id) for m in template_messages()}
+    with use_language("en"):
+        missing = [
+            (e.kind, e.key)
+            for e in entries()
+            if (e.kind, vocabulary_name(e.key, e.kind)) not in found
+        ]
     assert missing == []
+
+
+def test_english_vocabulary_names_are_the_words_of_the_diary_format() -> None:
+    with use_language("en"):
+        for keys in VOCABULARIES.values():
+            for key in keys:
+                assert vocabulary_name(key) == label(key)
 
 
 @pytest.mark.parametrize("language", shipped_languages())
 def test_every_vocabulary_key_has_a_name_in_every_language(tool: ModuleType, language: str) -> None:
     allowed = tool.identical_allowed(language)
-    with use_language(language):
-        for table, keys in VOCABULARIES.items():
-            for key in keys:
-                name = vocabulary_name(key, table)
-                assert name.strip(), (table, key)
-                if language != "en":
-                    reviewed = f"{table}\x04{label(key)}" in allowed
-                    assert name != label(key) or reviewed, (language, table, key)
+    for e in entries():
+        with use_language("en"):
+            english = vocabulary_name(e.key, e.kind)
+        with use_language(language):
+            name = vocabulary_name(e.key, e.kind)
+        assert name.strip(), (e.kind, e.key)
+        if language != "en":
+            reviewed = f"{e.kind}\x04{english}" in allowed
+            assert name != english or reviewed, (language, e.kind, e.key)
 
 
 def test_free_text_is_never_translated() -> None:
@@ -128,3 +136,35 @@ def test_check_catches_an_entry_missing_from_the_catalogue(tool: ModuleType, scr
     problems = tool.problems("eo")
     assert any("missing 'Key figures' (run update)" in p for p in problems)
     assert any("'Key figures!' is not in the template" in p for p in problems)
+
+
+@pytest.mark.parametrize("language", [lang for lang in shipped_languages() if lang != "en"])
+def test_every_language_has_a_glossary_with_a_source_for_each_term(language: str) -> None:
+    import csv
+
+    from fhirmig.report.i18n import LOCALE_DIR
+
+    path = LOCALE_DIR / language / "glossary.csv"
+    with path.open(encoding="utf-8", newline="") as source:
+        reader = csv.DictReader(source)
+        assert reader.fieldnames == ["term", "translation", "source", "note"]
+        rows = list(reader)
+    assert len(rows) >= 20
+    for row in rows:
+        assert row["term"] and row["translation"], row
+        assert (
+            row["source"].startswith("https://")
+            or row["source"].startswith("http://")
+            or (row["source"] == "fhirmig wording")
+        ), row
+    # the glossary's diagnoses are the words the report prints for them
+    glossary = {row["term"]: row["translation"] for row in rows}
+    with use_language(language):
+        for key in VOCABULARIES["condition"]:
+            english = (
+                label(key)
+                .replace("tension type", "tension-type")
+                .replace("medication overuse", "medication-overuse")
+            )
+            if english in glossary:
+                assert vocabulary_name(key, "condition") == glossary[english], key

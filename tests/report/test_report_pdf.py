@@ -14,7 +14,6 @@ from fhirmig.cli import cli
 from fhirmig.diary import read_diary
 from fhirmig.diary.vocabulary import label
 from fhirmig.report import load_organisations, select_organisations
-from fhirmig.report.content import patient_regions
 from tests.report.pdfhelp import EXAMPLES, Rendered, render
 
 
@@ -132,11 +131,10 @@ def test_notes_print_markup_literally(episodic: Rendered) -> None:
 
 def test_every_appendix_link_is_printed_and_clickable(episodic: Rendered) -> None:
     patient = episodic.diary.patient
-    groups = select_organisations(
-        load_organisations(), patient_regions(patient.timezone, patient.language), patient.language
-    )
-    urls = {org.url for _, orgs in groups for org in orgs}
+    groups = select_organisations(load_organisations(), patient.home_country, patient.language)
+    urls = {org.url for group in groups for org in group.organisations}
     assert "https://www.emhalliance.org" in urls  # Lisbon: the European alliance
+    assert "https://migraportugal.pt" in urls  # and the Portuguese patient association
     assert "https://americanmigrainefoundation.org" not in urls
     annotations: set[str] = set()
     for page in episodic.reader.pages:

@@ -271,6 +271,7 @@ INVALID_PATIENT = [
     ("language", "english please", "should match pattern"),
     ("birthDate", "12/04/1988", "12/04/1988"),
     ("sex", "robot", "'female'"),
+    ("country", "UK", "the United Kingdom is GB"),
 ]
 
 
@@ -291,10 +292,16 @@ def test_changing_the_patient_keeps_the_id_and_identifiers(
     client: TestClient, secrets: Secrets, diary_path: Path
 ) -> None:
     form = {"given": "Ana", "family": "Silva", "birthDate": "1988-04-12", "sex": "female",
-            "timezone": "Europe/Lisbon", "language": "pt", "id": "attempt"}  # fmt: skip
+            "timezone": "Europe/Lisbon", "language": "pt", "country": "BR",
+            "id": "attempt"}  # fmt: skip
     assert post(client, secrets, "/patient", form).status_code == 303
     patient = read_diary(diary_path).patient
     assert patient.id == "p-0001" and patient.language == "pt" and len(patient.identifiers) == 1
+    assert patient.country == "BR"
+    form["country"] = ""  # left empty: the key goes, the time zone's country is used
+    assert post(client, secrets, "/patient", form).status_code == 303
+    patient = read_diary(diary_path).patient
+    assert patient.country is None and patient.home_country == "PT"
 
 
 @pytest.mark.skipif("headache_free" not in DayEntry.model_fields, reason="no headacheFree yet")

@@ -1,0 +1,183 @@
+"""The gate's fast path: each object shape compiled once, then only its values checked.
+
+fhirmig builds its resources from a small, fixed set of shapes: a MedicationStatement of
+one diary has the same elements, in the same order, as the next one. What the gate checks
+about an object splits in two:
+
+- its *structure*: which elements it holds (none unknown, the required ones there, at
+  most one of each ``value[x]``-style choice, at least one of a required choice, not
+  empty). That depends only on the object's type and its tuple of keys, so it is checked
+  once per (type, keys) and remembered;
+- its *values*: every primitive checked by the predicate of its FHIR type, every list
+  non-empty, every nested object in turn. That is checked for every object, by a small
+  function generated for that shape: straight-line code with no table look-ups, no paths
+  built and no recursion through a generic walker.
+
+A shape whose structure fails gets a function that always answers ``False``. The answer is
+only ever "passes" or "look closer": on ``False`` the gate runs its reference walk
+(:func:`fhirmig.fhir.gate.problems`), which names what is wrong. Every predicate here is
+the walk's own (a string value that passed once is remembered in a bounded set per type,
+so the same code or URL is not matched again), so both accept exactly the same resources;
+``tests/fhir/test_fhir_gate.py`` checks that over thousands of broken resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+__all__ = ["ShapeChecker"]
+
+Predicate = Callable[[Any], bool]
+#: type -> (fields: name -> (type, is a list), required names, choice groups)
+Rules = Mapping[
+    str,
+    tuple[
+        Mapping[str, tuple[str, bool]],
+        frozenset[str],
+        tuple[tuple[str, tuple[str, ...], bool], ...],
+    ],
+]
+
+#: Primitive types whose passing values are remembered: the few values that repeat (codes,
+#: systems, displays, references). Ids, narratives and attachments are one per resource.
+_REMEMBERED: Final = frozenset(
+    {"string", "markdown", "code", "uri", "url", "canonical", "reference", "dateTime",
+     "date", "instant"}
+)  # fmt: skip
+#: A remembered set holds at most this many values (then starts again) of at most
+#: ``_LONGEST`` characters each, so memory stays small whatever the diary holds.
+_CAPACITY: Final = 4096
+_LONGEST: Final = 256
+#: Distinct shapes remembered per type; past it a shape is compiled but not kept.
+_SHAPES_PER_TYPE: Final = 4096
+
+_INLINE: Final = {
+    "boolean": "{v}.__class__ is bool",
+    "integer": "({v}.__class__ is int and -2147483648 <= {v} <= 2147483647)",
+    "unsignedInt": "({v}.__class__ is int and 0 <= {v} <= 2147483647)",
+}
+
+
+def _ident(name: str) -> str:
+    """A type name as part of a Python identifier (``obs-status`` -> ``obs_status``)."""
+    return name.replace("-", "_")
+
+
+def _false(_: Any) -> bool:
+    return False
+
+
+def _remembering(pred: Predicate, good: set[Any]) -> Predicate:
+    """``pred``, remembering each short value that passes in ``good``."""
+
+    def check(value: Any) -> bool:
+        if not pred(value):
+            return False
+        if len(value) <= _LONGEST:
+            if len(good) >= _CAPACITY:
+                good.clear()
+            good.add(value)
+        return True
+
+    return check
+
+
+class ShapeChecker:
+    """Compiled checks of the gate's rules, one node function per type.
+
+    ``primitives`` maps each primitive type to its predicate, ``rules`` each complex type
+    to its fields and ``backbone`` (type, element) to the backbone type of that element.
+    """
+
+    def __init__(
+        self,
+        primitives: Mapping[str, Predicate],
+        rules: Rules,
+        backbone: Mapping[tuple[str, str], str],
+    ) -> None:
+        self._rules = rules
+        self._backbone = backbone
+        self._env: dict[str, Any] = {}
+        self._trusted: dict[str, set[int]] = {t: set() for t in rules}
+        self._env.update({f"T_{_ident(t)}": ids for t, ids in self._trusted.items()})
+        for name, pred in primitives.items():
+            self._env[f"P_{_ident(name)}"] = pred
+            if name in _REMEMBERED:
+                good: set[Any] = set()
+                self._env[f"G_{_ident(name)}"] = good
+                self._env[f"P_{_ident(name)}"] = _remembering(pred, good)
+        self.nodes: dict[str, Predicate] = {t: self._node(t) for t in rules}
+        self._env.update({f"N_{_ident(t)}": f for t, f in self.nodes.items()})
+
+    def trust(self, value: object, type_name: str) -> None:
+        """Pass ``value`` as a ``type_name`` from now on without looking at it (a shared
+        value that passed the walk; the caller keeps it alive and never changes it)."""
+        self._trusted[type_name].add(id(value))
+
+    def check(self, resource: Any, resource_type: str) -> bool:
+        """Whether ``resource`` passes as a ``resource_type``: True means it passes the
+        gate, False means the reference walk must look at it."""
+        return self.nodes[resource_type](resource)
+
+    def _node(self, type_name: str) -> Predicate:
+        plans: dict[tuple[str, ...], Predicate] = {}
+        compile_plan = self._compile
+
+        def node(value: Any) -> bool:
+            if value.__class__ is not dict:
+                return False
+            keys = tuple(value)
+            plan = plans.get(keys)
+            if plan is None:
+                plan = compile_plan(type_name, keys)
+                if len(plans) < _SHAPES_PER_TYPE:
+                    plans[keys] = plan
+            return plan(value)
+
+        return node
+
+    def _structure_ok(self, type_name: str, keys: tuple[str, ...]) -> bool:
+        fields, required, choices = self._rules[type_name]
+        present = set(keys)
+        if not keys or not present <= fields.keys() or not required <= present:
+            return False
+        for prefix, suffixes, needed in choices:
+            count = sum(1 for s in suffixes if prefix + s in present)
+            if count > 1 or (needed and count == 0):
+                return False
+        return True
+
+    def _value(self, sub: str, var: str) -> str:
+        """Python source of the check of one value held in ``var``."""
+        name = _ident(sub)
+        if sub in self._rules:
+            return f"(id({var}) in T_{name} or N_{name}({var}))"
+        if sub in _INLINE:
+            return _INLINE[sub].format(v=var)
+        if sub in _REMEMBERED:
+            return f"({var} in G_{name} or P_{name}({var}))"
+        return f"P_{name}({var})"
+
+    def _compile(self, type_name: str, keys: tuple[str, ...]) -> Predicate:
+        """The values-only check of one shape (type, keys), or ``_false`` when the
+        structure itself does not pass."""
+        if not self._structure_ok(type_name, keys):
+            return _false
+        fields = self._rules[type_name][0]
+        lines = ["def plan(o):", "    try:"]
+        for key in keys:
+            sub, many = fields[key]
+            sub = self._backbone.get((type_name, key), sub)
+            lines.append(f"        x = o[{key!r}]")
+            if many:
+                lines.append("        if x.__class__ is not list or not x: return False")
+                lines.append("        for e in x:")
+                lines.append(f"            if not {self._value(sub, 'e')}: return False")
+            else:
+                lines.append(f"        if not {self._value(sub, 'x')}: return False")
+        lines += ["    except TypeError:", "        return False", "    return True"]
+        scope: dict[str, Any] = {}
+        exec("\n".join(lines), self._env, scope)  # noqa: S102 - source built from the rules
+        plan: Predicate = scope["plan"]
+        return plan
