@@ -29,6 +29,7 @@ __all__ = [
     "BOLD_FONT",
     "CJK_FONT",
     "FONT_DIR",
+    "SOFT_HYPHEN",
     "cjk_font",
     "cjk_runs",
     "draw_text",
@@ -111,6 +112,7 @@ def draw_text(
     run in the CJK font and the rest in ``font`` (the CJK font has no Latin letters)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    text = text.replace(SOFT_HYPHEN, "")
     runs = [(run, cjk_font() if is_cjk else font) for run, is_cjk in cjk_runs(text)]
     widths = [stringWidth(run, face, size) for run, face in runs]
     left = {"left": x, "right": x - sum(widths), "centre": x - sum(widths) / 2}[align]
@@ -129,7 +131,7 @@ def text_shapes(
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     shapes = []
-    for run, is_cjk in cjk_runs(text):
+    for run, is_cjk in cjk_runs(text.replace(SOFT_HYPHEN, "")):
         face = cjk_font() if is_cjk else font
         shapes.append(String(x, y, run, fontName=face, fontSize=size, **attributes))
         x += stringWidth(run, face, size)
@@ -157,8 +159,14 @@ def text_width(text: str, font: str, size: float) -> float:
     )
 
 
+SOFT_HYPHEN = "\u00ad"
+
+
 def plain(text: str) -> str:
-    """User text made printable: control characters become spaces."""
+    """Text made printable as one string: control characters become spaces, and soft
+    hyphens (where a catalogue lets a long word break in a paragraph) are dropped."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return _CONTROL.sub(" ", text)
 
 

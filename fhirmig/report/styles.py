@@ -14,6 +14,7 @@ from typing import Any
 from fhirmig.report.fonts import (
     BODY_FONT,
     BOLD_FONT,
+    SOFT_HYPHEN,
     has_cjk,
     markup,
     plain,
@@ -137,6 +138,8 @@ def paragraph(text: str, style: Any | None = None, **kwargs: Any) -> Any:
     chosen = style if style is not None else styles().body
     if has_cjk(text):
         text, chosen = cjk_markup(text), _cjk_style(chosen)
+    if SOFT_HYPHEN in text:  # a catalogue's break point in a long word: "Kopf-/schmerztage"
+        text, chosen = text.replace(SOFT_HYPHEN, "&shy;"), _hyphen_style(chosen)
     return Paragraph(text, chosen, **kwargs)
 
 
@@ -170,6 +173,18 @@ def cjk_markup(text: str) -> str:
 
 
 _CJK_STYLES: dict[str, Any] = {}
+_HYPHEN_STYLES: dict[str, Any] = {}
+
+
+def _hyphen_style(style: Any) -> Any:
+    """``style`` breaking words at their soft hyphens, with a visible hyphen."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    found = _HYPHEN_STYLES.get(style.name)
+    if found is None or found.parent is not style:
+        found = ParagraphStyle(f"{style.name}-shy", parent=style, embeddedHyphenation=1)
+        _HYPHEN_STYLES[style.name] = found
+    return found
 
 
 def _cjk_style(style: Any) -> Any:

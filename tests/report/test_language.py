@@ -197,3 +197,16 @@ def test_fhirmig_own_cjk_text_is_set_in_the_cjk_font_everywhere(tmp_path: Path) 
     for number, page in enumerate(reader.pages):
         fonts = {str(f.get("/BaseFont")) for f in page["/Resources"]["/Font"].values()}
         assert any("DroidSansFallback" in f for f in fonts), number
+
+
+def test_a_soft_hyphen_lets_a_long_catalogue_word_break_with_a_hyphen() -> None:
+    """German headers of narrow columns (``Kopf\\u00adschmerz\\u00adtage``) break at their soft
+    hyphens with a visible hyphen in a paragraph; a one-string cell drops them."""
+    from fhirmig.report.fonts import plain
+    from fhirmig.report.styles import paragraph, styles
+
+    para = paragraph("Kopf\u00adschmerz\u00adtage", styles().cell_bold)
+    para.wrap(45, 1000)
+    lines = ["".join(f.text for f in line.words) for line in para.blPara.lines]
+    assert lines == ["Kopf-", "schmerz-", "tage"] or lines == ["Kopfschmerz-", "tage"]
+    assert plain("Kopf\u00adschmerz\u00adtage") == "Kopfschmerztage"
