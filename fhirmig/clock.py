@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from fhirmig.errors import UsageError
+from fhirmig.wording import excerpt
 
 __all__ = ["SOURCE_DATE_EPOCH", "now", "source_date_epoch"]
 
@@ -32,14 +33,14 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> datetime | No
     text = raw.strip()
     if not (text.isascii() and text.isdigit()):
         raise UsageError(
-            f"{{{SOURCE_DATE_EPOCH}}}={raw[:40]!r}: not a Unix time in whole seconds",
+            f"{{{SOURCE_DATE_EPOCH}}}={excerpt(raw)}: not a Unix time in whole seconds",
             params=(SOURCE_DATE_EPOCH,),
         )
     try:
         return datetime.fromtimestamp(int(text), UTC)
     except (ValueError, OverflowError, OSError):
         raise UsageError(
-            f"{{{SOURCE_DATE_EPOCH}}}={raw[:40]!r}: out of the range of dates",
+            f"{{{SOURCE_DATE_EPOCH}}}={excerpt(raw)}: out of the range of dates",
             params=(SOURCE_DATE_EPOCH,),
         ) from None
 

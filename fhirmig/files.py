@@ -16,7 +16,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -83,8 +83,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
-def create_new_file(path: str | os.PathLike[str], data: bytes, what: str = "file") -> Path:
-    """Write ``data`` to a new file ``path`` (mode 0600, whole or not at all); never replace one.
+def create_new_file(
+    path: str | os.PathLike[str], data: bytes | Iterable[bytes], what: str = "file"
+) -> Path:
+    """Write ``data`` (bytes, or pieces of them streamed) to a new file ``path`` (mode 0600,
+    whole or not at all); never replace one.
 
     For files whose loss cannot be undone (a key, the mapping of study codes to patients):
     the content is written to a temporary file, then hard-linked to ``path``, which fails
@@ -100,7 +103,12 @@ def create_new_file(path: str | os.PathLike[str], data: bytes, what: str = "file
         raise OutputError(f"{target}: already exists; a {what} is never overwritten")
     with private_tempdir(prefix=f".{target.name}.", dir=folder) as tmp:
         draft = tmp / "new"
-        atomic_write(draft, data)
+        try:
+            with atomic_writer(draft) as fh:
+                for piece in [data] if isinstance(data, bytes) else data:
+                    fh.write(piece)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
         try:
             os.link(draft, target)
         except FileExistsError:

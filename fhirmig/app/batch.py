@@ -31,12 +31,14 @@ def batch_convert(
     profile: str = "r4",
     context: RunContext | None = None,
     progress: TextIO | None = None,
+    mapping: str | os.PathLike[str] | None = None,
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` into the folder ``outdir``.
 
     The folder is checked first (not a device, not a file the run reads such as the key);
     diaries inside it are never taken as inputs. De-identification comes from the
-    context.
+    context; with it, ``mapping`` names a new file for which input number is which input
+    (see :func:`fhirmig.batch.run_batch`).
     """
     ctx = context or RunContext.create()
     check_output(outdir, protect=[("key", k) for k in ctx.protected], folder=True, param="outdir")
@@ -59,4 +61,5 @@ def batch_convert(
         deidentify_key=None if d is None else d.key,
         keep_notes=False if d is None else d.keep_notes,
         profile=profile,
+        mapping=mapping,
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fhirmig.app.inputs import InputKind, detect_input, refuse
 from fhirmig.app.outputs import Output, check_new_diary, check_output
 from fhirmig.errors import UsageError
+from fhirmig.wording import excerpt
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -49,9 +50,9 @@ def _surely(kind: InputKind, src: Path) -> bool:
     """
     if kind is InputKind.DIARY_JSON:
         return src.suffix.lower() == ".json" and src.is_file()
-    # told by the name alone (.xml, .zip): the importer reads the content and says what
-    # the file is, so a zip without an export or a workbook gets its own words
-    return kind is not InputKind.APPLE_HEALTH
+    # a PDF, workbook, zip without an export, web page: the importer says what the file
+    # looks like in the words of the export it wants
+    return kind is not InputKind.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def _patient(
     base = read_diary(into).patient
     if patient_id is not None and patient_id != base.id:
         raise UsageError(
-            "{patient_id} " + f"{patient_id!r} differs from the patient of {into}",
+            "{patient_id} " + f"{excerpt(patient_id)} differs from the patient of {into}",
             params=("patient_id",),
         )
     if timezone is not None and timezone != base.timezone:

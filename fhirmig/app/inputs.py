@@ -9,10 +9,7 @@ is and which command reads it, instead of a parse error about a field the file n
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import re
 from collections.abc import Collection
 from enum import StrEnum
 from pathlib import Path
@@ -35,9 +32,6 @@ __all__ = [
     "sidecar_owner",
 ]
 
-_SNIFF_BYTES = 64 * 1024
-_SIDECAR = ".patient.json"
-
 
 class InputKind(StrEnum):
     """What an input path holds; the value is how messages name it."""
@@ -55,6 +49,7 @@ class InputKind(StrEnum):
     FITBIT_SLEEP = "a Fitbit sleep export"
     APPLE_HEALTH = "an Apple Health export"
     DAILY_CSV = "a daily CSV (one row per day)"
+    OTHER = "a file that is neither a diary, fhirmig's FHIR nor an export fhirmig reads"
 
 
 #: The kinds that are, or read back into, one diary.
@@ -85,6 +80,7 @@ _READERS: dict[InputKind, str] = {
     InputKind.FITBIT_SLEEP: "fhirmig import fitbit-sleep reads it",
     InputKind.APPLE_HEALTH: "fhirmig import apple-health reads it",
     InputKind.DAILY_CSV: "fhirmig import daily-csv reads it",
+    InputKind.OTHER: "no fhirmig command reads it",
 }
 
 
@@ -93,140 +89,57 @@ def reader_of(kind: InputKind) -> str:
     return _READERS[kind]
 
 
-def sidecar_owner(path: Path) -> Path | None:
-    """The CSV diary whose sidecar ``path`` is (``NAME.csv`` for ``NAME.patient.json``)."""
-    name = path.name
-    if not name.lower().endswith(_SIDECAR):
-        return None
-    stem = name[: -len(_SIDECAR)]
-    for suffix in (".csv", ".CSV"):
-        candidate = path.with_name(stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _head(path: Path, tail: bool = False) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-            if not tail or len(head) < _SNIFF_BYTES:
-                return head
-            fh.seek(max(_SNIFF_BYTES, os.fstat(fh.fileno()).st_size - 4096))
-            return head + b"\n" + fh.read(4096)
-    except OSError:
-        return b""  # the reader reports why the file cannot be read
-
-
-_RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"([A-Za-z]+)"')
-
-
-def _json_kind(head: bytes) -> InputKind:
-    """A JSON file's kind from its first and last bytes: a Bundle or other resource, else
-    a diary. (fhirmig writes a Bundle's keys sorted, so its ``resourceType`` comes last.)
-    """
-    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
-    if not text.startswith("{"):
-        return InputKind.DIARY_JSON
-    if re.match(r'\{\s*"entry"\s*:', text):
-        return InputKind.FHIR_BUNDLE
-    match = _RESOURCE_TYPE.search(text)
-    if match is None or "{" in text[1 : match.start()]:
-        # not the first key: a streamed Bundle names its type at the very end
-        tail = text[-4096:]
-        last = list(_RESOURCE_TYPE.finditer(tail))
-        if last and last[-1].group(1) == "Bundle" and "{" not in tail[last[-1].end() :]:
-            return InputKind.FHIR_BUNDLE
-        return InputKind.DIARY_JSON
-    return InputKind.FHIR_BUNDLE if match.group(1) == "Bundle" else InputKind.FHIR_RESOURCE
-
-
-def _csv_kind(head: bytes) -> InputKind:
-    """A CSV file's kind from its header: fhirmig's columns, Migraine Buddy's, or daily."""
-    text = head.decode("utf-8", "replace").lstrip("\ufeff")
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
-    cells: list[str] = []
-    for delimiter in (",", ";", "\t"):
-        row = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-        if len(row) > len(cells):
-            cells = row
-    names = {c.strip().lower() for c in cells}
-    if {"start", "intensity"} <= names:
-        return InputKind.DIARY_CSV
-    lowered = text[:4096].lower()
-    if first.strip().lower().startswith(("health events", "attacks")) or (
-        "started" in lowered and ("pain level" in lowered or "lasted" in lowered)
-    ):
-        return InputKind.MIGRAINE_BUDDY
-    if "date" in names and "start" not in names:
-        return InputKind.DAILY_CSV
-    return InputKind.CSV
-
-
-def _folder_kind(path: Path) -> InputKind:
-    try:
-        with os.scandir(path) as entries:
-            names = [e.name.lower() for e in entries if not e.name.startswith(".")]
-    except OSError:
-        return InputKind.EMPTY_FOLDER
-    if any(n.endswith(".ndjson") for n in names):
-        return InputKind.FHIR_NDJSON
-    if any(n.endswith((".json", ".csv")) for n in names):
-        return InputKind.DIARY_FOLDER
-    try:
-        with os.scandir(path) as entries:  # closed even when any() stops early
-            if any(e.is_dir() and not e.name.startswith(".") for e in entries):
-                return InputKind.DIARY_FOLDER  # batch walks sub-folders
-    except OSError:  # pragma: no cover - scanned just above
-        pass
-    return InputKind.EMPTY_FOLDER
-
-
-def detect_input(path: str | os.PathLike[str]) -> InputKind:
-    """What ``path`` holds, from its name, its folder content or its first bytes.
-
-    A path that does not exist or cannot be read gets the kind its name suggests; the
-    reader then says what is wrong with it.
-    """
-    p = Path(path)
-    if p.is_dir():
-        return _folder_kind(p)
-    suffix = p.suffix.lower()
-    if suffix == ".ndjson":
-        return InputKind.FHIR_NDJSON
-    if suffix in (".xml", ".zip"):
-        return InputKind.APPLE_HEALTH
-    if suffix == ".csv":
-        return _exported(p, _csv_kind(_head(p)))
-    if p.name.lower().endswith(_SIDECAR) and sidecar_owner(p) is not None:
-        return InputKind.CSV_SIDECAR
-    return _exported(p, _json_kind(_head(p, tail=True)))
-
-
-#: What the importers' sniffer (fhirmig.importers.sniff) says, for the kinds it knows
-#: better: exports that are neither fhirmig's diary nor its FHIR.
-_SNIFFED: dict[str, InputKind] = {
-    "fitbit-sleep-json": InputKind.FITBIT_SLEEP,
-    "fitbit-sleep-csv": InputKind.FITBIT_SLEEP,
+#: The importers' detector's kinds (:mod:`fhirmig.importers.sniff`) as input kinds.
+_OF_SNIFFED: dict[str, InputKind] = {
+    "fhirmig-diary": InputKind.DIARY_JSON,
+    "json": InputKind.DIARY_JSON,  # the diary reader names what it lacks
+    "diary-csv": InputKind.DIARY_CSV,
+    "csv": InputKind.CSV,
+    "diary-sidecar": InputKind.CSV_SIDECAR,
+    "fhir-bundle": InputKind.FHIR_BUNDLE,
+    "fhir-ndjson": InputKind.FHIR_NDJSON,
+    "ndjson-folder": InputKind.FHIR_NDJSON,
+    "fhir-resource": InputKind.FHIR_RESOURCE,
+    "diary-folder": InputKind.DIARY_FOLDER,
+    "empty-folder": InputKind.EMPTY_FOLDER,
     "migraine-buddy-csv": InputKind.MIGRAINE_BUDDY,
     "migraine-buddy-html": InputKind.MIGRAINE_BUDDY,
+    "fitbit-sleep-json": InputKind.FITBIT_SLEEP,
+    "fitbit-sleep-csv": InputKind.FITBIT_SLEEP,
+    "apple-health-xml": InputKind.APPLE_HEALTH,
+    "zip-apple-health": InputKind.APPLE_HEALTH,
+    "daily-csv": InputKind.DAILY_CSV,
+    "pdf": InputKind.OTHER,
+    "xlsx": InputKind.OTHER,
+    "zip": InputKind.OTHER,
+    "xml": InputKind.OTHER,
+    "html": InputKind.OTHER,
 }
 
 
-def _exported(path: Path, kind: InputKind) -> InputKind:
-    """``kind``, or the export the importers' sniffer recognises in a file that is not
-    plainly a diary (one sniffer of exports, shared with the importers)."""
-    if kind not in (InputKind.DIARY_JSON, InputKind.CSV) or not path.is_file():
-        return kind
-    from fhirmig.errors import FhirmigError
-    from fhirmig.importers.sniff import sniff
+def sidecar_owner(path: Path) -> Path | None:
+    """The CSV diary whose sidecar ``path`` is (``NAME.csv`` for ``NAME.patient.json``)."""
+    from fhirmig.importers.sniff import sidecar_owner as owner
 
-    try:
-        found = sniff(path).kind
-    except FhirmigError:
-        return kind  # the reader says why the file cannot be read
-    return _SNIFFED.get(found, kind)
+    return owner(path)
+
+
+def detect_input(path: str | os.PathLike[str]) -> InputKind:
+    """What ``path`` holds, told by the importers' detector from its content
+    (:func:`fhirmig.importers.sniff.detect`: one detector for every command).
+
+    A path that cannot be read, or whose content says nothing (an empty or binary file,
+    plain text), gets the kind its name suggests; the reader then says what is wrong.
+    """
+    from fhirmig.importers.sniff import detect
+
+    kind = _OF_SNIFFED.get(str(detect(path)))
+    if kind is not None:
+        return kind
+    suffix = Path(path).suffix.lower()
+    if suffix == ".ndjson":
+        return InputKind.FHIR_NDJSON
+    return InputKind.CSV if suffix == ".csv" else InputKind.DIARY_JSON
 
 
 def refuse(path: str | os.PathLike[str], kind: InputKind, command: str) -> InputError:
@@ -235,6 +148,10 @@ def refuse(path: str | os.PathLike[str], kind: InputKind, command: str) -> Input
     if kind is InputKind.CSV_SIDECAR:
         owner = sidecar_owner(p)
         return InputError(f"{command}: {p}: is {kind.value}; give {owner} instead")
+    if kind is InputKind.OTHER:
+        from fhirmig.importers.sniff import sniff
+
+        return InputError(f"{command}: {sniff(p).line('a diary or fhirmig FHIR')}")
     return InputError(
         f"{command}: {p}: is {kind.value}, which {command} does not read; {reader_of(kind)}"
     )

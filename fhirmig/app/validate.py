@@ -18,6 +18,7 @@ from fhirmig.app.inputs import (
 )
 from fhirmig.app.period import plural
 from fhirmig.errors import DiaryError, FhirmigError
+from fhirmig.wording import excerpt
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -89,7 +90,7 @@ def medication_notes(diary: Diary) -> list[str]:
         found = match_drug(name)
         if found.classified:
             out.append(
-                f"medication {name!r} has class 'other'; the drug table reads it as "
+                f"medication {excerpt(name)} has class 'other'; the drug table reads it as "
                 f"{found.drug_class!r} (set its class to count it)"
             )
     return out

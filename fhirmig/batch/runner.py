@@ -16,22 +16,25 @@ it is made, and the ledger and manifest are streamed (:mod:`fhirmig.batch.finish
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from fhirmig.batch.finish import MANIFEST_NAME, finish_batch
 from fhirmig.batch.inputlist import spool_inputs
+from fhirmig.batch.inputs import BatchInput
 from fhirmig.batch.ledger import resumable, write_journal
 from fhirmig.batch.local import LocalPool, default_jobs, run_local
 from fhirmig.batch.ndjson import DEFAULT_MAX_PART_BYTES, transaction_time
 from fhirmig.batch.progress import Progress
 from fhirmig.batch.store import STATE_DIR, Store, open_store
 from fhirmig.batch.worker import DEFAULT_CONVERTER, ChunkResult, ChunkTask
-from fhirmig.errors import UsageError
-from fhirmig.files import private_tempdir
+from fhirmig.errors import OutputError, UsageError
+from fhirmig.files import create_new_file, private_tempdir
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "MANIFEST_NAME", "BatchSummary", "run_batch"]
 
@@ -88,6 +91,7 @@ def run_batch(
     deidentify_key: bytes | None = None,
     keep_notes: bool = False,
     profile: str = "r4",
+    mapping: str | os.PathLike[str] | None = None,
 ) -> BatchSummary:
     """Convert every diary named by ``inputs`` (files, folders, globs, fsspec URLs).
 
@@ -106,6 +110,11 @@ def run_batch(
     (:func:`fhirmig.privacy.deidentify_diary`; ``keep_notes`` as there). ``profile``
     ``us-core`` makes the resources claim and meet the US Core 6.1.0 profiles.
 
+    A de-identified batch names its inputs by number (:mod:`fhirmig.batch.identity`);
+    ``mapping`` is a new local file (mode 0600, never replaced, not in ``outdir``) that
+    receives which number is which input, written when the batch is done. Without it the
+    mapping is written nowhere.
+
     Raises:
         UsageError: options that do not fit together.
         BatchError: the batch cannot run (no input found, the folder is in use, a worker
@@ -118,6 +127,8 @@ def run_batch(
     check_profile(profile)
     workers = jobs or default_jobs()
     out = open_store(outdir)
+    if mapping is not None:
+        _check_mapping(Path(mapping), out, deidentify_key is not None)
     if base_url is None:
         base_url = out.default_base_url
     with contextlib.ExitStack() as stack:
@@ -171,6 +182,8 @@ def run_batch(
         else:
             run_local(tasks(), workers, record, pool)
         done = finish_batch(out, format, n_chunks, len(items), when, base_url)
+        if mapping is not None:
+            write_mapping(Path(mapping), items)
         if meter is not None:
             meter.close()
     return BatchSummary(
@@ -214,6 +227,36 @@ def _check(
             "{chunk_size} must be 1 or more and {max_part_bytes} at least 1 KiB",
             params=("chunk_size", "max_part_bytes"),
         )
+
+
+def _check_mapping(path: Path, out: Store, deidentified: bool) -> None:
+    """Refuse a mapping file that would be useless, lost or handed on with the folder."""
+    if not deidentified:
+        raise UsageError(
+            "{mapping} goes with {deidentify}: a plain batch names its inputs itself",
+            params=("mapping", "deidentify"),
+        )
+    if os.path.lexists(path):
+        raise OutputError(f"{path}: already exists; a mapping file is never overwritten")
+    if out.contains(str(path.absolute())) or out.contains(str(path.resolve())):
+        raise OutputError(
+            f"{path}: lies in the output folder; the mapping names the inputs, so keep it "
+            "apart from the folder you hand on"
+        )
+
+
+def write_mapping(path: Path, items: Iterable[BatchInput]) -> None:
+    """Write ``label,input`` for every input (a CSV with a header), streamed."""
+    from fhirmig.batch.identity import input_label
+
+    def lines() -> Iterator[bytes]:
+        yield b"input,name\n"
+        for number, item in enumerate(items, 1):
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerow((input_label(number), item.name))
+            yield text.getvalue().encode("utf-8")
+
+    create_new_file(path, lines(), "mapping file")
 
 
 def _transaction_time(out: Store, resume: bool) -> str:

@@ -70,6 +70,13 @@ __all__ = ["batch"]
     show_default=True,
     help="Add Observations of the clinical figures (headache, migraine, medication days).",
 )
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --deidentify: write which input number (input-000001) is which input to "
+    "FILE (mode 0600, never overwritten, not in OUTDIR). Without it the link is kept nowhere.",
+)
 @profile_option
 @deidentify_options
 @handle_errors
@@ -89,12 +96,14 @@ def batch(
     key_file: Path | None,
     keep_notes: bool,
     profile: str,
+    mapping: Path | None,
 ) -> None:
     """Convert every diary in INPUT... (files, folders, glob patterns or fsspec URLs such
     as s3://bucket/diaries/) to FHIR R4.
 
     Writes OUTDIR/ledger.json (every input with its sha256, status, resource counts or
     errors) and, for NDJSON, OUTDIR/manifest.json. A bad diary is reported and skipped.
+    With --deidentify, the folder names inputs by number and keeps keyed digests only.
     Exits 0 when every diary was converted, 1 when any failed, 2 on a usage error.
 
     \b
@@ -119,6 +128,7 @@ def batch(
         progress=sys.stderr,
         profile=profile,
         context=context,
+        mapping=mapping,
     )
     click.echo(
         f"{summary.converted} of {plural(summary.inputs, 'diary', 'diaries')} converted, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from fhirmig.diary.model import MAX_MINUTES
 from fhirmig.diary.timeparse import parse_date, parse_datetime, zone
 from fhirmig.errors import Problem
+from fhirmig.wording import excerpt
 
 __all__ = [
     "HIT6_ANSWERS",
@@ -30,8 +31,6 @@ __all__ = [
 
 HIT6_ANSWERS = frozenset({6, 8, 10, 11, 13})
 MIDAS_ITEMS = 5
-_SHOWN = 60
-_TEXT_ERRORS = frozenset({"string_too_long", "string_too_short", "string_pattern_mismatch"})
 
 Locate = Callable[[tuple[str | int, ...]], str]
 
@@ -47,13 +46,48 @@ def json_path(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, dict | list):
+#: Errors about the form of a value (a number, a date, one of a list): their message may
+#: quote an excerpt of the value, which the user needs to find it.
+_FORM_ERRORS = frozenset(
+    {
+        "bool_parsing",
+        "bool_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "datetime_parsing",
+        "datetime_type",
+        "enum",
+        "finite_number",
+        "float_parsing",
+        "float_type",
+        "greater_than",
+        "greater_than_equal",
+        "int_from_float",
+        "int_parsing",
+        "int_parsing_size",
+        "int_type",
+        "less_than",
+        "less_than_equal",
+        "literal_error",
+        "multiple_of",
+    }
+)
+#: Fields holding what the patient wrote in their own words or who they are: a message
+#: about them never repeats their value, whatever the rule.
+FREE_TEXT_FIELDS = frozenset(
+    {"notes", "description", "text", "name", "given", "family", "value", "dose", "setting"}
+)
+
+
+def _shown(kind: str, loc: tuple[str | int, ...], value: Any) -> str:
+    """`` (got '...')`` for an error about a value's form, else nothing."""
+    field = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    if kind not in _FORM_ERRORS or field in FREE_TEXT_FIELDS:
         return ""
-    text = repr(value)
-    if len(text) > _SHOWN:
-        text = text[: _SHOWN - 3] + "..."
-    return f" (got {text})"
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return f" (got {excerpt(value)})"
 
 
 def problems_from(error: ValidationError, file: str, locate: Locate = json_path) -> list[Problem]:
@@ -69,11 +103,8 @@ def problems_from(error: ValidationError, file: str, locate: Locate = json_path)
             message = "required field is missing"
         elif kind == "value_error":
             message = msg.removeprefix("Value error, ")
-        elif kind in _TEXT_ERRORS:
-            # the value is free text the patient wrote; the message does not repeat it
-            message = msg[0].lower() + msg[1:]
         else:
-            message = msg[0].lower() + msg[1:] + _shown(err.get("input"))
+            message = msg[0].lower() + msg[1:] + _shown(kind, loc, err.get("input"))
         problems.append(Problem(file, locate(loc), message))
     return problems
 
@@ -86,9 +117,11 @@ def _items(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]
                 yield i, item
 
 
-def _dt(value: Any, tz: tzinfo) -> datetime | None:
+def _dt(value: Any, tz: tzinfo, memo: Mapping[str, datetime] | None = None) -> datetime | None:
     if not isinstance(value, str):
         return None
+    if memo is not None and (known := memo.get(value)) is not None:
+        return known
     try:
         return parse_datetime(value, tz)
     except ValueError:
@@ -116,8 +149,17 @@ def _patient_tz(raw: dict[str, Any]) -> tzinfo:
         return zone("UTC")
 
 
-def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> list[Problem]:
-    """Problems that need the whole diary: duplicates, unknown ids, time order, scores."""
+def cross_check(
+    raw: dict[str, Any],
+    file: str,
+    locate: Locate = json_path,
+    datetimes: Mapping[str, datetime] | None = None,
+) -> list[Problem]:
+    """Problems that need the whole diary: duplicates, unknown ids, time order, scores.
+
+    ``datetimes`` holds datetime texts already read in the patient's zone (by the model),
+    so they are not parsed twice.
+    """
     problems: list[Problem] = []
 
     def add(loc: tuple[str | int, ...], message: str) -> None:
@@ -129,7 +171,10 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
             ident = item.get("id")
             if isinstance(ident, str):
                 if ident in seen:
-                    add((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{seen[ident]}])")
+                    add(
+                        (key, i, "id"),
+                        f"duplicate id {excerpt(ident)} (first at {key}[{seen[ident]}])",
+                    )
                 else:
                     seen[ident] = i
 
@@ -143,9 +188,9 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
                 if isinstance(med, str) and med not in catalogue:
                     add(
                         ("attacks", i, "medications", j, "medication"),
-                        f"no medication with id {med!r} in the catalogue (medications)",
+                        f"no medication with id {excerpt(med)} in the catalogue (medications)",
                     )
-        start, end = _dt(attack.get("start"), tz), _dt(attack.get("end"), tz)
+        start, end = _dt(attack.get("start"), tz, datetimes), _dt(attack.get("end"), tz, datetimes)
         if start is not None and end is not None and end < start:
             add(("attacks", i, "end"), "end is before start")
         duration = _minutes(attack.get("durationMinutes"))
@@ -162,7 +207,10 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
     for i, treatment in _items(raw, "treatments"):
         med = treatment.get("medication")
         if isinstance(med, str) and med not in catalogue:
-            add(("treatments", i, "medication"), f"no medication with id {med!r} in the catalogue")
+            add(
+                ("treatments", i, "medication"),
+                f"no medication with id {excerpt(med)} in the catalogue",
+            )
         start, end = treatment.get("start"), treatment.get("end")
         if isinstance(start, str) and isinstance(end, str) and end < start:
             add(("treatments", i, "end"), "end is before start")
@@ -193,7 +241,9 @@ def _conflict_message(raw: dict[str, Any], day_index: int, attacks: list[int]) -
     named = []
     for i in attacks[:_SHOWN_ATTACKS]:
         ident = raw["attacks"][i].get("id")
-        named.append(f"{ident!r} (attacks[{i}])" if isinstance(ident, str) else f"attacks[{i}]")
+        named.append(
+            f"{excerpt(ident)} (attacks[{i}])" if isinstance(ident, str) else f"attacks[{i}]"
+        )
     more = len(attacks) - _SHOWN_ATTACKS
     who = ", ".join(named) + (f" and {more} more" if more > 0 else "")
     verb = "touches" if len(attacks) == 1 else "touch"

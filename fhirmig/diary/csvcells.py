@@ -15,6 +15,7 @@ from fhirmig.diary.fields import TWITCH_COLUMNS, AttackField
 from fhirmig.diary.model import Attack, Diary, Intake, slug
 from fhirmig.diary.vocabulary import EFFECTS
 from fhirmig.errors import Problem
+from fhirmig.wording import excerpt
 
 __all__ = ["Row", "cell_number", "cell_value", "cells", "split", "twitching"]
 
@@ -38,7 +39,7 @@ class Row:
             return int(cell) if integer else float(cell)
         except ValueError:
             kind = "a whole number" if integer else "a number (dot as decimal separator)"
-            self.error(column, f"must be {kind} (got {cell[:60]!r})")
+            self.error(column, f"must be {kind} (got {excerpt(cell)})")
             return None
 
 
@@ -100,7 +101,7 @@ def _intakes(
             if relief not in EFFECTS:
                 row.error(
                     column,
-                    f"relief must be none, some, good or complete (got {relief[:60]!r})",
+                    f"relief must be none, some, good or complete (got {excerpt(relief)})",
                 )
             else:
                 intake["relief"] = relief
@@ -110,7 +111,7 @@ def _intakes(
                 intake["taken"] = taken
         med_id = _catalogue_lookup(body, catalogue, fixed) if body else None
         if med_id is None:
-            row.error(column, f"no medication {body[:60]!r} in the catalogue")
+            row.error(column, f"no medication {excerpt(body)} in the catalogue")
             continue
         intakes.append({"medication": med_id, **intake})
     return intakes
@@ -125,7 +126,7 @@ def _reliefs(cell: str, row: Row, column: str) -> list[dict[str, Any]]:
             if effect not in EFFECTS:
                 row.error(
                     column,
-                    f"effect must be none, some, good or complete (got {effect[:60]!r})",
+                    f"effect must be none, some, good or complete (got {excerpt(effect)})",
                 )
             else:
                 use["effect"] = effect
@@ -151,7 +152,7 @@ def cell_value(
     elif f.codec == "bool" and text:
         value = {"true": True, "yes": True, "false": False, "no": False}.get(text.lower())
         if value is None:
-            row.error(column, f"must be true, false, yes or no (got {text.lower()[:60]!r})")
+            row.error(column, f"must be true, false, yes or no (got {excerpt(text.lower())})")
     elif f.codec == "list":
         value = split(cell) or None
     elif f.codec == "intakes":

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from fhirmig.diary.csvcells import Row, cell_value, cells, twitching
+from fhirmig.diary.csvsafe import safe_cell, unescape_cell
 from fhirmig.diary.fields import ATTACK_FIELDS, TWITCH_COLUMNS, AttackField, csv_columns
 from fhirmig.diary.model import FORMAT_VERSION, Attack, Diary
-from fhirmig.diary.reader import MAX_ATTACKS, decode_utf8, diary_from_raw, read_bytes
+from fhirmig.diary.reader import (
+    MAX_ATTACKS,
+    decode_utf8,
+    diary_from_raw,
+    read_bytes,
+    strict_json,
+)
 from fhirmig.errors import DiaryError, Problem
 
 __all__ = ["COLUMNS", "diary_to_csv", "parse_diary_csv", "read_sidecar"]
@@ -43,15 +49,7 @@ def read_sidecar(csv_path: Path) -> tuple[dict[str, Any] | None, list[dict[str, 
     side = csv_path.with_name(csv_path.stem + ".patient.json")
     if not side.is_file():
         return None, None
-    text = decode_utf8(read_bytes(side), str(side))
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DiaryError.single(
-            str(side), f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise DiaryError.single(str(side), "", "invalid JSON: nested too deeply") from None
+    obj = strict_json(decode_utf8(read_bytes(side), str(side)), str(side))
     if not isinstance(obj, dict):
         raise DiaryError.single(str(side), "", "the sidecar holds a JSON object (the patient)")
     obj = dict(obj)
@@ -154,6 +152,7 @@ def parse_diary_csv(
                 )
             )
             continue
+        cells = [unescape_cell(cell) for cell in cells]
         attacks.append(_attack(dict(zip(header, cells, strict=True)), row, catalogue, fixed))
         lines.append(start_line)
 
@@ -211,7 +210,9 @@ def diary_to_csv(diary: Diary, attacks: Iterable[Attack] | None = None) -> str:
     CSV has one twitching description and intensity per row, no dose, no twitching time,
     no ``extra``; use JSON for a complete diary. The optional columns
     (``most_bothersome_symptom``, ``premonitory_symptoms``, ``setting``) are written only
-    when one of the attacks has a value, so other diaries keep the format's header.
+    when one of the attacks has a value, so other diaries keep the format's header. A cell
+    a spreadsheet would run as a formula gets a leading ``'`` (:mod:`fhirmig.diary.csvsafe`),
+    which the reader removes.
     """
     rows = list(attacks if attacks is not None else diary.attacks)
     used = frozenset(
@@ -224,5 +225,5 @@ def diary_to_csv(diary: Diary, attacks: Iterable[Attack] | None = None) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_columns(used))
     for a in rows:
-        writer.writerow(_attack_row(a, diary, fields))
+        writer.writerow([safe_cell(cell) for cell in _attack_row(a, diary, fields)])
     return out.getvalue()

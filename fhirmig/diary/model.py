@@ -32,6 +32,7 @@ from pydantic.alias_generators import to_camel
 from fhirmig.diary.countries import country_of_zone, is_country_code
 from fhirmig.diary.timeparse import format_datetime, localize, parse_date, parse_datetime, zone
 from fhirmig.diary.vocabulary import keys
+from fhirmig.wording import excerpt
 
 __all__ = [
     "FORMAT_VERSION",
@@ -73,7 +74,7 @@ def _context_tz(info: ValidationInfo) -> tzinfo:
 def _plausible(value: _D, text: Any) -> _D:
     # A typo such as 0026 or 20266 would stretch the period over centuries of empty days.
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"{text!r} lies outside the years {MIN_YEAR}-{MAX_YEAR} (a typo?)")
+        raise ValueError(f"{excerpt(text)} lies outside the years {MIN_YEAR}-{MAX_YEAR} (a typo?)")
     return value
 
 
@@ -83,7 +84,11 @@ def _to_datetime(value: Any, info: ValidationInfo) -> datetime:
         return _plausible(aware, value.isoformat())
     if not isinstance(value, str):
         raise ValueError("must be a datetime string such as 2026-10-03T07:40:00+01:00")
-    return _plausible(parse_datetime(value, _context_tz(info)), value)
+    parsed = parse_datetime(value, _context_tz(info))
+    memo = info.context.get("datetimes") if isinstance(info.context, dict) else None
+    if isinstance(memo, dict):
+        memo[value] = parsed  # the reader's later checks read the same text again
+    return _plausible(parsed, value)
 
 
 def _to_date(value: Any) -> date:
@@ -400,7 +405,7 @@ class Diary(_Model):
     def _known_format(cls, value: str) -> str:
         if value not in SUPPORTED_FORMATS:
             raise ValueError(
-                f"unknown format {value!r}; this build of fhirmig reads "
+                f"unknown format {excerpt(value)}; this build of fhirmig reads "
                 + ", ".join(repr(f) for f in SUPPORTED_FORMATS)
             )
         return value

@@ -7,19 +7,20 @@ that a huge or hostile file costs little memory.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from fhirmig.diary.checks import cross_check, problems_from
 from fhirmig.diary.model import SUPPORTED_FORMATS, Diary
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import DiaryError, InputError, Problem
+from fhirmig.wording import excerpt
 
 __all__ = [
     "MAX_ATTACKS",
@@ -29,6 +30,7 @@ __all__ = [
     "parse_diary_json",
     "read_bytes",
     "read_diary",
+    "strict_json",
 ]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -78,38 +80,15 @@ def decode_utf8(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-class _DuplicateKey(ValueError):
-    pass
+def strict_json(text: str, file: str) -> Any:
+    """The value of the JSON ``text`` of ``file`` by the rules every input keeps (no NUL, no
+    key twice in an object, no NaN; see :mod:`fhirmig.diary.jsontext`), or DiaryError."""
+    from fhirmig.diary.jsontext import JsonTextError, loads_strict
 
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _bad_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _loads(text: str, file: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant)
-    except json.JSONDecodeError as exc:
-        raise DiaryError.single(
-            file, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from None
-    except _DuplicateKey as exc:
-        raise DiaryError.single(
-            file, "", f"invalid JSON: the key {exc.args[0]!r} appears twice in one object"
-        ) from None
-    except RecursionError:
-        raise DiaryError.single(file, "", "invalid JSON: nested too deeply") from None
-    except ValueError as exc:
-        raise DiaryError.single(file, "", f"invalid JSON: {exc}") from None
+        return loads_strict(text)
+    except JsonTextError as exc:
+        raise DiaryError.single(file, exc.location, exc.message) from None
 
 
 def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
@@ -130,7 +109,7 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
         raise DiaryError.single(
             file,
             "format",
-            f"unknown format {fmt!r}; this build of fhirmig reads "
+            f"unknown format {excerpt(fmt)}; this build of fhirmig reads "
             + ", ".join(repr(f) for f in SUPPORTED_FORMATS),
         )
     attacks = raw.get("attacks")
@@ -148,13 +127,14 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
         tz = zone("UTC")  # reported by the model at patient.timezone
     problems: list[Problem] = []
     diary: Diary | None = None
+    datetimes: dict[str, Any] = {}  # filled by the model, read again by the cross-checks
     try:
-        diary = Diary.model_validate(raw, context={"tz": tz})
+        diary = Diary.model_validate(raw, context={"tz": tz, "datetimes": datetimes})
     except ValidationError as exc:
         problems.extend(problems_from(exc, file, loc))
     except RecursionError:
         problems.append(Problem(file, "", "nested too deeply"))
-    problems.extend(cross_check(raw, file, loc))
+    problems.extend(cross_check(raw, file, loc, datetimes))
     if problems:
         problems.sort(key=lambda p: _order(p.location))
         raise DiaryError(_unique(problems))
@@ -180,15 +160,49 @@ def _unique(problems: Sequence[Problem]) -> list[Problem]:
     return out
 
 
-def parse_diary_json(data: bytes, file: str = "<diary>") -> Diary:
-    """A diary from the bytes of its JSON encoding."""
+_UNPARSED: Any = object()
+
+
+def _quick_loads(data: bytes, parsed: Any) -> Any:
+    """The JSON of ``data`` through orjson in one pass (``parsed``: already done), or
+    ``_UNPARSED`` when only the strict reader (:func:`strict_json`) can tell: orjson
+    refuses it (the strict reader says where and why), it may hold an escaped NUL, or an
+    object may repeat a key, which orjson would keep silently.
+
+    Outside strings a colon only ever follows a key, and orjson writes every colon of a
+    string as it is, so re-serialised JSON holds as many colons as the file, less one per
+    repeated key and plus one per colon the file escaped (counted generously: the file's
+    ``\\u003a`` texts). Equal counts therefore mean no key was repeated.
+    """
+    if b"\\u0000" in data:  # perhaps an escaped NUL, which the strict reader refuses
+        return _UNPARSED
+    if parsed is _UNPARSED:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return _UNPARSED
+    escaped = data.count(b"\\u003a") + data.count(b"\\u003A")
+    try:
+        again = orjson.dumps(parsed)
+    except TypeError:  # nested deeper than orjson writes: the careful reader refuses it
+        return _UNPARSED
+    if data.count(b":") + escaped != again.count(b":"):
+        return _UNPARSED
+    return parsed
+
+
+def parse_diary_json(data: bytes, file: str = "<diary>", *, parsed: Any = _UNPARSED) -> Diary:
+    """A diary from the bytes of its JSON encoding.
+
+    ``parsed`` is ``orjson.loads(data)`` when the caller has it already (it looked whether
+    the file is a Bundle), so the file is parsed once.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{file}: more than {MAX_FILE_BYTES // 2**20} MB; refused")
-    text = decode_utf8(data, file)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DiaryError.single(file, f"line {line}", "contains a NUL byte; not a text file")
-    return diary_from_raw(_loads(text, file), file)
+    raw = _quick_loads(data, parsed)
+    if raw is not _UNPARSED:
+        return diary_from_raw(raw, file)
+    return diary_from_raw(strict_json(decode_utf8(data, file), file), file)
 
 
 def read_diary(

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fhirmig.wording import excerpt
+
 __all__ = [
     "format_datetime",
     "parse_date",
@@ -25,6 +27,11 @@ _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
+#: What ``datetime.fromisoformat`` reads exactly as :func:`parse_datetime` does: ASCII
+#: digits, seconds and an offset of at most 23:59.
+_WITH_OFFSET = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]\Z"
+)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ZONE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
@@ -34,35 +41,35 @@ _ZONE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
 def zone(name: str) -> tzinfo:
     """The IANA time zone ``name``; ``ValueError`` when it is not a known zone."""
     if not isinstance(name, str) or not _ZONE_NAME_RE.match(name) or ".." in name:
-        raise ValueError(f"unknown IANA time zone {name!r}")
+        raise ValueError(f"unknown IANA time zone {excerpt(name)}")
     if name == "UTC":
         return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown IANA time zone {name!r}") from None
+        raise ValueError(f"unknown IANA time zone {excerpt(name)}") from None
 
 
 def parse_date(text: str) -> date:
     """A calendar date written ``YYYY-MM-DD``."""
     m = _DATE_RE.match(text)
     if not m:
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+        raise ValueError(f"{excerpt(text)} is not a date written YYYY-MM-DD")
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{excerpt(text)} is not a real date") from None
 
 
 def parse_partial_date(text: str) -> str:
     """A date of the precision the writer knew: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     m = _PARTIAL_RE.match(text)
     if not m:
-        raise ValueError(f"{text!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{excerpt(text)} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
     try:
         date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{excerpt(text)} is not a real date") from None
     return text
 
 
@@ -72,9 +79,21 @@ def parse_datetime(text: str, tz: tzinfo) -> datetime:
     Raises ``ValueError`` for a malformed or impossible value, and for a wall-clock time
     that does not exist or is ambiguous in ``tz``.
     """
+    if _WITH_OFFSET.match(text):
+        try:  # the common shape YYYY-MM-DDTHH:MM:SS+HH:MM, read at C speed
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass  # the general reading says what is wrong
+    return _parse_general(text, tz)
+
+
+def _parse_general(text: str, tz: tzinfo) -> datetime:
+    """:func:`parse_datetime` for every shape the format allows."""
     m = _DATETIME_RE.match(text)
     if not m:
-        raise ValueError(f"{text!r} is not an ISO 8601 datetime (YYYY-MM-DDTHH:MM[:SS][offset])")
+        raise ValueError(
+            f"{excerpt(text)} is not an ISO 8601 datetime (YYYY-MM-DDTHH:MM[:SS][offset])"
+        )
     frac = m[7] or ""
     micro = int((frac + "000000")[:6]) if frac else 0
     try:
@@ -82,7 +101,7 @@ def parse_datetime(text: str, tz: tzinfo) -> datetime:
             int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0), micro
         )
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date and time") from None
+        raise ValueError(f"{excerpt(text)} is not a real date and time") from None
     offset = m[8]
     if offset is None:
         return localize(naive, tz, text)
@@ -92,7 +111,7 @@ def parse_datetime(text: str, tz: tzinfo) -> datetime:
     digits = offset[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"{text!r} has an impossible UTC offset {offset}")
+        raise ValueError(f"{excerpt(text)} has an impossible UTC offset {offset}")
     delta = timedelta(hours=hours, minutes=minutes)
     return naive.replace(tzinfo=timezone(sign * delta))
 
@@ -108,11 +127,11 @@ def localize(naive: datetime, tz: tzinfo, text: str | None = None) -> datetime:
         back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
             raise ValueError(
-                f"{shown!r} does not exist in {name} (clocks skip it at a DST change); "
+                f"{excerpt(shown)} does not exist in {name} (clocks skip it at a DST change); "
                 "write it with its UTC offset"
             )
         raise ValueError(
-            f"{shown!r} is ambiguous in {name} (it happens twice at a DST change); "
+            f"{excerpt(shown)} is ambiguous in {name} (it happens twice at a DST change); "
             "write it with its UTC offset"
         )
     return first

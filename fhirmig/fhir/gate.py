@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from fhirmig.errors import ResourceValidationError
 from fhirmig.fhir.shapes import ShapeChecker
+from fhirmig.wording import excerpt
 
 __all__ = ["RESOURCE_TYPES", "check_resource", "fast_passes", "problems", "share"]
 
@@ -341,7 +342,7 @@ def _walk(value: Any, type_name: str, path: str, out: list[str]) -> None:
     prim = _PRIMITIVES.get(type_name)
     if prim is not None:
         if not prim(value):
-            out.append(f"{path}: {value!r} is not a valid {type_name}")
+            out.append(f"{path}: {excerpt(value)} is not a valid {type_name}")
         return
     if not isinstance(value, dict) or not value:
         out.append(f"{path}: must be a non-empty {type_name} object")
@@ -380,7 +381,7 @@ def problems(resource: Any) -> list[str]:
         return ["resource: not a JSON object"]
     rtype = resource.get("resourceType")
     if rtype not in RESOURCE_TYPES:
-        return [f"resourceType: {rtype!r} is not a resource type fhirmig writes"]
+        return [f"resourceType: {excerpt(rtype)} is not a resource type fhirmig writes"]
     out: list[str] = []
     _walk(resource, rtype, rtype, out)
     return out

@@ -16,6 +16,7 @@ import orjson
 
 from fhirmig.diary.model import Diary
 from fhirmig.errors import MappingError
+from fhirmig.wording import excerpt
 
 __all__ = ["MAX_FHIR_BYTES", "load_input", "parse_input", "read_fhir"]
 
@@ -26,6 +27,27 @@ def _read(path: Path) -> bytes:
     from fhirmig.diary.reader import read_bytes
 
     return read_bytes(path, limit=MAX_FHIR_BYTES)
+
+
+def _strict(data: bytes, file: str | Path, where: str = "") -> Any:
+    """JSON by the rules every input keeps (no NUL, no key twice, no NaN), or MappingError.
+
+    FHIR input is read by these rules as diary JSON is: with a key twice in one object
+    (``"gender": "female", "gender": "male"``) readers disagree on which one holds, so the
+    file is refused rather than read one way here and another way elsewhere.
+    """
+    from fhirmig.diary.jsontext import JsonTextError, loads_strict
+
+    prefix = f"{file}: {where}" if where else f"{file}: "
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{prefix}not JSON: byte {exc.start} is not UTF-8") from None
+    try:
+        return loads_strict(text)
+    except JsonTextError as exc:
+        location = f"{exc.location}: " if exc.location and not where else ""
+        raise MappingError(f"{prefix}{location}{exc.message}") from None
 
 
 def _refs(value: Any) -> Iterator[tuple[dict[str, Any], str]]:
@@ -68,10 +90,7 @@ def _ndjson_lines(data: bytes, path: str | Path) -> list[dict[str, Any]]:
     for n, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            res = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise MappingError(f"{path}: line {n}: not a JSON resource") from None
+        res = _strict(line, path, f"line {n}: ")
         if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
             raise MappingError(f"{path}: line {n}: not a FHIR resource (no resourceType)")
         if not isinstance(res.get("id"), str):
@@ -93,8 +112,8 @@ def _check_references(resources: list[dict[str, Any]], source: str) -> None:
         for _, ref in _refs(res):
             if ref not in known:
                 raise MappingError(
-                    f"{source}: {res['resourceType']}/{res['id']}: reference {ref!r} points at "
-                    "no resource in the input"
+                    f"{source}: {res['resourceType']}/{res['id']}: reference {excerpt(ref)} "
+                    "points at no resource in the input"
                 )
 
 
@@ -113,10 +132,7 @@ def read_fhir(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     elif p.suffix.lower() == ".ndjson":
         resources = _from_ndjson([p])
     else:
-        try:
-            data = orjson.loads(_read(p))
-        except orjson.JSONDecodeError as exc:
-            raise MappingError(f"{p}: not JSON ({exc})") from None
+        data = _strict(_read(p), p)
         if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
             raise MappingError(f"{p}: not a FHIR Bundle (expected resourceType 'Bundle')")
         resources = _from_bundle(data, str(p))
@@ -145,8 +161,10 @@ def parse_input(data: bytes, file: str) -> Diary:
         except orjson.JSONDecodeError:
             parsed = None  # the diary reader reports where the JSON breaks
         if not (isinstance(parsed, dict) and parsed.get("resourceType") == "Bundle"):
-            return parse_diary_json(data, file)
-        resources = _from_bundle(parsed, file)
+            if parsed is None:
+                return parse_diary_json(data, file)
+            return parse_diary_json(data, file, parsed=parsed)
+        resources = _from_bundle(_strict(data, file), file)
     if not resources:
         raise MappingError(f"{file}: holds no resources")
     _check_references(resources, file)

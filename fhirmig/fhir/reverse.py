@@ -21,6 +21,7 @@ from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
 from fhirmig.fhir.ids import extension_url, record_id_of, record_kind_of
 from fhirmig.fhir.profiles import DATA_ABSENT_REASON
 from fhirmig.fhir.terminology import coding, key_of, local_key
+from fhirmig.wording import excerpt
 
 __all__ = ["resources_to_diary"]
 
@@ -118,7 +119,7 @@ class _Reader:
     def target(self, res: dict[str, Any], ref: Any) -> dict[str, Any]:
         found = self.by_ref.get(ref.get("reference", "") if isinstance(ref, dict) else "")
         if found is None:
-            raise self.fail(res, f"reference {ref!r} points at no resource read")
+            raise self.fail(res, f"reference {excerpt(ref)} points at no resource read")
         return found
 
     def patient(self) -> dict[str, Any]:
@@ -225,7 +226,7 @@ class _Reader:
             elif kind == "twitch":
                 lists.setdefault("twitching", []).append(self.twitch(sub))
             else:
-                raise self.fail(res, f"hasMember {member.get('reference')!r} is no symptom")
+                raise self.fail(res, f"hasMember {excerpt(member.get('reference'))} is no symptom")
         out.update(lists)
         _put(out, "notes", _note(res))
         extra = _first(_ext(res, "extra"))
@@ -242,7 +243,9 @@ class _Reader:
             raise self.fail(res, "an intake without reasonReference (its attack)")
         med_ref = str(res.get("medicationReference", {}).get("reference"))
         if med_ref not in catalogue:
-            raise self.fail(res, f"medicationReference {med_ref!r} is not a catalogue Medication")
+            raise self.fail(
+                res, f"medicationReference {excerpt(med_ref)} is not a catalogue Medication"
+            )
         out: dict[str, Any] = {"medication": catalogue[med_ref]}
         _put(out, "taken", res.get("effectiveDateTime"))
         dosage = res.get("dosage") or [{}]
@@ -253,7 +256,7 @@ class _Reader:
     def _factor(self, res: dict[str, Any], code: str, holder: dict[str, Any]) -> tuple[str, Any]:
         key = code.removeprefix("observation.")
         if key not in _DAY_FIELDS:
-            raise self.fail(res, f"unknown daily factor {code!r}")
+            raise self.fail(res, f"unknown daily factor {excerpt(code)}")
         field, kind = _DAY_FIELDS[key]
         value = {
             "quantity": holder.get("valueQuantity", {}).get("value"),
@@ -268,7 +271,9 @@ class _Reader:
             sub = self.target(res, member)
             key = local_key("observation", sub.get("code", {}))
             if key is None:
-                raise self.fail(res, f"hasMember {member.get('reference')!r} is no daily factor")
+                raise self.fail(
+                    res, f"hasMember {excerpt(member.get('reference'))} is no daily factor"
+                )
             name, value = self._factor(sub, f"observation.{key}", sub)
             out[name] = value
         for code, comp in self.components(res):  # the one-Observation shape of earlier files
@@ -319,7 +324,7 @@ class _Reader:
         code = str(res.get("code", {}).get("coding", [{}])[0].get("code"))
         instrument = _INSTRUMENTS.get(code.removeprefix("observation."))
         if instrument is None:
-            raise self.fail(res, f"unknown questionnaire code {code!r}")
+            raise self.fail(res, f"unknown questionnaire code {excerpt(code)}")
         out: dict[str, Any] = {
             "instrument": instrument,
             "date": res.get("effectiveDateTime"),
@@ -346,7 +351,7 @@ class _Reader:
         for res in groups.get("intake", []):
             ref, intake = self.intake(res, catalogue)
             if ref not in attacks:
-                raise self.fail(res, f"reasonReference {ref!r} is not an attack")
+                raise self.fail(res, f"reasonReference {excerpt(ref)} is not an attack")
             attacks[ref].setdefault("medications", []).append(intake)
         raw["attacks"] = list(attacks.values())
         raw["days"] = [self.day(r) for r in groups.get("day", [])]

@@ -26,6 +26,7 @@ from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
+from fhirmig.wording import excerpt
 
 __all__ = ["DAILY_FIELDS", "import_daily_csv"]
 
@@ -105,7 +106,7 @@ def import_daily_csv(
             )
     p = Path(path)
     findings = Findings(str(p))
-    refuse_unless(p, frozenset({"text"}), "a table of daily values")
+    refuse_unless(p, frozenset({"daily-csv", "csv", "text"}), "a table of daily values")
     text = decode_export(read_bytes(p), findings)
     findings.raise_if_problems("daily CSV")
     first_line = text.split("\n", 1)[0]
@@ -186,13 +187,13 @@ def _row(
         elif name in _BOOLEAN:
             word = normal_word(value)
             if word not in _YES | _NO:
-                findings.problem(line, f"column {name}: must be yes or no (got {value[:20]!r})")
+                findings.problem(line, f"column {name}: must be yes or no (got {excerpt(value)})")
             day[key] = word in _YES
         else:
             try:
                 number = _number(value, decimal_comma, clock=name == "sleep_hours")
             except ValueError:
-                findings.problem(line, f"column {name}: must be a number (got {value[:20]!r})")
+                findings.problem(line, f"column {name}: must be a number (got {excerpt(value)})")
                 continue
             if name in _INTEGER:
                 if not number.is_integer():

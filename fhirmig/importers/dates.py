@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
 
+from fhirmig.wording import excerpt
+
 __all__ = [
     "AmbiguousOrder",
     "LocalStamp",
@@ -151,7 +153,9 @@ def parse_local(text: str, day_first: bool | None = None) -> LocalStamp:
                 elif b > 12:
                     order = False
                 elif a != b:
-                    raise AmbiguousOrder(f"{text.strip()!r} reads as day/month and month/day")
+                    raise AmbiguousOrder(
+                        f"{excerpt(text.strip())} reads as day/month and month/day"
+                    )
                 else:
                     order = True
             day, month = (a, b) if order else (b, a)
@@ -167,8 +171,8 @@ def parse_local(text: str, day_first: bool | None = None) -> LocalStamp:
     except AmbiguousOrder:
         raise
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a real date and time") from None
-    raise ValueError(f"{text.strip()[:60]!r} is not a date this importer can read")
+        raise ValueError(f"{excerpt(text.strip())} is not a real date and time") from None
+    raise ValueError(f"{excerpt(text.strip())} is not a date this importer can read")
 
 
 def parse_time_only(text: str) -> time | None:
@@ -236,5 +240,5 @@ def parse_duration_minutes(text: str) -> float | None:
         rest = rest.replace(m[0], "", 1)
         end += 1
     if end == 0 or rest.strip(" ,"):
-        raise ValueError(f"{text.strip()[:40]!r} is not a duration (such as 06h 30m)")
+        raise ValueError(f"{excerpt(text.strip())} is not a duration (such as 06h 30m)")
     return total

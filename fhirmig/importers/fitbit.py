@@ -20,20 +20,20 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fhirmig.diary.jsontext import JsonTextError, loads_strict
 from fhirmig.diary.reader import read_bytes
 from fhirmig.diary.timeparse import zone
 from fhirmig.errors import InputError, UsageError
 from fhirmig.importers.mb_table import decode_export
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
-from fhirmig.wording import plural
+from fhirmig.wording import excerpt, plural
 
 __all__ = ["import_fitbit_sleep", "sleep_files"]
 
@@ -60,11 +60,14 @@ def sleep_files(
 
 
 def _json_logs(p: Path, findings: Findings) -> list[dict[str, Any]]:
+    known = len(findings.problems)
     text = decode_export(read_bytes(p), findings)
+    if len(findings.problems) > known:
+        return []  # not text: decode_export said why
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        findings.problem(None, f"{p.name}: not valid JSON ({exc})")
+        data = loads_strict(text)
+    except JsonTextError as exc:
+        findings.problem(None, f"{p.name}: {exc}")
         return []
     if not isinstance(data, list):
         findings.problem(None, f"{p.name}: a sleep file holds a list of sleep logs")
@@ -82,7 +85,10 @@ def _local_end(text: object) -> datetime | None:
 
 
 def _csv_rows(p: Path, findings: Findings) -> list[tuple[int, datetime | None, str]]:
+    known = len(findings.problems)
     text = decode_export(read_bytes(p), findings)
+    if len(findings.problems) > known:
+        return []  # not text: decode_export said why
     lines = text.splitlines()
     if not lines or lines[0].strip().strip('"') != "Sleep":
         findings.problem(1, "a Fitbit sleep CSV starts with the title line 'Sleep'")
@@ -99,7 +105,9 @@ def _csv_rows(p: Path, findings: Findings) -> list[tuple[int, datetime | None, s
             except ValueError:
                 continue
         if end is None:
-            findings.problem(n, f"End Time {end_text[:30]!r} is not a time like 2026-10-03 7:05AM")
+            findings.problem(
+                n, f"End Time {excerpt(end_text)} is not a time like 2026-10-03 7:05AM"
+            )
         out.append((n, end, (row.get("Minutes Asleep") or "").strip()))
     return out
 
@@ -169,7 +177,7 @@ def _add(
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        findings.problem(line, f"minutes asleep {str(value)[:20]!r} is not a number")
+        findings.problem(line, f"minutes asleep {excerpt(str(value))} is not a number")
         return
     if number < 0:
         findings.problem(line, f"minutes asleep {number:g} is negative")

@@ -18,6 +18,7 @@ from fhirmig.diary.timeparse import format_datetime
 from fhirmig.diary.vocabulary import BODY_SITES, keys
 from fhirmig.importers import mb_vocabulary as vocab
 from fhirmig.importers.result import Findings
+from fhirmig.wording import excerpt
 
 __all__ = ["AttackBuilder", "Catalogue"]
 
@@ -88,7 +89,7 @@ class Catalogue:
                 why = self.unclassified.get(key, "not in the drug table")
                 findings.note(
                     self.first_line[key],
-                    f"medication {med['name']!r}: {why}; class set to 'other', so it is not "
+                    f"medication {excerpt(med['name'])}: {why}; class set to 'other', so it is not "
                     "counted as acute medication (set its class in the catalogue)",
                 )
         entries = sorted(self.by_name.values(), key=lambda m: str(m["id"]))

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from fhirmig.diary.jsontext import nul_line
 from fhirmig.importers.mb_vocabulary import normal_word
 from fhirmig.importers.result import Findings
 
@@ -116,21 +117,31 @@ class Table:
 
 
 def decode_export(data: bytes, findings: Findings) -> str:
-    """The text of an export: UTF-8 (with or without a byte-order mark) or UTF-16 with one."""
+    """The text of an export: UTF-8 (with or without a byte-order mark) or UTF-16 with one.
+
+    A text holding a NUL is refused (a problem at its line, and no text): an export is
+    text, and a NUL would hide what follows it from other tools.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             findings.problem(None, "not valid UTF-16 text")
             return ""
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        findings.problem(
-            line, f"byte 0x{data[exc.start]:02x} is not UTF-8; save the export as UTF-8"
-        )
+    else:
+        try:
+            text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            findings.problem(
+                line, f"byte 0x{data[exc.start]:02x} is not UTF-8; save the export as UTF-8"
+            )
+            return ""
+    nul = nul_line(text)
+    if nul is not None:
+        findings.problem(nul, "contains a NUL byte; it is not text")
         return ""
+    return text
 
 
 def _records(text: str, delimiter: str, findings: Findings | None) -> Iterator[Record]:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from fhirmig.importers.dates import AmbiguousOrder, parse_local, parse_time_only, place_in_zone
 from fhirmig.importers.mb_attack import AttackBuilder
 from fhirmig.importers.result import Findings
+from fhirmig.wording import excerpt
 
 __all__ = ["local_instant", "note_time", "row_offset", "start_instant"]
 
@@ -30,7 +31,7 @@ def local_instant(
         findings.problem(line, str(exc))
         return None
     if stamp.clock is None:
-        findings.problem(line, f"{text!r} has no time of day")
+        findings.problem(line, f"{excerpt(text)} has no time of day")
         return None
     when, moved = place_in_zone(stamp.day, stamp.clock, tz)
     if moved:
@@ -48,7 +49,7 @@ def row_offset(b: AttackBuilder, cells: dict[str, str], key: str) -> timezone | 
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not value.is_integer():
-        b.findings.problem(b.line, f"UTC offset must be whole minutes (got {text[:20]!r})")
+        b.findings.problem(b.line, f"UTC offset must be whole minutes (got {excerpt(text)})")
         return None
     minutes = int(value)
     if not -16 * 60 <= minutes <= 16 * 60:
@@ -77,7 +78,7 @@ def start_instant(
         b.findings.problem(b.line, str(exc))
         return None
     if stamp.clock is None:
-        b.findings.problem(b.line, f"{text!r} has no time of day")
+        b.findings.problem(b.line, f"{excerpt(text)} has no time of day")
         return None
     return datetime.combine(stamp.day, stamp.clock, offset)
 

@@ -37,12 +37,13 @@ from fhirmig.importers.mb_table import Record, Table, decode_export, read_table
 from fhirmig.importers.mb_times import local_instant, note_time, row_offset, start_instant
 from fhirmig.importers.result import Findings, ImportResult, build_diary
 from fhirmig.importers.sniff import refuse_unless
-from fhirmig.wording import plural
+from fhirmig.wording import excerpt, plural
 
 __all__ = ["import_migraine_buddy", "parse_migraine_buddy"]
 
 #: What the CSV importer reads; anything else gets one line naming what the file is.
-_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "text"})
+#: An export whose header is not one the detector knows is still tried (app versions vary).
+_ACCEPTED = frozenset({"migraine-buddy-csv", "migraine-buddy-html", "csv", "daily-csv", "text"})
 _INTAKE_LINE = re.compile(
     r"^\s*(?P<when>.+?)\s*:\s*I took (?:this|these) (?:drugs?|medications?|medicines?)\s*:\s*"
     r"(?P<what>.+?)\s*$",
@@ -223,7 +224,7 @@ def _cells(
     for key, name, value in zip(keys, names, cells, strict=False):
         if "\x00" in value:
             findings.problem(
-                record.line, f"column {name.strip()!r} contains a NUL byte; it is not text"
+                record.line, f"column {excerpt(name.strip())} contains a NUL byte; it is not text"
             )
             return None
         value = value.strip()
@@ -248,7 +249,7 @@ def _attack(
     if start is None:
         return None
     if not MIN_YEAR < start.year < MAX_YEAR:  # a typo; and no zone can place year 9999
-        b.findings.problem(b.line, f"{first[:40]!r} lies outside the years {MIN_YEAR}-{MAX_YEAR}")
+        b.findings.problem(b.line, f"{excerpt(first)} lies outside the years {MIN_YEAR}-{MAX_YEAR}")
         return None
     b.extra_lines.extend(more)
     home = start.astimezone(tz)
@@ -315,7 +316,7 @@ def _pain(b: AttackBuilder, text: str, missing_pain: int) -> int:
         return missing_pain
     m = re.match(r"^(\d{1,2})(?:[.,]0+)?(?:\s*/\s*10)?$", text)
     if not m or int(m[1]) > 10:
-        b.findings.problem(b.line, f"Pain Level must be a whole number 0-10 (got {text[:20]!r})")
+        b.findings.problem(b.line, f"Pain Level must be a whole number 0-10 (got {excerpt(text)})")
         return missing_pain
     return int(m[1])
 
@@ -347,10 +348,10 @@ def _column_notes(table: Table, findings: Findings) -> None:
         if key is None and name.strip():
             findings.note(
                 table.header.line,
-                f"column {name.strip()[:60]!r} is not one this importer knows; left out",
+                f"column {excerpt(name.strip())} is not one this importer knows; left out",
             )
         elif key == "geohash":
             findings.note(
                 table.header.line,
-                f"column {name.strip()[:60]!r} (the phone's location) is never imported",
+                f"column {excerpt(name.strip())} (the phone's location) is never imported",
             )

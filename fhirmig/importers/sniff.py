@@ -1,15 +1,22 @@
-"""What a file given to an importer looks like, told from its first bytes, not its name.
+"""What a path holds, told from its content (its first bytes, a folder's names), not its name.
 
-A user who gives ``fhirmig import migraine-buddy`` a PDF, ``fhirmig import apple-health``
-an Excel workbook or a fhirmig diary to an importer should get one line that says what the
-file is and which command reads it, not hundreds of "is not a date" lines. Only the start
-of the file is read (and, for a zip archive, the start of its members), so sniffing a
-gigabyte export costs nothing.
+This is fhirmig's one detector of inputs: the importers use it to refuse the wrong file,
+and the application layer (:func:`fhirmig.app.detect_input`) to open every input of every
+command. A user who gives ``fhirmig import migraine-buddy`` a PDF, ``fhirmig import
+apple-health`` an Excel workbook or ``fhirmig report`` a Migraine Buddy export gets one
+line that says what the file is and which command reads it, not hundreds of "is not a
+date" lines. Only the start of a file is read (and its last 4 kB, where a streamed Bundle
+names its type; for a zip archive, the start of its members), so detecting a gigabyte
+export costs nothing.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +24,16 @@ from typing import Final, Literal
 
 from fhirmig.errors import ImportSourceError, InputError
 
-__all__ = ["HEAD_BYTES", "Kind", "Sniffed", "apple_members", "refuse_unless", "sniff"]
+__all__ = [
+    "HEAD_BYTES",
+    "Kind",
+    "Sniffed",
+    "apple_members",
+    "detect",
+    "refuse_unless",
+    "sidecar_owner",
+    "sniff",
+]
 
 HEAD_BYTES: Final = 64 * 1024
 
@@ -29,14 +45,22 @@ Kind = Literal[
     "apple-health-xml",
     "xml",
     "fhirmig-diary",
-    "fhir",
+    "diary-sidecar",
+    "fhir-bundle",
+    "fhir-resource",
+    "fhir-ndjson",
     "json",
     "migraine-buddy-html",
     "html",
     "migraine-buddy-csv",
     "diary-csv",
+    "daily-csv",
+    "csv",
     "fitbit-sleep-json",
     "fitbit-sleep-csv",
+    "diary-folder",
+    "ndjson-folder",
+    "empty-folder",
     "text",
     "empty",
     "binary",
@@ -67,8 +91,14 @@ _SAYS: Final[dict[str, tuple[str, str]]] = {
         "fhirmig validate, stats, convert and report read it as it is; an export is "
         "imported into it",
     ),
-    "fhir": (
-        "FHIR JSON",
+    "diary-sidecar": ("the patient file of a CSV diary", "give the CSV diary instead"),
+    "fhir-bundle": (
+        "a FHIR Bundle",
+        "fhirmig stats and report read fhirmig's own FHIR; fhirmig convert writes it",
+    ),
+    "fhir-resource": ("a single FHIR resource", "fhirmig reads FHIR as its own Bundle or NDJSON"),
+    "fhir-ndjson": (
+        "FHIR NDJSON",
         "fhirmig stats and report read fhirmig's own FHIR; fhirmig convert writes it",
     ),
     "json": ("a JSON file", "no fhirmig import reads it"),
@@ -88,6 +118,17 @@ _SAYS: Final[dict[str, tuple[str, str]]] = {
         "a fhirmig CSV diary",
         "fhirmig validate, stats, convert and report read it as it is",
     ),
+    "daily-csv": ("a daily CSV (one row per day)", "fhirmig import daily-csv reads it"),
+    "csv": (
+        "a CSV file",
+        "fhirmig import daily-csv reads daily values, told which column is which",
+    ),
+    "diary-folder": (
+        "a folder of diaries",
+        "fhirmig batch converts it, fhirmig validate checks it",
+    ),
+    "ndjson-folder": ("a folder of FHIR NDJSON", "fhirmig stats and report read it"),
+    "empty-folder": ("a folder without diaries or NDJSON", ""),
     "text": ("a text file", ""),
     "empty": ("an empty file", ""),
     "binary": ("a binary file, not text", "no fhirmig command reads it"),
@@ -137,7 +178,90 @@ def apple_members(archive: zipfile.ZipFile) -> list[str]:
     return found
 
 
-def _text_kind(head: bytes) -> Kind:
+_SIDECAR: Final = ".patient.json"
+_RESOURCE_TYPE: Final = re.compile(r'"resourceType"\s*:\s*"([A-Za-z]+)"')
+_TAIL_BYTES: Final = 4096
+
+
+def sidecar_owner(path: Path) -> Path | None:
+    """The CSV diary whose sidecar ``path`` is (``NAME.csv`` for ``NAME.patient.json``)."""
+    name = path.name
+    if not name.lower().endswith(_SIDECAR):
+        return None
+    stem = name[: -len(_SIDECAR)]
+    for suffix in (".csv", ".CSV"):
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _json_kind(text: str, tail: str) -> Kind:
+    """A JSON file's kind: a diary, a Bundle or other resource, Fitbit's sleep logs.
+
+    Only the start was read (and ``tail``, the last bytes: fhirmig writes a Bundle's keys
+    sorted, so its ``resourceType`` comes last).
+    """
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        obj = None  # longer than the part read, or broken: told by its first keys
+    low = text[:4096].lower()
+    if isinstance(obj, list) and obj and isinstance(obj[0], dict):
+        if "minutesAsleep" in obj[0] or "dateOfSleep" in obj[0]:
+            return "fitbit-sleep-json"
+    if obj is None and '"dateofsleep"' in low and '"minutesasleep"' in low:
+        return "fitbit-sleep-json"
+    if isinstance(obj, dict):
+        if str(obj.get("format", "")).startswith("fhirmig-diary"):
+            return "fhirmig-diary"
+        if "resourceType" in obj:
+            return "fhir-bundle" if obj["resourceType"] == "Bundle" else "fhir-resource"
+        return "json"
+    if obj is None and text.startswith("{"):
+        if re.match(r'\{\s*"entry"\s*:', text):
+            return "fhir-bundle"
+        match = _RESOURCE_TYPE.search(text)
+        if match is not None and "{" not in text[1 : match.start()]:  # the first key
+            return "fhir-bundle" if match.group(1) == "Bundle" else "fhir-resource"
+        last = list(_RESOURCE_TYPE.finditer(tail))
+        if last and last[-1].group(1) == "Bundle" and "{" not in tail[last[-1].end() :]:
+            return "fhir-bundle"
+        if '"format"' in low[:200] and "fhirmig-diary" in low[:400]:
+            return "fhirmig-diary"
+    return "json"
+
+
+def _table_kind(text: str, suffix: str) -> Kind:
+    """A table's kind from its header: fhirmig's columns, an app's export, daily values."""
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    low = first.lower()
+    cells: list[str] = []
+    for delimiter in (",", ";", "\t"):
+        row = next(csv.reader(io.StringIO(low), delimiter=delimiter), [])
+        if len(row) > len(cells):
+            cells = row
+    names = {c.strip().strip('"') for c in cells}
+    head = text[:4096].lower()
+    if low.strip('", ') == "sleep":
+        return "fitbit-sleep-csv"
+    if low.strip('" ').startswith(("health events", "attacks")):
+        return "migraine-buddy-csv"
+    if {"start", "intensity"} <= names:
+        return "diary-csv"
+    if (
+        any("started" in c for c in names)
+        or {"time period", "description"} <= names
+        or ("started" in head and ("pain level" in head or "lasted" in head))
+    ):
+        return "migraine-buddy-csv"
+    if "date" in names and "start" not in names:
+        return "daily-csv"
+    return "csv" if suffix == ".csv" or len(names) > 1 else "text"
+
+
+def _text_kind(head: bytes, tail: bytes, suffix: str) -> Kind:
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="ignore").lstrip("\ufeff \t\r\n")
@@ -148,63 +272,82 @@ def _text_kind(head: bytes) -> Kind:
         return "migraine-buddy-html" if any(m in lowered for m in markers) else "html"
     if low.startswith("<"):
         return "apple-health-xml" if "<healthdata" in text.lower() else "xml"
+    if suffix == ".ndjson":
+        return "fhir-ndjson"
     if low.startswith(("{", "[")):
-        try:
-            obj = json.loads(text)
-        except ValueError:
-            obj = None
-        if isinstance(obj, list) and obj and isinstance(obj[0], dict):
-            if "minutesAsleep" in obj[0] or "dateOfSleep" in obj[0]:
-                return "fitbit-sleep-json"
-        if obj is None and '"dateofsleep"' in low and '"minutesasleep"' in low:
-            return "fitbit-sleep-json"  # a file longer than the part read
-        if isinstance(obj, dict):
-            if str(obj.get("format", "")).startswith("fhirmig-diary"):
-                return "fhirmig-diary"
-            if "resourceType" in obj:
-                return "fhir"
-        if obj is None and '"format"' in low[:200] and "fhirmig-diary" in low[:400]:
-            return "fhirmig-diary"
-        return "json"
-    first = low.splitlines()[0] if low else ""
-    if first.strip('", ') == "sleep":
-        return "fitbit-sleep-csv"
-    if first.strip('" ').startswith("health events"):
-        return "migraine-buddy-csv"
-    cells = [c.strip().strip('"') for c in first.replace(";", ",").split(",")]
-    if "start" in cells and "intensity" in cells:
-        return "diary-csv"
-    if any(("started" in c and c != "started") or c == "started" for c in cells) or (
-        "time period" in cells and "description" in cells
-    ):
-        return "migraine-buddy-csv"
-    return "text"
+        return _json_kind(text, tail.decode("utf-8", errors="ignore"))
+    return _table_kind(text, suffix)
 
 
-def sniff(path: str | Path) -> Sniffed:
-    """What the file at ``path`` looks like (see :data:`Kind`)."""
-    p = Path(path)
-    head = _head(p)
-    kind: Kind
+def _kind(p: Path, head: bytes, tail: bytes) -> Kind:
     if head.startswith(b"%PDF"):
-        kind = "pdf"
-    elif head.startswith(b"PK") and zipfile.is_zipfile(p):
+        return "pdf"
+    if head.startswith(b"PK") and zipfile.is_zipfile(p):
         try:
             with zipfile.ZipFile(p) as archive:
                 names = set(archive.namelist())
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                    kind = "xlsx"
-                else:
-                    kind = "zip-apple-health" if apple_members(archive) else "zip"
+                    return "xlsx"
+                return "zip-apple-health" if apple_members(archive) else "zip"
         except (OSError, zipfile.BadZipFile) as exc:
             raise InputError(f"{p}: cannot be read ({exc})") from None
-    elif b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        kind = "binary"
-    elif not head.strip():
-        kind = "empty"
-    else:
-        kind = _text_kind(head)
-    return Sniffed(kind, p)
+    if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    if not head.strip():
+        return "empty"
+    if p.name.lower().endswith(_SIDECAR) and sidecar_owner(p) is not None:
+        return "diary-sidecar"
+    return _text_kind(head, tail, p.suffix.lower())
+
+
+def _tail(path: Path, size: int) -> bytes:
+    if size <= HEAD_BYTES:
+        return b""
+    with path.open("rb") as fh:
+        fh.seek(max(HEAD_BYTES, size - _TAIL_BYTES))
+        return fh.read(_TAIL_BYTES)
+
+
+def _folder_kind(path: Path) -> Kind:
+    try:
+        with os.scandir(path) as entries:
+            found = [(e.name.lower(), e.is_dir()) for e in entries if not e.name.startswith(".")]
+    except OSError:
+        return "empty-folder"
+    if any(n.endswith(".ndjson") for n, _ in found):
+        return "ndjson-folder"
+    if any(n.endswith((".json", ".csv")) or is_dir for n, is_dir in found):
+        return "diary-folder"  # batch walks sub-folders
+    return "empty-folder"
+
+
+def sniff(path: str | Path) -> Sniffed:
+    """What the file at ``path`` holds (see :data:`Kind`).
+
+    Raises:
+        InputError: the path is missing, a folder, or cannot be read.
+    """
+    p = Path(path)
+    head = _head(p)
+    try:
+        tail = _tail(p, p.stat().st_size)
+    except OSError:
+        tail = b""
+    return Sniffed(_kind(p, head, tail), p)
+
+
+def detect(path: str | os.PathLike[str]) -> Kind | None:
+    """What any input path holds: a folder's kind from its names, a file's from its content.
+
+    None when the path cannot be read (missing, no permission): the reader then says why.
+    """
+    p = Path(path)
+    if p.is_dir():
+        return _folder_kind(p)
+    try:
+        return sniff(p).kind
+    except InputError:
+        return None
 
 
 def refuse_unless(path: str | Path, accepted: frozenset[str], wanted: str) -> Sniffed:

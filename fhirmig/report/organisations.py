@@ -277,7 +277,7 @@ def _view(org: Organisation, language: str) -> dict[str, Any]:
         "languages": list(org.languages),
         "description": org.description(language),
         "source": org.source or "",
-        "last_checked": org.last_checked.isoformat(),
+        "last_checked": org.last_checked,
     }
 
 

@@ -9,16 +9,22 @@ convert a changed one again.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from fhirmig.batch import run_batch
 from fhirmig.batch.identity import WITHHELD, input_label
+from fhirmig.cli import cli
+from fhirmig.errors import OutputError, UsageError
 from tests.conftest import EXAMPLES
 
 KEY = bytes.fromhex("8d3f1a6c0b9e2d4f7a5c1e3b9d0f2a4c6e8b1d3f5a7c9e0b2d4f6a8c1e3b5d70")
@@ -124,3 +130,72 @@ def test_a_plain_batch_still_names_its_inputs_and_their_sha256(tmp_path: Path) -
     ledger = json.loads((out / "ledger.json").read_text())
     assert [Path(e["input"]).name for e in ledger["inputs"]] == [p.name for p in inputs]
     assert ledger["inputs"][0]["sha256"] == hashlib.sha256(inputs[0].read_bytes()).hexdigest()
+
+
+def test_the_mapping_file_is_written_apart_only_when_named(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "registry")
+    out, mapping = tmp_path / "out", tmp_path / "keep" / "inputs.csv"
+    mapping.parent.mkdir()
+    run_batch([str(tmp_path / "registry")], out, jobs=1, deidentify_key=KEY, mapping=mapping)
+    assert stat.S_IMODE(mapping.stat().st_mode) == 0o600
+    rows = list(csv.reader(io.StringIO(mapping.read_text(encoding="utf-8"))))
+    assert rows[0] == ["input", "name"]
+    assert [(r[0], Path(r[1]).name) for r in rows[1:]] == [
+        (input_label(n), p.name) for n, p in enumerate(inputs, 1)
+    ]
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert [e["input"] for e in ledger["inputs"]] == [r[0] for r in rows[1:]]
+    for secret in _secrets(inputs):
+        assert secret.encode() not in _folder_bytes(out), secret
+    before = mapping.read_bytes()
+    with pytest.raises(OutputError, match="never overwritten"):
+        run_batch([str(tmp_path / "registry")], out, deidentify_key=KEY, mapping=mapping)
+    assert mapping.read_bytes() == before
+    with pytest.raises(OutputError, match="lies in the output folder"):
+        run_batch([str(tmp_path / "registry")], out, deidentify_key=KEY, mapping=out / "m.csv")
+    with pytest.raises(UsageError, match="goes with"):
+        run_batch([str(tmp_path / "registry")], tmp_path / "plain", mapping=tmp_path / "m.csv")
+    assert not (out / "m.csv").exists() and not (tmp_path / "m.csv").exists()
+
+
+def test_the_command_takes_mapping_with_deidentify(tmp_path: Path) -> None:
+    _inputs(tmp_path / "registry")
+    key = tmp_path / "k.key"
+    key.write_text(KEY.hex() + "\n")
+    key.chmod(0o600)
+    mapping = tmp_path / "inputs.csv"
+    args = ["batch", str(tmp_path / "registry"), "-o", str(tmp_path / "out"), "-j", "1"]
+    result = CliRunner().invoke(
+        cli, [*args, "--deidentify", "--key-file", str(key), "--mapping", str(mapping)]
+    )
+    assert result.exit_code == 1, result.output  # the broken diary fails
+    assert mapping.read_text().count("input-0000") == 4
+    plain = CliRunner().invoke(cli, [*args[:3], str(tmp_path / "o2"), "--mapping", "m.csv"])
+    assert plain.exit_code == 2 and "--mapping goes with --deidentify" in plain.stderr
+
+
+def test_redact_replaces_names_and_withholds_every_quoted_value() -> None:
+    from fhirmig.batch.identity import redact
+
+    line = (
+        "reg/Ana Silva.csv: line 3, column start: must be a date (got '2026-02-30') near "
+        "\"Ana\" in reg/Ana Silva.patient.json; the patient's 'x (y)' (got (nested) 5)"
+    )
+    names = ["reg/Ana Silva.csv", "reg/Ana Silva.patient.json", "Ana Silva.csv"]
+    assert redact(line, names, "input-000007") == (
+        "input-000007: line 3, column start: must be a date (value withheld) near "
+        "(value withheld) in input-000007; the patient's (value withheld) (value withheld)"
+    )
+
+
+def test_a_refused_link_is_named_by_its_number_only(tmp_path: Path) -> None:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / "episodic-twitching.json", tmp_path / "Rui Linked 7781.json")
+    (folder / "Rui Linked 7781.json").symlink_to(tmp_path / "Rui Linked 7781.json")
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out, jobs=1, deidentify_key=KEY)
+    assert (summary.inputs, summary.failed) == (1, 1)
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert ledger["inputs"][0]["errors"] == ["input-000001: is a symbolic link; refused"]
+    assert b"Linked" not in _folder_bytes(out) and b"7781" not in _folder_bytes(out)

@@ -116,7 +116,7 @@ def test_nul_byte_in_notes_is_refused_with_its_line() -> None:
     with pytest.raises(ImportSourceError) as info:
         parse_migraine_buddy(text.encode(), "n.csv", patient_id="p", timezone="Europe/Berlin")
     problems = [str(p) for p in info.value.problems]
-    assert problems == ["n.csv: line 5: column 'Notes' contains a NUL byte; it is not text"]
+    assert problems == ["n.csv: line 6: contains a NUL byte; it is not text"]  # in the Notes cell
 
 
 def test_no_ongoing_events_line_is_not_a_problem() -> None:

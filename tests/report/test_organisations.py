@@ -179,7 +179,7 @@ def test_appendix_c_labels_forums_as_forums(tmp_path: Path) -> None:
     assert "American Migraine Foundation" in appendix_b
     assert appendix_c.index("Organisations in") < appendix_c.index("International organisations")
     forums = appendix_c[appendix_c.index("Community forums") :]
-    assert "Reddit r/migraine (community forum; English)" in forums
+    assert "Reddit r/migraine (community forum · English)" in forums
     assert "not a source of medical advice" in forums
     assert "Reddit" not in appendix_c[: appendix_c.index("Community forums")]
 
