@@ -199,3 +199,17 @@ def test_a_refused_link_is_named_by_its_number_only(tmp_path: Path) -> None:
     ledger = json.loads((out / "ledger.json").read_text())
     assert ledger["inputs"][0]["errors"] == ["input-000001: is a symbolic link; refused"]
     assert b"Linked" not in _folder_bytes(out) and b"7781" not in _folder_bytes(out)
+
+
+@pytest.mark.parametrize("format", ["ndjson", "bundles"])
+def test_a_plain_run_before_leaves_no_identity_behind(tmp_path: Path, format: str) -> None:
+    inputs = _inputs(tmp_path / "registry")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "registry")], out, format=format, jobs=1)
+    assert b"Ana Silva" in _folder_bytes(out)  # the plain ledger names its inputs
+    for resume in (False, True):
+        run_batch([str(tmp_path / "registry")], out, format=format, jobs=1,
+                  deidentify_key=KEY, resume=resume)  # fmt: skip
+        everything = _folder_bytes(out)
+        for secret in [*_secrets(inputs), "p-0001", "p-0002", "p-0003"]:  # patient ids
+            assert secret.encode() not in everything, (resume, secret)
