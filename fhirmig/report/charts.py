@@ -13,7 +13,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures, Stats
 from fhirmig.report.findings import THRESHOLDS, class_words, combined_class_days
-from fhirmig.report.fonts import BODY_FONT, draw_text, font_for, split_text, text_strings
+from fhirmig.report.fonts import BODY_FONT, draw_text, font_for, text_shapes
 from fhirmig.report.i18n import _, fmt_month
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
@@ -34,8 +34,8 @@ def _frame(width: float, title: str) -> tuple[Any, Any]:
     from reportlab.graphics.shapes import Drawing
 
     d = Drawing(width, HEIGHT)
-    for piece in text_strings(0, HEIGHT - 10, title, BODY_FONT, 8.5):
-        d.add(piece)
+    for shape in text_shapes(0, HEIGHT - 10, title, BODY_FONT, 8.5):
+        d.add(shape)
     return d, d
 
 
@@ -44,7 +44,7 @@ def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
 
     step = 1 if len(labels) <= 12 else 3 if len(labels) <= 36 else 6
     chart.categoryAxis.categoryNames = [t if i % step == 0 else "" for i, t in enumerate(labels)]
-    chart.categoryAxis.labels.fontName = font_for("".join(labels))
+    chart.categoryAxis.labels.fontName = font_for("".join(labels))  # months: digits
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
@@ -65,10 +65,17 @@ def _threshold(d: Any, chart: Any, value: int, label: str) -> None:
     y = chart.y + chart.height * value / top
     d.add(Line(chart.x, y, chart.x + chart.width, y, strokeDashArray=[3, 2], strokeWidth=0.8))
     room = d.width - chart.x - chart.width - 4
-    for i, line in enumerate(split_text(label, BODY_FONT, 6, room)):
+    for i, line in enumerate(_split(label, room)):
         x = chart.x + chart.width + 2 + (6 if i else 0)
-        for piece in text_strings(x, y - 2.5 - 7 * i, line, BODY_FONT, 6):
-            d.add(piece)
+        for shape in text_shapes(x, y - 2.5 - 7 * i, line, BODY_FONT, 6):
+            d.add(shape)
+
+
+def _split(label: str, room: float) -> list[str]:
+    """``label`` in lines that fit ``room`` at 6 points (CJK measured in its font)."""
+    from fhirmig.report.styles import wrap_lines
+
+    return wrap_lines(label, room, 6, BODY_FONT)
 
 
 def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> None:
@@ -77,8 +84,8 @@ def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> Non
 
     for i, (fill, name) in enumerate(items):
         d.add(Rect(x, y - i * 9, 6, 6, fillColor=colors.HexColor(fill), strokeWidth=0.3))
-        for piece in text_strings(x + 9, y - i * 9 + 0.5, name, BODY_FONT, 6):
-            d.add(piece)
+        for shape in text_shapes(x + 9, y - i * 9 + 0.5, name, BODY_FONT, 6):
+            d.add(shape)
 
 
 def _labels(months: Sequence[MonthFigures]) -> list[str]:
@@ -202,10 +209,11 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
                 c.drawRightString(left - 3, y - 2, str(value))
             c.setStrokeColor(black)
             c.line(left, bottom, left, bottom + plot_h)
+            c.setFont(font_for("".join(t for _i, t in ticks)), 6)
             for index, label in ticks:
                 x = left + plot_w * index / span
                 c.line(x, bottom, x, bottom - 3)
-                draw_text(c, x, bottom - 10, label, BODY_FONT, 6, "middle")
+                c.drawCentredString(x, bottom - 10, label)
             c.setFillColor(black)
             if monthly:
                 self._months(c)

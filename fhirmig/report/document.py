@@ -92,7 +92,7 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
             self.setFillColor(HexColor(MUTED))
             draw_text(self, MARGIN, MARGIN - 16, frame.footer, BODY_FONT, 7.5)
             label = frame.page_label.format(number=number, total=total)
-            draw_text(self, width - MARGIN, MARGIN - 16, label, BODY_FONT, 7.5, "end")
+            draw_text(self, width - MARGIN, MARGIN - 16, label, BODY_FONT, 7.5, "right")
             self.restoreState()
 
     return _NumberedCanvas
@@ -104,7 +104,7 @@ def _draw_header(frame: PageFrame) -> Any:
     def on_page(canvas: Any, doc: Any) -> None:
         width, height = canvas._pagesize
         canvas.saveState()
-        para = paragraph(frame.header, styles().small)  # CJK runs in the CJK font
+        para = paragraph(frame.header, styles().small)
         _, h = para.wrap(width - 2 * MARGIN, HEADER_SPACE)
         para.drawOn(canvas, MARGIN, height - MARGIN + 4)
         canvas.setStrokeColor(HexColor(RULE))

@@ -29,18 +29,16 @@ __all__ = [
     "BOLD_FONT",
     "CJK_FONT",
     "FONT_DIR",
-    "break_at",
+    "SOFT_HYPHEN",
     "cjk_font",
-    "cjk_markup",
+    "cjk_runs",
     "draw_text",
     "font_for",
     "has_cjk",
     "markup",
     "plain",
     "register_fonts",
-    "split_text",
-    "text_runs",
-    "text_strings",
+    "text_shapes",
     "text_width",
 ]
 
@@ -52,15 +50,6 @@ _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HAN = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff65"
 _CJK_RUN = re.compile(f"([{_HANGUL}]+|[{_KANA}{_HAN}]+)")
-_TAG_SPLIT = re.compile(r"(<[^>]*>)")
-#: a CJK character, a run of other non-space characters, or spaces (the units a line may
-#: break between)
-_PIECE = re.compile(rf"[{_KANA}{_HAN}{_HANGUL}]|[^\s{_KANA}{_HAN}{_HANGUL}]+|\s+")
-#: characters a Japanese line may not start with, and may not end with (JIS X 4051, short)
-_NO_LINE_START = frozenset(
-    "、。，．・：；？！）」』】〕〉》”’ゝゞーぁぃぅぇぉっゃゅょァィゥェォッャュョ％"
-)
-_NO_LINE_END = frozenset("（「『【〔〈《“‘")
 #: characters that are never printable text (controls other than newline; tabs too,
 #: which the fonts have no glyph for)
 _CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
@@ -111,111 +100,49 @@ def has_cjk(text: str) -> bool:
     return _CJK_RUN.search(text) is not None
 
 
-def cjk_markup(text: str) -> str:
-    """Paragraph markup with every CJK run outside its tags set in the CJK font.
-
-    For fhirmig's own text (headings, labels, catalogue sentences with ``<b>``), which is
-    safe markup already: tags and entities are left as they are, and text that
-    :func:`markup` already wrapped only gains a second, harmless ``<font>`` of the same face.
-    """
-    if not has_cjk(text):
-        return text
-    face = cjk_font()
-    out: list[str] = []
-    for part in _TAG_SPLIT.split(text):
-        if not part or part.startswith("<"):
-            out.append(part)
-            continue
-        out.extend(
-            f'<font face="{face}">{run}</font>' if i % 2 else run
-            for i, run in enumerate(_CJK_RUN.split(part))
-            if run
-        )
-    return "".join(out)
-
-
-def text_runs(text: str, font: str = BODY_FONT) -> list[tuple[str, str]]:
-    """``text`` cut into (run, font) pieces: CJK runs in the CJK font, the rest in ``font``
-    (the CJK font has no Latin letters, digits or ASCII punctuation)."""
-    if not has_cjk(text):
-        return [(text, font)]
-    return [
-        (run, cjk_font() if i % 2 else font) for i, run in enumerate(_CJK_RUN.split(text)) if run
-    ]
+def cjk_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (run, is CJK) pieces, in order."""
+    return [(run, bool(i % 2)) for i, run in enumerate(_CJK_RUN.split(text)) if run]
 
 
 def draw_text(
-    canvas: Any, x: float, y: float, text: str, font: str, size: float, anchor: str = "start"
+    canvas: Any, x: float, y: float, text: str, font: str, size: float, align: str = "left"
 ) -> None:
-    """Draw one line of ``text`` on a canvas, run by run in fonts that have its glyphs;
-    ``anchor`` ``start``, ``middle`` or ``end`` says where ``x`` lies on the line."""
+    """Draw ``text`` on a canvas at ``x`` (its left, right or centre by ``align``), each CJK
+    run in the CJK font and the rest in ``font`` (the CJK font has no Latin letters)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    runs = text_runs(text, font)
-    x -= _offset(sum(stringWidth(r, f, size) for r, f in runs), anchor)
-    for run, run_font in runs:
-        canvas.setFont(run_font, size)
-        canvas.drawString(x, y, run)
-        x += stringWidth(run, run_font, size)
+    text = text.replace(SOFT_HYPHEN, "")
+    runs = [(run, cjk_font() if is_cjk else font) for run, is_cjk in cjk_runs(text)]
+    widths = [stringWidth(run, face, size) for run, face in runs]
+    left = {"left": x, "right": x - sum(widths), "centre": x - sum(widths) / 2}[align]
+    for (run, face), width in zip(runs, widths, strict=True):
+        canvas.setFont(face, size)
+        canvas.drawString(left, y, run)
+        left += width
 
 
-def text_strings(
-    x: float, y: float, text: str, font: str, size: float, anchor: str = "start", **kw: Any
+def text_shapes(
+    x: float, y: float, text: str, font: str, size: float, **attributes: Any
 ) -> list[Any]:
-    """:func:`draw_text` for a reportlab graphics Drawing: one ``String`` per run."""
+    """``text`` as reportlab graphics ``String`` shapes from ``x``, one per run of one
+    script, CJK runs in the CJK font (for charts)."""
     from reportlab.graphics.shapes import String
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    runs = text_runs(text, font)
-    x -= _offset(sum(stringWidth(r, f, size) for r, f in runs), anchor)
-    out = []
-    for run, run_font in runs:
-        out.append(String(x, y, run, fontName=run_font, fontSize=size, **kw))
-        x += stringWidth(run, run_font, size)
-    return out
-
-
-def split_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` broken into lines of at most ``width``: at spaces, and between two CJK
-    characters (Japanese has no spaces) where :func:`break_at` allows it; a word wider than
-    a line stays whole."""
-    pieces = _PIECE.findall(text)
-    lines: list[str] = []
-    line = ""
-    for piece in pieces:
-        trial = line + piece
-        if line and not piece.isspace() and text_width(trial.rstrip(), font, size) > width:
-            cut = break_at(trial, len(line))
-            if 0 < cut:
-                lines.append(trial[:cut].rstrip())
-                line = trial[cut:].lstrip()
-                continue
-        line = trial
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def break_at(text: str, index: int) -> int:
-    """Where to break ``text`` near ``index`` so that no line starts with closing
-    punctuation (、。）」…) or ends with an opening bracket (（「…), the Japanese line-break
-    rules (kinsoku): the break moves back by one or two characters; ``index`` when no
-    such character is involved, 0 when no break is allowed before ``index``."""
-    cut = index
-    while 0 < cut < len(text) and (text[cut] in _NO_LINE_START or text[cut - 1] in _NO_LINE_END):
-        cut -= 1
-    return cut if cut > 0 or index == 0 else 0
-
-
-def _offset(width: float, anchor: str) -> float:
-    return width if anchor == "end" else width / 2 if anchor == "middle" else 0.0
+    shapes = []
+    for run, is_cjk in cjk_runs(text.replace(SOFT_HYPHEN, "")):
+        face = cjk_font() if is_cjk else font
+        shapes.append(String(x, y, run, fontName=face, fontSize=size, **attributes))
+        x += stringWidth(run, face, size)
+    return shapes
 
 
 def font_for(text: str, font: str = BODY_FONT) -> str:
-    """The one font for a string drawn whole (weekday letters, axis labels): ``font``, or
-    the CJK font when the text has CJK characters. The CJK font has no Latin letters or
-    digits, so a string that mixes both is drawn with :func:`draw_text` instead."""
-    return cjk_font() if has_cjk(text) else font
+    """The font for a text of one script: the CJK font when it is all CJK (a weekday
+    letter in Japanese), else ``font``."""
+    runs = cjk_runs(text)
+    return cjk_font() if runs and all(is_cjk for _, is_cjk in runs) else font
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -232,8 +159,14 @@ def text_width(text: str, font: str, size: float) -> float:
     )
 
 
+SOFT_HYPHEN = "\u00ad"
+
+
 def plain(text: str) -> str:
-    """User text made printable: control characters become spaces."""
+    """Text made printable as one string: control characters become spaces, and soft
+    hyphens (where a catalogue lets a long word break in a paragraph) are dropped."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return _CONTROL.sub(" ", text)
 
 

@@ -16,16 +16,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from fhirmig.diary import read_diary
-from fhirmig.report.fonts import (
-    CJK_FONT,
-    FONT_DIR,
-    break_at,
-    cjk_markup,
-    register_fonts,
-    split_text,
-    text_runs,
-    text_width,
-)
+from fhirmig.report.fonts import FONT_DIR
 from tests.report.pdfhelp import EXAMPLES, render
 
 FILES = {
@@ -91,43 +82,6 @@ def test_own_japanese_headings_are_set_in_the_cjk_font(japanese: Path) -> None:
     seen = runs_by_font(japanese, range(1))
     for heading in ("頭痛日記レポート", "主な数値", "話し合う項目", "本期間"):
         assert set(heading) <= seen["DroidSansFallback"]
-
-
-def test_cjk_markup_wraps_cjk_runs_outside_tags_only() -> None:
-    register_fonts()
-    face = f'<font face="{CJK_FONT}">'
-    assert cjk_markup("<b>ICHD-3 8.2</b>：診断ではない &amp; 3か月") == (
-        f"<b>ICHD-3 8.2</b>{face}：診断ではない</font> &amp; 3{face}か月</font>"
-    )
-    assert cjk_markup("<b>Key figures</b> &lt;x&gt;") == "<b>Key figures</b> &lt;x&gt;"
-
-
-def test_text_runs_give_latin_and_digits_to_the_body_font() -> None:
-    register_fonts()
-    assert text_runs("1／11ページ", "DejaVuSans") == [
-        ("1", "DejaVuSans"),
-        ("／", CJK_FONT),
-        ("11", "DejaVuSans"),
-        ("ページ", CJK_FONT),
-    ]
-    assert text_runs("page 1 of 2", "DejaVuSans") == [("page 1 of 2", "DejaVuSans")]
-
-
-def test_japanese_lines_break_between_characters_but_never_before_closing_punctuation() -> None:
-    register_fonts()
-    lines = split_text(
-        "10日：トリプタン、エルゴタミン製剤、オピオイド、複合鎮痛薬", "DejaVuSans", 6, 40
-    )
-    assert len(lines) > 2
-    assert "".join(lines) == "10日：トリプタン、エルゴタミン製剤、オピオイド、複合鎮痛薬"
-    assert not any(line[0] in "、。）：" for line in lines)
-    latin = "10 days: triptan, ergot, opioid, combination analgesic"
-    lines = split_text(latin, "DejaVuSans", 6, 40)
-    assert " ".join(lines) == latin and len(lines) > 2  # broken at spaces only
-    assert all(text_width(line, "DejaVuSans", 6) <= 40 for line in lines if " " in line)
-    assert break_at("あいう、えお", 3) == 2  # "、" stays with the character before it
-    assert break_at("あい（うえ", 3) == 2  # "（" goes to the next line with what it opens
-    assert break_at("あいうえお", 3) == 3
 
 
 def test_japanese_report_is_byte_identical_run_to_run(tmp_path: Path) -> None:
