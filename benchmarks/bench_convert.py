@@ -7,8 +7,9 @@
    (target: at most 2x).
 2. Whole process. ``fhirmig convert DIARY --format ndjson`` as a subprocess, against a
    floor process that only reads the same diary file (``orjson.loads``) and writes the
-   same resources with orjson (it parses them from one NDJSON file fhirmig wrote earlier
-   in the run, then writes one ``<Type>.ndjson`` per type through buffered files). Runs
+   same resources with orjson (streaming them, one line at a time, from one NDJSON file
+   fhirmig wrote earlier in the run into one ``<Type>.ndjson`` per type through buffered
+   files). Runs
    alternate, ``--repeat`` times each; prints the medians and the median of the ratios of
    each pair (target: at most 3x), with the machine's load average.
 3. The per-step split of one conversion in this process: reading the diary (file, model,
@@ -129,14 +130,14 @@ import sys, orjson
 diary, resources, out = sys.argv[1:4]
 with open(diary, "rb") as fh:
     orjson.loads(fh.read())
-with open(resources, "rb") as fh:
-    parsed = [orjson.loads(line) for line in fh]
 files = {}
-for res in parsed:
-    t = res["resourceType"]
-    if t not in files:
-        files[t] = open(f"{out}/{t}.ndjson", "wb")
-    files[t].write(orjson.dumps(res, option=orjson.OPT_SORT_KEYS) + b"\\n")
+with open(resources, "rb") as lines:
+    for line in lines:
+        res = orjson.loads(line)
+        t = res["resourceType"]
+        if t not in files:
+            files[t] = open(f"{out}/{t}.ndjson", "wb")
+        files[t].write(orjson.dumps(res, option=orjson.OPT_SORT_KEYS) + b"\\n")
 for fh in files.values():
     fh.close()
 """

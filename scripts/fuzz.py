@@ -1,6 +1,7 @@
 """Long fuzz run of every reader: ``python scripts/fuzz.py --minutes 10``.
 
-Runs each fuzz target of tests/hardening/fuzzing.py (hypothesis, random inputs) for its
+Runs each fuzz target of tests/hardening/targets.py (hypothesis, random inputs: the diary
+readers, the FHIR reader, every importer and the report templates) for its
 share of the time and prints how many inputs each got. Exits 1 at the first input that
 makes a reader raise anything but a fhirmig error; hypothesis prints the shrunk input.
 Known findings in code outside the suite are counted and listed, not failed.

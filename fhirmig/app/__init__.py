@@ -51,6 +51,7 @@ from fhirmig.app.upload import (
     upload_input,
 )
 from fhirmig.app.validate import Checked, validate_inputs
+from fhirmig.redact import debug_enabled, format_redacted
 
 __all__ = [
     "AUTH_METHODS",
@@ -84,9 +85,11 @@ __all__ = [
     "compute_figures",
     "convert_to_diary",
     "convert_to_fhir",
+    "debug_enabled",
     "deidentification",
     "deidentify_file",
     "detect_input",
+    "format_redacted",
     "import_export",
     "make_key",
     "open_diary",

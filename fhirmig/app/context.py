@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from fhirmig.clock import source_date_epoch
 from fhirmig.errors import UsageError
+from fhirmig.redact import remember_secret
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -71,7 +72,9 @@ def deidentification(
         )
     from fhirmig.privacy import load_key
 
-    return Deidentification(load_key(key_file), keep_notes, Path(key_file))
+    key = load_key(key_file)
+    remember_secret(key)
+    return Deidentification(key, keep_notes, Path(key_file))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fhirmig.errors import InputError, UsageError
+from fhirmig.redact import remember_diary
 
 if TYPE_CHECKING:
     from fhirmig.diary.model import Diary
@@ -188,8 +189,12 @@ def open_diary(
             + f" apply to CSV diaries only; {p} is {kind.value} that names its own patient",
             params=given,
         )
-    if is_csv:
-        return _open_csv(p, patient_id, timezone)
+    diary = _open_csv(p, patient_id, timezone) if is_csv else _open_other(p, kind)
+    remember_diary(diary)  # while debugging, so that no traceback shows the patient
+    return diary
+
+
+def _open_other(p: Path, kind: InputKind) -> Diary:
     if kind is InputKind.FHIR_NDJSON and p.is_dir():
         from fhirmig.fhir import read_fhir
         from fhirmig.fhir.reverse import resources_to_diary

@@ -30,7 +30,10 @@ __all__ = ["WITHHELD", "input_digest", "input_label", "key_fingerprint", "keyed_
 
 #: What a quoted value in an error line of a de-identified batch becomes.
 WITHHELD = "(value withheld)"
-_QUOTED = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\(got [^()]*(?:\([^()]*\)[^()]*)*\)""")
+# a quoted value starts where no word goes on ("the patient's" is no quote), or "(got ...)"
+_QUOTED = re.compile(
+    r"""(?<![A-Za-z0-9])'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\(got [^()]*(?:\([^()]*\)[^()]*)*\)"""
+)
 
 
 def input_label(number: int) -> str:

@@ -18,7 +18,13 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from fhirmig.app import Terminated, clean_exit_on_signals, silence_stdout
+from fhirmig.app import (
+    Terminated,
+    clean_exit_on_signals,
+    debug_enabled,
+    format_redacted,
+    silence_stdout,
+)
 from fhirmig.errors import FhirmigError
 
 __all__ = [
@@ -36,7 +42,7 @@ __all__ = [
 
 P = ParamSpec("P")
 R = TypeVar("R")
-DEBUG_ENV = "FHIRMIG_DEBUG"
+DEBUG_ENV = "FHIRMIG_DEBUG"  # read by fhirmig.redact.debug_enabled
 
 #: The one date type of every option: ``--from 2026-03-01``.
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -88,7 +94,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     141, as for SIGPIPE); a full disk or a read-only target is a clear message (exit 1);
     SIGTERM and SIGHUP remove temporary files as Ctrl-C does (exit 128 + the signal).
     An unexpected exception (a bug) prints one line asking for a report; the traceback is
-    shown only when ``FHIRMIG_DEBUG=1`` is set, because it may quote patient data.
+    shown only when ``FHIRMIG_DEBUG=1`` is set, and then with secrets and patient fields
+    replaced (:mod:`fhirmig.redact`), because it may quote them.
     """
 
     @functools.wraps(func)
@@ -135,8 +142,10 @@ def _flush_quietly() -> None:
 
 
 def _internal(exc: Exception) -> NoReturn:
-    if os.environ.get(DEBUG_ENV):
-        raise exc
+    if debug_enabled():
+        # the traceback, with every secret and patient field this run read replaced
+        echo_err(format_redacted(exc).rstrip("\n"))
+        sys.exit(70)
     echo_err(
         f"internal error ({type(exc).__name__}); this is a bug in fhirmig. "
         f"Run again with {DEBUG_ENV}=1 to see the details."

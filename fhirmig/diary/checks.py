@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -117,9 +117,11 @@ def _items(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]
                 yield i, item
 
 
-def _dt(value: Any, tz: tzinfo) -> datetime | None:
+def _dt(value: Any, tz: tzinfo, memo: Mapping[str, datetime] | None = None) -> datetime | None:
     if not isinstance(value, str):
         return None
+    if memo is not None and (known := memo.get(value)) is not None:
+        return known
     try:
         return parse_datetime(value, tz)
     except ValueError:
@@ -147,8 +149,17 @@ def _patient_tz(raw: dict[str, Any]) -> tzinfo:
         return zone("UTC")
 
 
-def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> list[Problem]:
-    """Problems that need the whole diary: duplicates, unknown ids, time order, scores."""
+def cross_check(
+    raw: dict[str, Any],
+    file: str,
+    locate: Locate = json_path,
+    datetimes: Mapping[str, datetime] | None = None,
+) -> list[Problem]:
+    """Problems that need the whole diary: duplicates, unknown ids, time order, scores.
+
+    ``datetimes`` holds datetime texts already read in the patient's zone (by the model),
+    so they are not parsed twice.
+    """
     problems: list[Problem] = []
 
     def add(loc: tuple[str | int, ...], message: str) -> None:
@@ -179,7 +190,7 @@ def cross_check(raw: dict[str, Any], file: str, locate: Locate = json_path) -> l
                         ("attacks", i, "medications", j, "medication"),
                         f"no medication with id {excerpt(med)} in the catalogue (medications)",
                     )
-        start, end = _dt(attack.get("start"), tz), _dt(attack.get("end"), tz)
+        start, end = _dt(attack.get("start"), tz, datetimes), _dt(attack.get("end"), tz, datetimes)
         if start is not None and end is not None and end < start:
             add(("attacks", i, "end"), "end is before start")
         duration = _minutes(attack.get("durationMinutes"))

@@ -84,7 +84,11 @@ def _to_datetime(value: Any, info: ValidationInfo) -> datetime:
         return _plausible(aware, value.isoformat())
     if not isinstance(value, str):
         raise ValueError("must be a datetime string such as 2026-10-03T07:40:00+01:00")
-    return _plausible(parse_datetime(value, _context_tz(info)), value)
+    parsed = parse_datetime(value, _context_tz(info))
+    memo = info.context.get("datetimes") if isinstance(info.context, dict) else None
+    if isinstance(memo, dict):
+        memo[value] = parsed  # the reader's later checks read the same text again
+    return _plausible(parsed, value)
 
 
 def _to_date(value: Any) -> date:

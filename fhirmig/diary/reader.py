@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from fhirmig.diary.checks import cross_check, problems_from
@@ -126,13 +127,14 @@ def diary_from_raw(raw: Any, file: str, locate: Any = None) -> Diary:
         tz = zone("UTC")  # reported by the model at patient.timezone
     problems: list[Problem] = []
     diary: Diary | None = None
+    datetimes: dict[str, Any] = {}  # filled by the model, read again by the cross-checks
     try:
-        diary = Diary.model_validate(raw, context={"tz": tz})
+        diary = Diary.model_validate(raw, context={"tz": tz, "datetimes": datetimes})
     except ValidationError as exc:
         problems.extend(problems_from(exc, file, loc))
     except RecursionError:
         problems.append(Problem(file, "", "nested too deeply"))
-    problems.extend(cross_check(raw, file, loc))
+    problems.extend(cross_check(raw, file, loc, datetimes))
     if problems:
         problems.sort(key=lambda p: _order(p.location))
         raise DiaryError(_unique(problems))
@@ -158,10 +160,48 @@ def _unique(problems: Sequence[Problem]) -> list[Problem]:
     return out
 
 
-def parse_diary_json(data: bytes, file: str = "<diary>") -> Diary:
-    """A diary from the bytes of its JSON encoding."""
+_UNPARSED: Any = object()
+
+
+def _quick_loads(data: bytes, parsed: Any) -> Any:
+    """The JSON of ``data`` through orjson in one pass (``parsed``: already done), or
+    ``_UNPARSED`` when only the strict reader (:func:`strict_json`) can tell: orjson
+    refuses it (the strict reader says where and why), it may hold an escaped NUL, or an
+    object may repeat a key, which orjson would keep silently.
+
+    Outside strings a colon only ever follows a key, and orjson writes every colon of a
+    string as it is, so re-serialised JSON holds as many colons as the file, less one per
+    repeated key and plus one per colon the file escaped (counted generously: the file's
+    ``\\u003a`` texts). Equal counts therefore mean no key was repeated.
+    """
+    if b"\\u0000" in data:  # perhaps an escaped NUL, which the strict reader refuses
+        return _UNPARSED
+    if parsed is _UNPARSED:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return _UNPARSED
+    escaped = data.count(b"\\u003a") + data.count(b"\\u003A")
+    try:
+        again = orjson.dumps(parsed)
+    except TypeError:  # nested deeper than orjson writes: the careful reader refuses it
+        return _UNPARSED
+    if data.count(b":") + escaped != again.count(b":"):
+        return _UNPARSED
+    return parsed
+
+
+def parse_diary_json(data: bytes, file: str = "<diary>", *, parsed: Any = _UNPARSED) -> Diary:
+    """A diary from the bytes of its JSON encoding.
+
+    ``parsed`` is ``orjson.loads(data)`` when the caller has it already (it looked whether
+    the file is a Bundle), so the file is parsed once.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{file}: more than {MAX_FILE_BYTES // 2**20} MB; refused")
+    raw = _quick_loads(data, parsed)
+    if raw is not _UNPARSED:
+        return diary_from_raw(raw, file)
     return diary_from_raw(strict_json(decode_utf8(data, file), file), file)
 
 

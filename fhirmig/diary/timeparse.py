@@ -27,6 +27,11 @@ _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
+#: What ``datetime.fromisoformat`` reads exactly as :func:`parse_datetime` does: ASCII
+#: digits, seconds and an offset of at most 23:59.
+_WITH_OFFSET = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]\Z"
+)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ZONE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
@@ -74,6 +79,16 @@ def parse_datetime(text: str, tz: tzinfo) -> datetime:
     Raises ``ValueError`` for a malformed or impossible value, and for a wall-clock time
     that does not exist or is ambiguous in ``tz``.
     """
+    if _WITH_OFFSET.match(text):
+        try:  # the common shape YYYY-MM-DDTHH:MM:SS+HH:MM, read at C speed
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass  # the general reading says what is wrong
+    return _parse_general(text, tz)
+
+
+def _parse_general(text: str, tz: tzinfo) -> datetime:
+    """:func:`parse_datetime` for every shape the format allows."""
     m = _DATETIME_RE.match(text)
     if not m:
         raise ValueError(

@@ -32,6 +32,7 @@ from fhirmig.fhir.context import (
     text,
 )
 from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
+from fhirmig.fhir.gate import share
 from fhirmig.fhir.terminology import concept
 
 __all__ = [
@@ -47,15 +48,19 @@ __all__ = [
 #: self-rating adults by Palos et al., J Pain 2006;7(1):49-56.
 SEVERITY_CUTOFFS: Final = ((1, 4, "mild"), (5, 6, "moderate"), (7, 10, "severe"))
 #: MedicationStatement.category: use reported by the patient (R4 medication-statement-category).
-MS_CATEGORY_PATIENT: Final = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/medication-statement-category",
-            "code": "patientspecified",
-            "display": "Patient Specified",
-        }
-    ]
-}
+#: Shared by every intake and checked once by the gate: never modify it.
+MS_CATEGORY_PATIENT: Final = share(
+    {
+        "coding": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/medication-statement-category",
+                "code": "patientspecified",
+                "display": "Patient Specified",
+            }
+        ]
+    },
+    "CodeableConcept",
+)
 
 
 def severity_of(score: int) -> str | None:

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any, Final
 
 from fhirmig.diary.timeparse import format_datetime
+from fhirmig.fhir.gate import share
 from fhirmig.fhir.ids import extension_url, identifier, reference, resource_id
 from fhirmig.fhir.profiles import Profile, us_core_profile
 from fhirmig.fhir.terminology import coding
@@ -32,15 +33,19 @@ __all__ = [
 
 UCUM: Final = "http://unitsofmeasure.org"
 #: The HL7 Symptoms IG category of a patient-reported symptom.
-SYMPTOM_CATEGORY: Final = {
-    "coding": [
-        {
-            "system": "http://hl7.org/fhir/uv/symptoms/CodeSystem/SymptomTemporary",
-            "code": "symptom",
-            "display": "Symptom",
-        }
-    ]
-}
+#: Shared by every symptom Observation and checked once by the gate: never modify it.
+SYMPTOM_CATEGORY: Final = share(
+    {
+        "coding": [
+            {
+                "system": "http://hl7.org/fhir/uv/symptoms/CodeSystem/SymptomTemporary",
+                "code": "symptom",
+                "display": "Symptom",
+            }
+        ]
+    },
+    "CodeableConcept",
+)
 #: v3 ObservationValue PSEUDED: the data were pseudonymised (de-identified diaries).
 PSEUDED: Final = {
     "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
@@ -74,7 +79,6 @@ def text(value: str) -> str:
 #: full text is in the resource's elements).
 NARRATIVE_LIMIT: Final = 80
 _XHTML: Final = '<div xmlns="http://www.w3.org/1999/xhtml">'
-_MARKUP: Final = frozenset("<>&")
 
 
 def narrative(*parts: str | None) -> dict[str, Any]:
@@ -89,7 +93,9 @@ def narrative(*parts: str | None) -> dict[str, Any]:
             cut = part if len(part) <= NARRATIVE_LIMIT else part[: NARRATIVE_LIMIT - 1] + "\u2026"
             if not (cut.isascii() and cut.isprintable()):  # only diary texts need cleaning
                 cut = text(cut)
-            shown.append(escape(cut, quote=False) if _MARKUP.intersection(cut) else cut)
+            shown.append(
+                escape(cut, quote=False) if ("<" in cut or ">" in cut or "&" in cut) else cut
+            )
     body = "; ".join(shown) or "(no details)"
     return {"status": "generated", "div": f"{_XHTML}{body}</div>"}
 
@@ -112,8 +118,6 @@ def cc(vocabulary: str, key: str) -> dict[str, Any]:
 
     Shared, not copied (resources are only read once built): never modify the result.
     """
-    from fhirmig.fhir.gate import share
-
     return share({"coding": [coding(vocabulary, key)]}, "CodeableConcept")
 
 
@@ -146,14 +150,19 @@ class Ctx:
     #: ``us-core``: claim and meet the US Core 6.1.0 profiles; ``r4``: plain FHIR R4.
     profile: Profile = "r4"
     patient_rid: str = field(init=False)
+    _patient_reference: str = field(init=False, repr=False, compare=False)
+    _plain: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "patient_rid", resource_id(self.patient_id, "patient", ""))
+        rid = resource_id(self.patient_id, "patient", "")
+        object.__setattr__(self, "patient_rid", rid)
+        object.__setattr__(self, "_patient_reference", reference("Patient", rid)["reference"])
+        object.__setattr__(self, "_plain", self.profile != "us-core" and not self.deidentified)
 
     @property
     def patient_ref(self) -> dict[str, Any]:
-        """The reference to the Patient."""
-        return reference("Patient", self.patient_rid)
+        """The reference to the Patient (a new dict each time)."""
+        return {"reference": self._patient_reference}
 
     def rid(self, kind: str, record: str) -> str:
         """The id of one record of this patient."""
@@ -183,6 +192,8 @@ class Ctx:
     def meta(self, resource_type: str, kind: str | None = None) -> dict[str, Any] | None:
         """The ``meta`` of a resource: ``security`` PSEUDED for a de-identified diary, the
         US Core ``profile`` it claims under ``us-core``; None when it needs neither."""
+        if self._plain:
+            return None
         meta: dict[str, Any] = {}
         if self.us_core:
             url = us_core_profile(resource_type, kind)

@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fhirmig.diary.model import DayEntry, Questionnaire, Treatment
 from fhirmig.fhir.attack import MS_CATEGORY_PATIENT
 from fhirmig.fhir.context import Ctx, cc, ext, fhir_date, narrative, note, plural, quantity, text
+from fhirmig.fhir.gate import share
 from fhirmig.fhir.profiles import data_absent
 from fhirmig.fhir.terminology import concept
 
@@ -51,8 +53,15 @@ _DISPLAY = {
 }
 
 
+@lru_cache(maxsize=8)
+def _category_concept(code: str) -> dict[str, Any]:
+    """One observation-category concept, shared and checked once by the gate."""
+    coding = {"system": _OBS_CATEGORY, "code": code, "display": _DISPLAY[code]}
+    return share({"coding": [coding]}, "CodeableConcept")
+
+
 def _category(code: str) -> list[dict[str, Any]]:
-    return [{"coding": [{"system": _OBS_CATEGORY, "code": code, "display": _DISPLAY[code]}]}]
+    return [_category_concept(code)]
 
 
 def _factor_value(kind: str, value: Any, unit: str, ucum: str) -> tuple[str, Any, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -52,6 +53,8 @@ def extension_url(name: str) -> str:
 
 
 _NS_BYTES: Final = NAMESPACE.bytes
+#: A hex digit of byte 8's high nibble -> that nibble with the RFC 4122 variant bits 10.
+_VARIANT: Final = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 def resource_id(patient_id: str, kind: str, record_id: str) -> str:
@@ -61,20 +64,27 @@ def resource_id(patient_id: str, kind: str, record_id: str) -> str:
     because a large diary needs hundreds of thousands of them.
     """
     name = f"{patient_id}|{kind}|{record_id}".encode()
-    h = bytearray(hashlib.sha1(_NS_BYTES + name, usedforsecurity=False).digest()[:16])
-    h[6] = (h[6] & 0x0F) | 0x50
-    h[8] = (h[8] & 0x3F) | 0x80
-    x = h.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    x = hashlib.sha1(_NS_BYTES + name, usedforsecurity=False).hexdigest()
+    # version 5 in the high nibble of byte 6, variant 10 in the top bits of byte 8
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 def _part(text: str) -> str:
+    """One part of an identifier value: ``/``, ``%``, controls and non-ASCII encoded."""
+    if text.isascii() and text.isprintable() and "/" not in text and "%" not in text:
+        return text  # every other printable ASCII character is kept as it is
     return quote(text, safe=" !\"#$&'()*+,:;<=>?@[\\]^_`{|}~")
+
+
+_patient_part = lru_cache(maxsize=64)(_part)  # the same patient id in every resource
 
 
 def identifier(patient_id: str, kind: str, record_id: str) -> dict[str, Any]:
     """The business identifier of one record: ``{system, value}``."""
-    return {"system": sid(kind), "value": f"{_part(patient_id)}/{_part(record_id)}"}
+    return {
+        "system": _SID_PREFIX + kind,
+        "value": f"{_patient_part(patient_id)}/{_part(record_id)}",
+    }
 
 
 def record_kind_of(system: str) -> str | None:

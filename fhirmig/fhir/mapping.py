@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -29,6 +29,9 @@ from fhirmig.fhir.patient import (
     recorded_instant,
 )
 from fhirmig.fhir.profiles import Profile, check_profile
+
+if TYPE_CHECKING:
+    from fhirmig.analysis.types import Stats
 
 __all__ = [
     "PROVENANCE_TARGETS",
@@ -51,6 +54,7 @@ def iter_resources(
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
     profile: Profile = "r4",
+    stats: Stats | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the diary's resources one by one (memory stays flat for huge diaries).
 
@@ -60,7 +64,9 @@ def iter_resources(
 
     ``profile="us-core"`` claims and meets the US Core 6.1.0 profiles
     (:mod:`fhirmig.fhir.profiles`); there the Device is left out (see
-    :func:`~fhirmig.fhir.patient.provenance_resource`).
+    :func:`~fhirmig.fhir.patient.provenance_resource`). ``stats``: the diary's
+    ``compute_stats(diary)`` when the caller has it already (a report of the same diary),
+    so the figures are computed once.
 
     Every resource is the caller's own value: changing it changes no other resource and
     no later conversion (the codes :func:`shared_resources` shares are copied).
@@ -72,6 +78,7 @@ def iter_resources(
         summaries=summaries,
         extra=extra,
         profile=profile,
+        stats=stats,
     ):
         yield fresh(resource)
 
@@ -93,6 +100,7 @@ def shared_resources(
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
     profile: Profile = "r4",
+    stats: Stats | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The resources of :func:`iter_resources` without the copies, for writers that only
     serialise them (the Bundle and NDJSON writers, batch workers).
@@ -140,7 +148,7 @@ def shared_resources(
     if summaries:
         from fhirmig.fhir.summary import summary_resources
 
-        for res in summary_resources(diary, profile=ctx.profile):
+        for res in summary_resources(diary, stats, profile=ctx.profile):
             yield from note(res)
     for res in extra or ():
         yield from note(res)
@@ -156,6 +164,7 @@ def diary_to_resources(
     summaries: bool = True,
     extra: list[dict[str, Any]] | None = None,
     profile: Profile = "r4",
+    stats: Stats | None = None,
 ) -> list[dict[str, Any]]:
     """Every FHIR resource of the diary, as plain dicts with ``Type/id`` references.
 
@@ -170,5 +179,6 @@ def diary_to_resources(
             summaries=summaries,
             extra=extra,
             profile=profile,
+            stats=stats,
         )
     )

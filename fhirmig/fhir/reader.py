@@ -161,7 +161,9 @@ def parse_input(data: bytes, file: str) -> Diary:
         except orjson.JSONDecodeError:
             parsed = None  # the diary reader reports where the JSON breaks
         if not (isinstance(parsed, dict) and parsed.get("resourceType") == "Bundle"):
-            return parse_diary_json(data, file)
+            if parsed is None:
+                return parse_diary_json(data, file)
+            return parse_diary_json(data, file, parsed=parsed)
         resources = _from_bundle(_strict(data, file), file)
     if not resources:
         raise MappingError(f"{file}: holds no resources")

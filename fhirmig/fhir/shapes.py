@@ -107,8 +107,12 @@ class ShapeChecker:
                 good: set[Any] = set()
                 self._env[f"G_{_ident(name)}"] = good
                 self._env[f"P_{_ident(name)}"] = _remembering(pred, good)
+        self._plans: dict[str, dict[tuple[str, ...], Predicate]] = {t: {} for t in rules}
         self.nodes: dict[str, Predicate] = {t: self._node(t) for t in rules}
-        self._env.update({f"N_{_ident(t)}": f for t, f in self.nodes.items()})
+        for t in rules:
+            name = _ident(t)
+            self._env[f"L_{name}"] = self._plans[t]
+            self._env[f"C_{name}"] = self._learner(t)
 
     def trust(self, value: object, type_name: str) -> None:
         """Pass ``value`` as a ``type_name`` from now on without looking at it (a shared
@@ -120,19 +124,27 @@ class ShapeChecker:
         gate, False means the reference walk must look at it."""
         return self.nodes[resource_type](resource)
 
+    def _learner(self, type_name: str) -> Callable[[dict[str, Any]], Predicate]:
+        """The function that compiles (and remembers) the plan of a new shape."""
+        plans = self._plans[type_name]
+
+        def learn(value: dict[str, Any]) -> Predicate:
+            keys = tuple(value)
+            plan = self._compile(type_name, keys)
+            if len(plans) < _SHAPES_PER_TYPE:
+                plans[keys] = plan
+            return plan
+
+        return learn
+
     def _node(self, type_name: str) -> Predicate:
-        plans: dict[tuple[str, ...], Predicate] = {}
-        compile_plan = self._compile
+        plans = self._plans[type_name]
+        learn = self._learner(type_name)
 
         def node(value: Any) -> bool:
             if value.__class__ is not dict:
                 return False
-            keys = tuple(value)
-            plan = plans.get(keys)
-            if plan is None:
-                plan = compile_plan(type_name, keys)
-                if len(plans) < _SHAPES_PER_TYPE:
-                    plans[keys] = plan
+            plan = plans.get(tuple(value)) or learn(value)
             return plan(value)
 
         return node
@@ -148,16 +160,23 @@ class ShapeChecker:
                 return False
         return True
 
-    def _value(self, sub: str, var: str) -> str:
-        """Python source of the check of one value held in ``var``."""
+    def _value(self, sub: str, var: str, pad: str) -> list[str]:
+        """Python source lines that ``return False`` unless the value in ``var`` passes."""
         name = _ident(sub)
-        if sub in self._rules:
-            return f"(id({var}) in T_{name} or N_{name}({var}))"
+        if sub in self._rules:  # a nested object: its own shape's plan, found inline
+            return [
+                f"{pad}if id({var}) not in T_{name}:",
+                f"{pad}    if {var}.__class__ is not dict: return False",
+                f"{pad}    if not (L_{name}.get(tuple({var})) or C_{name}({var}))({var}):",
+                f"{pad}        return False",
+            ]
         if sub in _INLINE:
-            return _INLINE[sub].format(v=var)
-        if sub in _REMEMBERED:
-            return f"({var} in G_{name} or P_{name}({var}))"
-        return f"P_{name}({var})"
+            test = _INLINE[sub].format(v=var)
+        elif sub in _REMEMBERED:
+            test = f"({var} in G_{name} or P_{name}({var}))"
+        else:
+            test = f"P_{name}({var})"
+        return [f"{pad}if not {test}: return False"]
 
     def _compile(self, type_name: str, keys: tuple[str, ...]) -> Predicate:
         """The values-only check of one shape (type, keys), or ``_false`` when the
@@ -173,9 +192,9 @@ class ShapeChecker:
             if many:
                 lines.append("        if x.__class__ is not list or not x: return False")
                 lines.append("        for e in x:")
-                lines.append(f"            if not {self._value(sub, 'e')}: return False")
+                lines += self._value(sub, "e", " " * 12)
             else:
-                lines.append(f"        if not {self._value(sub, 'x')}: return False")
+                lines += self._value(sub, "x", " " * 8)
         lines += ["    except TypeError:", "        return False", "    return True"]
         scope: dict[str, Any] = {}
         exec("\n".join(lines), self._env, scope)  # noqa: S102 - source built from the rules

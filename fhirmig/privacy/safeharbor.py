@@ -30,7 +30,7 @@ import io
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from fhirmig.diary.model import Attack, DayEntry, Diary
@@ -258,7 +258,7 @@ def _attack_row(
     number: int,
     attack: Attack,
     first: date,
-    tz: Any,
+    tz: tzinfo,
     classes: Mapping[str, str],
 ) -> tuple[str, ...]:
     local = attack.start.astimezone(tz)

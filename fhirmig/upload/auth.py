@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from fhirmig.errors import AuthError
 from fhirmig.files import read_private_file
+from fhirmig.redact import remember_secret
 from fhirmig.upload.keys import SigningKey
 
 __all__ = [
@@ -97,6 +98,7 @@ class BearerAuth:
     def __init__(self, token: str) -> None:
         if not token or any(c.isspace() for c in token):
             raise AuthError("the bearer token is empty or contains spaces or line breaks")
+        remember_secret(token)
         self._token = token
 
     def __repr__(self) -> str:
@@ -242,6 +244,7 @@ class SmartBackendAuth:
         token = body.get("access_token")
         if not isinstance(token, str) or not token:
             raise AuthError(f"{endpoint}: the token response has no access_token")
+        remember_secret(token)  # a debug traceback of a refused header shows no token
         expires_in = body.get("expires_in", 300)
         if not isinstance(expires_in, int | float) or expires_in <= 0:
             expires_in = 300

@@ -23,6 +23,7 @@ from fhirmig.upload.modes import MODES, Capabilities, choose_mode, parse_capabil
 from fhirmig.upload.remote import FHIRMIG_SID
 
 if TYPE_CHECKING:
+    from fhirmig.analysis.types import Stats
     from fhirmig.diary.model import Diary
     from fhirmig.fhir.profiles import Profile
     from fhirmig.upload.client import FhirClient
@@ -51,19 +52,25 @@ class DiaryUpload:
 
 
 def report_document(
-    diary: Diary, workdir: Path, generated: date | None = None, profile: Profile = "r4"
+    diary: Diary,
+    workdir: Path,
+    generated: date | None = None,
+    profile: Profile = "r4",
+    stats: Stats | None = None,
 ) -> dict[str, Any]:
     """The PDF report of the whole diary as a DocumentReference (made in ``workdir``).
 
     ``generated`` is the report's "generated" date (default: the end of the diary's span,
     so the same diary gives the same PDF and a re-upload finds it unchanged); ``profile``
-    ``us-core`` claims US Core's DocumentReference profile.
+    ``us-core`` claims US Core's DocumentReference profile; ``stats`` is
+    ``compute_stats(diary)`` when the caller has it already.
     """
     from fhirmig.analysis import compute_stats
     from fhirmig.fhir import document_reference
     from fhirmig.report import render_stats_report
 
-    stats = compute_stats(diary)
+    if stats is None:
+        stats = compute_stats(diary)
     start, end = stats.period_from, stats.period_to
     if start is None or end is None:
         raise UploadError("the report: the diary has no days to report on")
@@ -114,7 +121,12 @@ def upload_diary(
         raise UploadError(f"unknown mode {options.mode!r}; choose one of {', '.join(MODES)}")
     say = notify or (lambda line: None)
     system = options.identifier_system or DEFAULT_PATIENT_SYSTEM
-    resources = diary_to_resources(diary, identifier_system=system, profile=options.profile)
+    from fhirmig.analysis import compute_stats
+
+    stats = compute_stats(diary)  # once, for the summary Observations and the report
+    resources = diary_to_resources(
+        diary, identifier_system=system, profile=options.profile, stats=stats
+    )
     try:
         caps = _capabilities(client, needed=options.mode == "auto")
     except (AuthError, TemporaryServerError, FatalServerError) as exc:
@@ -143,7 +155,9 @@ def upload_diary(
     wants_report = options.include_report or mode == "document"
     if wants_report:
         with private_tempdir() as workdir:
-            resources.append(report_document(diary, workdir, options.generated, options.profile))
+            resources.append(
+                report_document(diary, workdir, options.generated, options.profile, stats)
+            )
     summary = run_sync(
         client,
         resources,

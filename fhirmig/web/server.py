@@ -9,7 +9,6 @@ file of the patient is ever written to a log.
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from fhirmig.errors import UsageError
+from fhirmig.redact import debug_enabled, format_redacted, redact
 from fhirmig.web.app import create_app
 from fhirmig.web.security import Secrets, loopback_url
 
@@ -32,12 +32,19 @@ class NoPatientData(logging.Filter):
     """Keeps tracebacks (which may quote a diary's values) out of the server's log.
 
     An error is logged as one line naming its kind only; ``FHIRMIG_DEBUG=1`` keeps the
-    traceback for a developer on their own data.
+    traceback for a developer on their own data, with secrets and patient fields replaced.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Reword a record that carries an exception; let the others through."""
-        if record.exc_info and not os.environ.get("FHIRMIG_DEBUG"):
+        if record.exc_info and debug_enabled():
+            # the traceback, with the secrets and patient fields the server read replaced
+            exc = record.exc_info[1]
+            record.msg = redact(record.getMessage())
+            record.args = ()
+            record.exc_text = format_redacted(exc).rstrip("\n") if exc is not None else None
+            record.exc_info = None
+        elif record.exc_info:
             kind = record.exc_info[0].__name__ if record.exc_info[0] else "error"
             record.msg = f"internal error ({kind}); this is a bug in fhirmig, please report it"
             record.args = ()

@@ -17,7 +17,7 @@ from fhirmig.diary import read_diary
 from fhirmig.errors import UsageError
 from fhirmig.privacy import date_shift_days
 from fhirmig.report import render_report
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -104,8 +104,6 @@ def test_no_library_message_names_a_command_line_flag() -> None:
     """Messages in the stages speak of parameters; flags belong to the command line."""
     import re
 
-    from tests.conftest import ROOT
-
     flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--[a-z][a-z-]+[^"'\n]*["']""")
     allowed_files = {"privacy/keys.py"}  # a hint naming the command that makes a key
     found = []
@@ -120,3 +118,28 @@ def test_no_library_message_names_a_command_line_flag() -> None:
             if flag.search(line):
                 found.append(f"{rel}:{n}: {stripped}")
     assert not found, "\n".join(found)
+
+
+def test_source_date_epoch_is_read_in_one_place() -> None:
+    """Only fhirmig/clock.py names the variable in code (docstrings may mention it)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "fhirmig").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "SOURCE_DATE_EPOCH" in node.value
+            and id(node) not in docs
+        ]
+    assert found and all(f.startswith("fhirmig/clock.py:") for f in found), found

@@ -133,11 +133,14 @@ def test_a_sidecar_given_alone_points_to_its_csv() -> None:
 
 
 def test_validate_examples_star_exits_0() -> None:
-    # examples/imports holds sample exports of other apps, not diaries
-    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.is_file())
-    code, out, err = run("validate", *files)
+    # what the shell gives for examples/*: the folder examples/imports too, whose sample
+    # exports of other apps are skipped, not failed
+    paths = sorted(str(p) for p in EXAMPLES.iterdir() if not p.name.startswith("."))
+    assert str(EXAMPLES / "imports") in paths
+    code, out, err = run("validate", *paths)
     assert code == 0, err
     assert "spreadsheet.patient.json: OK (the patient file of spreadsheet.csv)" in out
+    assert "MigraineBuddy_20260301_20260430.csv: skipped: is a Migraine Buddy export" in out
 
 
 def test_validate_counts_in_the_right_number(tmp_path: Path) -> None:
@@ -203,3 +206,74 @@ def test_validate_checks_a_folder_of_diaries_file_by_file(tmp_path: Path) -> Non
 def test_an_export_named_on_the_command_line_is_invalid_not_skipped() -> None:
     code, _, err = run("validate", str(DATA / "mb_standard.csv"))
     assert code == 1 and "is a Migraine Buddy export" in err
+
+
+@pytest.fixture
+def other_inputs(tmp_path: Path) -> dict[str, Path]:
+    """Inputs no diary command reads, beyond the exports of REFUSALS."""
+    import zipfile
+
+    (tmp_path / "empty").mkdir()
+    patient = tmp_path / "patient.json"
+    patient.write_text(json.dumps({"resourceType": "Patient", "id": "x"}))
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    photos = tmp_path / "photos.zip"
+    with zipfile.ZipFile(photos, "w") as z:
+        z.writestr("a.txt", "hello")
+    return {
+        "empty": tmp_path / "empty",
+        "resource": patient,
+        "pdf": pdf,
+        "zip": photos,
+        "mb-html": DATA / "mb_report_dmy.html",
+        "fitbit": DATA / "fitbit_sleep.csv",
+        "sidecar": EXAMPLES / "spreadsheet.patient.json",
+    }
+
+
+#: input -> words of the one line: what it is, and who reads it (or what it looks like)
+OTHER_WORDS = {
+    "empty": ("is a folder without diaries or NDJSON", "fhirmig batch"),
+    "resource": ("is a single FHIR resource", "Bundle or NDJSON"),
+    "pdf": ("looks like a PDF document", "fhirmig import migraine-buddy"),
+    "zip": ("looks like a zip archive", "fhirmig import apple-health"),
+    "mb-html": ("is a Migraine Buddy export", "fhirmig import migraine-buddy reads it"),
+    "fitbit": ("is a Fitbit sleep export", "fhirmig import fitbit-sleep reads it"),
+    "sidecar": ("is the patient file of a CSV diary", "spreadsheet.csv instead"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_WORDS))
+@pytest.mark.parametrize("command", ["stats", "report", "convert", "upload", "deidentify"])
+def test_every_other_kind_is_refused_in_one_line(
+    tmp_path: Path, other_inputs: dict[str, Path], name: str, command: str
+) -> None:
+    out = tmp_path / "out"
+    extra = {
+        "stats": [],
+        "report": ["-o", str(out)],
+        "convert": ["-o", str(out)],
+        "upload": ["--server", "http://127.0.0.1:9/fhir", "--dry-run"],
+        "deidentify": ["-o", str(out), "--key-file", str(_key(tmp_path))],
+    }[command]
+    path = other_inputs[name]
+    code, _, err = run(command, str(path), *extra)
+    assert code == 1, err
+    (line,) = err.strip().splitlines()
+    what, reader = OTHER_WORDS[name]
+    assert line.startswith(f"{command}: {path}: {what}"), line
+    assert reader in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["bundle", "folder", "single"])
+def test_convert_reads_fhirmig_fhir_back_into_the_diary(
+    tmp_path: Path, fhir_inputs: dict[str, Path], kind: str
+) -> None:
+    back = tmp_path / "back.json"
+    code, _, err = run("convert", str(fhir_inputs[kind]), "--to", "diary", "-o", str(back))
+    assert code == 0, err
+    from fhirmig.diary import read_diary
+
+    assert read_diary(back) == read_diary(DIARY)

@@ -172,3 +172,44 @@ def test_the_command_takes_mapping_with_deidentify(tmp_path: Path) -> None:
     assert mapping.read_text().count("input-0000") == 4
     plain = CliRunner().invoke(cli, [*args[:3], str(tmp_path / "o2"), "--mapping", "m.csv"])
     assert plain.exit_code == 2 and "--mapping goes with --deidentify" in plain.stderr
+
+
+def test_redact_replaces_names_and_withholds_every_quoted_value() -> None:
+    from fhirmig.batch.identity import redact
+
+    line = (
+        "reg/Ana Silva.csv: line 3, column start: must be a date (got '2026-02-30') near "
+        "\"Ana\" in reg/Ana Silva.patient.json; the patient's 'x (y)' (got (nested) 5)"
+    )
+    names = ["reg/Ana Silva.csv", "reg/Ana Silva.patient.json", "Ana Silva.csv"]
+    assert redact(line, names, "input-000007") == (
+        "input-000007: line 3, column start: must be a date (value withheld) near "
+        "(value withheld) in input-000007; the patient's (value withheld) (value withheld)"
+    )
+
+
+def test_a_refused_link_is_named_by_its_number_only(tmp_path: Path) -> None:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / "episodic-twitching.json", tmp_path / "Rui Linked 7781.json")
+    (folder / "Rui Linked 7781.json").symlink_to(tmp_path / "Rui Linked 7781.json")
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out, jobs=1, deidentify_key=KEY)
+    assert (summary.inputs, summary.failed) == (1, 1)
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert ledger["inputs"][0]["errors"] == ["input-000001: is a symbolic link; refused"]
+    assert b"Linked" not in _folder_bytes(out) and b"7781" not in _folder_bytes(out)
+
+
+@pytest.mark.parametrize("format", ["ndjson", "bundles"])
+def test_a_plain_run_before_leaves_no_identity_behind(tmp_path: Path, format: str) -> None:
+    inputs = _inputs(tmp_path / "registry")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "registry")], out, format=format, jobs=1)
+    assert b"Ana Silva" in _folder_bytes(out)  # the plain ledger names its inputs
+    for resume in (False, True):
+        run_batch([str(tmp_path / "registry")], out, format=format, jobs=1,
+                  deidentify_key=KEY, resume=resume)  # fmt: skip
+        everything = _folder_bytes(out)
+        for secret in [*_secrets(inputs), "p-0001", "p-0002", "p-0003"]:  # patient ids
+            assert secret.encode() not in everything, (resume, secret)

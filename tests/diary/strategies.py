@@ -143,6 +143,13 @@ def raw_diaries(draw: st.DrawFn, csv_safe: bool = False, max_attacks: int = 6) -
             a["disability"] = draw(st.sampled_from(keys("disability")))
         if draw(st.booleans()):
             a["notes"] = draw(_notes)
+        if draw(st.booleans()):
+            a["mostBothersomeSymptom"] = draw(_item(SYMPTOMS))
+        premonitory = draw(st.lists(_item(SYMPTOMS), max_size=2))
+        if premonitory:
+            a["premonitorySymptoms"] = premonitory
+        if draw(st.booleans()):
+            a["setting"] = draw(_item_text)
         attacks.append(a)
     raw: dict[str, Any] = {
         "format": "fhirmig-diary/1",

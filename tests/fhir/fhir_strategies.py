@@ -109,6 +109,10 @@ def attacks(draw: st.DrawFn, attack_id: str, catalogue: list[str]) -> dict[str, 
     return a
 
 
+def _start_day(attack: dict[str, Any]) -> date:
+    return datetime.fromisoformat(attack["start"]).date()
+
+
 @st.composite
 def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
     patient: dict[str, Any] = {"id": draw(ids)}
@@ -186,6 +190,9 @@ def raw_diaries(draw: st.DrawFn) -> dict[str, Any]:
         _opt(draw, d, "alcoholUnits", st.floats(0, 20))
         _opt(draw, d, "exerciseMinutes", st.integers(0, 1440))
         _opt(draw, d, "menstruation", st.booleans())
+        # headache-free only where no attack can touch the day (attacks last < 4 days)
+        far = all(abs((day - _start_day(a)).days) > 5 for a in raw["attacks"])
+        _opt(draw, d, "headacheFree", st.booleans() if far else st.just(False))
         _opt(draw, d, "notes", text)
         days.append(d)
     raw["days"] = days

@@ -1,4 +1,4 @@
-"""Every fuzz target: the diary readers, the Migraine Buddy importer and the FHIR reader."""
+"""Every fuzz target: the diary readers, every importer, the FHIR reader and the templates."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ from fhirmig.errors import FhirmigError
 from fhirmig.fhir import collection_bundle, diary_to_resources, load_input, transaction_bundle
 from fhirmig.importers import parse_migraine_buddy
 
+from .fuzz_more import (
+    apple_archives,
+    check_apple_archive,
+    check_daily_csv,
+    check_ndjson,
+    check_template,
+    daily_inputs,
+    ndjson_inputs,
+    template_inputs,
+)
 from .fuzzing import (
     EXAMPLES,
     HOSTILE,
@@ -159,4 +169,8 @@ TARGETS: list[Target] = [
         st.one_of(_cut_export(), st.binary(max_size=200)),
         tolerating_known(check_wearables),
     ),
+    Target("fhir-ndjson", ndjson_inputs(BUNDLES), tolerating_known(check_ndjson)),
+    Target("daily-csv", daily_inputs, tolerating_known(check_daily_csv)),
+    Target("apple-health-zip", apple_archives(), tolerating_known(check_apple_archive)),
+    Target("templates", template_inputs, tolerating_known(check_template)),
 ]

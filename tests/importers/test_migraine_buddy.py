@@ -205,6 +205,9 @@ def test_vocabulary_tables_only_name_diary_keys() -> None:
     ):
         assert set(table.values()) <= set(keys)
         assert all(word == vocab.normal_word(word) for word in table)
+    assert set(vocab.EFFECTS.values()) - {None} <= set(diary_vocab.keys("effect"))
+    assert set(vocab.ACTIVITY_DISABILITY.values()) <= set(diary_vocab.keys("disability"))
+    assert vocab.AURA_SYMPTOMS <= set(diary_vocab.SYMPTOMS)
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,7 @@ def assert_no_date_element_but_years(folder: Path) -> int:
         for row in rows:
             for column, cell in row.items():
                 scanned += 1
+                assert not cell.startswith(("=", "+", "-", "@")), (name, column, cell)  # formulas
                 if column in YEAR_COLUMNS:
                     assert re.fullmatch(r"(\d{4}|90\+)?", cell), (name, column, cell)
                     continue
@@ -259,3 +260,39 @@ def test_the_command_writes_the_export_and_refuses_keyed_options(tmp_path: Path)
     assert keyed.exit_code == 2 and "takes one DIARY" in keyed.stderr
     help_text = CliRunner().invoke(cli, ["deidentify", "--help"]).output
     assert "limited data set" in help_text and "not Safe" in help_text
+
+
+GOLDEN = Path(__file__).parent / "golden" / "safe-harbor-examples"
+
+
+def _normalised(folder: Path, mapping: Path) -> dict[str, str]:
+    """The tables with each random study code replaced by its input's name, rows re-sorted."""
+    text = mapping.read_text(encoding="utf-8")
+    names = {r["study_code"]: Path(r["input"]).stem for r in csv.DictReader(io.StringIO(text))}
+    out: dict[str, str] = {}
+    for name in ("patients.csv", "attacks.csv", "days.csv"):
+        header, *rows = (folder / name).read_text(encoding="utf-8").splitlines()
+        fixed = []
+        for row in rows:
+            code, rest = row.split(",", 1)
+            fixed.append(f"{names[code]},{rest}")
+        out[name] = "\n".join([header, *sorted(fixed)]) + "\n"
+    return out
+
+
+def test_the_examples_export_equals_the_golden_tables(tmp_path: Path) -> None:
+    """Every cell of the examples' export, study codes aside (python -m tests.privacy.
+    test_safeharbor rewrites the golden files after a deliberate change)."""
+    out, mapping = tmp_path / "export", tmp_path / "codes.csv"
+    safe_harbor_export(EXAMPLE_INPUTS, out, mapping=mapping)
+    for name, text in _normalised(out, mapping).items():
+        assert text == (GOLDEN / name).read_text(encoding="utf-8"), name
+
+
+if __name__ == "__main__":  # rewrite the golden files
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        safe_harbor_export(EXAMPLE_INPUTS, folder / "e", mapping=folder / "m.csv")
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for name, text in _normalised(folder / "e", folder / "m.csv").items():
+            (GOLDEN / name).write_text(text, encoding="utf-8")

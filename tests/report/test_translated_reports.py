@@ -11,13 +11,24 @@ import pytest
 from fhirmig.diary import read_diary
 from fhirmig.report import render_report, shipped_languages
 from fhirmig.report.i18n import _, use_language
-from tests.report.langhelp import english_fragments, flat, messages_tool, template_messages
+from tests.report.langhelp import english_fragments, messages_tool, template_messages
+from tests.report.langhelp import flat as lines_flat
 from tests.report.pdfhelp import EXAMPLES, GENERATED, pdf_pages
 
 EXAMPLE_FILES = ("chronic-overuse.json", "episodic-twitching.json")
 LANGUAGES = tuple(lang for lang in shipped_languages() if lang != "en")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _PIECE = re.compile(r"\{[^{}]*\}|<[^>]*>")
+#: a line break that PDF extraction turned into a space between two CJK characters
+_CJK_GAP = re.compile(
+    r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])"
+)
+
+
+def flat(text: str) -> str:
+    """Extracted text as one line; Japanese lines wrapped between two characters are
+    joined again without the space (numbers keep theirs)."""
+    return _CJK_GAP.sub("", lines_flat(text))
 
 
 @pytest.fixture(scope="module")
