@@ -103,3 +103,26 @@ def test_the_sdist_holds_the_whole_project(tmp_path: Path) -> None:
     assert "tests/fhir/golden" in {
         n.rsplit("/", 1)[0] for n in names if n.startswith("tests/fhir/golden/")
     }
+
+
+@pytest.mark.slow
+def test_a_wheel_ships_compiled_catalogues_and_an_incomplete_one_fails_the_build(
+    tmp_path: Path,
+) -> None:
+    source = _copy_project(tmp_path / "src")
+    (tmp_path / "ok").mkdir()
+    _build(source, tmp_path / "ok", "wheel")
+    (wheel,) = (tmp_path / "ok").glob("fhirmig-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for language in ("de",):
+        assert f"fhirmig/locale/{language}/LC_MESSAGES/fhirmig.mo" in names
+        assert f"fhirmig/locale/{language}/LC_MESSAGES/fhirmig.po" in names
+    po = source / "fhirmig" / "locale" / "de" / "LC_MESSAGES" / "fhirmig.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Kennzahlen"', 'msgstr ""', 1), encoding="utf-8")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _build(source, bad, "wheel")
+    assert "no translation of 'Key figures'" in failed.value.stderr + failed.value.stdout
+    assert not list(bad.glob("*.whl"))

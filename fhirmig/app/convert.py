@@ -8,7 +8,7 @@ from typing import Literal
 
 from fhirmig.app.context import RunContext
 from fhirmig.app.inputs import open_diary, open_resources
-from fhirmig.app.outputs import check_output
+from fhirmig.app.outputs import check_diary_output, check_output
 from fhirmig.errors import UsageError
 
 __all__ = ["ConvertFormat", "Converted", "convert_to_diary", "convert_to_fhir"]
@@ -92,12 +92,10 @@ def convert_to_diary(
     """Read fhirmig's FHIR (a Bundle, NDJSON file or folder) back into a diary at ``output``."""
     ctx = context or RunContext.create()
     out = check_output(output, protect=[("input", source), *(("key", k) for k in ctx.protected)])
+    check_diary_output(output)
     from fhirmig.diary.writer import write_diary
     from fhirmig.fhir import resources_to_diary
 
     diary = ctx.prepare(resources_to_diary(open_resources(source, command="convert --to diary")))
-    name = (
-        "diary.csv" if out.path is not None and out.path.suffix.lower() == ".csv" else "diary.json"
-    )
-    out.produce(lambda path: write_diary(diary, path), name=name)
+    out.produce(lambda path: write_diary(diary, path), name="diary.json")
     return Converted(out.label, len(diary.attacks), "diary", out.is_stdout)

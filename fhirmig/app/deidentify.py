@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fhirmig.app.context import RunContext
 from fhirmig.app.convert import Converted
 from fhirmig.app.inputs import open_diary
-from fhirmig.app.outputs import STDOUT, check_output
+from fhirmig.app.outputs import check_diary_output, check_output
 from fhirmig.errors import OutputError, UsageError
 from fhirmig.files import atomic_write, create_new_file, ensure_dir
 
@@ -56,11 +56,7 @@ def deidentify_file(
     patient's offset (:func:`fhirmig.privacy.deidentify_diary`). The output may be
     neither the input nor the key: losing the key loses the pseudonyms for good.
     """
-    if os.fspath(output) != STDOUT and Path(output).suffix.lower() == ".csv":
-        raise UsageError(
-            "{output} " + f"{output}: the de-identified diary is written as JSON (.json)",
-            params=("output",),
-        )
+    check_diary_output(output, what="the de-identified diary")
     out = check_output(output, protect=[("input", source), ("key", key_file)])
     ctx = RunContext.create(deidentify=True, key_file=key_file, keep_notes=keep_notes)
     from fhirmig.diary.writer import write_diary

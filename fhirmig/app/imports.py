@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from fhirmig.app.inputs import InputKind, detect_input, refuse
-from fhirmig.app.outputs import Output, check_new_diary, check_output
+from fhirmig.app.outputs import Output, check_diary_output, check_new_diary, check_output
 from fhirmig.errors import UsageError
 from fhirmig.wording import excerpt
 
@@ -149,6 +149,7 @@ def import_export(
     target: Output | None = None
     if out is not None:
         target = check_output(out, protect=protect)
+        check_diary_output(out)
         if base is None:
             check_new_diary(out, force=force)
     if base is not None:
@@ -168,8 +169,7 @@ def import_export(
 def _write(diary: Diary, target: Output) -> None:
     from fhirmig.diary import write_diary
 
-    csv = target.path is not None and target.path.suffix.lower() == ".csv"
-    target.produce(lambda path: write_diary(diary, path), name="diary.csv" if csv else "d.json")
+    target.produce(lambda path: write_diary(diary, path), name="diary.json")
 
 
 def _finish(

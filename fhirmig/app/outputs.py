@@ -24,6 +24,7 @@ __all__ = [
     "STDOUT",
     "Output",
     "Protected",
+    "check_diary_output",
     "check_new_diary",
     "check_output",
     "silence_stdout",
@@ -188,6 +189,23 @@ def check_new_diary(
             f"{{{param}}} {p}: the file exists and would be replaced by the import alone; "
             f"to add to that diary use {{{into}}} {p}, or give {{force}} to replace it",
             params=(param, into, "force"),
+        )
+
+
+def check_diary_output(
+    path: str | os.PathLike[str], *, what: str = "the diary", param: str = "output"
+) -> None:
+    """Refuse a ``.csv`` name for a whole diary, which is written as JSON.
+
+    A diary's days, doses, catalogue and patient do not fit the CSV encoding, and JSON
+    bytes in a file named ``.csv`` would be read as a broken CSV by a spreadsheet (and by
+    any reader that goes by the name).
+    """
+    if os.fspath(path) != STDOUT and Path(path).suffix.lower() == ".csv":
+        raise UsageError(
+            f"{{{param}}} {path}: {what} is written as JSON (.json); the CSV encoding "
+            "cannot hold its days, doses and catalogue",
+            params=(param,),
         )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk
+from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk, warm_worker
 from fhirmig.errors import BatchError
 
 __all__ = ["LocalPool", "OnResult", "default_jobs", "run_local"]
@@ -104,7 +104,8 @@ def run_local(
 
 
 def _die_with(parent: int) -> None:
-    """In a worker: end when the batch process ends, even when it is killed (Linux).
+    """In a worker: end when the batch process ends, even when it is killed (Linux); then
+    warm the worker (:func:`~fhirmig.batch.worker.warm_worker`).
 
     Without this, workers of a killed batch would finish their chunks unattended.
     """
@@ -112,6 +113,7 @@ def _die_with(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the batch ended before the line above
         os._exit(1)
+    warm_worker()
 
 
 def _collect(pending: dict[Future[ChunkResult], ChunkTask], on_result: OnResult) -> None:

@@ -119,7 +119,8 @@ def import_group() -> None:
 @click.option(
     "--keep-setting",
     is_flag=True,
-    help="Keep each attack's location (Home, Work, Out) as its setting; left out by default.",
+    help="Keep each attack's location (Home, Work, Out) as its setting, which then goes "
+    "into the CSV, FHIR and uploads; left out by default.",
 )
 @handle_errors
 def migraine_buddy(

@@ -118,14 +118,23 @@ def _key_concept(vocabulary: str, key: str) -> dict[str, Any]:
     return share(cc, "CodeableConcept")
 
 
+#: (vocabulary, key) -> its shared concept: one look-up per value of a resource (the keys
+#: are the table's, so this stays as small as the table).
+_KEY_CONCEPTS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 def concept(vocabulary: str, value: str) -> dict[str, Any]:
     """A CodeableConcept for a diary value: every code of a key, or text only for free text.
 
     The ``text`` of a key is the display of its local code; free text is kept as written.
     The concept of a key is shared between resources: copy it before changing it.
     """
+    known = _KEY_CONCEPTS.get((vocabulary, value))
+    if known is not None:
+        return known
     if terms(vocabulary, value):
-        return _key_concept(vocabulary, value)
+        known = _KEY_CONCEPTS[vocabulary, value] = _key_concept(vocabulary, value)
+        return known
     from fhirmig.fhir.context import text as fhir_text
 
     return {"text": fhir_text(value)}

@@ -184,7 +184,9 @@ def _log_table(titles: Sequence[str], rows: list[list[Any]], widths: Sequence[fl
     from fhirmig.report.log_table import LogStyle, LogTable
 
     header = [
-        wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
+        text_paragraph(title, styles().cell_bold, w - 2 * PADDING)
+        if has_cjk(title)  # a translated title in CJK characters needs the CJK font
+        else wrap_plain(title, w - 2 * PADDING, CELL_SIZE, BOLD_FONT)
         for title, w in zip(titles, widths, strict=True)
     ]
     look = LogStyle(

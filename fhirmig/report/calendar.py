@@ -17,7 +17,7 @@ from typing import Any
 
 from fhirmig.analysis.types import DayFigures
 from fhirmig.report.findings import class_words
-from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, font_for
+from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, draw_text, has_cjk
 from fhirmig.report.i18n import _, fmt_month_name, pgettext, weekday_letters
 
 __all__ = [
@@ -103,8 +103,6 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
     title = fmt_month_name(year, month)
     weekdays = weekday_letters()
     letters = class_letters()
-    title_font = font_for(title, BOLD_FONT)
-    weekday_font = font_for("".join(weekdays))
 
     class MonthGrid(Flowable):  # type: ignore[misc]
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -112,12 +110,12 @@ def _month_grid(year: int, month: int, days: dict[date, DayFigures]) -> Any:
 
         def draw(self) -> None:
             c = self.canv
-            c.setFont(title_font, 8)
-            c.drawString(0, height - 9, title)
-            c.setFont(weekday_font, MIN_TYPE)
+            draw_text(c, 0, height - 9, title, BOLD_FONT, 8)
             c.setFillColor(_colour("#555555"))
             for col, letter in enumerate(weekdays):
-                c.drawCentredString(col * CELL + CELL / 2, height - 19, letter)
+                draw_text(
+                    c, col * CELL + CELL / 2, height - 19, letter, BODY_FONT, MIN_TYPE, "centre"
+                )
             c.setLineWidth(0.3)
             top = height - 21
             for row, week in enumerate(weeks):
@@ -157,7 +155,10 @@ def _day(
         c.setFont(BOLD_FONT, MIN_TYPE)
         lines = [letters[i : i + 3] for i in range(0, len(letters), 3)]
         for n, line in enumerate(reversed(lines)):
-            c.drawRightString(x + CELL - 1.2, y + 1.8 + n * 6.2, line)
+            if has_cjk(line):  # a catalogue's letters in CJK characters
+                draw_text(c, x + CELL - 1.2, y + 1.8 + n * 6.2, line, BOLD_FONT, MIN_TYPE, "right")
+            else:
+                c.drawRightString(x + CELL - 1.2, y + 1.8 + n * 6.2, line)
     if figures.aura:
         path = c.beginPath()
         path.moveTo(x + CELL - 6, y + CELL - 0.8)

@@ -13,7 +13,7 @@ from typing import Any
 
 from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures, Stats
 from fhirmig.report.findings import THRESHOLDS, class_words, combined_class_days
-from fhirmig.report.fonts import BODY_FONT, font_for
+from fhirmig.report.fonts import BODY_FONT, draw_text, font_for, text_shapes
 from fhirmig.report.i18n import _, fmt_month
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
@@ -31,10 +31,11 @@ HEIGHT = 150.0
 
 
 def _frame(width: float, title: str) -> tuple[Any, Any]:
-    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.shapes import Drawing
 
     d = Drawing(width, HEIGHT)
-    d.add(String(0, HEIGHT - 10, title, fontName=font_for(title), fontSize=8.5))
+    for shape in text_shapes(0, HEIGHT - 10, title, BODY_FONT, 8.5):
+        d.add(shape)
     return d, d
 
 
@@ -43,7 +44,7 @@ def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
 
     step = 1 if len(labels) <= 12 else 3 if len(labels) <= 36 else 6
     chart.categoryAxis.categoryNames = [t if i % step == 0 else "" for i, t in enumerate(labels)]
-    chart.categoryAxis.labels.fontName = font_for("".join(labels))
+    chart.categoryAxis.labels.fontName = font_for("".join(labels))  # months: digits
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
@@ -58,26 +59,33 @@ def _axis_style(chart: Any, labels: Sequence[str], top: int) -> None:
 
 def _threshold(d: Any, chart: Any, value: int, label: str) -> None:
     """A dashed line at ``value`` and its label right of the plot (wrapped to the margin)."""
-    from reportlab.graphics.shapes import Line, String
-    from reportlab.lib.utils import simpleSplit
+    from reportlab.graphics.shapes import Line
 
     top = chart.valueAxis.valueMax
     y = chart.y + chart.height * value / top
     d.add(Line(chart.x, y, chart.x + chart.width, y, strokeDashArray=[3, 2], strokeWidth=0.8))
     room = d.width - chart.x - chart.width - 4
-    font = font_for(label)
-    for i, line in enumerate(simpleSplit(label, font, 6, room)):
+    for i, line in enumerate(_split(label, room)):
         x = chart.x + chart.width + 2 + (6 if i else 0)
-        d.add(String(x, y - 2.5 - 7 * i, line, fontName=font, fontSize=6))
+        for shape in text_shapes(x, y - 2.5 - 7 * i, line, BODY_FONT, 6):
+            d.add(shape)
+
+
+def _split(label: str, room: float) -> list[str]:
+    """``label`` in lines that fit ``room`` at 6 points (CJK measured in its font)."""
+    from fhirmig.report.styles import wrap_lines
+
+    return wrap_lines(label, room, 6, BODY_FONT)
 
 
 def _legend(d: Any, x: float, y: float, items: Sequence[tuple[str, str]]) -> None:
-    from reportlab.graphics.shapes import Rect, String
+    from reportlab.graphics.shapes import Rect
     from reportlab.lib import colors
 
     for i, (fill, name) in enumerate(items):
         d.add(Rect(x, y - i * 9, 6, 6, fillColor=colors.HexColor(fill), strokeWidth=0.3))
-        d.add(String(x + 9, y - i * 9 + 0.5, name, fontName=font_for(name), fontSize=6))
+        for shape in text_shapes(x + 9, y - i * 9 + 0.5, name, BODY_FONT, 6):
+            d.add(shape)
 
 
 def _labels(months: Sequence[MonthFigures]) -> list[str]:
@@ -191,8 +199,7 @@ def intensity_chart(day_table: Sequence[DayFigures], width: float) -> Any:
 
         def draw(self) -> None:
             c = self.canv
-            c.setFont(font_for(title), 8.5)
-            c.drawString(0, HEIGHT - 10, title)
+            draw_text(c, 0, HEIGHT - 10, title, BODY_FONT, 8.5)
             c.setFont(BODY_FONT, 6.5)
             c.setLineWidth(0.5)
             for value in range(0, 11, 2):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fhirmig.report.fonts import BODY_FONT, font_for, register_fonts
-from fhirmig.report.styles import MUTED, RULE, styles
+from fhirmig.report.fonts import BODY_FONT, draw_text, register_fonts
+from fhirmig.report.styles import MUTED, RULE, paragraph, styles
 
 __all__ = ["PAPERS", "PageFrame", "build_pdf", "frame_size"]
 
@@ -90,11 +90,9 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
             width, _ = self._pagesize
             self.saveState()
             self.setFillColor(HexColor(MUTED))
-            self.setFont(font_for(frame.footer), 7.5)
-            self.drawString(MARGIN, MARGIN - 16, frame.footer)
+            draw_text(self, MARGIN, MARGIN - 16, frame.footer, BODY_FONT, 7.5)
             label = frame.page_label.format(number=number, total=total)
-            self.setFont(font_for(label), 7.5)
-            self.drawRightString(width - MARGIN, MARGIN - 16, label)
+            draw_text(self, width - MARGIN, MARGIN - 16, label, BODY_FONT, 7.5, "right")
             self.restoreState()
 
     return _NumberedCanvas
@@ -102,12 +100,11 @@ def _canvas_class(frame: PageFrame) -> type[Any]:
 
 def _draw_header(frame: PageFrame) -> Any:
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph
 
     def on_page(canvas: Any, doc: Any) -> None:
         width, height = canvas._pagesize
         canvas.saveState()
-        para = Paragraph(frame.header, styles().small)
+        para = paragraph(frame.header, styles().small)
         _, h = para.wrap(width - 2 * MARGIN, HEADER_SPACE)
         para.drawOn(canvas, MARGIN, height - MARGIN + 4)
         canvas.setStrokeColor(HexColor(RULE))

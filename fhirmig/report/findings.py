@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fhirmig.analysis.types import ICHD_CLASS_KEYS, Stats
-from fhirmig.report.fonts import markup
+from fhirmig.report.fonts import has_cjk, markup
 from fhirmig.report.i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -38,7 +38,9 @@ __all__ = [
     "class_maxima",
     "combined_class_days",
     "coverage_text",
+    "full_stop",
     "grade_text",
+    "join_sentences",
     "latest_questionnaires",
     "menstrual_lines",
     "most_often_sites",
@@ -216,6 +218,24 @@ def judged_text(judged: int) -> str:
     ).format(count=judged)
 
 
+#: sentence ends of Chinese and Japanese text: no space follows them
+_CJK_STOPS = ("。", "！", "？")
+
+
+def full_stop(sentence: str) -> str:
+    """``sentence`` ended with a full stop in its script: ``。`` for CJK text, else ``.``."""
+    return sentence + ("。" if has_cjk(sentence) else ".")
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Sentences run together as one paragraph: a space after each, except after a CJK
+    full stop, which Japanese and Chinese text follows without one."""
+    out = ""
+    for sentence in sentences:
+        out += sentence if not out or out.endswith(_CJK_STOPS) else " " + sentence
+    return out
+
+
 def latest_questionnaires(stats: Stats) -> dict[str, Any]:
     """The latest result of each instrument in the period, by instrument."""
     latest: dict[str, Any] = {}
@@ -252,7 +272,7 @@ def questionnaire_lines(stats: Stats) -> list[str]:
                 date=fmt_date(prior.date),
                 change=f"{sign}{abs(change)}",
             )
-        lines.append(text + ".")
+        lines.append(full_stop(text))
     return lines or [message("questionnaire.none")]
 
 
@@ -307,7 +327,7 @@ def profile_lines(profile: AttackProfile) -> list[str]:
         )
     else:
         lines.append(message("profile.no_disability"))
-    return [lines[0], lines[1], " ".join(lines[2:])]
+    return [lines[0], lines[1], join_sentences(lines[2:])]
 
 
 def most_often_sites(by_site: dict[str, int]) -> tuple[list[str], int]:

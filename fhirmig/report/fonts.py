@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
@@ -29,12 +29,16 @@ __all__ = [
     "BOLD_FONT",
     "CJK_FONT",
     "FONT_DIR",
+    "SOFT_HYPHEN",
     "cjk_font",
+    "cjk_runs",
+    "draw_text",
     "font_for",
     "has_cjk",
     "markup",
     "plain",
     "register_fonts",
+    "text_shapes",
     "text_width",
 ]
 
@@ -96,10 +100,49 @@ def has_cjk(text: str) -> bool:
     return _CJK_RUN.search(text) is not None
 
 
+def cjk_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (run, is CJK) pieces, in order."""
+    return [(run, bool(i % 2)) for i, run in enumerate(_CJK_RUN.split(text)) if run]
+
+
+def draw_text(
+    canvas: Any, x: float, y: float, text: str, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw ``text`` on a canvas at ``x`` (its left, right or centre by ``align``), each CJK
+    run in the CJK font and the rest in ``font`` (the CJK font has no Latin letters)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = text.replace(SOFT_HYPHEN, "")
+    runs = [(run, cjk_font() if is_cjk else font) for run, is_cjk in cjk_runs(text)]
+    widths = [stringWidth(run, face, size) for run, face in runs]
+    left = {"left": x, "right": x - sum(widths), "centre": x - sum(widths) / 2}[align]
+    for (run, face), width in zip(runs, widths, strict=True):
+        canvas.setFont(face, size)
+        canvas.drawString(left, y, run)
+        left += width
+
+
+def text_shapes(
+    x: float, y: float, text: str, font: str, size: float, **attributes: Any
+) -> list[Any]:
+    """``text`` as reportlab graphics ``String`` shapes from ``x``, one per run of one
+    script, CJK runs in the CJK font (for charts)."""
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    shapes = []
+    for run, is_cjk in cjk_runs(text.replace(SOFT_HYPHEN, "")):
+        face = cjk_font() if is_cjk else font
+        shapes.append(String(x, y, run, fontName=face, fontSize=size, **attributes))
+        x += stringWidth(run, face, size)
+    return shapes
+
+
 def font_for(text: str, font: str = BODY_FONT) -> str:
-    """The font to draw ``text`` in as one string (charts, page furniture): ``font``, or
-    the CJK font when the text has CJK characters (it also has Latin letters and digits)."""
-    return cjk_font() if has_cjk(text) else font
+    """The font for a text of one script: the CJK font when it is all CJK (a weekday
+    letter in Japanese), else ``font``."""
+    runs = cjk_runs(text)
+    return cjk_font() if runs and all(is_cjk for _, is_cjk in runs) else font
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -116,8 +159,14 @@ def text_width(text: str, font: str, size: float) -> float:
     )
 
 
+SOFT_HYPHEN = "\u00ad"
+
+
 def plain(text: str) -> str:
-    """User text made printable: control characters become spaces."""
+    """Text made printable as one string: control characters become spaces, and soft
+    hyphens (where a catalogue lets a long word break in a paragraph) are dropped."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return _CONTROL.sub(" ", text)
 
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,9 +240,7 @@ def fmt_date(day: date | None, missing: str = "–") -> str:
     language = _locale()
     if language == DEFAULT_LANGUAGE:
         return day.isoformat()
-    from babel.dates import format_skeleton
-
-    return str(format_skeleton("yyyyMMdd", day, locale=language))
+    return _formatted(day, "yyyyMMdd", language)
 
 
 def fmt_month(month: str) -> str:
@@ -250,16 +248,32 @@ def fmt_month(month: str) -> str:
     language = _locale()
     if language == DEFAULT_LANGUAGE or not re.fullmatch(r"\d{4}-\d{2}", month):
         return month
-    from babel.dates import format_skeleton
-
-    return str(format_skeleton("yMM", date(int(month[:4]), int(month[5:]), 1), locale=language))
+    return _formatted(date(int(month[:4]), int(month[5:]), 1), "yMM", language)
 
 
 def fmt_month_name(year: int, month: int) -> str:
     """``August 2026`` in the current language (CLDR)."""
-    from babel.dates import format_skeleton
+    return _formatted(date(year, month, 1), "yMMMM", _locale())
 
-    return str(format_skeleton("yMMMM", date(year, month, 1), locale=_locale()))
+
+@lru_cache(maxsize=4096)
+def _formatted(day: date, skeleton: str, language: str) -> str:
+    """``day`` in the CLDR pattern that best fits ``skeleton`` in ``language`` (a report
+    writes the same few hundred days many times; finding the pattern is the slow part)."""
+    from babel.dates import format_date
+
+    return str(format_date(day, _pattern(skeleton, language), locale=language))
+
+
+@cache
+def _pattern(skeleton: str, language: str) -> str:
+    from babel import Locale
+    from babel.dates import match_skeleton
+
+    locale = Locale.parse(language)
+    found = skeleton if skeleton in locale.datetime_skeletons else None
+    found = found or match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    return str(locale.datetime_skeletons[found])
 
 
 def weekday_letters() -> tuple[str, ...]:

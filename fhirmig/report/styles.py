@@ -6,6 +6,7 @@ carries is also carried by a grey level, a letter or a mark.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from fhirmig.report.fonts import (
     BODY_FONT,
     BOLD_FONT,
+    SOFT_HYPHEN,
     has_cjk,
     markup,
     plain,
@@ -28,6 +30,7 @@ __all__ = [
     "STRIPE",
     "Styles",
     "UserText",
+    "cjk_markup",
     "paragraph",
     "styles",
     "table_style",
@@ -124,10 +127,75 @@ def styles() -> Styles:
 
 
 def paragraph(text: str, style: Any | None = None, **kwargs: Any) -> Any:
-    """A Paragraph of already-safe markup (see :func:`fhirmig.report.fonts.markup`)."""
+    """A Paragraph of already-safe markup (see :func:`fhirmig.report.fonts.markup`).
+
+    Chinese, Japanese or Korean words of fhirmig's own (a translated report) are set in
+    the CJK font, and such a paragraph breaks lines between CJK characters (they have no
+    spaces between words).
+    """
     from reportlab.platypus import Paragraph
 
-    return Paragraph(text, style if style is not None else styles().body, **kwargs)
+    chosen = style if style is not None else styles().body
+    if has_cjk(text):
+        text, chosen = cjk_markup(text), _cjk_style(chosen)
+    if SOFT_HYPHEN in text:  # a catalogue's break point in a long word: "Kopf-/schmerztage"
+        text, chosen = text.replace(SOFT_HYPHEN, "&shy;"), _hyphen_style(chosen)
+    return Paragraph(text, chosen, **kwargs)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def cjk_markup(text: str) -> str:
+    """Paragraph markup with every CJK run outside a ``<font>`` already naming a face set
+    in the CJK font (tags and entities are left as they are)."""
+    from fhirmig.report.fonts import cjk_font, cjk_runs
+
+    out: list[str] = []
+    inside_face = 0
+    for piece in _TAG.split(text):
+        if piece.startswith("<"):
+            if piece.startswith("<font") and "face=" in piece:
+                inside_face += 1
+            elif piece.startswith("</font") and inside_face:
+                inside_face -= 1
+            out.append(piece)
+        elif inside_face or not has_cjk(piece):
+            out.append(piece)
+        else:
+            out.append(
+                "".join(
+                    f'<font face="{cjk_font()}">{run}</font>' if is_cjk else run
+                    for run, is_cjk in cjk_runs(piece)
+                )
+            )
+    return "".join(out)
+
+
+_CJK_STYLES: dict[str, Any] = {}
+_HYPHEN_STYLES: dict[str, Any] = {}
+
+
+def _hyphen_style(style: Any) -> Any:
+    """``style`` breaking words at their soft hyphens, with a visible hyphen."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    found = _HYPHEN_STYLES.get(style.name)
+    if found is None or found.parent is not style:
+        found = ParagraphStyle(f"{style.name}-shy", parent=style, embeddedHyphenation=1)
+        _HYPHEN_STYLES[style.name] = found
+    return found
+
+
+def _cjk_style(style: Any) -> Any:
+    """``style`` breaking lines between CJK characters (one copy per style, kept)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    found = _CJK_STYLES.get(style.name)
+    if found is None or found.parent is not style:
+        found = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+        _CJK_STYLES[style.name] = found
+    return found
 
 
 def table_style(header_rows: int = 1, *, zebra: bool = True) -> Any:

@@ -10,6 +10,7 @@ worded as patterns for discussion, never as a diagnosis.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -27,7 +28,7 @@ from fhirmig.report.findings import (
     threshold_lines,
     twitching_lines,
 )
-from fhirmig.report.fonts import markup
+from fhirmig.report.fonts import SOFT_HYPHEN, markup
 from fhirmig.report.i18n import (
     N_,
     _,
@@ -377,9 +378,18 @@ def label_width(
     from fhirmig.report.fonts import BOLD_FONT, text_width
 
     size = styles().label.fontSize
-    pieces = [piece for text in texts for piece in ([text] if whole else text.split())]
+    pieces = [
+        piece
+        for text in texts
+        for piece in ([text.replace(SOFT_HYPHEN, "")] if whole else _words(text))
+    ]
     widest = max((text_width(piece, BOLD_FONT, size) for piece in pieces), default=0.0)
     return min(max(lowest, widest + 6.5), max(highest, lowest))
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a label may break between: at spaces and at soft hyphens."""
+    return [piece for piece in re.split(f"[\\s{SOFT_HYPHEN}]+", text) if piece]
 
 
 def _height(flowables: Sequence[Any], width: float) -> float:

@@ -307,3 +307,27 @@ def test_a_signal_during_report_removes_its_private_folder(tmp_path: Path, sig: 
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig and b"Traceback" not in err
     assert list(tmp.iterdir()) == [] and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "migraine-buddy", str(DATA / "mb_standard.csv"), "--patient-id", "p"],
+        ["convert", "BUNDLE", "--to", "diary"],
+        ["deidentify", str(EXAMPLES / "chronic-overuse.json"), "--key-file", "KEY"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_whole_diary_is_not_written_as_json_under_a_csv_name(
+    tmp_path: Path, key: Path, args: list[str]
+) -> None:
+    """JSON in a file named .csv would be read as a broken CSV diary; the name is refused."""
+    bundle = tmp_path / "b.json"
+    assert run("convert", str(EXAMPLES / "chronic-overuse.json"), "-o", str(bundle))[0] == 0
+    args = [str(bundle) if a == "BUNDLE" else str(key) if a == "KEY" else a for a in args]
+    target = tmp_path / "diary.csv"
+    code, _, err = run(*args, "-o", str(target))
+    assert code == 2, err
+    assert f"--output {target}:" in err or f"-o {target}:" in err
+    assert "written as JSON (.json)" in err
+    assert not target.exists()

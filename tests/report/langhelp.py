@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -51,9 +51,26 @@ def pseudo(text: str) -> str:
     return "".join(out)
 
 
-def write_pseudo_catalogue(folder: Path, language: str) -> Path:
+def pseudo_cjk(text: str) -> str:
+    """:func:`pseudo` with ``頭痛`` before every piece of words: fhirmig's own text in
+    CJK characters, as a Japanese catalogue gives it."""
+    out, position = [], 0
+    for found in _KEEP.finditer(text):
+        piece = text[position : found.start()]
+        out.append(("頭痛" + piece.swapcase()) if piece.strip() else piece)
+        out.append(found.group())
+        position = found.end()
+    rest = text[position:]
+    out.append(("頭痛" + rest.swapcase()) if rest.strip() else rest)
+    return "".join(out)
+
+
+def write_pseudo_catalogue(
+    folder: Path, language: str, transform: Callable[[str], str] | None = None
+) -> Path:
     """A complete catalogue for ``language`` in ``folder`` whose every entry is
-    :func:`pseudo` of its id."""
+    ``transform`` (default :func:`pseudo`) of its id."""
+    change = transform or pseudo
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
@@ -66,25 +83,28 @@ def write_pseudo_catalogue(folder: Path, language: str) -> Path:
             )
             catalog.add(m.id, strings, context=m.context)
         else:
-            catalog.add(m.id, pseudo(m.id), context=m.context)
+            catalog.add(m.id, change(m.id), context=m.context)
     path = folder / language / "LC_MESSAGES" / "fhirmig.po"
     path.parent.mkdir(parents=True)
     with path.open("wb") as out:
         write_po(out, catalog)
     # its ids without letters read the same in any language
-    same = [m.id for m in template_messages() if isinstance(m.id, str) and pseudo(m.id) == m.id]
+    same = [m.id for m in template_messages() if isinstance(m.id, str) and change(m.id) == m.id]
     (folder / language / "identical.txt").write_text("\n".join(same) + "\n", encoding="utf-8")
     return path
 
 
 @contextmanager
 def pseudo_language(
-    monkeypatch: pytest.MonkeyPatch, folder: Path, language: str = "eo"
+    monkeypatch: pytest.MonkeyPatch,
+    folder: Path,
+    language: str = "eo",
+    transform: Callable[[str], str] | None = None,
 ) -> Iterator[str]:
     """Ship a pseudo-translated ``language`` (from ``folder``) while the block runs."""
     from fhirmig.report import i18n
 
-    write_pseudo_catalogue(folder, language)
+    write_pseudo_catalogue(folder, language, transform)
     monkeypatch.setattr(i18n, "LOCALE_DIR", folder)
     i18n.shipped_languages.cache_clear()
     i18n.translations.cache_clear()

@@ -173,3 +173,40 @@ def test_template_translation_blocks_keep_one_markdown_line_each() -> None:
     assert len(bullets) == len(expected) - 1  # one of the two migraine-day definitions
     assert "- Period: 2026-08-01 to 2026-08-31 (31 days)." in bullets
     assert all(".- " not in line for line in bullets)
+
+
+def test_fhirmig_own_cjk_text_is_set_in_the_cjk_font_everywhere(tmp_path: Path) -> None:
+    """A catalogue in CJK characters (a pseudo-Japanese one: every entry starts with 頭痛):
+    page one, the calendar, the charts, the log and the page furniture print it in the CJK
+    font, and long lines of it break inside the page."""
+    from tests.report.langhelp import pseudo_cjk
+
+    folder = tmp_path / "locale"
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        pseudo_language(monkeypatch, folder, "ja", pseudo_cjk) as lang,
+    ):
+        pdf = tmp_path / "ja.pdf"
+        render_report(
+            read_diary(EXAMPLES / "chronic-overuse.json"), pdf, generated=GENERATED, language=lang
+        )
+    pages, reader = pdf_pages(pdf)
+    assert pages[0].count("頭痛") > 40
+    assert "頭痛hEADACHE DIARY REPORT" in flat(pages[0])
+    assert "頭痛 PAGE 1 頭痛 OF" in flat(pages[0])  # drawn on the canvas run by run
+    for number, page in enumerate(reader.pages):
+        fonts = {str(f.get("/BaseFont")) for f in page["/Resources"]["/Font"].values()}
+        assert any("DroidSansFallback" in f for f in fonts), number
+
+
+def test_a_soft_hyphen_lets_a_long_catalogue_word_break_with_a_hyphen() -> None:
+    """German headers of narrow columns (``Kopf\\u00adschmerz\\u00adtage``) break at their soft
+    hyphens with a visible hyphen in a paragraph; a one-string cell drops them."""
+    from fhirmig.report.fonts import plain
+    from fhirmig.report.styles import paragraph, styles
+
+    para = paragraph("Kopf\u00adschmerz\u00adtage", styles().cell_bold)
+    para.wrap(45, 1000)
+    lines = ["".join(f.text for f in line.words) for line in para.blPara.lines]
+    assert lines == ["Kopf-", "schmerz-", "tage"] or lines == ["Kopfschmerz-", "tage"]
+    assert plain("Kopf\u00adschmerz\u00adtage") == "Kopfschmerztage"

@@ -173,3 +173,18 @@ def test_own_cjk_text_is_set_in_the_cjk_font(tmp_path: Path, lang: str) -> None:
     assert title in pages[0]
     fonts = {str(f.get("/BaseFont")) for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert any("DroidSansFallback" in f for f in fonts)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_metadata_and_document_language_follow_the_report_language(
+    tmp_path: Path, lang: str
+) -> None:
+    diary = _diary("episodic-twitching.json")  # patient.language "en"
+    render_report(diary, tmp_path / "r.pdf", generated=GENERATED, language=lang)
+    reader = pdf_pages(tmp_path / "r.pdf")[1]
+    with use_language(lang):
+        title = _("Headache diary report: {name}, {period}").split("{", 1)[0]
+        keywords = _("headache diary, migraine, ICHD-3")
+    assert reader.metadata.title.startswith(title + "Ana Maria Silva")
+    assert reader.metadata["/Keywords"] == keywords
+    assert reader.trailer["/Root"]["/Lang"] == lang
