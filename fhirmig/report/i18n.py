@@ -46,6 +46,7 @@ __all__ = [
     "fmt_decimal",
     "fmt_int",
     "fmt_month",
+    "fmt_partial_date",
     "fmt_percent",
     "language_name",
     "list_text",
@@ -249,6 +250,14 @@ def fmt_month(month: str) -> str:
     if language == DEFAULT_LANGUAGE or not re.fullmatch(r"\d{4}-\d{2}", month):
         return month
     return _formatted(date(int(month[:4]), int(month[5:]), 1), "yMM", language)
+
+
+def fmt_partial_date(value: str) -> str:
+    """A diary's partial date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as a diagnosis's
+    onset is given) by the locale's CLDR rules; a year stays a year (English: unchanged)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return fmt_date(date.fromisoformat(value))
+    return fmt_month(value)
 
 
 def fmt_month_name(year: int, month: int) -> str:

@@ -34,6 +34,7 @@ from fhirmig.report.i18n import (
     _,
     fmt_date,
     fmt_decimal,
+    fmt_partial_date,
     ngettext,
     npgettext,
     vocabulary_name,
@@ -205,7 +206,7 @@ def condition_text(c: Condition) -> str:
         if value != _UNSTATED_STATUS[field]
     ]
     if c.onset:
-        parts.append(_("since {onset}").format(onset=c.onset))
+        parts.append(_("since {onset}").format(onset=fmt_partial_date(c.onset)))
     name = c.text or _capitalised(vocabulary_name(c.code or "", "condition"))
     return f"{name} ({', '.join(parts)})" if parts else name
 

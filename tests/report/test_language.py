@@ -23,6 +23,7 @@ from fhirmig.report.i18n import (
     fmt_date,
     fmt_decimal,
     fmt_month,
+    fmt_partial_date,
     fmt_percent,
     list_text,
     use_language,
@@ -107,6 +108,21 @@ def test_other_languages_format_by_cldr_after_rounding_as_english_does() -> None
     with formatting("ja"):
         assert fmt_date(date(2026, 8, 1)) == "2026/8/1"
         assert fmt_percent(0.5) == "50%"
+
+
+def test_a_diagnosis_onset_is_a_date_of_the_report_language(tmp_path: Path) -> None:
+    """The chronic example's onsets (``2021``, ``2018-06-02``) read as the locale writes
+    dates; English keeps ISO 8601 as before."""
+    with use_language("en"):
+        assert fmt_partial_date("2018-06-02") == "2018-06-02"
+        assert fmt_partial_date("2015-03") == "2015-03"
+    with formatting("de"):
+        assert fmt_partial_date("2018-06-02") == "02.06.2018"
+        assert fmt_partial_date("2021") == "2021"
+    diary = read_diary(EXAMPLES / "chronic-overuse.json")
+    render_report(diary, tmp_path / "de.pdf", generated=GENERATED, language="de")
+    text = flat("\n".join(pdf_pages(tmp_path / "de.pdf")[0]))
+    assert "02.06.2018" in text and "2018-06-02" not in text
 
 
 def test_pseudo_translation_keeps_placeholders_and_markup() -> None:
