@@ -197,7 +197,8 @@ def parse_diary_csv(
 
 def _line_order(p: Problem) -> tuple[int, str]:
     parts = p.location.split(",")[0].split()
-    return (int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else 0, p.location)
+    line = parts[1] if len(parts) == 2 else ""
+    return (int(line) if line.isascii() and line.isdigit() else 0, p.location)  # not '²'
 
 
 def _attack_row(a: Attack, diary: Diary, fields: Iterable[AttackField]) -> list[str]:

@@ -68,3 +68,9 @@ def test_deeply_nested_sidecar(tmp_path: Path) -> None:
     (tmp_path / "d.patient.json").write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(DiaryError, match=r"d\.patient\.json"):
         read_diary(tmp_path / "d.csv")
+
+
+def test_superscript_digit_in_a_csv_patient_key() -> None:
+    data = b"id,start,intensity\r\na,2026-01-01T10:00,3\r\n"
+    with pytest.raises(DiaryError, match=r"patient\.name"):
+        parse_diary_csv(data, "d.csv", patient={"id": None, "name": {" \u00b2": None}})
