@@ -52,28 +52,26 @@ class KeyCounter:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.count(key) > 0
 
-    def _find(self, digest: int) -> bool:
+    def _slot(self, digest: int) -> int:
+        """The slot holding ``digest``, else the empty slot where its probe ends."""
         slots = self._slots
         mask = len(slots) - 1
         i = digest & mask
-        while slots[i]:
-            if slots[i] == digest:
-                return True
+        while slots[i] and slots[i] != digest:
             i = (i + 1) & mask
-        return False
+        return i
+
+    def _find(self, digest: int) -> bool:
+        return self._slots[self._slot(digest)] == digest
 
     def _insert(self, digest: int) -> bool:
         """Put ``digest`` in the table; True when it was there already."""
         if 2 * (self._used + 1) > len(self._slots):
             self._grow()
-        slots = self._slots
-        mask = len(slots) - 1
-        i = digest & mask
-        while slots[i]:
-            if slots[i] == digest:
-                return True
-            i = (i + 1) & mask
-        slots[i] = digest
+        i = self._slot(digest)
+        if self._slots[i] == digest:
+            return True
+        self._slots[i] = digest
         self._used += 1
         return False
 
