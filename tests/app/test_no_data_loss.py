@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,24 @@ def _slow_convert(tmp_path: Path, seconds: int = 3) -> tuple[str, Path]:
     return code, out
 
 
+def _start_and_wait(
+    code: str,
+    started: Path,
+    preexec: Callable[[], None] = _default_signals,
+    env: dict[str, str] | None = None,
+    wait: float = 60,
+) -> subprocess.Popen[bytes]:
+    """Run ``code`` in a child and return once it has made ``started`` (at most ``wait`` s)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, env=env, preexec_fn=preexec
+    )
+    deadline = time.monotonic() + wait
+    while not started.exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    return proc
+
+
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -212,13 +231,7 @@ def _leftovers(folder: Path) -> list[str]:
 def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: int) -> None:
     """Kill convert while it writes (slowed down), then look for its temporary file."""
     code, out = _slow_convert(tmp_path, seconds=30)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=_default_signals
-    )
-    deadline = time.monotonic() + 60
-    while not (tmp_path / "started").exists():
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    proc = _start_and_wait(code, tmp_path / "started")
     assert _leftovers(tmp_path)  # the temporary file exists while it writes
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
@@ -230,13 +243,7 @@ def test_a_signal_during_convert_leaves_no_temporary_file(tmp_path: Path, sig: i
 def test_an_ignored_hangup_stays_ignored(tmp_path: Path) -> None:
     """Under ``nohup`` a closed terminal must not end a run: SIGHUP is left ignored."""
     code, out = _slow_convert(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=_ignore_hangup
-    )
-    deadline = time.monotonic() + 60
-    while not (tmp_path / "started").exists():
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    proc = _start_and_wait(code, tmp_path / "started", preexec=_ignore_hangup)
     proc.send_signal(signal.SIGHUP)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
@@ -295,13 +302,7 @@ def test_a_signal_during_report_removes_its_private_folder(tmp_path: Path, sig: 
         f"main(['report', {source!r}, '-o', {str(out)!r}])\n"
     )
     env = {**os.environ, "TMPDIR": str(tmp)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stderr=subprocess.PIPE, env=env, preexec_fn=_default_signals
-    )
-    deadline = time.monotonic() + 120
-    while not Path(started).exists():
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    proc = _start_and_wait(code, Path(started), env=env, wait=120)
     assert [p.name for p in tmp.iterdir() if p.name.startswith("fhirmig-")]
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
