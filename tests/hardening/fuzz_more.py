@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from fhirmig.errors import FhirmigError, ReportError
 
-from .fuzzing import HOSTILE, check_accepted, mutated, mutated_csv, to_json
+from .fuzzing import HOSTILE, check_accepted, check_loaded, mutated, mutated_csv, to_json
 
 IMPORTER_DATA = Path(__file__).resolve().parents[1] / "importers" / "data"
 _SCRATCH = Path(tempfile.mkdtemp(prefix="fhirmig-fuzz-more-"))
@@ -128,15 +128,7 @@ def ndjson_inputs(bundles: list[dict[str, Any]]) -> st.SearchStrategy[bytes]:
 
 def check_ndjson(data: bytes) -> None:
     """Reading NDJSON back: a diary or a FhirmigError."""
-    from fhirmig.fhir import load_input
-
-    path = _SCRATCH / "resources.ndjson"
-    path.write_bytes(data)
-    try:
-        diary = load_input(path)
-    except FhirmigError:
-        return
-    check_accepted(diary)
+    check_loaded(data, _SCRATCH / "resources.ndjson")
 
 
 # -- report templates ------------------------------------------------------------------------

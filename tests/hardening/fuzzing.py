@@ -186,6 +186,19 @@ def check_accepted(diary: Diary) -> None:
         assert len(again.attacks) == len(diary.attacks)
 
 
+def check_loaded(data: bytes, path: Path) -> None:
+    """FHIR input written to ``path`` reads back as a diary (then checked as accepted) or
+    fails with a FhirmigError."""
+    from fhirmig.fhir import load_input
+
+    path.write_bytes(data)
+    try:
+        diary = load_input(path)
+    except FhirmigError:
+        return
+    check_accepted(diary)
+
+
 def check_diary_json(data: bytes) -> None:
     """Reading diary JSON: a Diary or a FhirmigError, nothing else."""
     try:
