@@ -56,12 +56,13 @@ def capability(
     }
 
 
-def _split(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` where it is not escaped with a backslash; unescape the parts."""
+def _split(text: str, sep: str, *, unescape: bool = True) -> list[str]:
+    """Split on ``sep`` where it is not escaped with a backslash; unescape the parts
+    (FHIR's escapes ``\\ \\| \\, \\$``), or keep every escape with ``unescape=False``."""
     parts, current, escaped = [], "", False
     for ch in text:
         if escaped:
-            current += ch if ch in "\\|,$" else "\\" + ch
+            current += ch if unescape and ch in "\\|,$" else "\\" + ch
             escaped = False
         elif ch == "\\":
             escaped = True
@@ -74,31 +75,14 @@ def _split(text: str, sep: str) -> list[str]:
 
 
 def _token_match(resource: dict[str, Any], value: str) -> bool:
-    for alternative in _raw_split(value, ","):
-        pieces = _raw_split(alternative, "|")
+    for alternative in _split(value, ",", unescape=False):
+        pieces = _split(alternative, "|", unescape=False)
         system = _split(pieces[0], "\x00")[0] if len(pieces) > 1 else None
         code = _split(pieces[-1], "\x00")[0]
         for ident in resource.get("identifier") or []:
             if ident.get("value") == code and (system is None or ident.get("system") == system):
                 return True
     return False
-
-
-def _raw_split(text: str, sep: str) -> list[str]:
-    """Split on unescaped ``sep``, keeping escapes in the parts."""
-    parts, current, escaped = [], "", False
-    for ch in text:
-        if escaped:
-            current += "\\" + ch
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == sep:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    return [*parts, current]
 
 
 def _refers(resource: dict[str, Any], field: str, target: str) -> bool:
