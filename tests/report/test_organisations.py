@@ -19,6 +19,7 @@ from tests.report.pdfhelp import render
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = BUILTIN_TEMPLATES / "organisations.json"
+SBCE = "Sociedade Brasileira de Cefaleia (SBCe): Tipos de Dor de Cabeça"
 
 
 def names(groups: Any, key: str) -> set[str]:
@@ -86,6 +87,7 @@ def test_every_builtin_entry_has_source_https_language_and_country() -> None:
             },
         ),
         ("Asia/Tokyo", "ja", "JP", {"日本頭痛学会 (Japanese Headache Society)"}),
+        ("America/Sao_Paulo", "pt", "BR", {SBCE}),
         (
             "America/New_York",
             "en",
@@ -123,16 +125,40 @@ def test_each_city_gets_its_national_entries(
     assert not names(groups, "language")  # the country has its own
 
 
-def test_sao_paulo_is_brazil_and_falls_back_to_portuguese_and_international() -> None:
-    # no Brazilian organisation has a confirmed link yet; Portuguese ones and international follow
-    patient = diary_in("America/Sao_Paulo", "pt").patient
-    assert patient.home_country == "BR"
-    groups = select_organisations(load_organisations(), "BR", "pt")
+def test_a_country_without_entries_falls_back_to_its_language_and_international() -> None:
+    # no Angolan organisation has a confirmed link: Portuguese ones and international follow
+    patient = diary_in("Africa/Luanda", "pt").patient
+    assert patient.home_country == "AO"
+    groups = select_organisations(load_organisations(), "AO", "pt")
     assert [g.key for g in groups] == ["language", "international"]
     assert all(o.speaks("pt") for g in groups if g.key == "language" for o in g.organisations)
+    assert SBCE in names(groups, "language")
     assert "Global Patient Advocacy Coalition (GPAC)" in names(groups, "international")
     # the European alliance serves Europe only
     assert "European Migraine & Headache Alliance" not in names(groups, "international")
+
+
+@pytest.mark.parametrize("language", ["pt", "en", "ja"])
+def test_brazil_gets_its_national_entry_first(language: str) -> None:
+    by_zone = diary_in("America/Sao_Paulo", language).patient
+    stated = diary_in("UTC", language, country="BR").patient
+    assert by_zone.home_country == stated.home_country == "BR"
+    groups = select_organisations(load_organisations(), "BR", language)
+    assert groups[0].key == "national"
+    assert [o.name for o in groups[0].organisations] == [SBCE]
+    _, context = appendix_context(load_organisations(), "BR", language)
+    first = context["groups"][0]
+    assert first["key"] == "national"
+    assert first["organisations"][0]["url"] == "https://sbcefaleia.com.br/noticias.php?id=192"
+    assert "European Migraine & Headache Alliance" not in names(groups, "international")
+
+
+def test_sao_paulo_report_lists_the_brazilian_society_first(tmp_path: Path) -> None:
+    diary = diary_in("America/Sao_Paulo", "pt")
+    out = render(diary, tmp_path / "sp.pdf", sections=("appendices",), language="pt")
+    text = " ".join(out.text.split())
+    appendix_c = text[text.index("Apêndice C") :]
+    assert appendix_c.index("Sociedade Brasileira de Cefaleia") < appendix_c.index("GPAC")
 
 
 def test_unknown_country_falls_back_to_international() -> None:
