@@ -16,7 +16,7 @@ from typing import Any
 
 from fhirmig.diary.model import Attack, Diary
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, has_cjk, markup
-from fhirmig.report.i18n import N_, _, fmt_date, ngettext, pgettext, vocabulary_name
+from fhirmig.report.i18n import N_, _, fmt_date, joined, ngettext, pgettext, vocabulary_name
 from fhirmig.report.profile import duration_text
 from fhirmig.report.styles import (
     HEADER_FILL,
@@ -113,12 +113,12 @@ def _medication(diary: Diary, attack: Attack, tz: tzinfo) -> str:
     for use in attack.relief_methods:
         name = vocabulary_name(use.method, "relief-method")
         parts.append(name + (f" ({effect_words(use.effect)})" if use.effect else ""))
-    return "; ".join(parts) or "–"
+    return joined(parts) or "–"
 
 
 def _words(keys: Sequence[str], table: str) -> str:
     """Vocabulary keys as words: ``right-temple, lack-of-sleep`` -> ``right temple, ...``."""
-    return ", ".join(vocabulary_name(k, table) for k in keys) or "–"
+    return joined((vocabulary_name(k, table) for k in keys), comma=True) or "–"
 
 
 def _twitching(attack: Attack) -> str:
@@ -130,7 +130,7 @@ def _twitching(attack: Attack) -> str:
         if t.description:
             text += f": {t.description}"
         items.append(text)
-    return "; ".join(items) or "–"
+    return joined(items) or "–"
 
 
 def _cell(text: str, width: float) -> Any:

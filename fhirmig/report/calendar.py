@@ -18,7 +18,7 @@ from typing import Any
 from fhirmig.analysis.types import DayFigures
 from fhirmig.report.findings import class_words
 from fhirmig.report.fonts import BODY_FONT, BOLD_FONT, draw_text, has_cjk
-from fhirmig.report.i18n import _, fmt_month_name, pgettext, weekday_letters
+from fhirmig.report.i18n import _, fmt_month_name, joined, pgettext, weekday_letters
 
 __all__ = [
     "CLASS_LETTERS",
@@ -83,7 +83,7 @@ def class_letters() -> dict[str, str]:
 
 def legend_text() -> str:
     """The legend under the calendar heading (plain text)."""
-    letters = ", ".join(f"{v} {class_words(k)}" for k, v in class_letters().items())
+    letters = joined((f"{v} {class_words(k)}" for k, v in class_letters().items()), comma=True)
     return _(
         "Shading by the day's peak intensity: white no attack; palest grey 0 (aura only); "
         "light grey 1-3; mid grey 4-6; dark 7-10. "

@@ -14,7 +14,7 @@ from typing import Any
 from fhirmig.analysis.types import CLASS_KEYS, DayFigures, MonthFigures, Stats
 from fhirmig.report.findings import THRESHOLDS, class_words, combined_class_days
 from fhirmig.report.fonts import BODY_FONT, draw_text, font_for, text_shapes
-from fhirmig.report.i18n import _, fmt_month
+from fhirmig.report.i18n import _, fmt_month, joined
 
 __all__ = ["CLASS_FILLS", "days_chart", "intensity_chart", "medication_chart"]
 
@@ -148,7 +148,7 @@ def medication_chart(stats: Stats, width: float) -> Any:
     d.add(chart)
     ten = [class_words(k) for k in used if THRESHOLDS.get(k) == 10]
     if ten:
-        _threshold(d, chart, 10, _("10 days: {classes}").format(classes=", ".join(ten)))
+        _threshold(d, chart, 10, _("10 days: {classes}").format(classes=joined(ten, comma=True)))
     if "non_opioid_analgesic" in used:
         _threshold(d, chart, 15, _("15 days: non-opioid analgesic"))
     _legend(

@@ -24,6 +24,7 @@ from fhirmig.report.i18n import (
     fmt_decimal,
     fmt_month,
     fmt_percent,
+    joined,
     list_text,
     npgettext,
     vocabulary_name,
@@ -104,7 +105,7 @@ def grade_text(grade: str) -> str:
 
 
 def _months(months: Sequence[str]) -> str:
-    shown = ", ".join(fmt_month(m) for m in months[:MONTHS_LISTED])
+    shown = joined((fmt_month(m) for m in months[:MONTHS_LISTED]), comma=True)
     if len(months) > MONTHS_LISTED:
         shown += _(" and {count} more").format(count=len(months) - MONTHS_LISTED)
     return shown
@@ -153,7 +154,7 @@ def threshold_lines(stats: Stats) -> list[str]:
     for m in stats.months:
         for r in m.overuse_reasons:
             reasons[r] = reasons.get(r, 0) + 1
-    why = "; ".join(
+    why = joined(
         npgettext(
             "overuse reason",
             "{medication_class} in {count} month",
@@ -193,7 +194,7 @@ def threshold_lines(stats: Stats) -> list[str]:
             lines.append(message("threshold.not_judged", name=name))
     maxima = class_maxima(stats)
     if maxima:
-        items = "; ".join(
+        items = joined(
             npgettext(
                 "class maximum",
                 "{medication_class} {count} day in {month} (threshold {limit})",

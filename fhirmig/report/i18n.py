@@ -20,7 +20,7 @@ every English-speaking country.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -48,11 +48,13 @@ __all__ = [
     "fmt_month",
     "fmt_partial_date",
     "fmt_percent",
+    "joined",
     "language_name",
     "list_text",
     "ngettext",
     "npgettext",
     "pgettext",
+    "qualified",
     "region_name",
     "resolve_language",
     "shipped_languages",
@@ -347,6 +349,30 @@ def region_name(code: str, english: str) -> str:
     from babel import Locale
 
     return str(Locale.parse(language).territories.get(code.upper(), english))
+
+
+def joined(items: Iterable[str], *, comma: bool = False) -> str:
+    """``items`` as one list in the current language's punctuation.
+
+    Items that are phrases (which may hold commas themselves) are separated as ``a; b``
+    (French ``a ; b`` with a no-break space, Japanese ``a、b``); with ``comma``, short
+    items as ``a, b`` (Japanese ``a、b``). The separators are catalogue entries: CLDR's
+    list patterns end in "and"/"or" and have no semicolon form.
+    """
+    if comma:
+        # Translators: between the short items of a list (dates, words): "a, b, c".
+        separator = pgettext("list separator", ", ")
+    else:
+        # Translators: between the items of a list whose items are phrases and may hold
+        # commas: "a; b; c". Keep the spaces of your typography (French: no-break space).
+        separator = pgettext("list separator", "; ")
+    return separator.join(items)
+
+
+def qualified(name: str, details: str) -> str:
+    """``name (details)``, in the parentheses of the current language (Japanese ``（）``)."""
+    # Translators: a name and what qualifies it: "Chronic migraine (confirmed, since 2021)".
+    return _("{name} ({details})").format(name=name, details=details)
 
 
 def list_text(items: list[str]) -> str:

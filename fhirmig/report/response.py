@@ -14,7 +14,7 @@ from typing import Any
 
 from fhirmig.analysis.types import ResponseWindow, Stats, TreatmentResponse
 from fhirmig.diary.model import Attack, Diary
-from fhirmig.report.i18n import N_, _, fmt_date, ngettext, pgettext
+from fhirmig.report.i18n import N_, _, fmt_date, joined, ngettext, pgettext
 from fhirmig.report.messages import message
 from fhirmig.report.styles import paragraph, styles, text_paragraph
 from fhirmig.report.topics import change_words
@@ -51,7 +51,7 @@ def _responders(response: TreatmentResponse) -> str:
         )
         for level in RESPONDER_LEVELS
     ]
-    return ", ".join(words)
+    return joined(words, comma=True)
 
 
 def _reason(reason: str | None) -> str:
@@ -175,7 +175,7 @@ def review_attacks(
         for a in attacks
         if any(first <= a.start.astimezone(tz).date() <= last for first, last in windows)
     ]
-    names = "; ".join(sorted({treatment_label(diary, r) for r in stats.treatment_response}))
+    names = joined(sorted({treatment_label(diary, r) for r in stats.treatment_response}))
     scope = ngettext(
         "in the {count} treatment-response window ({names})",
         "in the {count} treatment-response windows ({names})",

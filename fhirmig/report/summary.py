@@ -35,8 +35,10 @@ from fhirmig.report.i18n import (
     fmt_date,
     fmt_decimal,
     fmt_partial_date,
+    joined,
     ngettext,
     npgettext,
+    qualified,
     vocabulary_name,
 )
 from fhirmig.report.messages import message
@@ -192,7 +194,7 @@ def not_counted_text(diary: Diary, stats: Stats) -> str | None:
     names = list(left_other(m for m in diary.medications if m.id in used))
     if not names:
         return None
-    return _("Not counted as acute medication: {names}").format(names=", ".join(names))
+    return _("Not counted as acute medication: {names}").format(names=joined(names, comma=True))
 
 
 def condition_text(c: Condition) -> str:
@@ -208,7 +210,7 @@ def condition_text(c: Condition) -> str:
     if c.onset:
         parts.append(_("since {onset}").format(onset=fmt_partial_date(c.onset)))
     name = c.text or _capitalised(vocabulary_name(c.code or "", "condition"))
-    return f"{name} ({', '.join(parts)})" if parts else name
+    return qualified(name, joined(parts, comma=True)) if parts else name
 
 
 def _capitalised(words: str) -> str:
@@ -233,10 +235,10 @@ def treatments_text(diary: Diary, last: date | None) -> str:
             if later:
                 after = sorted(d for d in t.dates if d not in held)
                 span += _(", {count} after the period ({dates})").format(
-                    count=later, dates=", ".join(fmt_date(d) for d in after)
+                    count=later, dates=joined((fmt_date(d) for d in after), comma=True)
                 )
         items.append(f"{treatment_name(diary, t)}{span}")
-    return "; ".join(items)
+    return joined(items)
 
 
 def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> Any:
@@ -245,7 +247,7 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     st = styles()
     p = diary.patient
     shown = p.identifiers[:PAGE_ONE_IDENTIFIERS]
-    ids = "; ".join(f"{i.value} ({i.system})" for i in shown) or "–"
+    ids = joined(qualified(i.value, i.system) for i in shown) or "–"
     if len(p.identifiers) > len(shown):
         ids += _("; and {count} more").format(count=len(p.identifiers) - len(shown))
     lab = label_width(
@@ -266,7 +268,7 @@ def _who(diary: Diary, stats: Stats, generated: date | None, width: float) -> An
     period = npgettext(
         "period", "{period} ({count} day, {timezone})", "{period} ({count} days, {timezone})", days
     ).format(period=period_text(stats), count=days, timezone=p.timezone)
-    diagnoses = "; ".join(condition_text(c) for c in diary.conditions) or _("none recorded")
+    diagnoses = joined(condition_text(c) for c in diary.conditions) or _("none recorded")
     treatments = treatments_text(diary, stats.period_to) or _("none recorded")
 
     def key(text: str) -> Any:

@@ -16,7 +16,7 @@ from fhirmig.diary.model import Diary
 from fhirmig.report.charts import medication_chart
 from fhirmig.report.findings import band_words, exposure_words, grade_text
 from fhirmig.report.fonts import markup
-from fhirmig.report.i18n import _, fmt_date, pgettext, vocabulary_name
+from fhirmig.report.i18n import _, fmt_date, joined, pgettext, vocabulary_name
 from fhirmig.report.styles import UserText, paragraph, styles
 from fhirmig.report.tables import data_table, num, pct
 from fhirmig.report.topics import treatment_name
@@ -133,9 +133,12 @@ def _sessions(dates: list[date], last: date | None) -> str:
     """Session dates, those after the period's end marked ``(after the period)``."""
     if not dates:
         return "–"
-    return ", ".join(
-        fmt_date(d) + (_(" (after the period)") if last is not None and d > last else "")
-        for d in sorted(dates)
+    return joined(
+        (
+            fmt_date(d) + (_(" (after the period)") if last is not None and d > last else "")
+            for d in sorted(dates)
+        ),
+        comma=True,
     )
 
 

@@ -20,6 +20,7 @@ from fhirmig.report.i18n import (
     _,
     fmt_decimal,
     fmt_percent,
+    joined,
     ngettext,
     npgettext,
     vocabulary_name,
@@ -94,7 +95,7 @@ def _overuse(diary: Diary, stats: Stats) -> list[Topic]:
         unit = npgettext("overuse topic", "month", "months", count)
         using = preventives_in_use(diary, stats.period_to)
         if using:
-            names = "; ".join(treatment_name(diary, t) for t in using)
+            names = joined(treatment_name(diary, t) for t in using)
             out.append(
                 Topic(10, message("topic.overuse_preventive", count=count, unit=unit, names=names))
             )
@@ -112,7 +113,7 @@ def _disability(stats: Stats) -> list[Topic]:
         if (q.instrument == "MIDAS" and q.grade in ("III", "IV"))
         or (q.instrument == "HIT-6" and q.score >= 60)
     ]
-    return [Topic(30, message("topic.disability", scores="; ".join(high)))] if high else []
+    return [Topic(30, message("topic.disability", scores=joined(high)))] if high else []
 
 
 def _diagnosis(diary: Diary, profile: AttackProfile) -> list[Topic]:
@@ -186,7 +187,7 @@ def _patterns(stats: Stats) -> list[Topic]:
         ]
         if associated:
             where += _(", more often with {triggers} (an association)").format(
-                triggers=", ".join(associated)
+                triggers=joined(associated, comma=True)
             )
         out.append(
             Topic(

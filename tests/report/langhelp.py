@@ -89,7 +89,11 @@ def write_pseudo_catalogue(
     with path.open("wb") as out:
         write_po(out, catalog)
     # its ids without letters read the same in any language
-    same = [m.id for m in template_messages() if isinstance(m.id, str) and change(m.id) == m.id]
+    same = [
+        f"{m.context}|{m.id}" if m.context else m.id
+        for m in template_messages()
+        if isinstance(m.id, str) and change(m.id) == m.id
+    ]
     (folder / language / "identical.txt").write_text("\n".join(same) + "\n", encoding="utf-8")
     return path
 
