@@ -21,6 +21,8 @@ from fhirmig.report.fonts import (
     register_fonts,
     text_width,
 )
+from fhirmig.report.kinsoku import break_before
+from fhirmig.report.kinsoku import install as install_kinsoku
 
 __all__ = [
     "HEADER_FILL",
@@ -188,9 +190,11 @@ def _hyphen_style(style: Any) -> Any:
 
 
 def _cjk_style(style: Any) -> Any:
-    """``style`` breaking lines between CJK characters (one copy per style, kept)."""
+    """``style`` breaking lines between CJK characters, by the Japanese rules of which marks
+    may not start or end a line (:mod:`fhirmig.report.kinsoku`); one copy per style, kept."""
     from reportlab.lib.styles import ParagraphStyle
 
+    install_kinsoku()
     found = _CJK_STYLES.get(style.name)
     if found is None or found.parent is not style:
         found = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
@@ -317,6 +321,7 @@ def _cut_word(word: str, width: float, font: str, size: float) -> list[str]:
                 low = mid
             else:
                 high = mid - 1
+        low = break_before(word, low) or low  # kinsoku: no closing mark first on a line
         pieces.append(word[:low])
         word = word[low:]
     pieces.append(word)
