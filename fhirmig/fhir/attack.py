@@ -15,7 +15,9 @@ number itself is kept in a component of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from fhirmig.diary.model import Attack, Twitch
@@ -31,9 +33,9 @@ from fhirmig.fhir.context import (
     quantity,
     text,
 )
-from fhirmig.fhir.fields import ATTACK_COMPONENTS, Component
+from fhirmig.fhir.fields import ATTACK_COMPONENTS
 from fhirmig.fhir.gate import share
-from fhirmig.fhir.terminology import concept
+from fhirmig.fhir.terminology import concept, key_concept
 
 __all__ = [
     "MS_CATEGORY_PATIENT",
@@ -71,19 +73,41 @@ def severity_of(score: int) -> str | None:
     return None
 
 
-def _component(code: dict[str, Any], **value: Any) -> dict[str, Any]:
-    return {"code": code, **value}
-
-
 def _duration(minutes: float) -> dict[str, Any]:
-    return _component(cc("element", "duration"), valueQuantity=quantity(minutes, "min", "min"))
+    return {"code": _codes().duration, "valueQuantity": quantity(minutes, "min", "min")}
+
+
+@dataclass(frozen=True, slots=True)
+class _Codes:
+    """The fixed codes of the attack mapping, looked up once (they are shared)."""
+
+    symptom: dict[str, Any]
+    duration: dict[str, Any]
+    severity: dict[str, Any]
+    twitch_intensity: dict[str, Any]
+    #: per :data:`ATTACK_COMPONENTS` entry: (its index, field, code, value kind, vocabulary)
+    components: tuple[tuple[int, str, dict[str, Any], str, str], ...]
+
+
+@lru_cache(maxsize=1)
+def _codes() -> _Codes:
+    return _Codes(
+        symptom=cc("element", "symptom"),
+        duration=cc("element", "duration"),
+        severity=cc("element", "symptom-severity"),
+        twitch_intensity=cc("observation", "twitch-intensity"),
+        components=tuple(
+            (i, spec.field, cc(*spec.code), spec.value, str(spec.vocabulary))
+            for i, spec in enumerate(ATTACK_COMPONENTS)
+        ),
+    )
 
 
 def _symptom_base(ctx: Ctx, kind: str, record: str) -> dict[str, Any]:
     obs = ctx.base("Observation", kind, record)
     obs["status"] = "final"
     obs["category"] = [SYMPTOM_CATEGORY]
-    obs["code"] = cc("element", "symptom")
+    obs["code"] = _codes().symptom
     obs["subject"] = ctx.patient_ref
     obs["performer"] = [ctx.patient_ref]
     return obs
@@ -101,61 +125,75 @@ def attack_period(a: Attack) -> dict[str, Any]:
     return period
 
 
-def _value(spec: Component, item: Any) -> dict[str, Any]:
-    """The ``value[x]`` (and extension) of one component of a field's value or list item."""
-    if spec.value == "integer":
-        return {"valueInteger": item}
-    if spec.value == "boolean":
-        return {"valueBoolean": item}
-    if spec.value == "minutes":
-        return {"valueQuantity": quantity(item, "min", "min")}
-    if spec.value == "string":
-        return {"valueString": text(item)}
-    if spec.value == "relief":
-        out: dict[str, Any] = {"valueCodeableConcept": concept(str(spec.vocabulary), item.method)}
+#: (component index, value) -> the shared component of a value that repeats: a coded key
+#: (with its effect, for a relief method), a 0-10 rating or a yes/no. Checked once by the
+#: gate when made: never modify one. As small as the vocabulary table.
+_SHARED_COMPONENTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _new_component(
+    key: tuple[Any, ...], code: dict[str, Any], kind: str, vocabulary: str, item: Any
+) -> dict[str, Any]:
+    """The component of one value of a field (:func:`_attack_components`), shared through
+    :data:`_SHARED_COMPONENTS` when the value is one that repeats."""
+    comp: dict[str, Any]
+    if kind == "integer":
+        comp = {"code": code, "valueInteger": item}
+        repeats = item.__class__ is int and 0 <= item <= 10
+    elif kind == "boolean":
+        comp = {"code": code, "valueBoolean": item}
+        repeats = item.__class__ is bool
+    elif kind == "minutes":
+        return {"code": code, "valueQuantity": quantity(item, "min", "min")}
+    elif kind == "string":
+        return {"code": code, "valueString": text(item)}
+    elif kind == "relief":
+        coded = key_concept(vocabulary, item.method)
+        comp = {"code": code, "valueCodeableConcept": coded or {"text": text(item.method)}}
         if item.effect is not None:
-            out["extension"] = [ext("effect", valueCode=item.effect)]
-        return out
-    return {"valueCodeableConcept": concept(str(spec.vocabulary), item)}
+            comp["extension"] = [ext("effect", valueCode=item.effect)]
+        repeats = coded is not None
+    else:
+        coded = key_concept(vocabulary, item)
+        comp = {"code": code, "valueCodeableConcept": coded or {"text": text(item)}}
+        repeats = coded is not None
+    if repeats:
+        comp = _SHARED_COMPONENTS[key] = share(comp, "ObservationComponent")
+    return comp
 
 
 def _attack_components(a: Attack) -> list[dict[str, Any]]:
     """The attack's components, field by field in :data:`ATTACK_COMPONENTS` order."""
     comps = []
-    for spec in ATTACK_COMPONENTS:
-        value = getattr(a, spec.field)
+    shared = _SHARED_COMPONENTS
+    for i, name, code, kind, vocabulary in _codes().components:
+        value = getattr(a, name)
         if value is None:
             continue
-        code = cc(*spec.code)
-        for item in value if isinstance(value, list) else (value,):
-            comps.append({"code": code, **_value(spec, item)})
+        for item in value if value.__class__ is list else (value,):
+            key = (i, item.method, item.effect) if kind == "relief" else (i, item)
+            comps.append(shared.get(key) or _new_component(key, code, kind, vocabulary, item))
     return comps
 
 
-def _label(vocabulary: str, value: str) -> str:
-    return str(concept(vocabulary, value).get("text", value))
-
-
 def _twitch(ctx: Ctx, record: str, t: Twitch, period: dict[str, Any]) -> dict[str, Any]:
+    codes = _codes()
     obs = _symptom_base(ctx, "twitch", record)
     if t.start is not None:
-        obs["effectiveDateTime"] = fhir_datetime(t.start)
+        obs["effectiveDateTime"] = when = fhir_datetime(t.start)
     else:
         obs["effectivePeriod"] = period
     obs["valueCodeableConcept"] = concept("symptom", "muscle-twitching")
-    obs["bodySite"] = concept("body-site", t.location)
-    comps = []
+    obs["bodySite"] = site = concept("body-site", t.location)
+    comps: list[dict[str, Any]] = []
     severity = None
     if t.intensity is not None:
         severity = severity_of(t.intensity)
         if severity is not None:
             comps.append(
-                _component(
-                    cc("element", "symptom-severity"),
-                    valueCodeableConcept=concept("severity", severity),
-                )
+                {"code": codes.severity, "valueCodeableConcept": concept("severity", severity)}
             )
-        comps.append(_component(cc("observation", "twitch-intensity"), valueInteger=t.intensity))
+        comps.append({"code": codes.twitch_intensity, "valueInteger": t.intensity})
     if t.duration_minutes is not None:
         comps.append(_duration(t.duration_minutes))
     if comps:
@@ -163,18 +201,18 @@ def _twitch(ctx: Ctx, record: str, t: Twitch, period: dict[str, Any]) -> dict[st
     if (described := note(t.description)) is not None:
         obs["note"] = described
     obs["text"] = narrative(
-        f"Muscle twitching: {_label('body-site', t.location)}",
+        f"Muscle twitching: {site['text']}",
         f"intensity {t.intensity}/10 ({severity or 'none'})" if t.intensity is not None else None,
-        f"from {obs['effectiveDateTime']}" if t.start is not None else "during the attack",
+        f"from {when}" if t.start is not None else "during the attack",
         t.description,
     )
     return obs
 
 
-def _attack_narrative(a: Attack, period: dict[str, Any]) -> dict[str, Any]:
+def _attack_narrative(a: Attack, period: dict[str, Any], label: str) -> dict[str, Any]:
     when = f"{period['start']} to {period['end']}" if "end" in period else f"from {period['start']}"
     return narrative(
-        f"{_label('attack-kind', a.kind)} attack, {when}",
+        f"{label} attack, {when}",
         f"pain {a.intensity}/10",
         "with aura" if a.aura else None,
         plural(len(a.symptoms), "symptom") if a.symptoms else None,
@@ -185,41 +223,50 @@ def _attack_narrative(a: Attack, period: dict[str, Any]) -> dict[str, Any]:
 
 def attack_resources(
     ctx: Ctx, a: Attack, names: Mapping[str, str] | None = None
-) -> Iterator[dict[str, Any]]:
+) -> list[dict[str, Any]]:
     """The attack Observation, then its symptom and twitch Observations, then its intakes.
 
     ``names`` maps catalogue ids to medication names (for the intakes' narrative).
     """
     period = attack_period(a)
-    members: list[dict[str, Any]] = []
-    for i, s in enumerate(a.symptoms):
-        obs = _symptom_base(ctx, "symptom", f"{a.id}#{i}")
-        obs["effectivePeriod"] = period
-        obs["valueCodeableConcept"] = concept("symptom", s)
-        obs["text"] = narrative(
-            f"Symptom: {_label('symptom', s)}", f"during the attack {period['start']}"
-        )
-        members.append(obs)
-    members.extend(_twitch(ctx, f"{a.id}#{i}", t, period) for i, t in enumerate(a.twitching))
-
+    start = period["start"]
     obs = _symptom_base(ctx, "attack", a.id)
+    out = [obs]
+    if a.symptoms:
+        during = f"during the attack {start}"
+        for i, s in enumerate(a.symptoms):
+            member = _symptom_base(ctx, "symptom", f"{a.id}#{i}")
+            member["effectivePeriod"] = period
+            member["valueCodeableConcept"] = coded = concept("symptom", s)
+            member["text"] = narrative(f"Symptom: {coded['text']}", during)
+            out.append(member)
+    out.extend(_twitch(ctx, f"{a.id}#{i}", t, period) for i, t in enumerate(a.twitching))
+
     obs["effectivePeriod"] = period
-    obs["valueCodeableConcept"] = concept("attack-kind", a.kind)
+    obs["valueCodeableConcept"] = kind = concept("attack-kind", a.kind)
     if a.pain_locations:
         obs["bodySite"] = concept("body-site", a.pain_locations[0])
     obs["component"] = _attack_components(a)
-    if members:
-        obs["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in members]
+    if len(out) > 1:
+        obs["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in out[1:]]
     if (notes := note(a.notes)) is not None:
         obs["note"] = notes
     if a.extra is not None:
         extra = json.dumps(a.extra, ensure_ascii=True, separators=(",", ":"))
         obs["extension"] = [ext("extra", valueString=extra)]
-    obs["text"] = _attack_narrative(a, period)
-    yield obs
-    yield from members
+    obs["text"] = _attack_narrative(a, period, kind["text"])
+    if a.medications:
+        out.extend(_intakes(ctx, a, obs["id"], start, names or {}))
+    return out
 
-    attack_ref = ctx.ref("Observation", "attack", a.id)
+
+def _intakes(
+    ctx: Ctx, a: Attack, attack_id: str, start: str, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The attack's intakes as MedicationStatements, ``reasonReference`` the attack."""
+    attack_ref = {"reference": f"Observation/{attack_id}"}
+    reason = f"for the attack of {start}"
+    out = []
     for i, intake in enumerate(a.medications):
         ms = ctx.base("MedicationStatement", "intake", f"{a.id}#{i}")
         ms["status"] = "completed"
@@ -227,19 +274,19 @@ def attack_resources(
         ms["medicationReference"] = ctx.ref("Medication", "medication", intake.medication)
         ms["subject"] = ctx.patient_ref
         if intake.taken is not None:
-            ms["effectiveDateTime"] = fhir_datetime(intake.taken)
+            ms["effectiveDateTime"] = taken = fhir_datetime(intake.taken)
         ms["informationSource"] = ctx.patient_ref
         ms["reasonReference"] = [attack_ref]
         if intake.dose is not None:
             ms["dosage"] = [{"text": text(intake.dose)}]
         if intake.relief is not None:
             ms["extension"] = [ext("effect", valueCode=intake.relief)]
-        name = (names or {}).get(intake.medication, intake.medication)
         ms["text"] = narrative(
-            f"Medication taken: {name}",
+            f"Medication taken: {names.get(intake.medication, intake.medication)}",
             intake.dose,
-            f"at {ms['effectiveDateTime']}" if intake.taken is not None else None,
+            f"at {taken}" if intake.taken is not None else None,
             f"relief {intake.relief}" if intake.relief is not None else None,
-            f"for the attack of {period['start']}",
+            reason,
         )
-        yield ms
+        out.append(ms)
+    return out

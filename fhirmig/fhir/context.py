@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -10,7 +11,7 @@ from typing import Any, Final
 
 from fhirmig.diary.timeparse import format_datetime
 from fhirmig.fhir.gate import share
-from fhirmig.fhir.ids import extension_url, identifier, reference, resource_id
+from fhirmig.fhir.ids import extension_url, patient_identifiers, patient_ids, reference
 from fhirmig.fhir.profiles import Profile, us_core_profile
 from fhirmig.fhir.terminology import coding
 
@@ -87,17 +88,23 @@ def narrative(*parts: str | None) -> dict[str, Any]:
     Every part is plain text (diary texts are cut at :data:`NARRATIVE_LIMIT` characters);
     the ``div`` holds no markup but the XHTML ``div`` itself, so it is always well formed.
     """
-    shown = []
-    for part in parts:
-        if part:
-            cut = part if len(part) <= NARRATIVE_LIMIT else part[: NARRATIVE_LIMIT - 1] + "\u2026"
-            if not (cut.isascii() and cut.isprintable()):  # only diary texts need cleaning
-                cut = text(cut)
-            shown.append(
-                escape(cut, quote=False) if ("<" in cut or ">" in cut or "&" in cut) else cut
-            )
-    body = "; ".join(shown) or "(no details)"
-    return {"status": "generated", "div": f"{_XHTML}{body}</div>"}
+    shown = [part for part in parts if part]
+    body = "; ".join(shown)
+    if (  # the usual narrative: short printable ASCII parts with nothing to escape
+        body.isascii()
+        and body.isprintable()
+        and "<" not in body
+        and ">" not in body
+        and "&" not in body
+        and (len(body) <= NARRATIVE_LIMIT or max(map(len, shown)) <= NARRATIVE_LIMIT)
+    ):
+        return {"status": "generated", "div": f"{_XHTML}{body or '(no details)'}</div>"}
+    for i, part in enumerate(shown):
+        cut = part if len(part) <= NARRATIVE_LIMIT else part[: NARRATIVE_LIMIT - 1] + "\u2026"
+        if not (cut.isascii() and cut.isprintable()):  # only diary texts need cleaning
+            cut = text(cut)
+        shown[i] = escape(cut, quote=False) if ("<" in cut or ">" in cut or "&" in cut) else cut
+    return {"status": "generated", "div": f"{_XHTML}{'; '.join(shown)}</div>"}
 
 
 def plural(n: int, word: str) -> str:
@@ -141,6 +148,11 @@ def quantity(value: float, unit: str, code: str) -> dict[str, Any]:
     return {"value": number(value), "unit": unit, "system": UCUM, "code": code}
 
 
+#: Record kinds whose ids other resources refer to (an intake to its attack and its
+#: catalogue medication, a summary to the attacks it counts): :meth:`Ctx.rid` remembers them.
+_REFERRED: Final = ("attack", "medication")
+
+
 @dataclass(frozen=True, slots=True)
 class Ctx:
     """The patient every resource belongs to, and the labels every resource carries."""
@@ -152,12 +164,22 @@ class Ctx:
     patient_rid: str = field(init=False)
     _patient_reference: str = field(init=False, repr=False, compare=False)
     _plain: bool = field(init=False, repr=False, compare=False)
+    _new_id: Callable[[str, str], str] = field(init=False, repr=False, compare=False)
+    _identifier: Callable[[str, str], dict[str, Any]] = field(
+        init=False, repr=False, compare=False
+    )
+    #: kind -> record -> id, for the kinds of :data:`_REFERRED`
+    _known: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        rid = resource_id(self.patient_id, "patient", "")
+        new_id = patient_ids(self.patient_id)
+        rid = new_id("patient", "")
         object.__setattr__(self, "patient_rid", rid)
         object.__setattr__(self, "_patient_reference", reference("Patient", rid)["reference"])
         object.__setattr__(self, "_plain", self.profile != "us-core" and not self.deidentified)
+        object.__setattr__(self, "_new_id", new_id)
+        object.__setattr__(self, "_identifier", patient_identifiers(self.patient_id))
+        object.__setattr__(self, "_known", {kind: {} for kind in _REFERRED})
 
     @property
     def patient_ref(self) -> dict[str, Any]:
@@ -165,23 +187,33 @@ class Ctx:
         return {"reference": self._patient_reference}
 
     def rid(self, kind: str, record: str) -> str:
-        """The id of one record of this patient."""
-        return resource_id(self.patient_id, kind, record)
+        """The id of one record of this patient (:func:`~fhirmig.fhir.ids.resource_id`).
+
+        The ids of records other resources refer to are computed once per context.
+        """
+        known = self._known.get(kind)
+        if known is None:
+            return self._new_id(kind, record)
+        found = known.get(record)
+        if found is None:
+            found = known[record] = self._new_id(kind, record)
+        return found
 
     def ref(self, resource_type: str, kind: str, record: str) -> dict[str, Any]:
         """A reference to one record of this patient."""
-        return reference(resource_type, self.rid(kind, record))
+        return {"reference": f"{resource_type}/{self.rid(kind, record)}"}
 
     def base(self, resource_type: str, kind: str, record: str) -> dict[str, Any]:
         """A new resource: type, id, business identifier and (if de-identified) its label."""
         res: dict[str, Any] = {
             "resourceType": resource_type,
             "id": self.rid(kind, record),
-            "identifier": [identifier(self.patient_id, kind, record)],
+            "identifier": [self._identifier(kind, record)],
         }
-        meta = self.meta(resource_type, kind)
-        if meta is not None:
-            res["meta"] = meta
+        if not self._plain:
+            meta = self.meta(resource_type, kind)
+            if meta is not None:
+                res["meta"] = meta
         return res
 
     @property

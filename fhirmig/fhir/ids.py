@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote
@@ -23,6 +24,8 @@ __all__ = [
     "NAMESPACE",
     "extension_url",
     "identifier",
+    "patient_identifiers",
+    "patient_ids",
     "record_id_of",
     "record_kind_of",
     "reference",
@@ -69,6 +72,24 @@ def resource_id(patient_id: str, kind: str, record_id: str) -> str:
     return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
+def patient_ids(patient_id: str) -> Callable[[str, str], str]:
+    """:func:`resource_id` of one patient as a function of ``(kind, record id)``.
+
+    The namespace and patient part of the hashed name are encoded once, not per id (a
+    conversion names every resource of one patient).
+    """
+    prefix = _NS_BYTES + f"{patient_id}|".encode()
+    sha1 = hashlib.sha1
+    variant = _VARIANT
+
+    def rid(kind: str, record_id: str) -> str:
+        x = sha1(prefix + f"{kind}|{record_id}".encode(), usedforsecurity=False).hexdigest()
+        # version 5 in the high nibble of byte 6, variant 10 in the top bits of byte 8
+        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{variant[x[16]]}{x[17:20]}-{x[20:32]}"
+
+    return rid
+
+
 def _part(text: str) -> str:
     """One part of an identifier value: ``/``, ``%``, controls and non-ASCII encoded."""
     if text.isascii() and text.isprintable() and "/" not in text and "%" not in text:
@@ -85,6 +106,24 @@ def identifier(patient_id: str, kind: str, record_id: str) -> dict[str, Any]:
         "system": _SID_PREFIX + kind,
         "value": f"{_patient_part(patient_id)}/{_part(record_id)}",
     }
+
+
+def patient_identifiers(patient_id: str) -> Callable[[str, str], dict[str, Any]]:
+    """:func:`identifier` of one patient as a function of ``(kind, record id)`` (the
+    patient part of every value encoded once)."""
+    head = _part(patient_id) + "/"
+
+    def ident(kind: str, record_id: str) -> dict[str, Any]:
+        if (
+            record_id.isascii()
+            and record_id.isprintable()
+            and "/" not in record_id
+            and "%" not in record_id
+        ):
+            return {"system": _SID_PREFIX + kind, "value": head + record_id}
+        return {"system": _SID_PREFIX + kind, "value": head + _part(record_id)}
+
+    return ident
 
 
 def record_kind_of(system: str) -> str | None:

@@ -27,6 +27,7 @@ __all__ = [
     "Term",
     "coding",
     "concept",
+    "key_concept",
     "key_of",
     "load_table",
     "local_key",
@@ -121,6 +122,14 @@ def _key_concept(vocabulary: str, key: str) -> dict[str, Any]:
 #: (vocabulary, key) -> its shared concept: one look-up per value of a resource (the keys
 #: are the table's, so this stays as small as the table).
 _KEY_CONCEPTS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def key_concept(vocabulary: str, value: str) -> dict[str, Any] | None:
+    """The shared CodeableConcept of a key (see :func:`concept`); None for free text."""
+    known = _KEY_CONCEPTS.get((vocabulary, value))
+    if known is None and terms(vocabulary, value):
+        known = _KEY_CONCEPTS[vocabulary, value] = _key_concept(vocabulary, value)
+    return known
 
 
 def concept(vocabulary: str, value: str) -> dict[str, Any]:
