@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from itertools import chain, count, repeat
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -25,7 +26,7 @@ from fhirmig.fhir.patient import (
     device_resource,
     medication_resource,
     patient_resource,
-    provenance_resource,
+    provenance_of,
     recorded_instant,
 )
 from fhirmig.fhir.profiles import Profile, check_profile
@@ -112,48 +113,47 @@ def shared_resources(
     ctx = Ctx(
         diary.patient.id, deidentified=bool(diary.deidentified), profile=check_profile(profile)
     )
-    recorded = recorded_instant(diary) if provenance else ""
-    targets: list[dict[str, Any]] = []
-    chunks = 0
     device = None if ctx.us_core else device_resource(ctx)
-    device_id = None if device is None else str(device["id"])
     names = {m.id: m.name for m in diary.medications}
-
-    def note(res: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        nonlocal targets, chunks
-        yield res
-        if provenance:
-            targets.append({"resourceType": res["resourceType"], "id": res["id"]})
-            if len(targets) == PROVENANCE_TARGETS:
-                yield provenance_resource(ctx, chunks, targets, device_id, recorded)
-                targets, chunks = [], chunks + 1
-
-    yield from note(patient_resource(ctx, diary.patient, identifier_system, diary))
-    if device is not None:
+    records = chain(
+        map(condition_resource, repeat(ctx), diary.conditions),
+        map(medication_resource, repeat(ctx), diary.medications),
+        chain.from_iterable(map(attack_resources, repeat(ctx), diary.attacks, repeat(names))),
+        chain.from_iterable(map(day_resources, repeat(ctx), diary.days)),
+        map(treatment_resource, repeat(ctx), diary.treatments),
+        map(questionnaire_resource, repeat(ctx), diary.questionnaires, count()),
+        _summaries(ctx, diary, stats) if summaries else (),
+        extra or (),
+    )
+    patient = patient_resource(ctx, diary.patient, identifier_system, diary)
+    if not provenance:
+        yield patient
+        if device is not None:
+            yield device
+        yield from records
+        return
+    recorded = recorded_instant(diary)
+    device_id = None if device is None else str(device["id"])
+    targets: list[dict[str, Any]] = [{"reference": f"Patient/{patient['id']}"}]
+    chunks = 0
+    yield patient  # (a first chunk is never full with the Patient alone)
+    if device is not None:  # the Device is no target: it is the Provenance's agent
         yield device
-    for c in diary.conditions:
-        yield from note(condition_resource(ctx, c))
-    for m in diary.medications:
-        yield from note(medication_resource(ctx, m))
-    for a in diary.attacks:
-        for res in attack_resources(ctx, a, names):
-            yield from note(res)
-    for d in diary.days:
-        for res in day_resources(ctx, d):
-            yield from note(res)
-    for t in diary.treatments:
-        yield from note(treatment_resource(ctx, t))
-    for i, q in enumerate(diary.questionnaires):
-        yield from note(questionnaire_resource(ctx, q, i))
-    if summaries:
-        from fhirmig.fhir.summary import summary_resources
-
-        for res in summary_resources(diary, stats, profile=ctx.profile):
-            yield from note(res)
-    for res in extra or ():
-        yield from note(res)
+    for res in records:
+        yield res
+        targets.append({"reference": f"{res['resourceType']}/{res['id']}"})
+        if len(targets) == PROVENANCE_TARGETS:
+            yield provenance_of(ctx, chunks, targets, device_id, recorded)
+            targets, chunks = [], chunks + 1
     if targets:
-        yield provenance_resource(ctx, chunks, targets, device_id, recorded)
+        yield provenance_of(ctx, chunks, targets, device_id, recorded)
+
+
+def _summaries(ctx: Ctx, diary: Diary, stats: Stats | None) -> Iterator[dict[str, Any]]:
+    """The summary Observations, computed when the stream reaches them."""
+    from fhirmig.fhir.summary import summary_resources
+
+    yield from summary_resources(diary, stats, profile=ctx.profile, ctx=ctx)
 
 
 def diary_to_resources(

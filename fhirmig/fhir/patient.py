@@ -20,6 +20,7 @@ __all__ = [
     "device_resource",
     "medication_resource",
     "patient_resource",
+    "provenance_of",
     "provenance_resource",
     "recorded_instant",
 ]
@@ -239,9 +240,18 @@ def provenance_resource(
     Without ``device_id`` (US Core: a Device agent needs an organisation it acts for,
     provenance-1, which a patient's diary does not have) the patient is the only agent.
     """
+    refs = [reference(t["resourceType"], t["id"]) for t in targets]
+    return provenance_of(ctx, chunk, refs, device_id, recorded)
+
+
+def provenance_of(
+    ctx: Ctx, chunk: int, targets: list[dict[str, Any]], device_id: str | None, recorded: str
+) -> dict[str, Any]:
+    """:func:`provenance_resource` of the chunk's ``Type/id`` references (the list becomes
+    the Provenance's ``target``), for a stream that makes them as it goes."""
     res = ctx.base("Provenance", "provenance", str(chunk))
     del res["identifier"]  # Provenance has no identifier element in R4
-    res["target"] = [reference(t["resourceType"], t["id"]) for t in targets]
+    res["target"] = targets
     res["recorded"] = recorded
     res["agent"] = [
         {

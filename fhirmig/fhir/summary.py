@@ -65,12 +65,17 @@ def _days(n: int) -> dict[str, Any]:
 
 
 def summary_resources(
-    diary: Diary, stats: Stats | None = None, *, profile: Profile = "r4"
+    diary: Diary,
+    stats: Stats | None = None,
+    *,
+    profile: Profile = "r4",
+    ctx: Ctx | None = None,
 ) -> list[dict[str, Any]]:
     """The summary Observations of the diary's whole period (empty for an empty period).
 
     ``stats`` defaults to ``compute_stats(diary)`` (the default definitions); ``profile``
-    ``us-core`` makes them claim US Core's simple observation.
+    ``us-core`` makes them claim US Core's simple observation. ``ctx``: the context of the
+    diary's other resources when the caller has it (their attack ids are known there).
     """
     if stats is None:
         from fhirmig.analysis import compute_stats
@@ -78,7 +83,8 @@ def summary_resources(
         stats = compute_stats(diary)
     if stats.period_from is None or stats.period_to is None:
         return []
-    ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified), profile=profile)
+    if ctx is None or ctx.profile != profile:
+        ctx = Ctx(diary.patient.id, deidentified=bool(diary.deidentified), profile=profile)
     period = {"start": fhir_date(stats.period_from), "end": fhir_date(stats.period_to)}
     attack_ids = sorted({a for day in stats.day_table for a in day.attack_ids})
     derived = [ctx.ref("Observation", "attack", a) for a in attack_ids]
