@@ -85,6 +85,8 @@ class _Codes:
     duration: dict[str, Any]
     severity: dict[str, Any]
     twitch_intensity: dict[str, Any]
+    #: the ``derived-from`` extension of an end computed from the duration
+    from_duration: dict[str, Any]
     #: per :data:`ATTACK_COMPONENTS` entry: (its index, field, code, value kind, vocabulary)
     components: tuple[tuple[int, str, dict[str, Any], str, str], ...]
 
@@ -96,6 +98,7 @@ def _codes() -> _Codes:
         duration=cc("element", "duration"),
         severity=cc("element", "symptom-severity"),
         twitch_intensity=cc("observation", "twitch-intensity"),
+        from_duration=share(ext("derived-from", valueCode="duration"), "Extension"),
         components=tuple(
             (i, spec.field, cc(*spec.code), spec.value, str(spec.vocabulary))
             for i, spec in enumerate(ATTACK_COMPONENTS)
@@ -104,24 +107,19 @@ def _codes() -> _Codes:
 
 
 def _symptom_base(ctx: Ctx, kind: str, record: str) -> dict[str, Any]:
-    obs = ctx.base("Observation", kind, record)
-    obs["status"] = "final"
-    obs["category"] = [SYMPTOM_CATEGORY]
-    obs["code"] = _codes().symptom
-    obs["subject"] = ctx.patient_ref
-    obs["performer"] = [ctx.patient_ref]
-    return obs
+    return ctx.observation(kind, record, [SYMPTOM_CATEGORY], _codes().symptom)
 
 
 def attack_period(a: Attack) -> dict[str, Any]:
     """The attack's ``effectivePeriod``: its start and its end, the end computed from the
     duration when the diary gives only that (marked by the ``derived-from`` extension)."""
+    if a.end is not None:
+        return {"start": fhir_datetime(a.start), "end": fhir_datetime(a.end)}
     period: dict[str, Any] = {"start": fhir_datetime(a.start)}
     end = a.effective_end
     if end is not None:
         period["end"] = fhir_datetime(end)
-        if a.end is None:
-            period["extension"] = [ext("derived-from", valueCode="duration")]
+        period["extension"] = [_codes().from_duration]
     return period
 
 

@@ -216,6 +216,31 @@ class Ctx:
                 res["meta"] = meta
         return res
 
+    def observation(
+        self, kind: str, record: str, category: list[dict[str, Any]], code: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A new final Observation of the patient, reported by the patient: :meth:`base`
+        with ``status``, ``category``, ``code``, ``subject`` and ``performer``."""
+        if self._plain:  # the usual resource, made in one go
+            ref = self._patient_reference
+            return {
+                "resourceType": "Observation",
+                "id": self.rid(kind, record),
+                "identifier": [self._identifier(kind, record)],
+                "status": "final",
+                "category": category,
+                "code": code,
+                "subject": {"reference": ref},
+                "performer": [{"reference": ref}],
+            }
+        obs = self.base("Observation", kind, record)
+        obs["status"] = "final"
+        obs["category"] = category
+        obs["code"] = code
+        obs["subject"] = self.patient_ref
+        obs["performer"] = [self.patient_ref]
+        return obs
+
     @property
     def us_core(self) -> bool:
         """Whether resources claim and meet the US Core profiles."""

@@ -86,26 +86,18 @@ def day_resources(ctx: Ctx, d: DayEntry) -> list[dict[str, Any]]:
         value = getattr(d, field)
         if value is None:
             continue
-        obs = ctx.base("Observation", "day-factor", f"{day}#{key}")
-        obs["status"] = "final"
-        obs["category"] = _category(category)
         code = concept("observation", key)
-        obs["code"] = code
-        obs["subject"] = ctx.patient_ref
+        obs = ctx.observation("day-factor", f"{day}#{key}", _category(category), code)
         obs["effectiveDateTime"] = day
-        obs["performer"] = [ctx.patient_ref]
         element, fhir_value, said = _factor_value(kind, value, unit, ucum)
         obs[element] = fhir_value
         label = str(code["text"])
         obs["text"] = narrative(f"{label}: {said}", f"on {day}")
         members.append(obs)
-    panel = ctx.base("Observation", "day", day)
-    panel["status"] = "final"
-    panel["category"] = _category("social-history")
-    panel["code"] = cc("observation", "daily-factors")
-    panel["subject"] = ctx.patient_ref
+    panel = ctx.observation(
+        "day", day, _category("social-history"), cc("observation", "daily-factors")
+    )
     panel["effectiveDateTime"] = day
-    panel["performer"] = [ctx.patient_ref]
     if members:
         panel["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in members]
     if (notes := note(d.notes)) is not None:
