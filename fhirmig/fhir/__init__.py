@@ -6,17 +6,26 @@
 Resources are plain dicts (``Type/id`` references) serialised with orjson; every
 resource written passes the gate of :mod:`fhirmig.fhir.gate`. Nothing here imports
 ``fhir.resources``.
+
+Names are imported on first use (``import fhirmig.fhir`` loads none of the stages), so a
+command pays only for the modules it runs: converting never loads the reverse mapping.
 """
 
-from fhirmig.fhir.bundle import collection_bundle, dumps, transaction_bundle, write_bundle
-from fhirmig.fhir.convert import FORMATS, convert_diary
-from fhirmig.fhir.document import document_reference
-from fhirmig.fhir.gate import check_resource
-from fhirmig.fhir.ids import BASE_URL, CODE_SYSTEM, DEFAULT_PATIENT_SYSTEM
-from fhirmig.fhir.mapping import diary_to_resources, iter_resources
-from fhirmig.fhir.ndjson import write_ndjson
-from fhirmig.fhir.reader import load_input, read_fhir
-from fhirmig.fhir.reverse import resources_to_diary
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fhirmig.fhir.bundle import collection_bundle, dumps, transaction_bundle, write_bundle
+    from fhirmig.fhir.convert import FORMATS, convert_diary
+    from fhirmig.fhir.document import document_reference
+    from fhirmig.fhir.gate import check_resource
+    from fhirmig.fhir.ids import BASE_URL, CODE_SYSTEM, DEFAULT_PATIENT_SYSTEM
+    from fhirmig.fhir.mapping import diary_to_resources, iter_resources
+    from fhirmig.fhir.ndjson import write_ndjson
+    from fhirmig.fhir.reader import load_input, read_fhir
+    from fhirmig.fhir.reverse import resources_to_diary
 
 __all__ = [
     "BASE_URL",
@@ -37,3 +46,37 @@ __all__ = [
     "write_bundle",
     "write_ndjson",
 ]
+
+#: public name -> the module that defines it, imported on first use (:func:`__getattr__`)
+_LAZY: dict[str, str] = {
+    "collection_bundle": "fhirmig.fhir.bundle",
+    "dumps": "fhirmig.fhir.bundle",
+    "transaction_bundle": "fhirmig.fhir.bundle",
+    "write_bundle": "fhirmig.fhir.bundle",
+    "FORMATS": "fhirmig.fhir.convert",
+    "convert_diary": "fhirmig.fhir.convert",
+    "document_reference": "fhirmig.fhir.document",
+    "check_resource": "fhirmig.fhir.gate",
+    "BASE_URL": "fhirmig.fhir.ids",
+    "CODE_SYSTEM": "fhirmig.fhir.ids",
+    "DEFAULT_PATIENT_SYSTEM": "fhirmig.fhir.ids",
+    "diary_to_resources": "fhirmig.fhir.mapping",
+    "iter_resources": "fhirmig.fhir.mapping",
+    "write_ndjson": "fhirmig.fhir.ndjson",
+    "load_input": "fhirmig.fhir.reader",
+    "read_fhir": "fhirmig.fhir.reader",
+    "resources_to_diary": "fhirmig.fhir.reverse",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

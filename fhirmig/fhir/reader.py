@@ -151,7 +151,6 @@ def parse_input(data: bytes, file: str) -> Diary:
     so a file is read the same way by every command.
     """
     from fhirmig.diary.reader import parse_diary_json
-    from fhirmig.fhir.reverse import resources_to_diary
 
     if file.lower().endswith(".ndjson"):
         resources = _ndjson_lines(data, file)
@@ -168,6 +167,8 @@ def parse_input(data: bytes, file: str) -> Diary:
     if not resources:
         raise MappingError(f"{file}: holds no resources")
     _check_references(resources, file)
+    from fhirmig.fhir.reverse import resources_to_diary  # not needed to read a diary
+
     return resources_to_diary(resources, source=file)
 
 
