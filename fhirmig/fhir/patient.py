@@ -203,10 +203,12 @@ def _latest_moment(diary: Diary) -> datetime | None:
     moments: list[datetime] = []
     for a in diary.attacks:
         moments.append(a.start)
-        if a.effective_end is not None:
-            moments.append(a.effective_end)
-        moments.extend(i.taken for i in a.medications if i.taken is not None)
-        moments.extend(t.start for t in a.twitching if t.start is not None)
+        if (end := a.effective_end) is not None:  # a property that computes: read it once
+            moments.append(end)
+        if a.medications:
+            moments.extend(i.taken for i in a.medications if i.taken is not None)
+        if a.twitching:
+            moments.extend(t.start for t in a.twitching if t.start is not None)
     days = [d.date for d in diary.days] + [q.date for q in diary.questionnaires]
     for t in diary.treatments:
         days.extend(x for x in (t.start, t.end, *t.dates) if x is not None)
