@@ -165,9 +165,7 @@ class Ctx:
     _patient_reference: str = field(init=False, repr=False, compare=False)
     _plain: bool = field(init=False, repr=False, compare=False)
     _new_id: Callable[[str, str], str] = field(init=False, repr=False, compare=False)
-    _identifier: Callable[[str, str], dict[str, Any]] = field(
-        init=False, repr=False, compare=False
-    )
+    _identifier: Callable[[str, str], dict[str, Any]] = field(init=False, repr=False, compare=False)
     #: kind -> record -> id, for the kinds of :data:`_REFERRED`
     _known: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
 

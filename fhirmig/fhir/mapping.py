@@ -106,9 +106,10 @@ def shared_resources(
     """The resources of :func:`iter_resources` without the copies, for writers that only
     serialise them (the Bundle and NDJSON writers, batch workers).
 
-    Fixed codes and coded vocabulary keys are the same objects in every resource and
-    every conversion of the process (checked once by the gate, which then trusts them):
-    never change what this yields.
+    Fixed codes, coded vocabulary keys and the attack components whose values repeat are
+    the same objects in every resource and every conversion of the process (checked once
+    by the gate, which then trusts them), and an attack's period and reasonReference are
+    shared by the resources of that attack: never change what this yields.
     """
     ctx = Ctx(
         diary.patient.id, deidentified=bool(diary.deidentified), profile=check_profile(profile)
