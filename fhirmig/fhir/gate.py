@@ -44,9 +44,15 @@ _INSTANT = (
 )
 
 
+# The expression of each predicate made by _rx, so the fast path can call it directly.
+_REGEX_OF: Final[dict[Callable[[Any], bool], re.Pattern[str]]] = {}
+
+
 def _rx(pattern: str) -> Callable[[Any], bool]:
     compiled = re.compile(pattern)
-    return lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None
+    pred: Callable[[Any], bool] = lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None  # noqa: E731
+    _REGEX_OF[pred] = compiled
+    return pred
 
 
 def _enum(*codes: str) -> Callable[[Any], bool]:
@@ -54,16 +60,20 @@ def _enum(*codes: str) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, str) and v in allowed
 
 
-_STRING = re.compile(r"[ \r\n\t\S]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A FHIR string matches [ \r\n\t\S]+ and holds no control character. One negated class
+# says both: no control character but tab, LF and CR, and no whitespace (``str.isspace``)
+# but those and the space. Printable ASCII text, the usual case, needs no expression.
+_STRING = re.compile(
+    r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
+_STRING_LIMIT: Final = 1_048_576
 
 
 def _string(v: Any) -> bool:
     return (
         isinstance(v, str)
-        and len(v) <= 1_048_576
-        and _STRING.fullmatch(v) is not None
-        and _CONTROL.search(v) is None
+        and 0 < len(v) <= _STRING_LIMIT
+        and ((v.isascii() and v.isprintable()) or _STRING.fullmatch(v) is not None)
         and not v.isspace()
     )
 
@@ -79,7 +89,15 @@ def _xhtml(v: Any) -> bool:
     if not (v.startswith(_DIV_OPEN) and v.endswith("</div>")):
         return False
     inner = v[len(_DIV_OPEN) : -6]
-    return bool(inner.strip()) and _DIV_BAD.search(inner) is None
+    if not inner.strip():
+        return False
+    if (
+        inner.isascii()
+        and inner.isprintable()
+        and not ("<" in inner or ">" in inner or "&" in inner)
+    ):
+        return True  # printable ASCII with no markup: what _DIV_BAD would find nothing in
+    return _DIV_BAD.search(inner) is None
 
 
 def _integer(v: Any) -> bool:
@@ -140,6 +158,11 @@ _PRIMITIVES: Final[dict[str, Callable[[Any], bool]]] = {
         "model-name", "other",
     ),
 }  # fmt: skip
+
+#: The primitive types that are one regular expression's ``fullmatch`` of a ``str``, and
+#: the string types (:func:`_string`): the fast path inlines these checks.
+_PATTERNS: Final = {name: _REGEX_OF[p] for name, p in _PRIMITIVES.items() if p in _REGEX_OF}
+_STRINGS: Final = frozenset(name for name, p in _PRIMITIVES.items() if p is _string)
 
 Field = tuple[str, bool]  # (type name, is a list)
 # type -> (fields, required fields, choice groups: (prefix, allowed suffixes, required))
@@ -314,7 +337,9 @@ RESOURCE_TYPES: Final = frozenset(
 )  # fmt: skip
 
 
-_FAST: Final = ShapeChecker(_PRIMITIVES, _TYPES, _BACKBONE)
+_FAST: Final = ShapeChecker(
+    _PRIMITIVES, _TYPES, _BACKBONE, patterns=_PATTERNS, strings=(_STRINGS, _STRING, _STRING_LIMIT)
+)
 
 # Immutable values shared by many resources (fixed codes, coded vocabulary keys), checked
 # once when shared. Holding the object keeps its id from being reused.

@@ -23,6 +23,7 @@ so the same code or URL is not matched again), so both accept exactly the same r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -88,6 +89,11 @@ class ShapeChecker:
 
     ``primitives`` maps each primitive type to its predicate, ``rules`` each complex type
     to its fields and ``backbone`` (type, element) to the backbone type of that element.
+    ``patterns`` names the primitives whose predicate is exactly "a ``str`` that this
+    expression ``fullmatch``-es", and ``strings`` (type names, expression, longest length)
+    those whose predicate is "a ``str`` no longer than that, which the expression
+    ``fullmatch``-es, not all whitespace": the generated code makes those checks itself,
+    with no call of the predicate, which is what most of a resource's values cost.
     """
 
     def __init__(
@@ -95,10 +101,16 @@ class ShapeChecker:
         primitives: Mapping[str, Predicate],
         rules: Rules,
         backbone: Mapping[tuple[str, str], str],
+        *,
+        patterns: Mapping[str, re.Pattern[str]] | None = None,
+        strings: tuple[frozenset[str], re.Pattern[str], int] | None = None,
     ) -> None:
         self._rules = rules
         self._backbone = backbone
-        self._env: dict[str, Any] = {}
+        self._patterns = dict(patterns or {})
+        self._strings, string_rx, self._longest_string = strings or (frozenset(), None, 0)
+        self._env: dict[str, Any] = {"S_match": None if string_rx is None else string_rx.fullmatch}
+        self._env.update({f"R_{_ident(t)}": rx.fullmatch for t, rx in self._patterns.items()})
         self._trusted: dict[str, set[int]] = {t: set() for t in rules}
         self._env.update({f"T_{_ident(t)}": ids for t, ids in self._trusted.items()})
         for name, pred in primitives.items():
@@ -170,6 +182,8 @@ class ShapeChecker:
                 f"{pad}    if not (L_{name}.get(tuple({var})) or C_{name}({var}))({var}):",
                 f"{pad}        return False",
             ]
+        if sub in self._patterns or sub in self._strings:
+            return self._inline(sub, var, pad)
         if sub in _INLINE:
             test = _INLINE[sub].format(v=var)
         elif sub in _REMEMBERED:
@@ -177,6 +191,28 @@ class ShapeChecker:
         else:
             test = f"P_{name}({var})"
         return [f"{pad}if not {test}: return False"]
+
+    def _inline(self, sub: str, var: str, pad: str) -> list[str]:
+        """The lines of a regular-expression or string check made in place: the predicate's
+        own test, then (for a remembered type) the value added to the remembered set."""
+        name = _ident(sub)
+        if sub in self._strings:
+            test = (
+                f"not isinstance({var}, str) or not 0 < len({var}) <= {self._longest_string} "
+                f"or not (({var}.isascii() and {var}.isprintable()) or S_match({var})) "
+                f"or {var}.isspace()"
+            )
+        else:
+            test = f"not isinstance({var}, str) or R_{name}({var}) is None"
+        if sub not in _REMEMBERED:
+            return [f"{pad}if {test}: return False"]
+        return [
+            f"{pad}if {var} not in G_{name}:",
+            f"{pad}    if {test}: return False",
+            f"{pad}    if len({var}) <= {_LONGEST}:",
+            f"{pad}        if len(G_{name}) >= {_CAPACITY}: G_{name}.clear()",
+            f"{pad}        G_{name}.add({var})",
+        ]
 
     def _compile(self, type_name: str, keys: tuple[str, ...]) -> Predicate:
         """The values-only check of one shape (type, keys), or ``_false`` when the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from fhirmig.diary import read_diary
 from fhirmig.errors import ResourceValidationError
 from fhirmig.fhir import check_resource, diary_to_resources, document_reference
-from fhirmig.fhir.gate import fast_passes, problems
+from fhirmig.fhir.gate import _string, _xhtml, fast_passes, problems
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -185,3 +186,54 @@ def test_a_learned_shape_still_has_every_value_checked() -> None:
             check_resource(_set(attack, coding, bad))
     with pytest.raises(ResourceValidationError, match="unknown element of Coding"):
         check_resource(_set(attack, ("code", "coding", 0, "version"), "1"))
+
+
+# The FHIR definitions, written the plain way: a string matches [ \r\n\t\S]+ and holds no
+# control character; a narrative div holds text with no markup and only the four entities.
+_FHIR_STRING = re.compile(r"[ \r\n\t\S]+")
+_FHIR_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DIV = '<div xmlns="http://www.w3.org/1999/xhtml">'
+_DIV_BAD = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f]|&(?!(amp|lt|gt|quot);)")
+
+
+def _fhir_string(v: str) -> bool:
+    return (
+        _FHIR_STRING.fullmatch(v) is not None
+        and _FHIR_CONTROL.search(v) is None
+        and not v.isspace()
+    )
+
+
+def _fhir_div(inner: str) -> bool:
+    return bool(inner.strip()) and _DIV_BAD.search(inner) is None
+
+
+_TRICKY = st.sampled_from(
+    [*"aZ09 <>&;#/\t\r\n\x00\x07\x0b\x0c\x1c\x1f\x7f\x85\xa0\u1680\u2000\u200b\u2028\u202f"
+     "\u3000\ufeffé漢", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#38;"]
+)  # fmt: skip
+
+
+def test_the_string_rule_is_fhirs_for_every_character() -> None:
+    """Every code point alone, and the fast path's shortcut for printable ASCII, follow
+    FHIR's definition of a string exactly."""
+    for code in range(0x110000):
+        ch = chr(code)
+        assert _string(ch) == _fhir_string(ch), hex(code)
+    assert not _string("")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_TRICKY, max_size=8).map("".join))
+def test_string_and_div_rules_are_fhirs(text: str) -> None:
+    """Mixed texts: the string rule and the narrative rule answer as the definitions, and
+    so does the fast path inside a resource (a Coding's display, a narrative's div)."""
+    assert _string(text) == _fhir_string(text)
+    assert _xhtml(f"{_DIV}{text}</div>") == _fhir_div(text)
+    res = {
+        "resourceType": "Medication",
+        "id": "m1",
+        "code": {"coding": [{"display": text}]},
+        "text": {"status": "generated", "div": f"{_DIV}{text}</div>"},
+    }
+    assert fast_passes(res) == (problems(res) == []) == (_fhir_string(text) and _fhir_div(text))
