@@ -60,14 +60,15 @@ def rewrite_references(resource: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-# Text made only of these needs neither a search escape nor percent-encoding but of "/".
-_PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
+# Text made only of these needs no search escape, and no percent-encoding but of "/" and
+# "#" (the separators of fhirmig's own identifier values).
+_PLAIN = re.compile(r"[A-Za-z0-9_.~/#-]*")
 
 
 def _esc(text: str) -> str:
     """A search parameter's token part: ``\\ , $ |`` escaped, then percent-encoded."""
-    if _PLAIN.fullmatch(text):
-        return text.replace("/", "%2F")  # what quote(text, safe="") gives for such text
+    if _PLAIN.fullmatch(text):  # what quote(text, safe="") gives for such text:
+        return text.replace("/", "%2F").replace("#", "%23")
     for ch in "\\,$|":
         text = text.replace(ch, "\\" + ch)
     return quote(text, safe="")
@@ -86,9 +87,34 @@ _REFERENCE = re.compile(rb'"reference":"[A-Z][A-Za-z]+/')
 
 
 def _entry_bytes(resource: dict[str, Any], bundle_type: BundleType) -> bytes:
-    """``dumps(bundle_entry(resource, bundle_type))``, rewriting references on the bytes."""
-    entry = bundle_entry(resource, bundle_type, rewrite=False)
-    return _REFERENCE.sub(b'"reference":"urn:uuid:', dumps(entry))
+    """``dumps(bundle_entry(resource, bundle_type))``, made from the resource's own bytes.
+
+    An entry's keys sort as ``fullUrl``, ``request``, ``resource``, so the entry is its
+    fullUrl and request followed by the serialised resource, whose references are
+    rewritten on the bytes; no entry object is built and serialised again.
+    """
+    body = dumps(resource)
+    if b'"reference":"' in body:
+        body = _REFERENCE.sub(b'"reference":"urn:uuid:', body)
+    head = b'{"fullUrl":' + orjson.dumps(f"urn:uuid:{resource['id']}")
+    if bundle_type == "transaction":
+        head += b',"request":' + dumps(_request(resource))
+    return head + b',"resource":' + body + b"}"
+
+
+def _request(resource: dict[str, Any]) -> dict[str, Any]:
+    """A transaction entry's request: a conditional create on the first business
+    identifier, or an idempotent ``PUT`` for a resource without one (Provenance)."""
+    rtype = resource["resourceType"]
+    idents = resource.get("identifier")
+    if idents:
+        first = idents[0]
+        return {
+            "method": "POST",
+            "url": rtype,
+            "ifNoneExist": _search_token(first["system"], first["value"]),
+        }
+    return {"method": "PUT", "url": f"{rtype}/{resource['id']}"}
 
 
 def bundle_entry(
@@ -100,17 +126,7 @@ def bundle_entry(
         "resource": rewrite_references(resource) if rewrite else resource,
     }
     if bundle_type == "transaction":
-        rtype = resource["resourceType"]
-        idents = resource.get("identifier")
-        if idents:
-            first = idents[0]
-            entry["request"] = {
-                "method": "POST",
-                "url": rtype,
-                "ifNoneExist": _search_token(first["system"], first["value"]),
-            }
-        else:
-            entry["request"] = {"method": "PUT", "url": f"{rtype}/{resource['id']}"}
+        entry["request"] = _request(resource)
     return entry
 
 
