@@ -209,7 +209,7 @@ def _convert(
     position: int, task: ChunkTask
 ) -> tuple[InputResult, list[tuple[str, bytes]], list[dict[str, Any]], str]:
     """Read, check, convert, gate and serialise one diary; a failure becomes its result."""
-    from fhirmig.fhir.bundle import dumps
+    from fhirmig.fhir.bundle import dumps_line
     from fhirmig.fhir.gate import check_resource
 
     item = task.inputs[position]
@@ -231,7 +231,7 @@ def _convert(
         resources: list[dict[str, Any]] = list(convert(diary, **options))
         for resource in resources:
             check_resource(resource)
-        lines = [(str(r["resourceType"]), dumps(r) + b"\n") for r in resources]
+        lines = [(str(r["resourceType"]), dumps_line(r)) for r in resources]
     except Exception as exc:  # one bad diary never stops the batch
         errors = _error_lines(exc)
         if keyed:

@@ -26,6 +26,7 @@ __all__ = [
     "bundle_entry",
     "collection_bundle",
     "dumps",
+    "dumps_line",
     "rewrite_references",
     "transaction_bundle",
     "write_bundle",
@@ -38,6 +39,14 @@ _OPTIONS = orjson.OPT_SORT_KEYS
 def dumps(resource: dict[str, Any]) -> bytes:
     """Compact JSON with sorted keys: the one serialisation of fhirmig (deterministic)."""
     return orjson.dumps(resource, option=_OPTIONS)
+
+
+_LINE_OPTIONS = _OPTIONS | orjson.OPT_APPEND_NEWLINE
+
+
+def dumps_line(resource: dict[str, Any]) -> bytes:
+    """:func:`dumps` and a newline, as one NDJSON line (written by orjson, not copied)."""
+    return orjson.dumps(resource, option=_LINE_OPTIONS)
 
 
 def _rewrite(value: Any) -> Any:

@@ -15,16 +15,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from fhirmig.errors import OutputError
+from fhirmig.fhir.bundle import dumps_line
 from fhirmig.files import atomic_writer, ensure_dir
 
 __all__ = ["write_ndjson"]
-
-# fhirmig's one serialisation (:func:`fhirmig.fhir.bundle.dumps`), with the line's newline
-# written by orjson itself rather than by copying the bytes once more.
-_LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def write_ndjson(
@@ -50,7 +45,7 @@ def write_ndjson(
                 if fh is None:
                     fh = stack.enter_context(atomic_writer(Path(out, f"{rtype}.ndjson")))
                     files[rtype] = fh
-                fh.write(orjson.dumps(res, option=_LINE))
+                fh.write(dumps_line(res))
                 counts[rtype] = counts.get(rtype, 0) + 1
         for stale in out.glob("*.ndjson"):
             if stale.stem not in counts:
