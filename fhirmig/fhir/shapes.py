@@ -129,7 +129,11 @@ class ShapeChecker:
     def trust(self, value: object, type_name: str) -> None:
         """Pass ``value`` as a ``type_name`` from now on without looking at it (a shared
         value that passed the walk; the caller keeps it alive and never changes it)."""
-        self._trusted[type_name].add(id(value))
+        ids = self._trusted[type_name]
+        if not ids:  # plans of this type's parents skip the look-up: compile them anew
+            for plans in self._plans.values():
+                plans.clear()
+        ids.add(id(value))
 
     def check(self, resource: Any, resource_type: str) -> bool:
         """Whether ``resource`` passes as a ``resource_type``: True means it passes the
@@ -176,12 +180,14 @@ class ShapeChecker:
         """Python source lines that ``return False`` unless the value in ``var`` passes."""
         name = _ident(sub)
         if sub in self._rules:  # a nested object: its own shape's plan, found inline
-            return [
-                f"{pad}if id({var}) not in T_{name}:",
-                f"{pad}    if {var}.__class__ is not dict: return False",
-                f"{pad}    if not (L_{name}.get(tuple({var})) or C_{name}({var}))({var}):",
-                f"{pad}        return False",
+            check = [
+                f"{pad}if {var}.__class__ is not dict: return False",
+                f"{pad}if not (L_{name}.get(tuple({var})) or C_{name}({var}))({var}):",
+                f"{pad}    return False",
             ]
+            if not self._trusted[sub]:  # no value of this type is trusted (yet)
+                return check
+            return [f"{pad}if id({var}) not in T_{name}:", *(f"    {line}" for line in check)]
         if sub in self._patterns or sub in self._strings:
             return self._inline(sub, var, pad)
         if sub in _INLINE:
