@@ -55,9 +55,15 @@ def _rx(pattern: str) -> Callable[[Any], bool]:
     return pred
 
 
+# The codes of each predicate made by _enum, so the fast path can look them up directly.
+_CODES_OF: Final[dict[Callable[[Any], bool], frozenset[str]]] = {}
+
+
 def _enum(*codes: str) -> Callable[[Any], bool]:
     allowed = frozenset(codes)
-    return lambda v: isinstance(v, str) and v in allowed
+    pred: Callable[[Any], bool] = lambda v: isinstance(v, str) and v in allowed  # noqa: E731
+    _CODES_OF[pred] = allowed
+    return pred
 
 
 # A FHIR string matches [ \r\n\t\S]+ and holds no control character. One negated class
@@ -163,6 +169,8 @@ _PRIMITIVES: Final[dict[str, Callable[[Any], bool]]] = {
 #: the string types (:func:`_string`): the fast path inlines these checks.
 _PATTERNS: Final = {name: _REGEX_OF[p] for name, p in _PRIMITIVES.items() if p in _REGEX_OF}
 _STRINGS: Final = frozenset(name for name, p in _PRIMITIVES.items() if p is _string)
+#: The primitive types that are a ``str`` out of a fixed set of codes (status and the like).
+_ENUMS: Final = {name: _CODES_OF[p] for name, p in _PRIMITIVES.items() if p in _CODES_OF}
 
 Field = tuple[str, bool]  # (type name, is a list)
 # type -> (fields, required fields, choice groups: (prefix, allowed suffixes, required))
@@ -338,7 +346,12 @@ RESOURCE_TYPES: Final = frozenset(
 
 
 _FAST: Final = ShapeChecker(
-    _PRIMITIVES, _TYPES, _BACKBONE, patterns=_PATTERNS, strings=(_STRINGS, _STRING, _STRING_LIMIT)
+    _PRIMITIVES,
+    _TYPES,
+    _BACKBONE,
+    patterns=_PATTERNS,
+    strings=(_STRINGS, _STRING, _STRING_LIMIT),
+    enums=_ENUMS,
 )
 
 # Immutable values shared by many resources (fixed codes, coded vocabulary keys), checked

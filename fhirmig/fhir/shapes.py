@@ -92,7 +92,8 @@ class ShapeChecker:
     ``patterns`` names the primitives whose predicate is exactly "a ``str`` that this
     expression ``fullmatch``-es", and ``strings`` (type names, expression, longest length)
     those whose predicate is "a ``str`` no longer than that, which the expression
-    ``fullmatch``-es, not all whitespace": the generated code makes those checks itself,
+    ``fullmatch``-es, not all whitespace", and ``enums`` those that are "a ``str`` out of
+    this set of codes": the generated code makes those checks itself,
     with no call of the predicate, which is what most of a resource's values cost.
     """
 
@@ -104,6 +105,7 @@ class ShapeChecker:
         *,
         patterns: Mapping[str, re.Pattern[str]] | None = None,
         strings: tuple[frozenset[str], re.Pattern[str], int] | None = None,
+        enums: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self._rules = rules
         self._backbone = backbone
@@ -111,6 +113,8 @@ class ShapeChecker:
         self._strings, string_rx, self._longest_string = strings or (frozenset(), None, 0)
         self._env: dict[str, Any] = {"S_match": None if string_rx is None else string_rx.fullmatch}
         self._env.update({f"R_{_ident(t)}": rx.fullmatch for t, rx in self._patterns.items()})
+        self._enums = dict(enums or {})
+        self._env.update({f"E_{_ident(t)}": codes for t, codes in self._enums.items()})
         self._trusted: dict[str, set[int]] = {t: set() for t in rules}
         self._env.update({f"T_{_ident(t)}": ids for t, ids in self._trusted.items()})
         for name, pred in primitives.items():
@@ -190,6 +194,8 @@ class ShapeChecker:
             return [f"{pad}if id({var}) not in T_{name}:", *(f"    {line}" for line in check)]
         if sub in self._patterns or sub in self._strings:
             return self._inline(sub, var, pad)
+        if sub in self._enums:
+            return [f"{pad}if not isinstance({var}, str) or {var} not in E_{name}: return False"]
         if sub in _INLINE:
             test = _INLINE[sub].format(v=var)
         elif sub in _REMEMBERED:
