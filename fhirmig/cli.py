@@ -8,6 +8,7 @@ Each sub-command lives in :mod:`fhirmig.commands` and is imported only when it r
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import importlib.util
 import sys
@@ -17,7 +18,16 @@ import click
 
 from fhirmig._version import __version__
 
-__all__ = ["COMMANDS", "cli", "main"]
+__all__ = ["COMMANDS", "FULL_COLLECTION_EVERY", "cli", "main"]
+
+#: The command runs a full collection of the cyclic garbage collector at most once per
+#: this many collections of its middle generation (Python's default is 10). fhirmig's data
+#: are trees (JSON, the diary model, FHIR resources), freed by reference counting as soon
+#: as they are done with, while a full collection walks every live object (a large diary
+#: is hundreds of thousands of them) and finds next to nothing. On a 10,000-attack diary,
+#: ``convert`` spent about 0.28 s of its 1.6 s of CPU in four such walks; peak memory is
+#: the same either way. Only the command sets this: the library leaves the process alone.
+FULL_COLLECTION_EVERY = 100
 
 #: name -> (module, function, one-line help shown by ``fhirmig --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -107,8 +117,11 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``fhirmig`` console script.
 
     Standard output is flushed here, before Python's own flush at exit, so that a full
-    disk or a closed pipe under ``--help`` or ``--version`` is a clean exit too.
+    disk or a closed pipe under ``--help`` or ``--version`` is a clean exit too. Full
+    garbage collections run seldom (:data:`FULL_COLLECTION_EVERY`).
     """
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
     try:
         try:
             return cli.main(args=argv, prog_name="fhirmig")

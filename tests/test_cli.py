@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -128,3 +129,20 @@ def test_help_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert "HEAVY []" in result.stdout, result.stdout
+
+
+def test_the_command_runs_full_garbage_collections_seldom() -> None:
+    """The command (not the library) makes full collections rare; importing the library
+    leaves the process's collector as Python set it."""
+    probe = (
+        "import gc, sys; plain = gc.get_threshold()\n"
+        "import fhirmig.cli, fhirmig.fhir; imported = gc.get_threshold()\n"
+        "try:\n    fhirmig.cli.main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(repr((plain, imported, gc.get_threshold())), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    plain, imported, after = ast.literal_eval(done.stderr.strip())
+    assert imported == plain
+    assert after == (*plain[:2], 100)
