@@ -10,10 +10,16 @@ attacks times days.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date
 
-from fhirmig.analysis.days import AttackDays, attack_end, day_range, month_spans
+from fhirmig.analysis.days import (
+    ONE_DAY,
+    AttackDays,
+    attack_end,
+    day_range,
+    is_twitching_attack,
+    month_spans,
+)
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     ICHD_CLASS_KEYS,
@@ -53,11 +59,6 @@ CHRONIC_MIGRAINE_DAYS = 8
 _MIGRAINE_SPECIFIC = frozenset({"triptan", "ergot"})
 _LEFT = frozenset(site for site in BODY_SITES if "left-" in site)
 _RIGHT = frozenset(site for site in BODY_SITES if "right-" in site)
-
-
-def is_twitching_attack(attack: Attack) -> bool:
-    """An attack with a twitching entry or ``muscle-twitching`` among its symptoms."""
-    return bool(attack.twitching) or "muscle-twitching" in attack.symptoms
 
 
 def _one_sided(locations: Sequence[str]) -> bool:
@@ -108,17 +109,22 @@ def sorted_attacks(diary: Diary) -> list[Attack]:
     return sorted(diary.attacks, key=lambda a: (a.start.astimezone(UTC), a.id))
 
 
-@dataclass(slots=True)
-class _Day:
-    headache: bool = False
-    migraine: bool = False
-    aura: bool = False
-    peak: int | None = None
-    twitching: bool = False
-    recorded: bool = False
-    headache_free: bool = False
-    classes: set[str] = field(default_factory=set)
-    attack_ids: list[str] = field(default_factory=list)
+# The bits of a day's flags in build_day_table: what the records touching it make of it.
+_HEADACHE, _MIGRAINE, _AURA, _TWITCHING, _RECORDED, _HEADACHE_FREE = 1, 2, 4, 8, 16, 32
+
+
+def _attack_bits(attack: Attack, twitching: bool, definition: MigraineDayDefinition) -> int:
+    """The flags an attack sets on every day it touches."""
+    bits = _RECORDED
+    if attack.kind != "aura-only":
+        bits |= _HEADACHE
+    if _migraine_attack(attack, definition):
+        bits |= _MIGRAINE
+    if attack.aura is True or attack.kind == "aura-only":
+        bits |= _AURA
+    if twitching:
+        bits |= _TWITCHING
+    return bits
 
 
 def build_day_table(
@@ -134,61 +140,61 @@ def build_day_table(
     it, or the diary has a ``days`` entry for it; ``headache_free`` when that entry says so.
 
     ``index`` is :func:`~fhirmig.analysis.days.index_attacks` of the attacks in time order.
+    The yes/no figures of a day are gathered as bits of one integer per day, so each day an
+    attack touches costs a few dictionary operations.
     """
     class_of = {med.id: med.drug_class for med in diary.medications}
-    acc: dict[date, _Day] = {}
+    flags: dict[date, int] = {}
+    peaks: dict[date, int] = {}
+    attack_ids: dict[date, list[str]] = {}
+    classes: dict[date, set[str]] = {}
     for item in index:
-        attack, lo, hi = item.attack, item.first, item.last
-        migraine = _migraine_attack(attack, definition)
-        headache = attack.kind != "aura-only"
-        aura = attack.aura is True or attack.kind == "aura-only"
-        twitching = is_twitching_attack(attack)
-        for day in day_range(max(lo, first), min(hi, last)):
-            cell = acc.get(day)
-            if cell is None:
-                cell = acc[day] = _Day()
-            cell.headache |= headache
-            cell.migraine |= migraine
-            cell.aura |= aura
-            cell.twitching |= twitching
-            cell.recorded = True
-            cell.peak = attack.intensity if cell.peak is None else max(cell.peak, attack.intensity)
-            cell.attack_ids.append(attack.id)
+        attack = item.attack
+        day, hi = max(item.first, first), min(item.last, last)
+        if day <= hi:
+            bits = _attack_bits(attack, item.twitching, definition)
+            intensity, attack_id = attack.intensity, attack.id
+            while day <= hi:
+                flags[day] = flags.get(day, 0) | bits
+                if peaks.get(day, -1) < intensity:
+                    peaks[day] = intensity
+                attack_ids.setdefault(day, []).append(attack_id)
+                day += ONE_DAY
         for intake, day in zip(attack.medications, item.intake_days, strict=True):
             if not first <= day <= last:
                 continue
-            cell = acc.get(day)
-            if cell is None:
-                cell = acc[day] = _Day()
-            cell.recorded = True
+            bits = _RECORDED
             drug_class = class_of.get(intake.medication, "other")
             if drug_class in ACUTE_CLASSES:
-                cell.classes.add(ICHD_CLASS_OF[drug_class])
-                cell.migraine |= drug_class in _MIGRAINE_SPECIFIC
+                classes.setdefault(day, set()).add(ICHD_CLASS_OF[drug_class])
+                if drug_class in _MIGRAINE_SPECIFIC:
+                    bits |= _MIGRAINE
+            flags[day] = flags.get(day, 0) | bits
     for entry in diary.days:
         if first <= entry.date <= last:
-            cell = acc.get(entry.date)
-            if cell is None:
-                cell = acc[entry.date] = _Day()
-            cell.recorded = True
-            cell.headache_free = entry.headache_free is True
-    empty = _Day()
+            bits = flags.get(entry.date, 0) | _RECORDED
+            if entry.headache_free is True:
+                bits |= _HEADACHE_FREE
+            else:
+                bits &= ~_HEADACHE_FREE
+            flags[entry.date] = bits
     table = []
     for day in day_range(first, last):
-        cell = acc.get(day, empty)
+        bits = flags.get(day, 0)
+        day_classes = classes.get(day)
         table.append(
             DayFigures(
                 day=day,
-                headache=cell.headache,
-                migraine=cell.migraine,
-                aura=cell.aura,
-                peak_intensity=cell.peak,
-                classes=frozenset(cell.classes),
-                acute_medication=bool(cell.classes),
-                twitching=cell.twitching,
-                attack_ids=tuple(cell.attack_ids),
-                recorded=cell.recorded,
-                headache_free=cell.headache_free,
+                headache=(bits & _HEADACHE) != 0,
+                migraine=(bits & _MIGRAINE) != 0,
+                aura=(bits & _AURA) != 0,
+                peak_intensity=peaks.get(day),
+                classes=frozenset(day_classes or ()),
+                acute_medication=day_classes is not None,
+                twitching=(bits & _TWITCHING) != 0,
+                attack_ids=tuple(attack_ids.get(day, ())),
+                recorded=(bits & _RECORDED) != 0,
+                headache_free=(bits & _HEADACHE_FREE) != 0,
             )
         )
     return tuple(table)

@@ -11,6 +11,12 @@ aware datetime would add 24 or 26). The rules, as docs/clinical-definitions.md s
 - an intake counts on the day of its ``taken`` time, else on its attack's start day;
 - the default period runs from the first to the last day that any attack, intake or daily
   entry touches.
+
+:func:`index_attacks` works these days out once per :func:`~fhirmig.analysis.compute_stats`
+call, together with the one per-attack predicate several passes read (is it a twitching
+attack), so no pass converts an instant to the patient's zone or tests an attack again. The
+index is a value handed from pass to pass, never a module-level cache, so nothing leaks
+from one diary to the next.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ __all__ = [
     "day_range",
     "index_attacks",
     "intake_day",
+    "is_twitching_attack",
     "local_day",
     "month_key",
     "month_spans",
@@ -61,7 +68,7 @@ def attack_end(attack: Attack) -> datetime | None:
 
 def attack_span(attack: Attack, tz: tzinfo) -> tuple[date, date]:
     """The first and last calendar day the attack touches in ``tz``."""
-    first = local_day(attack.start, tz)
+    first = attack.start.astimezone(tz).date()
     end = attack_end(attack)
     if end is None:
         return first, first
@@ -87,6 +94,11 @@ def day_range(first: date, last: date) -> Iterator[date]:
         day += ONE_DAY
 
 
+def is_twitching_attack(attack: Attack) -> bool:
+    """An attack with a twitching entry or ``muscle-twitching`` among its symptoms."""
+    return bool(attack.twitching) or "muscle-twitching" in attack.symptoms
+
+
 @dataclass(frozen=True, slots=True)
 class AttackDays:
     """The calendar days of one attack, worked out once and read by every figure."""
@@ -95,17 +107,26 @@ class AttackDays:
     first: date  # start day
     last: date  # last day touched
     intake_days: tuple[date, ...]  # one per intake, in the attack's order
+    #: :func:`is_twitching_attack`, read by the day table and three twitching figures
+    twitching: bool
 
 
 def index_attacks(attacks: Iterable[Attack], tz: tzinfo) -> list[AttackDays]:
-    """:class:`AttackDays` of each attack, in the given order."""
+    """:class:`AttackDays` of each attack, in the given order.
+
+    An intake without ``taken`` counts on the start day (:func:`intake_day`); the others
+    are converted here, once, and every pass reads the result.
+    """
     index = []
     for attack in attacks:
         first, last = attack_span(attack, tz)
-        intakes = tuple(
-            first if i.taken is None else local_day(i.taken, tz) for i in attack.medications
-        )
-        index.append(AttackDays(attack, first, last, intakes))
+        meds = attack.medications
+        intakes: tuple[date, ...] = ()
+        if meds:
+            intakes = tuple(
+                [first if i.taken is None else i.taken.astimezone(tz).date() for i in meds]
+            )
+        index.append(AttackDays(attack, first, last, intakes, is_twitching_attack(attack)))
     return index
 
 
@@ -118,13 +139,13 @@ def natural_period(
     """
     if index is None:
         index = index_attacks(diary.attacks, diary.patient.tz)
-    lows = [d.date for d in diary.days]
-    highs = list(lows)
-    for item in index:
-        lows.append(min((item.first, *item.intake_days)))
-        highs.append(max((item.last, *item.intake_days)))
-    if not lows:
+    entries = [d.date for d in diary.days]
+    intakes = [day for item in index for day in item.intake_days]
+    if not entries and not index:
         return None
+    # The ends of the period are the extremes over every day any record touches.
+    lows = [*entries, *intakes, *(item.first for item in index)]
+    highs = [*entries, *intakes, *(item.last for item in index)]
     return min(lows), max(highs)
 
 
