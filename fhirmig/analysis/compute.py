@@ -8,12 +8,11 @@ from typing import get_args
 from fhirmig.analysis.counts import (
     build_day_table,
     class_day_counts,
-    is_twitching_attack,
     month_figures,
     sorted_attacks,
     threshold_run,
 )
-from fhirmig.analysis.days import ONE_DAY, index_attacks, resolve_period
+from fhirmig.analysis.days import ONE_DAY, AttackDays, index_attacks, resolve_period
 from fhirmig.analysis.menstrual import menstrual_figures
 from fhirmig.analysis.output import per_28_days
 from fhirmig.analysis.patterns import exposure_figures, trigger_figures, twitching_figures
@@ -27,7 +26,7 @@ from fhirmig.analysis.types import (
     MigraineDayDefinition,
     Stats,
 )
-from fhirmig.diary.model import Attack, Diary
+from fhirmig.diary.model import Diary
 from fhirmig.errors import UsageError
 
 __all__ = ["MIGRAINE_DAY_DEFINITIONS", "compute_stats"]
@@ -64,11 +63,12 @@ def compute_stats(
     index = index_attacks(sorted_attacks(diary), tz)
     period = resolve_period(diary, start, end, index)
     table: tuple[DayFigures, ...] = ()
-    in_period: list[Attack] = []
+    items: list[AttackDays] = []  # the index of the attacks of the period
     if period is not None:
         first, last = period
-        in_period = [item.attack for item in index if first <= item.first <= last]
+        items = [item for item in index if first <= item.first <= last]
         table = build_day_table(diary, index, first, last, migraine_day)
+    in_period = [item.attack for item in items]
     days = len(table)
     headache = sum(row.headache for row in table)
     migraine = sum(row.migraine for row in table)
@@ -103,12 +103,12 @@ def compute_stats(
             "migraine_days": per_28_days(migraine, days),
             "acute_medication_days": per_28_days(acute, days),
         },
-        twitching_attacks=sum(1 for a in in_period if is_twitching_attack(a)),
+        twitching_attacks=sum(item.twitching for item in items),
         months=months,
         overuse=threshold_run([m.month for m in months if m.overuse_threshold_reached]),
         chronic_frequency=threshold_run([m.month for m in months if m.chronic_frequency_reached]),
         day_table=table,
-        twitching=twitching_figures(in_period, tz),
+        twitching=twitching_figures(items, tz),
         triggers=trigger_figures(in_period),
         exposures=exposures,
         medication_effect=medication_figures(in_period, diary.medications),
@@ -121,5 +121,5 @@ def compute_stats(
         headache_free_days=sum(row.headache_free for row in table),
         treatment_response=treatment_responses(diary.treatments, table),
         menstrual=menstrual_figures(diary.days, table),
-        twitching_triggers=twitching_triggers(in_period),
+        twitching_triggers=twitching_triggers(items),
     )

@@ -73,27 +73,24 @@ def ichd_migraine_attack(attack: Attack) -> bool:
     At least 30 minutes (or of unknown duration), two of the four pain features and one
     of the accompanying symptoms.
     """
+    symptoms = attack.symptoms
+    accompanying = (
+        "nausea" in symptoms
+        or "vomiting" in symptoms
+        or ("photophobia" in symptoms and "phonophobia" in symptoms)
+    )
+    if not accompanying:
+        return False
     end = attack_end(attack)
     if end is not None and (end - attack.start).total_seconds() < 30 * 60:
         return False
-    pain = sum(
-        (
-            _one_sided(attack.pain_locations),
-            any(q in ("throbbing", "pulsating") for q in attack.pain_qualities),
-            attack.intensity >= 4,
-            attack.disability in ("moderate", "severe"),
-        )
-    )
-    symptoms = set(attack.symptoms)
-    accompanying = (
-        bool(symptoms & {"nausea", "vomiting"})
-        or {
-            "photophobia",
-            "phonophobia",
-        }
-        <= symptoms
-    )
-    return pain >= 2 and accompanying
+    # Two of the four pain features: the cheap ones first, the lists only while needed.
+    pain = int(attack.intensity >= 4) + int(attack.disability in ("moderate", "severe"))
+    if pain < 2:
+        pain += any(q in ("throbbing", "pulsating") for q in attack.pain_qualities)
+    if pain < 2:
+        pain += _one_sided(attack.pain_locations)
+    return pain >= 2
 
 
 def _migraine_attack(attack: Attack, definition: MigraineDayDefinition) -> bool:
@@ -127,6 +124,42 @@ def _attack_bits(attack: Attack, twitching: bool, definition: MigraineDayDefinit
     return bits
 
 
+def _intake_classes(
+    diary: Diary,
+    index: Sequence[AttackDays],
+    first: date,
+    last: date,
+    flags: dict[date, int],
+) -> dict[date, set[str]]:
+    """The ICHD-3 class keys of the acute medication taken on each day of the period.
+
+    Marks the intake days in ``flags`` as recorded, and those of a triptan or an ergot as
+    migraine days. A medication id missing from the catalogue counts as class ``other``.
+    """
+    class_of = {med.id: med.drug_class for med in diary.medications}
+
+    def effect(drug_class: str) -> tuple[str | None, int]:
+        """(ICHD-3 class key or None when not acute, bits an intake sets on its day)."""
+        if drug_class not in ACUTE_CLASSES:
+            return None, _RECORDED
+        specific = _MIGRAINE if drug_class in _MIGRAINE_SPECIFIC else 0
+        return ICHD_CLASS_OF[drug_class], _RECORDED | specific
+
+    effect_of = {med_id: effect(drug_class) for med_id, drug_class in class_of.items()}
+    unknown = effect("other")
+    classes: dict[date, set[str]] = {}
+    for item in index:
+        if not item.intake_days:
+            continue
+        for intake, day in zip(item.attack.medications, item.intake_days, strict=True):
+            if first <= day <= last:
+                key, bits = effect_of.get(intake.medication, unknown)
+                if key is not None:
+                    classes.setdefault(day, set()).add(key)
+                flags[day] = flags.get(day, 0) | bits
+    return classes
+
+
 def build_day_table(
     diary: Diary,
     index: Sequence[AttackDays],
@@ -143,33 +176,24 @@ def build_day_table(
     The yes/no figures of a day are gathered as bits of one integer per day, so each day an
     attack touches costs a few dictionary operations.
     """
-    class_of = {med.id: med.drug_class for med in diary.medications}
     flags: dict[date, int] = {}
     peaks: dict[date, int] = {}
     attack_ids: dict[date, list[str]] = {}
-    classes: dict[date, set[str]] = {}
     for item in index:
+        day = item.first if item.first > first else first
+        hi = item.last if item.last < last else last
+        if day > hi:
+            continue
         attack = item.attack
-        day, hi = max(item.first, first), min(item.last, last)
-        if day <= hi:
-            bits = _attack_bits(attack, item.twitching, definition)
-            intensity, attack_id = attack.intensity, attack.id
-            while day <= hi:
-                flags[day] = flags.get(day, 0) | bits
-                if peaks.get(day, -1) < intensity:
-                    peaks[day] = intensity
-                attack_ids.setdefault(day, []).append(attack_id)
-                day += ONE_DAY
-        for intake, day in zip(attack.medications, item.intake_days, strict=True):
-            if not first <= day <= last:
-                continue
-            bits = _RECORDED
-            drug_class = class_of.get(intake.medication, "other")
-            if drug_class in ACUTE_CLASSES:
-                classes.setdefault(day, set()).add(ICHD_CLASS_OF[drug_class])
-                if drug_class in _MIGRAINE_SPECIFIC:
-                    bits |= _MIGRAINE
+        bits = _attack_bits(attack, item.twitching, definition)
+        intensity, attack_id = attack.intensity, attack.id
+        while day <= hi:
             flags[day] = flags.get(day, 0) | bits
+            if peaks.get(day, -1) < intensity:
+                peaks[day] = intensity
+            attack_ids.setdefault(day, []).append(attack_id)
+            day += ONE_DAY
+    classes = _intake_classes(diary, index, first, last, flags)
     for entry in diary.days:
         if first <= entry.date <= last:
             bits = flags.get(entry.date, 0) | _RECORDED

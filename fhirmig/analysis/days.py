@@ -22,8 +22,8 @@ from one diary to the next.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 
 from fhirmig.diary.model import Attack, Diary, Intake
 from fhirmig.errors import UsageError
@@ -99,9 +99,12 @@ def is_twitching_attack(attack: Attack) -> bool:
     return bool(attack.twitching) or "muscle-twitching" in attack.symptoms
 
 
-@dataclass(frozen=True, slots=True)
-class AttackDays:
-    """The calendar days of one attack, worked out once and read by every figure."""
+class AttackDays(NamedTuple):
+    """The calendar days of one attack, worked out once and read by every figure.
+
+    A named tuple rather than a frozen dataclass: a diary has one per attack, and a tuple
+    is made several times faster, which the index of 10,000 attacks notices.
+    """
 
     attack: Attack
     first: date  # start day

@@ -19,11 +19,10 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from statistics import median
 
-from fhirmig.analysis.counts import is_twitching_attack
-from fhirmig.analysis.days import ONE_DAY, attack_end, local_day, month_key
+from fhirmig.analysis.days import ONE_DAY, AttackDays, attack_end, month_key
 from fhirmig.analysis.output import round_half_up
 from fhirmig.analysis.types import (
     ExposureFigures,
@@ -52,12 +51,16 @@ ONSET_KEYS: tuple[str, ...] = ("before", "during", "after", "unknown")
 
 def twitch_onset(twitch: Twitch, attack: Attack) -> str:
     """``before`` the attack's start, ``during`` it, ``after`` its end, or ``unknown``."""
-    if twitch.start is None:
+    return _onset(twitch.start, attack.start, attack_end(attack))
+
+
+def _onset(moment: datetime | None, start: datetime, end: datetime | None) -> str:
+    """:func:`twitch_onset` of a twitch at ``moment``, the attack's end worked out once."""
+    if moment is None:
         return "unknown"
-    if twitch.start < attack.start:
+    if moment < start:
         return "before"
-    end = attack_end(attack)
-    if end is not None and twitch.start > end:
+    if end is not None and moment > end:
         return "after"
     return "during"
 
@@ -66,24 +69,28 @@ def _mean(values: Sequence[int]) -> float | None:
     return round_half_up(sum(values) / len(values), 1) if values else None
 
 
-def twitching_figures(attacks: Sequence[Attack], tz: tzinfo) -> TwitchingFigures:
-    """The twitching figures of ``attacks`` (those of the period, in time order)."""
-    with_twitch = [a for a in attacks if is_twitching_attack(a)]
-    by_site: Counter[str] = Counter()
+def twitching_figures(items: Sequence[AttackDays], tz: tzinfo) -> TwitchingFigures:
+    """The twitching figures of the attacks of the period (their index, in time order).
+
+    An episode counts in the month of its start, else of its attack's start day.
+    """
+    with_twitch = [item for item in items if item.twitching]
+    sites: list[str] = []  # each site once per attack
     onset: Counter[str] = Counter(dict.fromkeys(ONSET_KEYS, 0))
-    per_month: Counter[str] = Counter()
+    episode_days: list[date] = []
     descriptions: list[TwitchDescription] = []
-    for attack in with_twitch:
-        for site in dict.fromkeys(t.location for t in attack.twitching):
-            by_site[site] += 1
+    for item in with_twitch:
+        attack = item.attack
         if not attack.twitching:
             onset["unknown"] += 1
-            per_month[month_key(local_day(attack.start, tz))] += 1
+            episode_days.append(item.first)
             continue
+        sites.extend({t.location for t in attack.twitching})
+        end = attack_end(attack)
         for twitch in attack.twitching:
-            onset[twitch_onset(twitch, attack)] += 1
-            day = local_day(twitch.start or attack.start, tz)
-            per_month[month_key(day)] += 1
+            onset[_onset(twitch.start, attack.start, end)] += 1
+            day = item.first if twitch.start is None else twitch.start.astimezone(tz).date()
+            episode_days.append(day)
             descriptions.append(
                 TwitchDescription(
                     attack_id=attack.id,
@@ -93,16 +100,19 @@ def twitching_figures(attacks: Sequence[Attack], tz: tzinfo) -> TwitchingFigures
                     intensity=twitch.intensity,
                 )
             )
-    total = len(attacks)
-    twitching_ids = {a.id for a in with_twitch}
+    per_month: Counter[str] = Counter()
+    for day, episodes in Counter(episode_days).items():
+        per_month[month_key(day)] += episodes
+    by_site = Counter(sites)
+    total = len(items)
     return TwitchingFigures(
         attacks_with=len(with_twitch),
         attacks_total=total,
         share=len(with_twitch) / total if total else None,
         by_site=dict(sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0]))),
         onset={key: onset[key] for key in ONSET_KEYS},
-        mean_peak_with=_mean([a.intensity for a in with_twitch]),
-        mean_peak_without=_mean([a.intensity for a in attacks if a.id not in twitching_ids]),
+        mean_peak_with=_mean([item.attack.intensity for item in with_twitch]),
+        mean_peak_without=_mean([item.attack.intensity for item in items if not item.twitching]),
         episodes_per_month=dict(sorted(per_month.items())),
         descriptions=tuple(descriptions),
     )
@@ -117,9 +127,11 @@ Z_95 = 1.959963984540054
 
 def trigger_figures(attacks: Sequence[Attack]) -> tuple[TriggerFigures, ...]:
     """Each trigger named in ``attacks``, with how many attacks name it, most often first."""
+    # Attacks mostly repeat a few trigger lists: count each list once, then spread it.
     counts: Counter[str] = Counter()
-    for attack in attacks:
-        counts.update(set(attack.triggers))
+    for triggers, n in Counter(tuple(attack.triggers) for attack in attacks).items():
+        for name in set(triggers):
+            counts[name] += n
     total = len(attacks)
     return tuple(
         TriggerFigures(trigger=name, attacks=n, share=n / total)

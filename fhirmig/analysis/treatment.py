@@ -79,11 +79,12 @@ def medication_figures(
 
 def relief_figures(attacks: Sequence[Attack]) -> tuple[ReliefFigures, ...]:
     """Each non-drug relief method used in ``attacks``, with its effects, most used first."""
+    uses = Counter(
+        (use.method, use.effect or "unrated") for attack in attacks for use in attack.relief_methods
+    )
     effects: dict[str, Counter[str]] = {}
-    for attack in attacks:
-        for use in attack.relief_methods:
-            counter = effects.setdefault(use.method, Counter())
-            counter[use.effect or "unrated"] += 1
+    for (method, effect), n in uses.items():
+        effects.setdefault(method, Counter())[effect] += n
     rows = [
         ReliefFigures(
             method=method,

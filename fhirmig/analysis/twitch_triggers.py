@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
-from fhirmig.analysis.counts import is_twitching_attack
+from fhirmig.analysis.days import AttackDays
 from fhirmig.analysis.output import round_exact, round_half_up
 from fhirmig.analysis.types import TwitchingTrigger
-from fhirmig.diary.model import Attack
 
 __all__ = ["ENOUGH_ATTACKS", "Z_KATZ", "katz_risk_ratio", "twitching_triggers"]
 
@@ -47,18 +46,19 @@ def katz_risk_ratio(a: int, b: int, c: int, d: int) -> tuple[Fraction, float, fl
     return ratio, math.exp(log_ratio - Z_KATZ * se), math.exp(log_ratio + Z_KATZ * se)
 
 
-def twitching_triggers(attacks: Sequence[Attack]) -> tuple[TwitchingTrigger, ...]:
-    """One :class:`TwitchingTrigger` per trigger listed by any of ``attacks`` (those of the
-    period), sorted by the trigger text in code-point order; free text is kept as written."""
+def twitching_triggers(items: Sequence[AttackDays]) -> tuple[TwitchingTrigger, ...]:
+    """One :class:`TwitchingTrigger` per trigger listed by any attack of ``items`` (the index
+    of the period's attacks), sorted by the trigger text in code-point order; free text is
+    kept as written."""
     # Attacks mostly repeat a few trigger lists: count each list once, then spread it.
     by_list: dict[tuple[str, ...], list[int]] = {}
-    for attack in attacks:
-        key = tuple(attack.triggers)
+    for item in items:
+        key = tuple(item.attack.triggers)
         cell = by_list.get(key)
         if cell is None:
             cell = by_list[key] = [0, 0]
         cell[0] += 1
-        cell[1] += is_twitching_attack(attack)
+        cell[1] += item.twitching
     listing: Counter[str] = Counter()
     listing_twitching: Counter[str] = Counter()
     twitching_total = 0
@@ -67,7 +67,7 @@ def twitching_triggers(attacks: Sequence[Attack]) -> tuple[TwitchingTrigger, ...
         for name in set(key):
             listing[name] += n
             listing_twitching[name] += twitching
-    total = len(attacks)
+    total = len(items)
     out = []
     for name in sorted(listing):
         with_n, a = listing[name], listing_twitching[name]
