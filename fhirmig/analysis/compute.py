@@ -18,7 +18,7 @@ from fhirmig.analysis.output import per_28_days
 from fhirmig.analysis.patterns import exposure_figures, trigger_figures, twitching_figures
 from fhirmig.analysis.response import coverage_figures, treatment_responses
 from fhirmig.analysis.treatment import medication_figures, questionnaire_figures, relief_figures
-from fhirmig.analysis.twitch_triggers import twitching_triggers
+from fhirmig.analysis.twitch_triggers import tally_triggers, twitching_triggers
 from fhirmig.analysis.types import (
     CLASS_KEYS,
     DayFigures,
@@ -69,6 +69,7 @@ def compute_stats(
         items = [item for item in index if first <= item.first <= last]
         table = build_day_table(diary, index, first, last, migraine_day)
     in_period = [item.attack for item in items]
+    tally = tally_triggers(items)
     days = len(table)
     headache = sum(row.headache for row in table)
     migraine = sum(row.migraine for row in table)
@@ -103,13 +104,13 @@ def compute_stats(
             "migraine_days": per_28_days(migraine, days),
             "acute_medication_days": per_28_days(acute, days),
         },
-        twitching_attacks=sum(item.twitching for item in items),
+        twitching_attacks=tally.twitching,
         months=months,
         overuse=threshold_run([m.month for m in months if m.overuse_threshold_reached]),
         chronic_frequency=threshold_run([m.month for m in months if m.chronic_frequency_reached]),
         day_table=table,
         twitching=twitching_figures(items, tz),
-        triggers=trigger_figures(in_period),
+        triggers=trigger_figures(tally),
         exposures=exposures,
         medication_effect=medication_figures(in_period, diary.medications),
         relief_methods=relief_figures(in_period),
@@ -121,5 +122,5 @@ def compute_stats(
         headache_free_days=sum(row.headache_free for row in table),
         treatment_response=treatment_responses(diary.treatments, table),
         menstrual=menstrual_figures(diary.days, table),
-        twitching_triggers=twitching_triggers(items),
+        twitching_triggers=twitching_triggers(tally),
     )

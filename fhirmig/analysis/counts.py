@@ -108,6 +108,13 @@ def sorted_attacks(diary: Diary) -> list[Attack]:
 
 # The bits of a day's flags in build_day_table: what the records touching it make of it.
 _HEADACHE, _MIGRAINE, _AURA, _TWITCHING, _RECORDED, _HEADACHE_FREE = 1, 2, 4, 8, 16, 32
+#: The bits above 63 are the day's acute-medication class keys: CLASS_KEYS[i] is 64 << i.
+_CLASS_SHIFT = 6
+#: Every set of class keys a day can have, by its bits (shifted down); rows share them.
+_CLASS_SETS: tuple[frozenset[str], ...] = tuple(
+    frozenset(key for i, key in enumerate(CLASS_KEYS) if mask >> i & 1)
+    for mask in range(1 << len(CLASS_KEYS))
+)
 
 
 def _attack_bits(attack: Attack, twitching: bool, definition: MigraineDayDefinition) -> int:
@@ -124,40 +131,32 @@ def _attack_bits(attack: Attack, twitching: bool, definition: MigraineDayDefinit
     return bits
 
 
-def _intake_classes(
-    diary: Diary,
-    index: Sequence[AttackDays],
-    first: date,
-    last: date,
-    flags: dict[date, int],
-) -> dict[date, set[str]]:
-    """The ICHD-3 class keys of the acute medication taken on each day of the period.
+def _intake_bits(drug_class: str) -> int:
+    """The flags an intake of ``drug_class`` sets on its day: recorded, its ICHD-3 class
+    key when the class is acute, and migraine for a triptan or an ergot."""
+    if drug_class not in ACUTE_CLASSES:
+        return _RECORDED
+    key = CLASS_KEYS.index(ICHD_CLASS_OF[drug_class])
+    specific = _MIGRAINE if drug_class in _MIGRAINE_SPECIFIC else 0
+    return _RECORDED | specific | 1 << (_CLASS_SHIFT + key)
 
-    Marks the intake days in ``flags`` as recorded, and those of a triptan or an ergot as
-    migraine days. A medication id missing from the catalogue counts as class ``other``.
+
+def _mark_intakes(
+    diary: Diary, index: Sequence[AttackDays], first: date, last: date, flags: dict[date, int]
+) -> None:
+    """Set the flags of every intake of the period on its day in ``flags``.
+
+    A medication id missing from the catalogue counts as class ``other``.
     """
     class_of = {med.id: med.drug_class for med in diary.medications}
-
-    def effect(drug_class: str) -> tuple[str | None, int]:
-        """(ICHD-3 class key or None when not acute, bits an intake sets on its day)."""
-        if drug_class not in ACUTE_CLASSES:
-            return None, _RECORDED
-        specific = _MIGRAINE if drug_class in _MIGRAINE_SPECIFIC else 0
-        return ICHD_CLASS_OF[drug_class], _RECORDED | specific
-
-    effect_of = {med_id: effect(drug_class) for med_id, drug_class in class_of.items()}
-    unknown = effect("other")
-    classes: dict[date, set[str]] = {}
+    bits_of = {med_id: _intake_bits(drug_class) for med_id, drug_class in class_of.items()}
+    unknown = _intake_bits("other")
     for item in index:
         if not item.intake_days:
             continue
         for intake, day in zip(item.attack.medications, item.intake_days, strict=True):
             if first <= day <= last:
-                key, bits = effect_of.get(intake.medication, unknown)
-                if key is not None:
-                    classes.setdefault(day, set()).add(key)
-                flags[day] = flags.get(day, 0) | bits
-    return classes
+                flags[day] = flags.get(day, 0) | bits_of.get(intake.medication, unknown)
 
 
 def build_day_table(
@@ -173,12 +172,13 @@ def build_day_table(
     it, or the diary has a ``days`` entry for it; ``headache_free`` when that entry says so.
 
     ``index`` is :func:`~fhirmig.analysis.days.index_attacks` of the attacks in time order.
-    The yes/no figures of a day are gathered as bits of one integer per day, so each day an
-    attack touches costs a few dictionary operations.
+    A day's yes/no figures and its medication classes are gathered as the bits of one
+    integer, so each day a record touches costs a few dictionary operations and no object.
     """
     flags: dict[date, int] = {}
     peaks: dict[date, int] = {}
-    attack_ids: dict[date, list[str]] = {}
+    # Tuples, grown by one id per attack: a day has few attacks, and a row takes the tuple.
+    attack_ids: dict[date, tuple[str, ...]] = {}
     for item in index:
         day = item.first if item.first > first else first
         hi = item.last if item.last < last else last
@@ -186,14 +186,14 @@ def build_day_table(
             continue
         attack = item.attack
         bits = _attack_bits(attack, item.twitching, definition)
-        intensity, attack_id = attack.intensity, attack.id
+        intensity, attack_id = attack.intensity, (attack.id,)
         while day <= hi:
             flags[day] = flags.get(day, 0) | bits
             if peaks.get(day, -1) < intensity:
                 peaks[day] = intensity
-            attack_ids.setdefault(day, []).append(attack_id)
+            attack_ids[day] = attack_ids.get(day, ()) + attack_id
             day += ONE_DAY
-    classes = _intake_classes(diary, index, first, last, flags)
+    _mark_intakes(diary, index, first, last, flags)
     for entry in diary.days:
         if first <= entry.date <= last:
             bits = flags.get(entry.date, 0) | _RECORDED
@@ -205,7 +205,7 @@ def build_day_table(
     table = []
     for day in day_range(first, last):
         bits = flags.get(day, 0)
-        day_classes = classes.get(day)
+        classes = bits >> _CLASS_SHIFT
         table.append(
             DayFigures(
                 day=day,
@@ -213,10 +213,10 @@ def build_day_table(
                 migraine=(bits & _MIGRAINE) != 0,
                 aura=(bits & _AURA) != 0,
                 peak_intensity=peaks.get(day),
-                classes=frozenset(day_classes or ()),
-                acute_medication=day_classes is not None,
+                classes=_CLASS_SETS[classes],
+                acute_medication=classes != 0,
                 twitching=(bits & _TWITCHING) != 0,
-                attack_ids=tuple(attack_ids.get(day, ())),
+                attack_ids=attack_ids.get(day, ()),
                 recorded=(bits & _RECORDED) != 0,
                 headache_free=(bits & _HEADACHE_FREE) != 0,
             )

@@ -24,6 +24,7 @@ from statistics import median
 
 from fhirmig.analysis.days import ONE_DAY, AttackDays, attack_end, month_key
 from fhirmig.analysis.output import round_half_up
+from fhirmig.analysis.twitch_triggers import TriggerTally
 from fhirmig.analysis.types import (
     ExposureFigures,
     TriggerFigures,
@@ -125,17 +126,12 @@ STRESS_HIGH = 7
 Z_95 = 1.959963984540054
 
 
-def trigger_figures(attacks: Sequence[Attack]) -> tuple[TriggerFigures, ...]:
-    """Each trigger named in ``attacks``, with how many attacks name it, most often first."""
-    # Attacks mostly repeat a few trigger lists: count each list once, then spread it.
-    counts: Counter[str] = Counter()
-    for triggers, n in Counter(tuple(attack.triggers) for attack in attacks).items():
-        for name in set(triggers):
-            counts[name] += n
-    total = len(attacks)
+def trigger_figures(tally: TriggerTally) -> tuple[TriggerFigures, ...]:
+    """Each trigger named by the period's attacks, with how many attacks name it, most
+    often first."""
     return tuple(
-        TriggerFigures(trigger=name, attacks=n, share=n / total)
-        for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        TriggerFigures(trigger=name, attacks=n, share=n / tally.attacks)
+        for name, n in sorted(tally.listing.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 
 

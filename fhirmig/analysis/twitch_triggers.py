@@ -15,13 +15,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from fhirmig.analysis.days import AttackDays
 from fhirmig.analysis.output import round_exact, round_half_up
 from fhirmig.analysis.types import TwitchingTrigger
 
-__all__ = ["ENOUGH_ATTACKS", "Z_KATZ", "katz_risk_ratio", "twitching_triggers"]
+__all__ = [
+    "ENOUGH_ATTACKS",
+    "Z_KATZ",
+    "TriggerTally",
+    "katz_risk_ratio",
+    "tally_triggers",
+    "twitching_triggers",
+]
 
 #: ``enough_data`` needs at least this many attacks with and without the trigger.
 ENOUGH_ATTACKS = 5
@@ -46,10 +54,22 @@ def katz_risk_ratio(a: int, b: int, c: int, d: int) -> tuple[Fraction, float, fl
     return ratio, math.exp(log_ratio - Z_KATZ * se), math.exp(log_ratio + Z_KATZ * se)
 
 
-def twitching_triggers(items: Sequence[AttackDays]) -> tuple[TwitchingTrigger, ...]:
-    """One :class:`TwitchingTrigger` per trigger listed by any attack of ``items`` (the index
-    of the period's attacks), sorted by the trigger text in code-point order; free text is
-    kept as written."""
+@dataclass(frozen=True, slots=True)
+class TriggerTally:
+    """How many attacks of the period list each trigger, and how many of those twitch.
+
+    Counted once by :func:`tally_triggers` and read by both trigger figures (the trigger
+    list of ``fhirmig stats`` and the twitching risk ratios).
+    """
+
+    attacks: int  # attacks of the period
+    twitching: int  # twitching attacks of the period
+    listing: Counter[str]  # per trigger: attacks listing it (each attack once)
+    listing_twitching: Counter[str]  # per trigger: twitching attacks listing it
+
+
+def tally_triggers(items: Sequence[AttackDays]) -> TriggerTally:
+    """The :class:`TriggerTally` of the period's attacks (their index)."""
     # Attacks mostly repeat a few trigger lists: count each list once, then spread it.
     by_list: dict[tuple[str, ...], list[int]] = {}
     for item in items:
@@ -67,7 +87,14 @@ def twitching_triggers(items: Sequence[AttackDays]) -> tuple[TwitchingTrigger, .
         for name in set(key):
             listing[name] += n
             listing_twitching[name] += twitching
-    total = len(items)
+    return TriggerTally(len(items), twitching_total, listing, listing_twitching)
+
+
+def twitching_triggers(tally: TriggerTally) -> tuple[TwitchingTrigger, ...]:
+    """One :class:`TwitchingTrigger` per trigger listed by any attack of the period, sorted
+    by the trigger text in code-point order; free text is kept as written."""
+    listing, listing_twitching = tally.listing, tally.listing_twitching
+    total, twitching_total = tally.attacks, tally.twitching
     out = []
     for name in sorted(listing):
         with_n, a = listing[name], listing_twitching[name]
