@@ -66,8 +66,18 @@ def _onset(moment: datetime | None, start: datetime, end: datetime | None) -> st
     return "during"
 
 
-def _mean(values: Sequence[int]) -> float | None:
-    return round_half_up(sum(values) / len(values), 1) if values else None
+def _mean(total: int, count: int) -> float | None:
+    """The mean of ``count`` values summing to ``total``, to 1 decimal (None for none)."""
+    return round_half_up(total / count, 1) if count else None
+
+
+def _per_month(days: Sequence[date]) -> dict[str, int]:
+    """How many of ``days`` fall in each calendar month, by ``YYYY-MM`` in order."""
+    months: Counter[tuple[int, int]] = Counter()
+    for day, n in Counter(days).items():
+        months[day.year, day.month] += n
+    # (year, month) sorts as its YYYY-MM key does.
+    return {month_key(date(y, m, 1)): n for (y, m), n in sorted(months.items())}
 
 
 def twitching_figures(items: Sequence[AttackDays], tz: tzinfo) -> TwitchingFigures:
@@ -75,13 +85,19 @@ def twitching_figures(items: Sequence[AttackDays], tz: tzinfo) -> TwitchingFigur
 
     An episode counts in the month of its start, else of its attack's start day.
     """
-    with_twitch = [item for item in items if item.twitching]
+    with_twitch = 0
+    peak_with = peak_without = 0  # sums of the intensities, for the means
     sites: list[str] = []  # each site once per attack
     onset: Counter[str] = Counter(dict.fromkeys(ONSET_KEYS, 0))
     episode_days: list[date] = []
     descriptions: list[TwitchDescription] = []
-    for item in with_twitch:
+    for item in items:
         attack = item.attack
+        if not item.twitching:
+            peak_without += attack.intensity
+            continue
+        with_twitch += 1
+        peak_with += attack.intensity
         if not attack.twitching:
             onset["unknown"] += 1
             episode_days.append(item.first)
@@ -101,20 +117,17 @@ def twitching_figures(items: Sequence[AttackDays], tz: tzinfo) -> TwitchingFigur
                     intensity=twitch.intensity,
                 )
             )
-    per_month: Counter[str] = Counter()
-    for day, episodes in Counter(episode_days).items():
-        per_month[month_key(day)] += episodes
     by_site = Counter(sites)
     total = len(items)
     return TwitchingFigures(
-        attacks_with=len(with_twitch),
+        attacks_with=with_twitch,
         attacks_total=total,
-        share=len(with_twitch) / total if total else None,
+        share=with_twitch / total if total else None,
         by_site=dict(sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0]))),
         onset={key: onset[key] for key in ONSET_KEYS},
-        mean_peak_with=_mean([item.attack.intensity for item in with_twitch]),
-        mean_peak_without=_mean([item.attack.intensity for item in items if not item.twitching]),
-        episodes_per_month=dict(sorted(per_month.items())),
+        mean_peak_with=_mean(peak_with, with_twitch),
+        mean_peak_without=_mean(peak_without, total - with_twitch),
+        episodes_per_month=_per_month(episode_days),
         descriptions=tuple(descriptions),
     )
 
