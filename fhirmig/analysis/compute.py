@@ -7,7 +7,6 @@ from typing import get_args
 
 from fhirmig.analysis.counts import (
     build_day_table,
-    class_day_counts,
     month_figures,
     sorted_attacks,
     threshold_run,
@@ -71,10 +70,11 @@ def compute_stats(
     in_period = [item.attack for item in items]
     tally = tally_triggers(items)
     days = len(table)
-    headache = sum(row.headache for row in table)
-    migraine = sum(row.migraine for row in table)
-    acute = sum(row.acute_medication for row in table)
     months = month_figures(table)
+    # The months split the period's rows between them: its totals are theirs added up.
+    headache = sum(m.headache_days for m in months)
+    migraine = sum(m.migraine_days for m in months)
+    acute = sum(m.acute_medication_days for m in months)
     previous = None
     exposures: tuple[ExposureFigures, ...] = ()
     if period is not None:
@@ -98,7 +98,7 @@ def compute_stats(
         headache_days=headache,
         migraine_days=migraine,
         acute_medication_days=acute,
-        class_days=class_day_counts(table) if table else dict.fromkeys(CLASS_KEYS, 0),
+        class_days={key: sum(m.class_days[key] for m in months) for key in CLASS_KEYS},
         per_28_days={
             "headache_days": per_28_days(headache, days),
             "migraine_days": per_28_days(migraine, days),
