@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from fhirmig.batch.worker import ChunkResult, ChunkTask, run_chunk, warm_worker
+from fhirmig.batch.worker import ChunkResult, ChunkTask, load_converter, run_chunk, warm_worker
 from fhirmig.errors import BatchError
 
 __all__ = ["LocalPool", "OnResult", "default_jobs", "run_local"]
@@ -44,7 +44,10 @@ class LocalPool:
 
     def __init__(self, jobs: int) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        forking = "fork" in methods
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        if forking:  # forked workers share what the client imported: import it once here
+            load_converter()
         self.jobs = jobs
         self.pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)

@@ -34,6 +34,7 @@ __all__ = [
     "ChunkTask",
     "InputResult",
     "bundle_file_name",
+    "load_converter",
     "run_chunk",
     "warm_worker",
 ]
@@ -275,6 +276,22 @@ def _write_bundle(
     )
 
 
+def load_converter() -> None:
+    """Import every module converting a diary needs (the package names load lazily).
+
+    A batch calls this before it forks its workers, so that they share the imported
+    modules instead of each importing (and perhaps compiling) them again.
+    """
+    import fhirmig.analysis
+    import fhirmig.analysis.compute
+    import fhirmig.diary.reader
+    import fhirmig.fhir.bundle
+    import fhirmig.fhir.gate
+    import fhirmig.fhir.mapping
+    import fhirmig.fhir.reader
+    import fhirmig.fhir.summary  # noqa: F401 - imported for their module-level work
+
+
 def warm_worker() -> None:
     """In a worker process, before its first chunk: import what converting needs, then
     put every object made so far (modules, tables, compiled rules) out of the cyclic
@@ -285,13 +302,7 @@ def warm_worker() -> None:
     """
     import gc
 
-    import fhirmig.analysis
-    import fhirmig.fhir.bundle
-    import fhirmig.fhir.gate
-    import fhirmig.fhir.mapping
-    import fhirmig.fhir.reader
-    import fhirmig.fhir.summary  # noqa: F401 - imported for their module-level work
-
+    load_converter()
     gc.freeze()
 
 
