@@ -16,9 +16,7 @@ lazily, so ``import fhirmig`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from fhirmig._lazy import lazy_names
 from fhirmig._version import __version__
 
 __all__ = [
@@ -47,14 +45,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'fhirmig' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)

@@ -125,10 +125,15 @@ def test_help_imports_no_heavy_library() -> None:
         "heavy = [m for m in ('fhir', 'reportlab', 'httpx', 'pydantic', 'dask', 'jinja2') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    result = subprocess.run(
+    result = _python(code)
+    assert "HEAVY []" in result.stdout, result.stdout
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter (a fresh process: nothing imported yet)."""
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert "HEAVY []" in result.stdout, result.stdout
 
 
 def test_the_command_runs_full_garbage_collections_seldom() -> None:
@@ -140,9 +145,6 @@ def test_the_command_runs_full_garbage_collections_seldom() -> None:
         "try:\n    fhirmig.cli.main(['--version'])\nexcept SystemExit:\n    pass\n"
         "print(repr((plain, imported, gc.get_threshold())), file=sys.stderr)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    plain, imported, after = ast.literal_eval(done.stderr.strip())
+    plain, imported, after = ast.literal_eval(_python(probe).stderr.strip())
     assert imported == plain
     assert after == (*plain[:2], 100)
