@@ -68,7 +68,7 @@ def test_contract_words_from_stats_all_have_catalogue_entries() -> None:
     """Words ``stats`` gives in English (contract values) are translated by the report:
     each must be a catalogue entry, or a new value would print in English."""
     from fhirmig.report.findings import _BAND_WORDS
-    from fhirmig.report.summary import _STATUS_WORDS
+    from fhirmig.report.page_text import _STATUS_WORDS
 
     ids = {m.id for m in template_messages() if isinstance(m.id, str)}
     assert set(RESPONSE_REASONS) <= ids
