@@ -11,9 +11,9 @@ from typing import Any
 
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
+from fhirmig.report.attack_text import sites_text
 from fhirmig.report.calendar import calendar_flowables, legend_text
 from fhirmig.report.charts import days_chart, intensity_chart, medication_chart
-from fhirmig.report.findings import sites_text
 from fhirmig.report.fonts import markup
 from fhirmig.report.i18n import _, fmt_date, fmt_month, ngettext, pgettext, vocabulary_name
 from fhirmig.report.styles import UserText, paragraph, styles, text_paragraph

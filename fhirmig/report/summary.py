@@ -17,15 +17,14 @@ from typing import Any
 
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
+from fhirmig.report.attack_text import profile_lines, twitching_lines
 from fhirmig.report.findings import (
     class_words,
     coverage_text,
     grade_text,
     menstrual_lines,
-    profile_lines,
     questionnaire_lines,
     threshold_lines,
-    twitching_lines,
 )
 from fhirmig.report.fonts import SOFT_HYPHEN, markup
 from fhirmig.report.i18n import (

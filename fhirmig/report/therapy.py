@@ -13,8 +13,9 @@ from typing import Any
 from fhirmig.analysis.treatment import EFFECT_KEYS
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary
+from fhirmig.report.attack_text import exposure_words
 from fhirmig.report.charts import medication_chart
-from fhirmig.report.findings import band_words, exposure_words, grade_text
+from fhirmig.report.findings import band_words, grade_text
 from fhirmig.report.fonts import markup
 from fhirmig.report.i18n import _, fmt_date, joined, pgettext, vocabulary_name
 from fhirmig.report.styles import UserText, paragraph, styles

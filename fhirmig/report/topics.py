@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from fhirmig.analysis.types import Stats
 from fhirmig.diary.model import Diary, Treatment
 from fhirmig.diary.vocabulary import ACUTE_CLASSES
-from fhirmig.report.findings import exposure_words, judged_text, latest_questionnaires, sites_text
+from fhirmig.report.attack_text import exposure_words, sites_text
+from fhirmig.report.findings import judged_text, latest_questionnaires
 from fhirmig.report.i18n import (
     _,
     fmt_decimal,
