@@ -243,11 +243,12 @@ def test_a_value_trusted_after_its_parent_shape_was_learned_is_trusted() -> None
     """Plans leave out the trust look-up for a type with no trusted value; trusting the
     first one makes them compile again, so it is honoured at once (here a deliberately
     invalid value, which only trust lets through)."""
-    from fhirmig.fhir.gate import _BACKBONE, _PATTERNS, _PRIMITIVES, _STRING, _STRINGS, _TYPES
+    from fhirmig.fhir.gate import _PATTERNS, _PRIMITIVES, _STRING, _STRINGS
+    from fhirmig.fhir.gate_table import BACKBONE, TYPES
     from fhirmig.fhir.shapes import ShapeChecker
 
     checker = ShapeChecker(
-        _PRIMITIVES, _TYPES, _BACKBONE, patterns=_PATTERNS, strings=(_STRINGS, _STRING, 100)
+        _PRIMITIVES, TYPES, BACKBONE, patterns=_PATTERNS, strings=(_STRINGS, _STRING, 100)
     )
     period = {"start": "not a date"}
     obs = {"resourceType": "Observation", "status": "final", "code": {"text": "x"}}
