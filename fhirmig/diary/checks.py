@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fhirmig.diary.model import MAX_MINUTES
 from fhirmig.diary.timeparse import parse_date, parse_datetime, zone
+from fhirmig.diary.values import MAX_MINUTES
 from fhirmig.errors import Problem
 from fhirmig.wording import excerpt
 

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from fhirmig.diary.model import MAX_YEAR, MIN_YEAR
 from fhirmig.diary.reader import read_bytes
 from fhirmig.diary.timeparse import format_datetime, zone
+from fhirmig.diary.values import MAX_YEAR, MIN_YEAR
 from fhirmig.errors import UsageError
 from fhirmig.importers import mb_vocabulary as vocab
 from fhirmig.importers.dates import (
