@@ -60,23 +60,12 @@ _NS_BYTES: Final = NAMESPACE.bytes
 _VARIANT: Final = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
-def resource_id(patient_id: str, kind: str, record_id: str) -> str:
-    """The UUIDv5 id of one record of one patient (RFC 4122 section 4.3).
-
-    Equal to ``str(uuid.uuid5(NAMESPACE, name))``, computed without building UUID objects
-    because a large diary needs hundreds of thousands of them.
-    """
-    name = f"{patient_id}|{kind}|{record_id}".encode()
-    x = hashlib.sha1(_NS_BYTES + name, usedforsecurity=False).hexdigest()
-    # version 5 in the high nibble of byte 6, variant 10 in the top bits of byte 8
-    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
-
-
 def patient_ids(patient_id: str) -> Callable[[str, str], str]:
     """:func:`resource_id` of one patient as a function of ``(kind, record id)``.
 
-    The namespace and patient part of the hashed name are encoded once, not per id (a
-    conversion names every resource of one patient).
+    The UUIDv5 of RFC 4122 section 4.3, equal to ``str(uuid.uuid5(NAMESPACE, name))`` but
+    computed without building UUID objects, because a large diary needs hundreds of
+    thousands of them; the namespace and patient part of the hashed name are encoded once.
     """
     prefix = _NS_BYTES + f"{patient_id}|".encode()
     sha1 = hashlib.sha1
@@ -90,22 +79,19 @@ def patient_ids(patient_id: str) -> Callable[[str, str], str]:
     return rid
 
 
+_ids_of = lru_cache(maxsize=64)(patient_ids)
+
+
+def resource_id(patient_id: str, kind: str, record_id: str) -> str:
+    """The UUIDv5 id of one record of one patient (:func:`patient_ids`)."""
+    return _ids_of(patient_id)(kind, record_id)
+
+
 def _part(text: str) -> str:
     """One part of an identifier value: ``/``, ``%``, controls and non-ASCII encoded."""
     if text.isascii() and text.isprintable() and "/" not in text and "%" not in text:
         return text  # every other printable ASCII character is kept as it is
     return quote(text, safe=" !\"#$&'()*+,:;<=>?@[\\]^_`{|}~")
-
-
-_patient_part = lru_cache(maxsize=64)(_part)  # the same patient id in every resource
-
-
-def identifier(patient_id: str, kind: str, record_id: str) -> dict[str, Any]:
-    """The business identifier of one record: ``{system, value}``."""
-    return {
-        "system": _SID_PREFIX + kind,
-        "value": f"{_patient_part(patient_id)}/{_part(record_id)}",
-    }
 
 
 def patient_identifiers(patient_id: str) -> Callable[[str, str], dict[str, Any]]:
@@ -114,16 +100,17 @@ def patient_identifiers(patient_id: str) -> Callable[[str, str], dict[str, Any]]
     head = _part(patient_id) + "/"
 
     def ident(kind: str, record_id: str) -> dict[str, Any]:
-        if (
-            record_id.isascii()
-            and record_id.isprintable()
-            and "/" not in record_id
-            and "%" not in record_id
-        ):
-            return {"system": _SID_PREFIX + kind, "value": head + record_id}
         return {"system": _SID_PREFIX + kind, "value": head + _part(record_id)}
 
     return ident
+
+
+_identifiers_of = lru_cache(maxsize=64)(patient_identifiers)
+
+
+def identifier(patient_id: str, kind: str, record_id: str) -> dict[str, Any]:
+    """The business identifier of one record: ``{system, value}``."""
+    return _identifiers_of(patient_id)(kind, record_id)
 
 
 def record_kind_of(system: str) -> str | None:
