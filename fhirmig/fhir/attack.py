@@ -147,13 +147,13 @@ def _new_component(
         return {"code": code, "valueString": text(item)}
     elif kind == "relief":
         coded = key_concept(vocabulary, item.method)
-        comp = {"code": code, "valueCodeableConcept": coded or {"text": text(item.method)}}
+        comp = {"code": code, "valueCodeableConcept": coded or concept(vocabulary, item.method)}
         if item.effect is not None:
             comp["extension"] = [ext("effect", valueCode=item.effect)]
         repeats = coded is not None
     else:
         coded = key_concept(vocabulary, item)
-        comp = {"code": code, "valueCodeableConcept": coded or {"text": text(item)}}
+        comp = {"code": code, "valueCodeableConcept": coded or concept(vocabulary, item)}
         repeats = coded is not None
     if repeats:
         comp = _SHARED_COMPONENTS[key] = share(comp, "ObservationComponent")

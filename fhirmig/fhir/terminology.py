@@ -138,11 +138,8 @@ def concept(vocabulary: str, value: str) -> dict[str, Any]:
     The ``text`` of a key is the display of its local code; free text is kept as written.
     The concept of a key is shared between resources: copy it before changing it.
     """
-    known = _KEY_CONCEPTS.get((vocabulary, value))
+    known = key_concept(vocabulary, value)
     if known is not None:
-        return known
-    if terms(vocabulary, value):
-        known = _KEY_CONCEPTS[vocabulary, value] = _key_concept(vocabulary, value)
         return known
     from fhirmig.fhir.context import text as fhir_text
 
