@@ -219,24 +219,13 @@ class Ctx:
     ) -> dict[str, Any]:
         """A new final Observation of the patient, reported by the patient: :meth:`base`
         with ``status``, ``category``, ``code``, ``subject`` and ``performer``."""
-        if self._plain:  # the usual resource, made in one go
-            ref = self._patient_reference
-            return {
-                "resourceType": "Observation",
-                "id": self.rid(kind, record),
-                "identifier": [self._identifier(kind, record)],
-                "status": "final",
-                "category": category,
-                "code": code,
-                "subject": {"reference": ref},
-                "performer": [{"reference": ref}],
-            }
+        ref = self._patient_reference
         obs = self.base("Observation", kind, record)
         obs["status"] = "final"
         obs["category"] = category
         obs["code"] = code
-        obs["subject"] = self.patient_ref
-        obs["performer"] = [self.patient_ref]
+        obs["subject"] = {"reference": ref}
+        obs["performer"] = [{"reference": ref}]
         return obs
 
     @property
