@@ -42,6 +42,7 @@ Rules = Mapping[
 
 #: Primitive types whose passing values are remembered: the few values that repeat (codes,
 #: systems, displays, references). Ids, narratives and attachments are one per resource.
+#: Only a check made in place (a regular expression or the string rule) remembers.
 _REMEMBERED: Final = frozenset(
     {"string", "markdown", "code", "uri", "url", "canonical", "reference", "dateTime",
      "date", "instant"}
@@ -67,21 +68,6 @@ def _ident(name: str) -> str:
 
 def _false(_: Any) -> bool:
     return False
-
-
-def _remembering(pred: Predicate, good: set[Any]) -> Predicate:
-    """``pred``, remembering each short value that passes in ``good``."""
-
-    def check(value: Any) -> bool:
-        if not pred(value):
-            return False
-        if len(value) <= _LONGEST:
-            if len(good) >= _CAPACITY:
-                good.clear()
-            good.add(value)
-        return True
-
-    return check
 
 
 class ShapeChecker:
@@ -119,10 +105,8 @@ class ShapeChecker:
         self._env.update({f"T_{_ident(t)}": ids for t, ids in self._trusted.items()})
         for name, pred in primitives.items():
             self._env[f"P_{_ident(name)}"] = pred
-            if name in _REMEMBERED:
-                good: set[Any] = set()
-                self._env[f"G_{_ident(name)}"] = good
-                self._env[f"P_{_ident(name)}"] = _remembering(pred, good)
+            if name in _REMEMBERED:  # the passing values, added by the checks made in place
+                self._env[f"G_{_ident(name)}"] = set()
         self._plans: dict[str, dict[tuple[str, ...], Predicate]] = {t: {} for t in rules}
         self.nodes: dict[str, Predicate] = {t: self._node(t) for t in rules}
         for t in rules:
@@ -196,12 +180,7 @@ class ShapeChecker:
             return self._inline(sub, var, pad)
         if sub in self._enums:
             return [f"{pad}if not isinstance({var}, str) or {var} not in E_{name}: return False"]
-        if sub in _INLINE:
-            test = _INLINE[sub].format(v=var)
-        elif sub in _REMEMBERED:
-            test = f"({var} in G_{name} or P_{name}({var}))"
-        else:
-            test = f"P_{name}({var})"
+        test = _INLINE[sub].format(v=var) if sub in _INLINE else f"P_{name}({var})"
         return [f"{pad}if not {test}: return False"]
 
     def _inline(self, sub: str, var: str, pad: str) -> list[str]:
