@@ -235,20 +235,20 @@ def _convert(
         keep = task.output == "bundles"
         resources: list[dict[str, Any]] = []
         lines: list[tuple[str, bytes]] = []
+        counts: Counter[str] = Counter()
         for resource in convert(diary, **options):
             check_resource(resource)
+            resource_type = str(resource["resourceType"])
+            counts[resource_type] += 1
             if keep:
                 resources.append(resource)
             else:
-                lines.append((str(resource["resourceType"]), dumps_line(resource)))
+                lines.append((resource_type, dumps_line(resource)))
     except Exception as exc:  # one bad diary never stops the batch
         errors = _error_lines(exc)
         if keyed:
             errors = _private_lines(errors, item, shown)
         return InputResult(shown, sha, "failed", errors=errors, keyed=keyed), [], [], ""
-    counts = (
-        Counter(str(r["resourceType"]) for r in resources) if keep else Counter(t for t, _ in lines)
-    )
     key = hashlib.sha256(diary.patient.id.encode()).hexdigest()[:16]
     result = InputResult(
         shown, sha, "done", dict(sorted(counts.items())), patient_key=key, keyed=keyed
