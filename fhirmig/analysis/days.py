@@ -68,7 +68,7 @@ def attack_end(attack: Attack) -> datetime | None:
 
 def attack_span(attack: Attack, tz: tzinfo) -> tuple[date, date]:
     """The first and last calendar day the attack touches in ``tz``."""
-    first = attack.start.astimezone(tz).date()
+    first = local_day(attack.start, tz)
     end = attack_end(attack)
     if end is None:
         return first, first
@@ -126,9 +126,7 @@ def index_attacks(attacks: Iterable[Attack], tz: tzinfo) -> list[AttackDays]:
         meds = attack.medications
         intakes: tuple[date, ...] = ()
         if meds:
-            intakes = tuple(
-                [first if i.taken is None else i.taken.astimezone(tz).date() for i in meds]
-            )
+            intakes = tuple([first if i.taken is None else local_day(i.taken, tz) for i in meds])
         index.append(AttackDays(attack, first, last, intakes, is_twitching_attack(attack)))
     return index
 

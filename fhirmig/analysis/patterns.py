@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from statistics import median
 
-from fhirmig.analysis.days import ONE_DAY, AttackDays, attack_end, month_key
+from fhirmig.analysis.days import ONE_DAY, AttackDays, attack_end, local_day, month_key
 from fhirmig.analysis.output import round_half_up
 from fhirmig.analysis.twitch_triggers import TriggerTally
 from fhirmig.analysis.types import (
@@ -106,7 +106,7 @@ def twitching_figures(items: Sequence[AttackDays], tz: tzinfo) -> TwitchingFigur
         end = attack_end(attack)
         for twitch in attack.twitching:
             onset[_onset(twitch.start, attack.start, end)] += 1
-            day = item.first if twitch.start is None else twitch.start.astimezone(tz).date()
+            day = item.first if twitch.start is None else local_day(twitch.start, tz)
             episode_days.append(day)
             descriptions.append(
                 TwitchDescription(
